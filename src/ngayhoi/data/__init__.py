@@ -1,0 +1,147 @@
+"""Small dated datasets shipped with ngayhoi: the units of the former Huyện Cần Đước.
+
+The 17 units of Huyện Cần Đước (Tỉnh Long An) existed until 30/6/2025; on
+1/7/2025 they became 6 xã of Tỉnh Tây Ninh. Look units up *on a date*:
+
+>>> import pendulum
+>>> [u.name for u in can_duoc_communes(pendulum.date(2025, 8, 10))]
+['Cần Đước', 'Rạch Kiến', 'Long Cang', 'Mỹ Lệ', 'Tân Lân', 'Long Hựu']
+>>> len(can_duoc_communes(pendulum.date(2023, 8, 6)))
+17
+>>> unit_on("long-hoa", pendulum.date(2023, 8, 6)).official_name
+'Xã Long Hòa'
+
+The source of every fact is cited at the top of ``units.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+from importlib import resources
+
+from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
+from ngayhoi.model import Unit, UnitKind
+from ngayhoi.text import fold
+
+__all__ = [
+    "all_units",
+    "can_duoc_communes",
+    "predecessors",
+    "search_units",
+    "unit_on",
+    "units_on",
+]
+
+#: The day the 2025 reform took effect: no more districts, merged communes.
+REFORM_DAY = dt.date(2025, 7, 1)
+
+
+@functools.cache
+def all_units() -> tuple[Unit, ...]:
+    """Every unit in the shipped dataset, in file order, all versions.
+
+    >>> len(all_units())
+    26
+    """
+    text = resources.files(__package__).joinpath("units.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(io.StringIO("\n".join(lines)))
+    return tuple(
+        Unit(
+            id=row["id"],
+            code=row["code"] or None,
+            scheme=row["scheme"] or None,
+            official_name=row["official_name"],
+            name=row["name"],
+            kind=UnitKind(row["kind"]),
+            parent=row["parent"] or None,
+            valid_from=row["valid_from"] or None,
+            valid_to=row["valid_to"] or None,
+            successor=row["successor"] or None,
+        )
+        for row in rows
+    )
+
+
+def units_on(day: dt.date) -> tuple[Unit, ...]:
+    """The units of the dataset that exist on ``day``.
+
+    >>> import pendulum
+    >>> sorted({u.kind.value for u in units_on(pendulum.date(2025, 8, 10))})
+    ['tỉnh', 'xã']
+    """
+    return tuple(u for u in all_units() if u.valid_on(day))
+
+
+def predecessors(unit: Unit) -> tuple[Unit, ...]:
+    """The units that merged into ``unit`` when it was formed.
+
+    >>> import pendulum
+    >>> [u.name for u in predecessors(unit_on("rach-kien", pendulum.date(2025, 8, 10)))]
+    ['Long Trạch', 'Long Khê', 'Long Hòa']
+    """
+    if unit.valid_from is None:
+        return ()
+    day_before = unit.valid_from - dt.timedelta(days=1)
+    return tuple(u for u in all_units() if u.successor == unit.id and u.valid_on(day_before))
+
+
+def unit_on(unit_id: str, day: dt.date) -> Unit:
+    """The unit with this id on ``day``.
+
+    Raises:
+        UnitNotValidError: if the id names a unit that did not exist on ``day``;
+            the message says when it existed and what stood in its place.
+        UnknownReferenceError: if the dataset has no such id at all.
+
+    >>> import pendulum
+    >>> unit_on("rach-kien", pendulum.date(2023, 8, 6))
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.UnitNotValidError: unit 'rach-kien' (Xã Rạch Kiến) is valid from 2025-07-01, not on 2023-08-06; on that date its area was: long-trach (Xã Long Trạch), long-khe (Xã Long Khê), long-hoa (Xã Long Hòa)
+    """
+    versions = [u for u in all_units() if u.id == unit_id]
+    if not versions:
+        raise UnknownReferenceError(
+            "lookup", unit_id, "unit", unit_id, valid={u.id for u in all_units()}
+        )
+    for unit in versions:
+        if unit.valid_on(day):
+            return unit
+    unit = versions[-1]
+    instead: tuple[Unit, ...] = ()
+    if unit.valid_from is not None and day < unit.valid_from:
+        instead = predecessors(unit)
+    elif unit.successor is not None:
+        instead = tuple(u for u in all_units() if u.id == unit.successor and u.valid_on(day))
+    named = ", ".join(f"{u.id} ({u.official_name})" for u in instead)
+    hint = f"; on that date its area was: {named}" if named else ""
+    msg = f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, not on {day}{hint}"
+    raise UnitNotValidError(msg)
+
+
+def can_duoc_communes(day: dt.date) -> tuple[Unit, ...]:
+    """The commune-level units of the former Huyện Cần Đước valid on ``day``.
+
+    Before 1/7/2025: the 16 xã and 1 thị trấn of the district. From then on:
+    the 6 xã of Tỉnh Tây Ninh they became (a legacy grouping; the district
+    itself no longer exists).
+    """
+    on_day = units_on(day)
+    if day < REFORM_DAY:
+        return tuple(u for u in on_day if u.parent == "huyen-can-duoc")
+    return tuple(u for u in on_day if u.kind.is_commune_level and predecessors(u))
+
+
+def search_units(name: str, day: dt.date | None = None) -> tuple[Unit, ...]:
+    """Units whose name contains ``name``, ignoring diacritics, case and the kind prefix.
+
+    >>> [u.official_name for u in search_units("long huu")]
+    ['Xã Long Hựu Đông', 'Xã Long Hựu Tây', 'Xã Long Hựu']
+    """
+    wanted = fold(name)
+    pool = all_units() if day is None else units_on(day)
+    return tuple(u for u in pool if wanted in fold(u.official_name) or wanted == u.id)

@@ -1,0 +1,58 @@
+"""What a schedule reports besides times: violated constraints and waits.
+
+>>> v = Violation(rule="window", activities=("a",), amount=10,
+...               message="Trò chơi dân gian at Long Hòa ends 10 min after 11:00")
+>>> v.rule, v.amount
+('window', 10)
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["Violation", "Wait"]
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """A constraint that is broken or cannot be met.
+
+    Attributes:
+        rule: the name of the rule ("precedence", "window", "capacity",
+            "travel", "simultaneity", "temporal", ...).
+        activities: the ids involved, in the order the message names them.
+        message: one sentence a person can act on, naming activities by title.
+        amount: by how many minutes it is broken, where that has a meaning.
+        resource: the resource involved, if any.
+    """
+
+    rule: str
+    activities: tuple[str, ...] = attrs.field(converter=tuple)
+    message: str
+    amount: int | None = None
+    resource: str | None = None
+
+    def __str__(self) -> str:
+        """The message."""
+        return self.message
+
+
+@attrs.frozen(kw_only=True)
+class Wait:
+    """An activity started later than its dependencies allowed, because of a resource.
+
+    Attributes:
+        activity: the id of the activity that waited.
+        resource: the resource it waited for.
+        minutes: how long it waited.
+        message: the explanation, naming the activity by title.
+    """
+
+    activity: str
+    resource: str
+    minutes: int
+    message: str
+
+    def __str__(self) -> str:
+        """The message."""
+        return self.message

@@ -1,0 +1,142 @@
+"""The whole exception tree of ngayhoi.
+
+Every error names what was wrong (the item and its id), the value, what was
+expected and how to fix it. Bad input is a :class:`PlanError` (also a
+:class:`ValueError`); a plan that is well formed but cannot be carried out is
+an :class:`InfeasibleError`; writing files fails with an :class:`ExportError`.
+
+>>> try:
+...     raise UnknownReferenceError(
+...         "site", "long-hoa.ubnd", "unit", "long-hooa", valid=["long-hoa", "long-khe"]
+...     )
+... except PlanError as err:
+...     print(err)
+site 'long-hoa.ubnd': unknown unit 'long-hooa'; did you mean 'long-hoa'? (valid: long-hoa, long-khe)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ngayhoi.diagnostics import Violation
+
+__all__ = [
+    "DependencyCycleError",
+    "ExportError",
+    "InfeasibleError",
+    "NgayhoiError",
+    "PlanError",
+    "UnitNotValidError",
+    "UnknownReferenceError",
+]
+
+_MAX_LISTED = 12
+
+
+class NgayhoiError(Exception):
+    """Base class of every error ngayhoi raises on purpose."""
+
+
+class PlanError(NgayhoiError, ValueError):
+    """The plan is malformed: a bad value, a duplicate or unknown id, a bad unit.
+
+    The message names the item, the value, what was expected and how to fix it.
+    """
+
+
+class UnknownReferenceError(PlanError):
+    """An item refers to an id that the festival does not hold.
+
+    Attributes:
+        item_kind: what refers (``"activity"``, ``"site"``, ...).
+        item_id: the id of the item that refers.
+        ref_kind: what kind of thing was referred to.
+        ref: the unknown id.
+        suggestions: the closest valid ids.
+
+    >>> err = UnknownReferenceError("activity", "a1", "site", "ubnd-x", valid=["ubnd-xa"])
+    >>> err.suggestions
+    ('ubnd-xa',)
+    """
+
+    def __init__(
+        self,
+        item_kind: str,
+        item_id: str,
+        ref_kind: str,
+        ref: str,
+        *,
+        valid: Iterable[str] = (),
+    ) -> None:
+        """Build the message from the parts; ``valid`` lists the ids that exist."""
+        valid_ids = sorted(set(valid))
+        self.item_kind = item_kind
+        self.item_id = item_id
+        self.ref_kind = ref_kind
+        self.ref = ref
+        self.suggestions = tuple(difflib.get_close_matches(ref, valid_ids, n=3, cutoff=0.75))
+        hint = ""
+        if self.suggestions:
+            hint = "; did you mean " + " or ".join(f"'{s}'" for s in self.suggestions) + "?"
+        elif not valid_ids:
+            hint = f"; no {ref_kind} is defined yet: add it first"
+        listed = _list_ids(valid_ids)
+        tail = f" (valid: {listed})" if valid_ids else ""
+        super().__init__(f"{item_kind} '{item_id}': unknown {ref_kind} '{ref}'{hint}{tail}")
+
+
+class UnitNotValidError(PlanError):
+    """An administrative unit is used on a date when it did not exist.
+
+    Units changed on 1/7/2025 (17 Cần Đước units became 6 xã): a plan is
+    checked against the units valid on its dates.
+    """
+
+
+class DependencyCycleError(PlanError):
+    """The dependencies form a cycle that no schedule can satisfy.
+
+    Attributes:
+        cycle: the activity ids around the cycle, in order.
+        titles: their titles, in the same order.
+    """
+
+    def __init__(self, cycle: Sequence[str], titles: Sequence[str], detail: str = "") -> None:
+        """Name the cycle by titles (and ids) in order."""
+        self.cycle = tuple(cycle)
+        self.titles = tuple(titles)
+        path = " → ".join(f"{t} [{i}]" for i, t in zip(self.cycle, self.titles, strict=True))
+        closing = f" → {self.titles[0]} [{self.cycle[0]}]" if self.cycle else ""
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"dependency cycle: {path}{closing}{extra}; "
+            "remove one of these dependencies or lower its lag"
+        )
+
+
+class InfeasibleError(NgayhoiError):
+    """The plan is well formed but no schedule meets every constraint.
+
+    Attributes:
+        violations: every constraint that could not be met, by name.
+    """
+
+    def __init__(self, message: str, violations: Sequence[Violation] = ()) -> None:
+        """Keep the violations; the message lists them one per line."""
+        self.violations = tuple(violations)
+        lines = [message, *(f"  - {v.message}" for v in self.violations)]
+        super().__init__("\n".join(lines))
+
+
+class ExportError(NgayhoiError):
+    """Writing calendars, run sheets or other files failed."""
+
+
+def _list_ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:_MAX_LISTED])
+    if len(ids) > _MAX_LISTED:
+        shown += f", ... ({len(ids) - _MAX_LISTED} more)"
+    return shown

@@ -1,0 +1,78 @@
+"""Exporters: they read a :class:`~ngayhoi.scheduling.Schedule` and the model, never schedule.
+
+>>> import pendulum, tempfile, pathlib, ngayhoi
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+>>> [p.name for p in write_calendars(sched, out, stamp=pendulum.datetime(2023, 7, 1, tz="UTC"))]
+['master.ics', 'commune-x.ics']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.export.ics import (
+    CalendarEvent,
+    Feed,
+    Revision,
+    activity_uid,
+    calendar_bytes,
+    calendar_events,
+    commune_feeds,
+    delegation_feeds,
+    feed_ids,
+    master_feed,
+    role_feeds,
+    standard_feeds,
+)
+from ngayhoi.scheduling import Schedule
+
+__all__ = [
+    "CalendarEvent",
+    "Feed",
+    "Revision",
+    "activity_uid",
+    "calendar_bytes",
+    "calendar_events",
+    "commune_feeds",
+    "delegation_feeds",
+    "master_feed",
+    "role_feeds",
+    "safe_child",
+    "standard_feeds",
+    "write_atomic",
+    "write_calendars",
+]
+
+
+def write_calendars(
+    schedule: Schedule,
+    folder: Path | str,
+    *,
+    stamp: dt.datetime | None = None,
+    roles: bool = False,
+) -> list[Path]:
+    """Write the master calendar and one per commune (and delegation, and role) into ``folder``.
+
+    Each file is written atomically. This writes every event at SEQUENCE 0:
+    to publish re-plans to subscribers, use :func:`ngayhoi.sync.export`, which
+    keeps the last exported state.
+
+    Returns:
+        The paths written, master first.
+    """
+    out = Path(folder)
+    feeds = [master_feed(schedule), *commune_feeds(schedule), *delegation_feeds(schedule)]
+    if roles:
+        feeds += role_feeds(schedule)
+    feed_ids(feeds)
+    events = calendar_events(schedule)
+    return [
+        write_atomic(
+            safe_child(out, feed.filename),
+            calendar_bytes(schedule, feed, stamp=stamp, events=events),
+        )
+        for feed in feeds
+    ]

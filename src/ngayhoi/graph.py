@@ -1,0 +1,378 @@
+"""The dependency network in networkx: consistency, earliest and latest times, slack.
+
+Dependencies with minimum and maximum lags, windows, fixed starts and
+simultaneous starts all become *difference constraints* between start times,
+``start(v) >= start(u) + w``: a simple temporal network. It is consistent iff
+the constraint graph has no positive cycle, which networkx finds as a negative
+cycle of the negated weights (Bellman-Ford). Earliest starts are longest paths
+from the origin (midnight of the first day); latest starts come from longest
+paths to a sink fixed at the horizon.
+
+>>> import pendulum
+>>> from ngayhoi.model import Activity, Dependency, Festival, Site, Unit
+>>> fest = Festival(
+...     id="demo", name="Ngày hội", days=["2023-08-06"],
+...     units=[Unit(id="x", name="X", official_name="Xã X", kind="xã")],
+...     sites=[Site(id="x.ubnd", name="UBND xã X", unit="x")],
+...     activities=[
+...         Activity(id="x.chao-co", kind="flag-salute", title="Chào cờ", site="x.ubnd", duration=5,
+...                  fixed_start=pendulum.datetime(2023, 8, 6, 7, 30, tz="Asia/Ho_Chi_Minh")),
+...         Activity(id="x.bao-cao", kind="report", title="Báo cáo", site="x.ubnd", duration=15),
+...     ],
+...     dependencies=[Dependency("x.chao-co", "x.bao-cao", min_lag=2)],
+... )
+>>> timing = analyse(fest)
+>>> fest.at(timing.earliest["x.bao-cao"]).format("HH:mm")
+'07:37'
+>>> timing.critical_path
+('x.chao-co', 'x.bao-cao')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+import networkx as nx
+
+from ngayhoi.diagnostics import Violation
+from ngayhoi.errors import DependencyCycleError, InfeasibleError
+from ngayhoi.model import Activity, DependencyType, Festival, minutes
+
+__all__ = [
+    "ORIGIN",
+    "SINK",
+    "TemporalAnalysis",
+    "analyse",
+    "check_consistency",
+    "dependency_graph",
+    "earliest_starts",
+    "start_bounds",
+    "temporal_network",
+]
+
+#: The node at minute 0 (midnight starting the first day).
+ORIGIN = "@origin"
+#: The node at the horizon, after every activity.
+SINK = "@sink"
+
+
+def dependency_graph(festival: Festival) -> nx.MultiDiGraph[str]:
+    """The activities as nodes and the dependencies as edges, as the plan states them.
+
+    Nodes carry ``title``, ``site`` and ``duration`` (minutes); edges carry
+    ``type``, ``min_lag`` and ``max_lag`` (minutes, ``None`` for no maximum).
+    Two activities may be linked more than once (an SS and an FF), hence a
+    multigraph.
+
+    >>> from ngayhoi.model import Festival
+    >>> dependency_graph(Festival(id="f", name="F", days=["2023-08-06"])).number_of_nodes()
+    0
+    """
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for act in festival.activities:
+        graph.add_node(act.id, title=act.title, site=act.site, duration=minutes(act.duration))
+    for dep in festival.dependencies:
+        graph.add_edge(
+            dep.predecessor,
+            dep.successor,
+            type=dep.type,
+            min_lag=minutes(dep.min_lag),
+            max_lag=None if dep.max_lag is None else minutes(dep.max_lag),
+        )
+    return graph
+
+
+def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
+    """The earliest and latest start of an activity from its own window, in minutes.
+
+    The default window runs from the first day's opening to the last day's
+    closing; outdoor activities also end by ``festival.outdoor_until`` on their day.
+
+    >>> from ngayhoi.model import Festival, Activity, Site, Unit
+    >>> f = Festival(id="f", name="F", days=["2023-08-06"],
+    ...              units=[Unit(id="x", name="X", official_name="Xã X", kind="xã")],
+    ...              sites=[Site(id="s", name="Sân", unit="x")],
+    ...              activities=[Activity(id="g", kind="folk-games", title="Trò chơi", site="s",
+    ...                                   duration=75, outdoor=True)])
+    >>> lo, hi = start_bounds(f, f.activity("g"))
+    >>> f.at(lo).format("HH:mm"), f.at(hi).format("HH:mm")
+    ('06:00', '09:45')
+    """
+    duration = minutes(activity.duration)
+    if activity.fixed_start is not None:
+        fixed = festival.minute(activity.fixed_start)
+        return fixed, fixed
+    lo, hi_end = festival.window()
+    if activity.earliest_start is not None:
+        lo = festival.minute(activity.earliest_start)
+    if activity.latest_end is not None:
+        hi_end = festival.minute(activity.latest_end)
+    if activity.outdoor and festival.outdoor_until is not None:
+        limit = festival.minute(festival.local(festival.day_of(activity), festival.outdoor_until))
+        hi_end = min(hi_end, limit)
+    return lo, hi_end - duration
+
+
+@attrs.frozen
+class _Why:
+    """Why an edge of the temporal network exists, for explanations."""
+
+    kind: str
+    text: str
+    dependency: bool = False
+
+
+def temporal_network(festival: Festival) -> nx.DiGraph[str]:
+    """The difference constraints on start times as a weighted digraph.
+
+    An edge ``u -> v`` with weight ``w`` means ``start(v) >= start(u) + w``
+    (minutes). :data:`ORIGIN` stands for minute 0; windows are edges from and to
+    it. Each edge's ``why`` says which rule of the plan it comes from. Where
+    two rules link the same pair, the tighter one is kept.
+
+    >>> from ngayhoi.model import Festival
+    >>> sorted(temporal_network(Festival(id="f", name="F", days=["2023-08-06"])).nodes)
+    ['@origin']
+    """
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_node(ORIGIN)
+    durations: dict[str, int] = {}
+    for act in festival.activities:
+        d = minutes(act.duration)
+        durations[act.id] = d
+        graph.add_node(act.id, duration=d)
+        lo, hi = start_bounds(festival, act)
+        label = festival.label(act.id)
+        if act.fixed_start is not None:
+            when = festival.at(lo).format("HH:mm")
+            _add(graph, ORIGIN, act.id, lo, _Why("fixed", f"{label} is fixed to start at {when}"))
+            _add(graph, act.id, ORIGIN, -hi, _Why("fixed", f"{label} is fixed to start at {when}"))
+        else:
+            start = festival.at(lo).format("DD/MM HH:mm")
+            end = festival.at(hi + d).format("DD/MM HH:mm")
+            _add(graph, ORIGIN, act.id, lo, _Why("window", f"{label} starts no earlier than {start}"))
+            _add(graph, act.id, ORIGIN, -hi, _Why("window", f"{label} ends no later than {end}"))
+    for dep in festival.dependencies:
+        a, b = dep.predecessor, dep.successor
+        # start(b) - start(a) >= base + min_lag, where base depends on which ends are linked.
+        base = {
+            DependencyType.FS: durations[a],
+            DependencyType.SS: 0,
+            DependencyType.FF: durations[a] - durations[b],
+            DependencyType.SF: -durations[b],
+        }[dep.type]
+        text = _describe(festival, dep.type, a, b, minutes(dep.min_lag), dep.max_lag)
+        _add(graph, a, b, base + minutes(dep.min_lag), _Why("dependency", text, dependency=True))
+        if dep.max_lag is not None:
+            _add(graph, b, a, -(base + minutes(dep.max_lag)), _Why("max-lag", text))
+    for group in festival.sync_groups:
+        anchor = group.hub or group.activities[0]
+        for other in group.activities:
+            if other != anchor:
+                text = f"{festival.label(other)} starts with {festival.label(anchor)} ({group.title})"
+                _add(graph, anchor, other, 0, _Why("sync", text))
+                _add(graph, other, anchor, 0, _Why("sync", text))
+    return graph
+
+
+def _add(graph: nx.DiGraph[str], u: str, v: str, weight: int, why: _Why) -> None:
+    data = graph.get_edge_data(u, v)
+    if data is None or weight > data["weight"]:
+        graph.add_edge(u, v, weight=weight, why=why)
+
+
+def _describe(
+    festival: Festival,
+    kind: DependencyType,
+    a: str,
+    b: str,
+    lo: int,
+    max_lag: object,
+) -> str:
+    ends = {
+        DependencyType.FS: ("starts", "finishes"),
+        DependencyType.SS: ("starts", "starts"),
+        DependencyType.FF: ("finishes", "finishes"),
+        DependencyType.SF: ("finishes", "starts"),
+    }[kind]
+    if max_lag is None:
+        gap = f"at least {lo} min"
+    else:
+        gap = f"{lo} to {int(max_lag.total_seconds() // 60)} min"  # type: ignore[attr-defined]
+    return f"{festival.label(b)} {ends[0]} {gap} after {festival.label(a)} {ends[1]}"
+
+
+def _negated(_u: str, _v: str, data: Mapping[str, object]) -> float:
+    return -float(data["weight"])  # type: ignore[arg-type]
+
+
+def _longest_from(graph: nx.DiGraph[str], source: str, festival: Festival) -> dict[str, int]:
+    """Longest path lengths from ``source``; a positive cycle raises a named error."""
+    try:
+        lengths = nx.single_source_bellman_ford_path_length(graph, source, weight=_negated)
+    except nx.NetworkXUnbounded:
+        cycle = nx.find_negative_cycle(graph, source, weight=_negated)
+        raise _cycle_error(graph, cycle, festival) from None
+    return {node: -int(length) for node, length in lengths.items()}
+
+
+def _cycle_error(
+    graph: nx.DiGraph[str], cycle: list[str], festival: Festival
+) -> DependencyCycleError | InfeasibleError:
+    edges = list(zip(cycle, cycle[1:], strict=False))
+    whys: list[_Why] = [graph.edges[u, v]["why"] for u, v in edges]
+    excess = sum(graph.edges[u, v]["weight"] for u, v in edges)
+    nodes = [n for n in cycle[:-1] if n not in {ORIGIN, SINK}]
+    # Start the listing at the first activity in plan order, so the message is stable.
+    if all(w.dependency for w in whys):
+        order = {a.id: i for i, a in enumerate(festival.activities)}
+        first = min(range(len(nodes)), key=lambda i: order[nodes[i]])
+        ids = nodes[first:] + nodes[:first]
+        titles = [festival.label(a) for a in ids]
+        return DependencyCycleError(ids, titles, f"the lags add up to {excess} min around it")
+    rules = "; ".join(dict.fromkeys(w.text for w in whys))
+    unique = list(dict.fromkeys(nodes))
+    message = (
+        f"these constraints cannot all hold, they are {excess} min too tight together: {rules}"
+    )
+    violation = Violation(rule="temporal", activities=tuple(unique), message=message, amount=excess)
+    return InfeasibleError("the plan's times are impossible", [violation])
+
+
+def check_consistency(festival: Festival) -> None:
+    """Raise if no times satisfy the dependencies, windows and simultaneous starts.
+
+    Raises:
+        DependencyCycleError: the dependencies alone form a cycle with a
+            positive total lag; the message lists the activities in order.
+        InfeasibleError: windows, fixed starts, maximum lags or simultaneous
+            starts contradict each other; the violation names every rule involved.
+
+    >>> from ngayhoi.model import Festival
+    >>> check_consistency(Festival(id="f", name="F", days=["2023-08-06"]))
+    """
+    _longest_from(temporal_network(festival), ORIGIN, festival)
+
+
+def earliest_starts(festival: Festival) -> dict[str, int]:
+    """The earliest start of every activity, in minutes after :attr:`Festival.origin`.
+
+    >>> from ngayhoi.model import Festival
+    >>> earliest_starts(Festival(id="f", name="F", days=["2023-08-06"]))
+    {}
+    """
+    lengths = _longest_from(temporal_network(festival), ORIGIN, festival)
+    return {a.id: lengths[a.id] for a in festival.activities}
+
+
+@attrs.frozen(kw_only=True)
+class TemporalAnalysis:
+    """Earliest and latest starts, slack and the critical path, without resources.
+
+    Attributes:
+        earliest: earliest start of each activity (minutes after the origin).
+        latest: latest start that still meets every constraint and the horizon.
+        horizon: the end the latest starts are computed against.
+        total_slack: ``latest - earliest``.
+        free_slack: how far each activity can slip without delaying any other.
+        critical_path: a chain of zero-slack activities ending at the horizon.
+    """
+
+    earliest: dict[str, int]
+    latest: dict[str, int]
+    horizon: int
+    total_slack: dict[str, int]
+    free_slack: dict[str, int]
+    critical_path: tuple[str, ...]
+
+
+def analyse(
+    festival: Festival,
+    *,
+    horizon: int | None = None,
+    starts: Mapping[str, int] | None = None,
+    network: nx.DiGraph[str] | None = None,
+) -> TemporalAnalysis:
+    """Earliest and latest times, total and free slack, and the critical path.
+
+    Args:
+        festival: the plan.
+        horizon: the minute everything must end by; default: the earliest
+            possible end of the whole plan.
+        starts: starts to measure slack around instead of the earliest ones
+            (a resource-feasible schedule, say). Slack then means how far each
+            activity can move later keeping the others where they are.
+        network: extra constraints as a :func:`temporal_network` (the scheduler
+            passes one with the resource order added), or ``None``.
+
+    Raises:
+        DependencyCycleError: see :func:`check_consistency`.
+        InfeasibleError: see :func:`check_consistency`.
+    """
+    graph = temporal_network(festival) if network is None else network
+    lengths = _longest_from(graph, ORIGIN, festival)
+    ids = [a.id for a in festival.activities]
+    durations = {a.id: minutes(a.duration) for a in festival.activities}
+    earliest = {a: lengths[a] for a in ids}
+    at = dict(starts) if starts is not None else earliest
+    finish = max((at[a] + durations[a] for a in ids), default=0)
+    end = finish if horizon is None else max(horizon, finish)
+    graph.add_node(SINK)
+    try:
+        for a in ids:
+            _add(graph, a, SINK, durations[a], _Why("horizon", "ends by the horizon"))
+        _add(graph, ORIGIN, SINK, end, _Why("horizon", "the horizon"))
+        _add(graph, SINK, ORIGIN, -end, _Why("horizon", "the horizon"))
+        to_sink = _longest_from(graph.reverse(copy=False), SINK, festival)
+    finally:
+        graph.remove_node(SINK)
+    latest = {a: end - to_sink[a] for a in ids}
+    total = {a: latest[a] - at[a] for a in ids}
+    free: dict[str, int] = {}
+    for a in ids:
+        room = end - (at[a] + durations[a])
+        for _, v, w in graph.out_edges(a, data="weight"):
+            ref = 0 if v == ORIGIN else at[v]
+            room = min(room, ref - at[a] - w)
+        free[a] = room
+    critical = _critical_chain(graph, at, total, durations, end)
+    return TemporalAnalysis(
+        earliest=earliest,
+        latest=latest,
+        horizon=end,
+        total_slack=total,
+        free_slack=free,
+        critical_path=critical,
+    )
+
+
+def _critical_chain(
+    graph: nx.DiGraph[str],
+    at: Mapping[str, int],
+    total: Mapping[str, int],
+    durations: Mapping[str, int],
+    end: int,
+) -> tuple[str, ...]:
+    enders = [a for a in at if total[a] == 0 and at[a] + durations[a] == end]
+    if not enders:
+        return ()
+    chain = [min(enders, key=lambda a: (at[a], a))]
+    seen = set(chain)
+    while True:
+        here = chain[-1]
+        tight = sorted(
+            u
+            for u, _, w in graph.in_edges(here, data="weight")
+            if u in at and u not in seen and total[u] == 0 and at[u] + w == at[here] and w >= 0
+        )
+        if not tight:
+            break
+        chain.append(tight[0])
+        seen.add(tight[0])
+    return tuple(reversed(chain))
+
+
+def activity_ids(festival: Festival) -> Iterable[str]:
+    """The activity ids in plan order (a convenience for callers building on the graph)."""
+    return (a.id for a in festival.activities)

@@ -1,0 +1,244 @@
+"""Converters and validators shared by the records of the model.
+
+Converters never raise: they turn what they can into the stored type and let
+the validators, which know the record's id, reject the rest with a message that
+names the item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar, cast
+
+import attrs
+import pendulum
+
+from ngayhoi.errors import PlanError
+from ngayhoi.text import check_id, nfc
+
+T = TypeVar("T")
+
+#: The festival's clock. Vietnam has had no daylight saving time since 1975.
+TIMEZONE = "Asia/Ho_Chi_Minh"
+_MAX_TEXT = 2000
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _label(instance: object) -> str:
+    kind = type(instance).__name__.lower()
+    ident = getattr(instance, "id", None)
+    return f"{kind} '{ident}'" if isinstance(ident, str) else kind
+
+
+def to_datetime(value: dt.datetime | None) -> pendulum.DateTime | None:
+    """Turn an aware ``datetime`` into a ``pendulum.DateTime``; leave anything else as is."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return pendulum.instance(value)
+    return cast("pendulum.DateTime | None", value)
+
+
+def to_duration(value: dt.timedelta | int) -> pendulum.Duration:
+    """Turn a ``timedelta`` or a whole number of minutes into a ``pendulum.Duration``."""
+    if isinstance(value, bool):
+        return cast("pendulum.Duration", value)
+    if isinstance(value, int):
+        return pendulum.duration(minutes=value)
+    if isinstance(value, dt.timedelta) and not isinstance(value, pendulum.Duration):
+        return pendulum.duration(seconds=value.total_seconds())
+    return cast("pendulum.Duration", value)
+
+
+def to_optional_duration(value: dt.timedelta | int | None) -> pendulum.Duration | None:
+    """Like :func:`to_duration`, keeping ``None``."""
+    return None if value is None else to_duration(value)
+
+
+def to_date(value: dt.date | str) -> pendulum.Date:
+    """Turn a ``date`` or an ISO string into a ``pendulum.Date``; leave anything else as is."""
+    if isinstance(value, str):
+        try:
+            parsed = dt.date.fromisoformat(value)
+        except ValueError:
+            return cast("pendulum.Date", value)
+        return pendulum.Date(parsed.year, parsed.month, parsed.day)
+    if isinstance(value, dt.datetime):
+        return cast("pendulum.Date", value)
+    if isinstance(value, dt.date) and not isinstance(value, pendulum.Date):
+        return pendulum.Date(value.year, value.month, value.day)
+    return value
+
+
+def to_optional_date(value: dt.date | str | None) -> pendulum.Date | None:
+    """Like :func:`to_date`, keeping ``None``."""
+    return None if value is None else to_date(value)
+
+
+def to_text(value: str) -> str:
+    """Store text in NFC with surrounding blanks removed."""
+    return nfc(value).strip() if isinstance(value, str) else value
+
+
+def to_optional_text(value: str | None) -> str | None:
+    """Like :func:`to_text`; an empty string becomes ``None``."""
+    if value is None:
+        return None
+    text = to_text(value)
+    return text or None
+
+
+def to_str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    """Store a sequence of ids as a tuple (a lone string is one id, not its letters)."""
+    if isinstance(values, str):
+        return (values,)
+    return tuple(values)
+
+
+def valid_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an ASCII slug id."""
+    if not isinstance(value, str):
+        msg = f"{type(instance).__name__.lower()} {attribute.name} {value!r}: expected a string id"
+        raise PlanError(msg)
+    why = check_id(value)
+    if why is not None:
+        msg = f"{type(instance).__name__.lower()} id {value!r} {why}"
+        raise PlanError(msg)
+
+
+def valid_optional_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an id reference that may be ``None``."""
+    if value is None:
+        return
+    if not isinstance(value, str) or check_id(value) is not None:
+        why = check_id(value) if isinstance(value, str) else "expected a string id"
+        msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
+        raise PlanError(msg)
+
+
+def valid_ids(instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    """Validate every id in a tuple of id references."""
+    for item in value:
+        if not isinstance(item, str) or check_id(item) is not None:
+            why = check_id(item) if isinstance(item, str) else "expected a string id"
+            msg = f"{_label(instance)}: {attribute.name} entry {item!r} {why}"
+            raise PlanError(msg)
+
+
+def valid_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a non-empty text (a title or a name) without control characters."""
+    if not isinstance(value, str):
+        msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
+        raise PlanError(msg)
+    if not value:
+        msg = f"{_label(instance)}: {attribute.name} must not be empty; give it a Vietnamese name"
+        raise PlanError(msg)
+    _check_text(instance, attribute, value)
+
+
+def valid_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional text."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
+        raise PlanError(msg)
+    _check_text(instance, attribute, value)
+
+
+def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if len(value) > _MAX_TEXT:
+        msg = (
+            f"{_label(instance)}: {attribute.name} is {len(value)} characters long; "
+            f"keep it under {_MAX_TEXT} (put long text in a description file)"
+        )
+        raise PlanError(msg)
+    bad = next((c for c in value if ord(c) < 0x20 and c not in "\n\t"), None)  # noqa: PLR2004
+    if bad is None:
+        bad = next((c for c in value if 0x7F <= ord(c) < 0xA0), None)  # noqa: PLR2004
+    if bad is not None:
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
+            f"character U+{ord(bad):04X}; remove it"
+        )
+        raise PlanError(msg)
+
+
+def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional time: aware, on whole minutes."""
+    if value is None:
+        return
+    if not isinstance(value, dt.datetime):
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value!r} is not a date and time; "
+            f"use pendulum.datetime(2023, 8, 6, 6, 45, tz='{TIMEZONE}')"
+        )
+        raise PlanError(msg)
+    if value.tzinfo is None:
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value.isoformat()} has no time zone; "
+            f"give one, e.g. pendulum.datetime(..., tz='{TIMEZONE}')"
+        )
+        raise PlanError(msg)
+    if value.second or value.microsecond:
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value.isoformat()} is not on a whole minute; "
+            "plans are made in whole minutes"
+        )
+        raise PlanError(msg)
+
+
+def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional duration on whole minutes (any sign)."""
+    if value is None:
+        return
+    if not isinstance(value, dt.timedelta):
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value!r} is not a duration; "
+            "give minutes as an int or a pendulum.duration(minutes=...)"
+        )
+        raise PlanError(msg)
+    seconds = value.total_seconds()
+    if seconds % 60:
+        msg = (
+            f"{_label(instance)}: {attribute.name} {seconds:g} s is not a whole number of "
+            "minutes; plans are made in whole minutes"
+        )
+        raise PlanError(msg)
+
+
+def valid_positive_duration(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Validate a duration that must be at least one minute."""
+    valid_duration(instance, attribute, value)
+    if isinstance(value, dt.timedelta) and value.total_seconds() <= 0:
+        msg = (
+            f"{_label(instance)}: {attribute.name} is {int(value.total_seconds() // 60)} min; "
+            "expected at least 1 minute"
+        )
+        raise PlanError(msg)
+
+
+def valid_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional calendar date."""
+    if value is None:
+        return
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value!r} is not a date; "
+            "use an ISO date such as 2023-08-06"
+        )
+        raise PlanError(msg)
+
+
+def minutes(value: dt.timedelta) -> int:
+    """Whole minutes in a duration.
+
+    >>> minutes(pendulum.duration(hours=1, minutes=5))
+    65
+    """
+    return int(value.total_seconds() // 60)

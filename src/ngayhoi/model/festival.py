@@ -1,0 +1,592 @@
+"""The festival: everything a plan holds, checked once when it is built.
+
+A :class:`Festival` is immutable. Building one runs every cross-object check
+(unknown and duplicate ids, units not valid on the festival's days, windows
+outside the days) and raises a :class:`~ngayhoi.errors.PlanError` subclass
+naming the item. Use :func:`attrs.evolve` to change one and check it again.
+
+>>> import pendulum
+>>> from ngayhoi.model import Activity, Site, Unit
+>>> fest = Festival(
+...     id="demo", name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc", days=[pendulum.date(2023, 8, 6)],
+...     units=[Unit(id="long-hoa", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")],
+...     sites=[Site(id="long-hoa.ubnd", name="Hội trường UBND xã Long Hòa", unit="long-hoa")],
+...     activities=[Activity(id="long-hoa.chao-co", kind="flag-salute", title="Chào cờ",
+...                          site="long-hoa.ubnd", duration=5)],
+... )
+>>> fest.commune_of("long-hoa.chao-co").official_name
+'Xã Long Hòa'
+>>> fest.minute(pendulum.datetime(2023, 8, 6, 7, 30, tz="Asia/Ho_Chi_Minh"))
+450
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+
+from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
+from ngayhoi.model._fields import (
+    TIMEZONE,
+    minutes,
+    to_date,
+    to_optional_text,
+    to_text,
+    valid_id,
+    valid_optional_text,
+    valid_text,
+)
+from ngayhoi.model.activities import Activity, Dependency, PrepTask, SyncGroup
+from ngayhoi.model.awards import Award
+from ngayhoi.model.resources import Resource, ResourceKind, TravelTimes
+from ngayhoi.model.units import Site, Unit
+
+__all__ = ["Festival"]
+
+T = TypeVar("T")
+_MAX_DAYS = 31
+
+
+def _to_days(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
+    if isinstance(values, dt.date | str):
+        values = (values,)
+    return tuple(to_date(v) for v in values)
+
+
+def _to_units(values: Iterable[Unit]) -> tuple[Unit, ...]:
+    return tuple(values)
+
+
+def _to_sites(values: Iterable[Site]) -> tuple[Site, ...]:
+    return tuple(values)
+
+
+def _to_activities(values: Iterable[Activity]) -> tuple[Activity, ...]:
+    return tuple(values)
+
+
+def _to_dependencies(values: Iterable[Dependency]) -> tuple[Dependency, ...]:
+    return tuple(values)
+
+
+def _to_resources(values: Iterable[Resource]) -> tuple[Resource, ...]:
+    return tuple(values)
+
+
+def _to_sync_groups(values: Iterable[SyncGroup]) -> tuple[SyncGroup, ...]:
+    return tuple(values)
+
+
+def _to_prep_tasks(values: Iterable[PrepTask]) -> tuple[PrepTask, ...]:
+    return tuple(values)
+
+
+def _to_awards(values: Iterable[Award]) -> tuple[Award, ...]:
+    return tuple(values)
+
+
+def _to_campaign(
+    value: tuple[dt.date | str, dt.date | str] | None,
+) -> tuple[pendulum.Date, pendulum.Date] | None:
+    if value is None:
+        return None
+    first, last = value
+    return (to_date(first), to_date(last))
+
+
+def _to_time(value: dt.time | str) -> dt.time:
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            return value  # type: ignore[return-value]  # the validator names it
+    return value
+
+
+def _to_optional_time(value: dt.time | str | None) -> dt.time | None:
+    return None if value is None else _to_time(value)
+
+
+def _valid_time(instance: Festival, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None and attribute.name == "outdoor_until":
+        return
+    if not isinstance(value, dt.time) or value.tzinfo is not None or value.second:
+        msg = (
+            f"festival '{instance.id}': {attribute.name} {value!r} is not a local time of day; "
+            "use 'HH:MM', e.g. '06:00'"
+        )
+        raise PlanError(msg)
+
+
+def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[object]) -> None:
+    expected = {
+        "units": Unit,
+        "sites": Site,
+        "activities": Activity,
+        "dependencies": Dependency,
+        "resources": Resource,
+        "sync_groups": SyncGroup,
+        "prep_tasks": PrepTask,
+        "awards": Award,
+    }[attribute.name]
+    for position, item in enumerate(value):
+        if not isinstance(item, expected):
+            msg = (
+                f"festival '{instance.id}': {attribute.name}[{position}] is a "
+                f"{type(item).__name__}, expected a {expected.__name__}"
+            )
+            raise PlanError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Festival:
+    """A plan for the festival day (or days) across many communes.
+
+    Attributes:
+        id: ASCII slug; part of every calendar UID, so keep it stable across re-plans.
+        name: the Vietnamese name of the festival.
+        days: the festival's days; activities happen on them.
+        timezone: the IANA time zone of the clock (``Asia/Ho_Chi_Minh``).
+        campaign: the first and last day of the campaign window the days must fall in.
+        organiser: who organises, in Vietnamese (BCĐ 138 huyện, UBND tỉnh, ...).
+        units: the administrative units the plan uses; each must be valid on every day.
+        sites: the festival points.
+        activities: everything on the day.
+        dependencies: temporal links between activities.
+        resources: delegations, pools, roles.
+        sync_groups: simultaneous starts and online bridges across communes.
+        prep_tasks: work before and after the day.
+        awards: awards presented at the ceremonies.
+        travel: minutes between sites, for travelling delegations.
+        opens: the earliest time of day an activity may start by default.
+        closes: the latest time of day an activity may end by default.
+        outdoor_until: outdoor activities end by this time of day (the August heat); ``None``: no limit.
+        domain: the domain part of calendar UIDs.
+    """
+
+    id: str = attrs.field(validator=valid_id)
+    name: str = attrs.field(converter=to_text, validator=valid_text)
+    days: tuple[pendulum.Date, ...] = attrs.field(converter=_to_days)
+    timezone: str = TIMEZONE
+    campaign: tuple[pendulum.Date, pendulum.Date] | None = attrs.field(
+        default=None, converter=_to_campaign
+    )
+    organiser: str | None = attrs.field(
+        default=None, converter=to_optional_text, validator=valid_optional_text
+    )
+    units: tuple[Unit, ...] = attrs.field(default=(), converter=_to_units, validator=_items)
+    sites: tuple[Site, ...] = attrs.field(default=(), converter=_to_sites, validator=_items)
+    activities: tuple[Activity, ...] = attrs.field(
+        default=(), converter=_to_activities, validator=_items
+    )
+    dependencies: tuple[Dependency, ...] = attrs.field(
+        default=(), converter=_to_dependencies, validator=_items
+    )
+    resources: tuple[Resource, ...] = attrs.field(
+        default=(), converter=_to_resources, validator=_items
+    )
+    sync_groups: tuple[SyncGroup, ...] = attrs.field(
+        default=(), converter=_to_sync_groups, validator=_items
+    )
+    prep_tasks: tuple[PrepTask, ...] = attrs.field(
+        default=(), converter=_to_prep_tasks, validator=_items
+    )
+    awards: tuple[Award, ...] = attrs.field(default=(), converter=_to_awards, validator=_items)
+    travel: TravelTimes = attrs.field(factory=TravelTimes)
+    opens: dt.time = attrs.field(default=dt.time(6, 0), converter=_to_time, validator=_valid_time)
+    closes: dt.time = attrs.field(
+        default=dt.time(22, 0), converter=_to_time, validator=_valid_time
+    )
+    outdoor_until: dt.time | None = attrs.field(
+        default=dt.time(11, 0), converter=_to_optional_time, validator=_valid_time
+    )
+    domain: str = "ngayhoi.vn"
+
+    _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Run every cross-object check once, and index the items by id."""
+        object.__setattr__(self, "_index", _check(self))
+
+    # -- look-ups -------------------------------------------------------------
+
+    def activity(self, activity_id: str) -> Activity:
+        """The activity with this id.
+
+        Raises:
+            UnknownReferenceError: if there is none.
+        """
+        return _get(self._index.activities, activity_id, "activity")
+
+    def site(self, site_id: str) -> Site:
+        """The site with this id."""
+        return _get(self._index.sites, site_id, "site")
+
+    def unit(self, unit_id: str) -> Unit:
+        """The unit with this id."""
+        return _get(self._index.units, unit_id, "unit")
+
+    def resource(self, resource_id: str) -> Resource:
+        """The resource with this id."""
+        return _get(self._index.resources, resource_id, "resource")
+
+    def prep_task(self, task_id: str) -> PrepTask:
+        """The prep task with this id."""
+        return _get(self._index.prep_tasks, task_id, "prep task")
+
+    def has_activity(self, activity_id: str) -> bool:
+        """Whether an activity with this id exists."""
+        return activity_id in self._index.activities
+
+    def label(self, activity_id: str) -> str:
+        """The activity's title and host, for messages: ``"Chào cờ at Long Hòa"``."""
+        act = self._index.activities.get(activity_id)
+        if act is None:
+            return activity_id
+        return f"{act.title} at {self._index.units[self._index.sites[act.site].unit].name}"
+
+    def commune_of(self, activity_id: str) -> Unit:
+        """The unit hosting the activity (the unit of its site)."""
+        return self._index.units[self._index.sites[self.activity(activity_id).site].unit]
+
+    def group_members(self, group: str) -> tuple[str, ...]:
+        """The ids of the resources in a group, or the resource itself if ``group`` names one.
+
+        >>> Festival(id="f", name="F", days=["2023-08-06"]).group_members("x")
+        ()
+        """
+        if group in self._index.resources:
+            return (group,)
+        return self._index.groups.get(group, ())
+
+    def activities_at(self, site_id: str) -> tuple[Activity, ...]:
+        """The activities at a site, in plan order."""
+        return tuple(self._index.by_site.get(site_id, ()))
+
+    def hosts(self) -> tuple[Unit, ...]:
+        """The units that host at least one activity, in plan order."""
+        seen: dict[str, Unit] = {}
+        for activity in self.activities:
+            unit = self._index.units[self._index.sites[activity.site].unit]
+            seen.setdefault(unit.id, unit)
+        return tuple(seen.values())
+
+    def awards_at(self, activity_id: str) -> tuple[Award, ...]:
+        """The awards presented at an activity."""
+        return tuple(self._index.awards_by_ceremony.get(activity_id, ()))
+
+    def sync_groups_of(self, activity_id: str) -> tuple[SyncGroup, ...]:
+        """The synchronisation groups an activity belongs to."""
+        return tuple(self._index.sync_by_activity.get(activity_id, ()))
+
+    # -- the clock ------------------------------------------------------------
+
+    @property
+    def origin(self) -> pendulum.DateTime:
+        """Midnight at the start of the first day, the zero of the plan's minute clock."""
+        first = self.days[0]
+        return pendulum.datetime(first.year, first.month, first.day, tz=self.timezone)
+
+    def minute(self, when: dt.datetime) -> int:
+        """Minutes from :attr:`origin` to ``when``.
+
+        Raises:
+            PlanError: if ``when`` has no time zone.
+        """
+        if when.tzinfo is None:
+            msg = f"time {when.isoformat()} has no time zone; give one, e.g. tz='{self.timezone}'"
+            raise PlanError(msg)
+        return minutes(when - self.origin)
+
+    def at(self, minute: int) -> pendulum.DateTime:
+        """The local time ``minute`` minutes after :attr:`origin`.
+
+        >>> Festival(id="f", name="F", days=["2023-08-06"]).at(405).isoformat()
+        '2023-08-06T06:45:00+07:00'
+        """
+        return self.origin.add(minutes=minute)
+
+    def local(self, day: dt.date, time: dt.time) -> pendulum.DateTime:
+        """The local date and time on ``day`` at ``time`` in the festival's zone."""
+        return pendulum.datetime(
+            day.year, day.month, day.day, time.hour, time.minute, tz=self.timezone
+        )
+
+    def window(self) -> tuple[int, int]:
+        """The default window of every activity, in minutes: first day's opening to last day's closing."""
+        return (
+            self.minute(self.local(self.days[0], self.opens)),
+            self.minute(self.local(self.days[-1], self.closes)),
+        )
+
+    def day_of(self, activity: Activity) -> pendulum.Date:
+        """The day an activity is planned on: that of its fixed or earliest start, else the first."""
+        anchor = activity.fixed_start or activity.earliest_start
+        if anchor is None:
+            return self.days[0]
+        local = anchor.in_timezone(self.timezone)
+        return pendulum.Date(local.year, local.month, local.day)
+
+    def travel_minutes(self, origin_site: str, destination_site: str) -> int | None:
+        """Minutes to travel between two sites, or ``None`` when the plan does not say."""
+        return self.travel.lookup(origin_site, destination_site, self._index.coordinates)
+
+
+@attrs.frozen
+class _Index:
+    units: dict[str, Unit]
+    sites: dict[str, Site]
+    activities: dict[str, Activity]
+    resources: dict[str, Resource]
+    groups: dict[str, tuple[str, ...]]
+    prep_tasks: dict[str, PrepTask]
+    by_site: dict[str, list[Activity]]
+    awards_by_ceremony: dict[str, list[Award]]
+    sync_by_activity: dict[str, list[SyncGroup]]
+    coordinates: dict[str, tuple[float, float]]
+
+
+def _get(table: dict[str, T], key: str, kind: str) -> T:
+    try:
+        return table[key]
+    except KeyError:
+        raise UnknownReferenceError("lookup", key, kind, key, valid=table) from None
+
+
+def _by_id(items: Sequence[T], kind: str, festival: Festival) -> dict[str, T]:
+    table: dict[str, T] = {}
+    for item in items:
+        key: str = getattr(item, "id")  # noqa: B009 - every indexed record has an id
+        if key in table:
+            msg = (
+                f"festival '{festival.id}': duplicate {kind} id '{key}'; "
+                f"every {kind} needs its own id"
+            )
+            raise PlanError(msg)
+        table[key] = item
+    return table
+
+
+def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass over the plan, in order
+    _check_days(fest)
+    units = _by_id(fest.units, "unit", fest)
+    for unit in fest.units:
+        for day in fest.days:
+            if not unit.valid_on(day):
+                hint = f"; it became part of '{unit.successor}'" if unit.successor else ""
+                msg = (
+                    f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, but festival "
+                    f"'{fest.id}' is on {day}{hint}; use the units valid on that date "
+                    "(ngayhoi.data.units_on)"
+                )
+                raise UnitNotValidError(msg)
+    sites = _by_id(fest.sites, "site", fest)
+    for site in fest.sites:
+        if site.unit not in units:
+            raise UnknownReferenceError("site", site.id, "unit", site.unit, valid=units)
+        for ref in (site.fallback, site.hub):
+            if ref is not None and ref not in sites:
+                raise UnknownReferenceError("site", site.id, "site", ref, valid=sites)
+    resources = _by_id(fest.resources, "resource", fest)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for res in fest.resources:
+        if res.group is not None:
+            if res.group in resources:
+                msg = (
+                    f"resource '{res.id}': group '{res.group}' is also the id of a resource; "
+                    "give the group its own id"
+                )
+                raise PlanError(msg)
+            groups[res.group].append(res.id)
+        if res.home is not None and res.home not in sites:
+            raise UnknownReferenceError("resource", res.id, "site", res.home, valid=sites)
+    activities = _by_id(fest.activities, "activity", fest)
+    lo, hi = fest.window()
+    first_midnight = 0
+    last_midnight = fest.minute(fest.local(fest.days[-1], dt.time(0, 0))) + 24 * 60
+    by_site: dict[str, list[Activity]] = defaultdict(list)
+    for act in fest.activities:
+        if act.site not in sites:
+            raise UnknownReferenceError("activity", act.id, "site", act.site, valid=sites)
+        by_site[act.site].append(act)
+        for req in act.needs:
+            if req.resource in resources:
+                cap = resources[req.resource].capacity
+                if cap is not None and req.quantity > cap:
+                    msg = (
+                        f"activity '{act.id}' ({act.title}): needs {req.quantity} of "
+                        f"'{req.resource}' which has capacity {cap}; lower the quantity "
+                        "or raise the capacity"
+                    )
+                    raise PlanError(msg)
+            elif req.resource in groups:
+                if req.quantity > len(groups[req.resource]):
+                    msg = (
+                        f"activity '{act.id}' ({act.title}): needs {req.quantity} of group "
+                        f"'{req.resource}' which has {len(groups[req.resource])} members"
+                    )
+                    raise PlanError(msg)
+            else:
+                raise UnknownReferenceError(
+                    "activity",
+                    act.id,
+                    "resource or group",
+                    req.resource,
+                    valid=[*resources, *groups],
+                )
+        for role in act.roles:
+            if role not in resources:
+                raise UnknownReferenceError("activity", act.id, "role", role, valid=resources)
+        for name in ("earliest_start", "latest_end", "fixed_start"):
+            when: pendulum.DateTime | None = getattr(act, name)
+            if when is None:
+                continue
+            at = fest.minute(when)
+            end = at + (minutes(act.duration) if name == "fixed_start" else 0)
+            if at < first_midnight or end > last_midnight:
+                msg = (
+                    f"activity '{act.id}' ({act.title}): {name} {when.isoformat()} is outside "
+                    f"the festival's days ({fest.days[0]} to {fest.days[-1]}); "
+                    "move it onto a festival day or add that day"
+                )
+                raise PlanError(msg)
+        if act.fixed_start is None and act.earliest_start is None and act.latest_end is None:
+            if minutes(act.duration) > hi - lo:
+                msg = (
+                    f"activity '{act.id}' ({act.title}): lasts {minutes(act.duration)} min, "
+                    f"longer than the festival's opening hours ({hi - lo} min)"
+                )
+                raise PlanError(msg)
+    for dep in fest.dependencies:
+        for end_id in (dep.predecessor, dep.successor):
+            if end_id not in activities:
+                raise UnknownReferenceError(
+                    "dependency",
+                    f"{dep.predecessor}->{dep.successor}",
+                    "activity",
+                    end_id,
+                    valid=activities,
+                )
+    _by_id(fest.sync_groups, "sync group", fest)
+    sync_by_activity: dict[str, list[SyncGroup]] = defaultdict(list)
+    for group in fest.sync_groups:
+        for member in group.activities:
+            if member not in activities:
+                raise UnknownReferenceError(
+                    "sync group", group.id, "activity", member, valid=activities
+                )
+            sync_by_activity[member].append(group)
+    prep = _by_id(fest.prep_tasks, "prep task", fest)
+    for task in fest.prep_tasks:
+        if task.owner not in resources:
+            raise UnknownReferenceError("prep task", task.id, "owner role", task.owner, valid=resources)
+        if task.unit is not None and task.unit not in units:
+            raise UnknownReferenceError("prep task", task.id, "unit", task.unit, valid=units)
+        for before in task.after:
+            if before not in prep:
+                raise UnknownReferenceError("prep task", task.id, "prep task", before, valid=prep)
+    for task in fest.prep_tasks:
+        for before in task.after:
+            if due_date(fest, prep[before]) > due_date(fest, task):
+                msg = (
+                    f"prep task '{task.id}' ({task.title}) is due {due_date(fest, task)}, before "
+                    f"'{before}' ({prep[before].title}) which it comes after and which is due "
+                    f"{due_date(fest, prep[before])}; move one of the two dates"
+                )
+                raise PlanError(msg)
+    _by_id(fest.awards, "award", fest)
+    awards_by_ceremony: dict[str, list[Award]] = defaultdict(list)
+    for award in fest.awards:
+        if award.ceremony not in activities:
+            raise UnknownReferenceError("award", award.id, "activity", award.ceremony, valid=activities)
+        for day in fest.days:
+            if not award.issuer.valid_on(day):
+                msg = (
+                    f"award '{award.id}' ({award.title}): the issuer '{award.issuer.id}' cannot "
+                    f"sign awards on {day} (valid {award.issuer.valid_from or '...'} to "
+                    f"{award.issuer.valid_to or '...'}); choose an issuer that exists then"
+                )
+                raise PlanError(msg)
+        awards_by_ceremony[award.ceremony].append(award)
+    for origin, destination in fest.travel.minutes:
+        for site_id in (origin, destination):
+            if site_id not in sites:
+                raise UnknownReferenceError(
+                    "travel time", f"{origin}->{destination}", "site", site_id, valid=sites
+                )
+    coordinates = {
+        s.id: (s.lat, s.lon) for s in fest.sites if s.lat is not None and s.lon is not None
+    }
+    return _Index(
+        units=units,
+        sites=sites,
+        activities=activities,
+        resources=resources,
+        groups={k: tuple(v) for k, v in groups.items()},
+        prep_tasks=prep,
+        by_site=dict(by_site),
+        awards_by_ceremony=dict(awards_by_ceremony),
+        sync_by_activity=dict(sync_by_activity),
+        coordinates=coordinates,  # type: ignore[arg-type]  # filtered for None above
+    )
+
+
+def _check_days(fest: Festival) -> None:
+    if not fest.days:
+        msg = f"festival '{fest.id}': days is empty; give at least one date, e.g. 2023-08-06"
+        raise PlanError(msg)
+    for day in fest.days:
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date such as 2023-08-06"
+            raise PlanError(msg)
+    if list(fest.days) != sorted(set(fest.days)):
+        msg = f"festival '{fest.id}': days {[str(d) for d in fest.days]} must be distinct and in order"
+        raise PlanError(msg)
+    if len(fest.days) > _MAX_DAYS:
+        msg = f"festival '{fest.id}': {len(fest.days)} days; a festival lasts at most {_MAX_DAYS}"
+        raise PlanError(msg)
+    try:
+        pendulum.timezone(fest.timezone)
+    except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
+        msg = (
+            f"festival '{fest.id}': time zone {fest.timezone!r} is not an IANA zone; "
+            f"use '{TIMEZONE}'"
+        )
+        raise PlanError(msg) from None
+    if fest.campaign is not None:
+        first, last = fest.campaign
+        if last < first:
+            msg = f"festival '{fest.id}': campaign ends {last}, before it starts {first}"
+            raise PlanError(msg)
+        outside = [str(d) for d in fest.days if not first <= d <= last]
+        if outside:
+            msg = (
+                f"festival '{fest.id}': day {outside[0]} is outside the campaign window "
+                f"{first} to {last}; move the day or widen the campaign"
+            )
+            raise PlanError(msg)
+    if fest.opens >= fest.closes:
+        msg = f"festival '{fest.id}': opens at {fest.opens} but closes at {fest.closes}"
+        raise PlanError(msg)
+
+
+def due_date(fest: Festival, task: PrepTask) -> pendulum.Date:
+    """The date a prep task is due: its own ``due`` or the first day plus ``offset_days``.
+
+    >>> f = Festival(id="f", name="F", days=["2023-08-06"])
+    >>> due_date(f, PrepTask(id="t", title="Tổng duyệt", offset_days=-1, owner="btc"))
+    Date(2023, 8, 5)
+    """
+    if task.due is not None:
+        return task.due
+    return fest.days[0].add(days=task.offset_days)
+
+
+def iter_roles(fest: Festival) -> Iterator[Resource]:
+    """The resources that are roles or teams, in plan order."""
+    return (r for r in fest.resources if r.kind is ResourceKind.ROLE)

@@ -1,0 +1,199 @@
+"""Shared resources: travelling delegations, pools with a capacity, roles and teams.
+
+>>> doan = Resource(id="doan-1", name="Đoàn 1", kind=ResourceKind.DELEGATION, group="doan")
+>>> doan.capacity, doan.travels
+(1, True)
+>>> Resource(id="loa", name="Bộ âm thanh", kind="pool", capacity=3).capacity
+3
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ngayhoi.errors import PlanError
+from ngayhoi.model._fields import (
+    to_optional_text,
+    to_str_tuple,
+    to_text,
+    valid_id,
+    valid_optional_id,
+    valid_optional_text,
+    valid_text,
+)
+
+__all__ = ["Resource", "ResourceKind", "TravelTimes"]
+
+_EARTH_RADIUS_KM = 6371.0
+
+
+class ResourceKind(enum.StrEnum):
+    """What kind of resource it is."""
+
+    DELEGATION = "delegation"
+    POOL = "pool"
+    ROLE = "role"
+
+
+def _default_capacity(instance: Resource) -> int | None:
+    return None if instance.kind is ResourceKind.ROLE else 1
+
+
+def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        if instance.kind is not ResourceKind.ROLE:
+            msg = f"resource '{instance.id}': a {instance.kind} needs a capacity (a whole number >= 1)"
+            raise PlanError(msg)
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = (
+            f"resource '{instance.id}': capacity {value!r} must be a whole number >= 1 "
+            "(leave it out of the plan if there is none)"
+        )
+        raise PlanError(msg)
+    if instance.kind is ResourceKind.DELEGATION and value != 1:
+        msg = (
+            f"resource '{instance.id}': a delegation is one group that travels together, "
+            f"capacity {value} is not allowed; define one delegation per group"
+        )
+        raise PlanError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Resource:
+    """A resource that activities hold from their start to their end.
+
+    Attributes:
+        id: ASCII slug.
+        name: the Vietnamese name ("Đoàn 2", "Bộ âm thanh lưu động").
+        kind: a delegation travels between sites and attends one activity at a
+            time; a pool lends ``capacity`` interchangeable units; a role or team
+            has no capacity unless one is given.
+        capacity: how many activities may hold it at once (``None``: no limit, roles only).
+        group: the id of a group it belongs to; an activity may need "any one of" a group.
+        home: for a delegation, the site it sets out from and returns to.
+        members: who is in it, in Vietnamese (for delegation calendars and itineraries).
+        description: a longer text.
+    """
+
+    id: str = attrs.field(validator=valid_id)
+    name: str = attrs.field(converter=to_text, validator=valid_text)
+    kind: ResourceKind = attrs.field(converter=ResourceKind)
+    capacity: int | None = attrs.field(
+        default=attrs.Factory(_default_capacity, takes_self=True), validator=_valid_capacity
+    )
+    group: str | None = attrs.field(default=None, validator=valid_optional_id)
+    home: str | None = attrs.field(default=None, validator=valid_optional_id)
+    members: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    description: str | None = attrs.field(
+        default=None, converter=to_optional_text, validator=valid_optional_text
+    )
+
+    @property
+    def travels(self) -> bool:
+        """Whether it needs travel time between two sites (delegations do)."""
+        return self.kind is ResourceKind.DELEGATION
+
+
+def _to_matrix(value: Mapping[tuple[str, str], int] | Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], int]:
+    items = value.items() if isinstance(value, Mapping) else (((a, b), m) for a, b, m in value)
+    matrix: dict[tuple[str, str], int] = {}
+    for (a, b), m in items:
+        matrix[(a, b)] = m
+        matrix.setdefault((b, a), m)
+    return matrix
+
+
+def _valid_matrix(
+    _instance: TravelTimes, _attribute: attrs.Attribute[Any], value: dict[tuple[str, str], int]
+) -> None:
+    for (a, b), m in value.items():
+        if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+            msg = (
+                f"travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes >= 0; "
+                "fix that entry of the travel matrix"
+            )
+            raise PlanError(msg)
+        if a == b and m != 0:
+            msg = f"travel time from '{a}' to itself is {m} min; expected 0"
+            raise PlanError(msg)
+
+
+def _valid_speed(_instance: TravelTimes, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        msg = f"travel times: {attribute.name} {value!r} must be a positive number"
+        raise PlanError(msg)
+
+
+def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        msg = f"travel times: default {value!r} must be a whole number of minutes >= 0"
+        raise PlanError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class TravelTimes:
+    """Minutes to drive between two sites.
+
+    Entries of ``minutes`` are ``(from_site, to_site) -> minutes``; a pair given
+    one way holds both ways unless the other way is given too. Pairs not in the
+    matrix are derived from the sites' coordinates at ``speed_kmh`` along
+    straight lines stretched by ``road_factor``, or fall back to ``default``.
+
+    >>> tt = TravelTimes(minutes={("a", "b"): 25})
+    >>> tt.lookup("b", "a"), tt.lookup("a", "a")
+    (25, 0)
+    """
+
+    minutes: dict[tuple[str, str], int] = attrs.field(
+        factory=dict, converter=_to_matrix, validator=_valid_matrix
+    )
+    speed_kmh: float | None = attrs.field(default=None, validator=_valid_speed)
+    road_factor: float = attrs.field(default=1.3, validator=_valid_speed)
+    default: int | None = attrs.field(default=None, validator=_valid_default)
+
+    def lookup(
+        self,
+        origin: str,
+        destination: str,
+        coordinates: Mapping[str, tuple[float, float]] | None = None,
+    ) -> int | None:
+        """Minutes from ``origin`` to ``destination``, or ``None`` if nothing says.
+
+        ``coordinates`` maps site ids to ``(lat, lon)`` for the derived times.
+
+        >>> TravelTimes(speed_kmh=30).lookup("a", "b", {"a": (10.5, 106.6), "b": (10.6, 106.6)})
+        29
+        """
+        if origin == destination:
+            return 0
+        found = self.minutes.get((origin, destination))
+        if found is not None:
+            return found
+        if self.speed_kmh is not None and coordinates is not None:
+            a, b = coordinates.get(origin), coordinates.get(destination)
+            if a is not None and b is not None:
+                km = _haversine_km(a, b) * self.road_factor
+                return math.ceil(km / self.speed_kmh * 60)
+        return self.default
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether no travel time can be known at all."""
+        return not self.minutes and self.speed_kmh is None and self.default is None
+
+
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2
+    ) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+

@@ -1,0 +1,42 @@
+"""Small ready-made festivals for examples, doctests and experiments.
+
+>>> tiny_festival().activities[0].title
+'Lễ chào cờ'
+"""
+
+from __future__ import annotations
+
+import pendulum
+
+from ngayhoi.model import Activity, ActivityKind, Dependency, Festival, Site, Unit
+
+__all__ = ["tiny_festival"]
+
+
+def tiny_festival() -> Festival:
+    """One commune, two items: a flag salute fixed at 07:30 and the report 2 minutes after it."""
+    return Festival(
+        id="tiny",
+        name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        days=[pendulum.date(2023, 8, 6)],
+        units=[Unit(id="x", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")],
+        sites=[Site(id="x.ubnd", name="Hội trường UBND xã Long Hòa", unit="x")],
+        activities=[
+            Activity(
+                id="x.chao-co",
+                kind=ActivityKind.FLAG_SALUTE,
+                title="Lễ chào cờ",
+                site="x.ubnd",
+                duration=5,
+                fixed_start=pendulum.datetime(2023, 8, 6, 7, 30, tz="Asia/Ho_Chi_Minh"),
+            ),
+            Activity(
+                id="x.bao-cao",
+                kind=ActivityKind.REPORT,
+                title="Báo cáo đánh giá phong trào",
+                site="x.ubnd",
+                duration=15,
+            ),
+        ],
+        dependencies=[Dependency("x.chao-co", "x.bao-cao", min_lag=2)],
+    )

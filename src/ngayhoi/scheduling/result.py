@@ -1,0 +1,252 @@
+"""The result every scheduling backend fills: a :class:`Schedule`.
+
+>>> import ngayhoi
+>>> fest = ngayhoi.samples.tiny_festival()
+>>> sched = ngayhoi.schedule(fest)
+>>> sched.status
+<Status.OPTIMAL: 'optimal'>
+>>> sched["x.chao-co"].start.format("HH:mm")
+'07:30'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+
+import attrs
+import pendulum
+
+from ngayhoi.diagnostics import Violation, Wait
+from ngayhoi.errors import InfeasibleError, UnknownReferenceError
+from ngayhoi.model import Festival, Resource, ResourceKind, due_date
+
+__all__ = ["Leg", "PrepSlot", "Schedule", "Slot", "Status"]
+
+
+class Status(enum.StrEnum):
+    """How good the schedule is known to be."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+    @property
+    def has_times(self) -> bool:
+        """Whether the schedule holds a time for every activity."""
+        return self in {Status.OPTIMAL, Status.FEASIBLE}
+
+
+@attrs.frozen(kw_only=True)
+class Slot:
+    """One activity placed in time, with the resources it holds.
+
+    Attributes:
+        activity: the activity's id.
+        start: when it starts.
+        end: when it ends.
+        resources: the ids of the resources it holds (the delegation chosen
+            from a group included), in the order of its needs.
+        pool_units: for pools, which numbered units (1-based) it holds.
+        total_slack: minutes it can move later without moving the end of the plan.
+        free_slack: minutes it can move later without moving any other activity.
+    """
+
+    activity: str
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    resources: tuple[str, ...] = ()
+    pool_units: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    total_slack: int | None = None
+    free_slack: int | None = None
+
+    @property
+    def critical(self) -> bool:
+        """Whether the activity has no total slack."""
+        return self.total_slack == 0
+
+    @property
+    def minutes(self) -> int:
+        """Its length in minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@attrs.frozen(kw_only=True)
+class PrepSlot:
+    """A preparation task and the date it is due."""
+
+    task: str
+    due: pendulum.Date
+
+
+@attrs.frozen(kw_only=True)
+class Leg:
+    """A delegation travelling between two sites.
+
+    ``depart`` is the end of the visit it leaves and ``arrive`` that plus the
+    travel time; the delegation may wait at the destination after arriving.
+    """
+
+    resource: str
+    origin: str
+    destination: str
+    depart: pendulum.DateTime
+    arrive: pendulum.DateTime
+
+    @property
+    def minutes(self) -> int:
+        """Travel time in minutes."""
+        return int((self.arrive - self.depart).total_seconds() // 60)
+
+
+@attrs.frozen(kw_only=True)
+class Schedule:
+    """Start, end, resources and slack of every activity, and how they were found.
+
+    Attributes:
+        festival: the plan that was scheduled.
+        status: optimal, feasible, infeasible or unknown.
+        slots: one :class:`Slot` per activity, in plan order (empty when infeasible).
+        prep: the due date of every preparation task.
+        violations: every constraint broken or unmeetable, by name.
+        waits: every time an activity waited for a resource.
+        critical_path: activity ids on the critical path, in order.
+        bound: a lower bound on the end of the plan (minute after the origin), if known.
+        solver: which backend made it.
+        seconds: how long the backend took.
+    """
+
+    festival: Festival = attrs.field(repr=False)
+    status: Status
+    slots: Mapping[str, Slot] = attrs.field(factory=dict, repr=False)
+    prep: Mapping[str, PrepSlot] = attrs.field(factory=dict, repr=False)
+    violations: tuple[Violation, ...] = ()
+    waits: tuple[Wait, ...] = ()
+    critical_path: tuple[str, ...] = ()
+    bound: int | None = None
+    solver: str = "temporal"
+    seconds: float = 0.0
+
+    def __getitem__(self, activity_id: str) -> Slot:
+        """The slot of an activity."""
+        try:
+            return self.slots[activity_id]
+        except KeyError:
+            raise UnknownReferenceError(
+                "schedule", self.festival.id, "activity", activity_id, valid=self.slots
+            ) from None
+
+    def __iter__(self) -> Iterator[Slot]:
+        """The slots, in plan order."""
+        return iter(self.slots.values())
+
+    def __len__(self) -> int:
+        """How many activities are placed."""
+        return len(self.slots)
+
+    @property
+    def makespan(self) -> int | None:
+        """Minutes from the origin to the end of the last activity, or ``None`` if infeasible."""
+        if not self.slots:
+            return None
+        return max(self.festival.minute(s.end) for s in self.slots.values())
+
+    def unwrap(self) -> Schedule:
+        """Return the schedule, or raise :class:`InfeasibleError` listing every violation.
+
+        >>> import ngayhoi
+        >>> ngayhoi.schedule(ngayhoi.samples.tiny_festival()).unwrap().status.has_times
+        True
+        """
+        if not self.status.has_times or self.violations:
+            raise InfeasibleError(
+                f"no schedule meets every constraint of festival '{self.festival.id}' "
+                f"({self.status.value}, {len(self.violations)} violation(s))",
+                self.violations,
+            )
+        return self
+
+    def at_site(self, site_id: str) -> list[Slot]:
+        """The slots at one site, by start time."""
+        ids = {a.id for a in self.festival.activities_at(site_id)}
+        return sorted((s for s in self.slots.values() if s.activity in ids), key=_order)
+
+    def for_unit(self, unit_id: str) -> list[Slot]:
+        """The slots hosted by one unit (commune), by start time."""
+        sites = {s.id for s in self.festival.sites if s.unit == unit_id}
+        return sorted(
+            (s for s in self.slots.values() if self.festival.activity(s.activity).site in sites),
+            key=_order,
+        )
+
+    def for_resource(self, resource_id: str) -> list[Slot]:
+        """The slots that hold a resource (or need a role), by start time."""
+        return sorted(
+            (
+                s
+                for s in self.slots.values()
+                if resource_id in s.resources
+                or resource_id in self.festival.activity(s.activity).roles
+            ),
+            key=_order,
+        )
+
+    def itinerary(self, resource_id: str) -> list[Slot | Leg]:
+        """A delegation's day: its visits and the travel between them, in order.
+
+        Travel starts when a visit ends; a visit at the same site as the one
+        before needs no travel. Legs from and to the delegation's home are
+        included when it has one.
+        """
+        resource: Resource = self.festival.resource(resource_id)
+        visits = self.for_resource(resource_id)
+        out: list[Slot | Leg] = []
+        here = resource.home
+        for visit in visits:
+            site = self.festival.activity(visit.activity).site
+            if here is not None and here != site:
+                travel = self.festival.travel_minutes(here, site) or 0
+                depart = out[-1].end if out and isinstance(out[-1], Slot) else visit.start.subtract(
+                    minutes=travel
+                )
+                out.append(
+                    Leg(
+                        resource=resource_id,
+                        origin=here,
+                        destination=site,
+                        depart=depart,
+                        arrive=depart.add(minutes=travel),
+                    )
+                )
+            out.append(visit)
+            here = site
+        if visits and resource.home is not None and here is not None and here != resource.home:
+            travel = self.festival.travel_minutes(here, resource.home) or 0
+            last = visits[-1].end
+            out.append(
+                Leg(
+                    resource=resource_id,
+                    origin=here,
+                    destination=resource.home,
+                    depart=last,
+                    arrive=last.add(minutes=travel),
+                )
+            )
+        return out
+
+    def delegations(self) -> tuple[Resource, ...]:
+        """The delegations of the plan that hold at least one activity."""
+        used = {r for s in self.slots.values() for r in s.resources}
+        return tuple(
+            r for r in self.festival.resources if r.kind is ResourceKind.DELEGATION and r.id in used
+        )
+
+
+def _order(slot: Slot) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
+    return (slot.start, slot.end, slot.activity)
+
+
+def prep_slots(festival: Festival) -> dict[str, PrepSlot]:
+    """The due date of every prep task."""
+    return {t.id: PrepSlot(task=t.id, due=due_date(festival, t)) for t in festival.prep_tasks}

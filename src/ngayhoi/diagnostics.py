@@ -8,9 +8,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 __all__ = ["Violation", "Wait"]
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -27,7 +33,7 @@ class Violation:
     """
 
     rule: str
-    activities: tuple[str, ...] = attrs.field(converter=tuple)
+    activities: tuple[str, ...] = attrs.field(converter=_ids)
     message: str
     amount: int | None = None
     resource: str | None = None

@@ -6,12 +6,11 @@ expected and how to fix it. Bad input is a :class:`PlanError` (also a
 an :class:`InfeasibleError`; writing files fails with an :class:`ExportError`.
 
 >>> try:
-...     raise UnknownReferenceError(
-...         "site", "long-hoa.ubnd", "unit", "long-hooa", valid=["long-hoa", "long-khe"]
-...     )
+...     raise UnknownReferenceError(item_kind="site", item_id="long-hoa.ubnd", ref_kind="unit",
+...                                 ref="long-hooa", valid=["long-hoa", "long-khe"])
 ... except PlanError as err:
 ...     print(err)
-site 'long-hoa.ubnd': unknown unit 'long-hooa'; did you mean 'long-hoa'? (valid: long-hoa, long-khe)
+site 'long-hoa.ubnd': unknown unit 'long-hooa'; did you mean 'long-hoa'? ...
 """
 
 from __future__ import annotations
@@ -57,18 +56,19 @@ class UnknownReferenceError(PlanError):
         ref: the unknown id.
         suggestions: the closest valid ids.
 
-    >>> err = UnknownReferenceError("activity", "a1", "site", "ubnd-x", valid=["ubnd-xa"])
+    >>> err = UnknownReferenceError(item_kind="activity", item_id="a1", ref_kind="site",
+    ...                             ref="ubnd-x", valid=["ubnd-xa"])
     >>> err.suggestions
     ('ubnd-xa',)
     """
 
     def __init__(
         self,
+        *,
         item_kind: str,
         item_id: str,
         ref_kind: str,
         ref: str,
-        *,
         valid: Iterable[str] = (),
     ) -> None:
         """Build the message from the parts; ``valid`` lists the ids that exist."""

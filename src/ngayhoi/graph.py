@@ -30,6 +30,7 @@ paths to a sink fixed at the horizon.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -151,7 +152,9 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
         else:
             start = festival.at(lo).format("DD/MM HH:mm")
             end = festival.at(hi + d).format("DD/MM HH:mm")
-            _add(graph, ORIGIN, act.id, lo, _Why("window", f"{label} starts no earlier than {start}"))
+            _add(
+                graph, ORIGIN, act.id, lo, _Why("window", f"{label} starts no earlier than {start}")
+            )
             _add(graph, act.id, ORIGIN, -hi, _Why("window", f"{label} ends no later than {end}"))
     for dep in festival.dependencies:
         a, b = dep.predecessor, dep.successor
@@ -162,7 +165,9 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
             DependencyType.FF: durations[a] - durations[b],
             DependencyType.SF: -durations[b],
         }[dep.type]
-        text = _describe(festival, dep.type, a, b, minutes(dep.min_lag), dep.max_lag)
+        text = _describe(
+            festival, kind=dep.type, a=a, b=b, lo=minutes(dep.min_lag), max_lag=dep.max_lag
+        )
         _add(graph, a, b, base + minutes(dep.min_lag), _Why("dependency", text, dependency=True))
         if dep.max_lag is not None:
             _add(graph, b, a, -(base + minutes(dep.max_lag)), _Why("max-lag", text))
@@ -170,7 +175,9 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
         anchor = group.hub or group.activities[0]
         for other in group.activities:
             if other != anchor:
-                text = f"{festival.label(other)} starts with {festival.label(anchor)} ({group.title})"
+                text = (
+                    f"{festival.label(other)} starts with {festival.label(anchor)} ({group.title})"
+                )
                 _add(graph, anchor, other, 0, _Why("sync", text))
                 _add(graph, other, anchor, 0, _Why("sync", text))
     return graph
@@ -184,6 +191,7 @@ def _add(graph: nx.DiGraph[str], u: str, v: str, weight: int, why: _Why) -> None
 
 def _describe(
     festival: Festival,
+    *,
     kind: DependencyType,
     a: str,
     b: str,
@@ -220,7 +228,7 @@ def _longest_from(graph: nx.DiGraph[str], source: str, festival: Festival) -> di
 def _cycle_error(
     graph: nx.DiGraph[str], cycle: list[str], festival: Festival
 ) -> DependencyCycleError | InfeasibleError:
-    edges = list(zip(cycle, cycle[1:], strict=False))
+    edges = list(itertools.pairwise(cycle))
     whys: list[_Why] = [graph.edges[u, v]["why"] for u, v in edges]
     excess = sum(graph.edges[u, v]["weight"] for u, v in edges)
     nodes = [n for n in cycle[:-1] if n not in {ORIGIN, SINK}]
@@ -332,9 +340,9 @@ def analyse(
     free: dict[str, int] = {}
     for a in ids:
         room = end - (at[a] + durations[a])
-        for _, v, w in graph.out_edges(a, data="weight"):
+        for v, data in graph.succ[a].items():
             ref = 0 if v == ORIGIN else at[v]
-            room = min(room, ref - at[a] - w)
+            room = min(room, ref - at[a] - int(data["weight"]))
         free[a] = room
     critical = _critical_chain(graph, at, total, durations, end)
     return TemporalAnalysis(
@@ -363,8 +371,12 @@ def _critical_chain(
         here = chain[-1]
         tight = sorted(
             u
-            for u, _, w in graph.in_edges(here, data="weight")
-            if u in at and u not in seen and total[u] == 0 and at[u] + w == at[here] and w >= 0
+            for u, data in graph.pred[here].items()
+            if u in at
+            and u not in seen
+            and total[u] == 0
+            and int(data["weight"]) >= 0
+            and at[u] + int(data["weight"]) == at[here]
         )
         if not tight:
             break

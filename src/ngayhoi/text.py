@@ -12,10 +12,13 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["ID_PATTERN", "check_id", "fold", "nfc", "slugify"]
+__all__ = ["ID_PATTERN", "check_id", "fold", "nfc", "slugify", "vietnamese_date"]
+
+_WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 
 #: An id: lowercase ASCII letters and digits, joined by single ``-``, ``_`` or ``.``.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -99,3 +102,12 @@ def check_id(value: str) -> str | None:
         hint = f" (try '{suggestion}')" if suggestion else ""
         return f"must be lowercase ASCII letters and digits joined by '-', '_' or '.'{hint}"
     return None
+
+
+def vietnamese_date(day: dt.date) -> str:
+    """The date as Vietnamese documents write it, with the weekday.
+
+    >>> vietnamese_date(dt.date(2023, 8, 6))
+    'Chủ nhật, 06/08/2023'
+    """
+    return f"{_WEEKDAYS[day.weekday()]}, {day.day:02d}/{day.month:02d}/{day.year}"

@@ -101,12 +101,16 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
     >>> unit_on("rach-kien", pendulum.date(2023, 8, 6))
     Traceback (most recent call last):
     ...
-    ngayhoi.errors.UnitNotValidError: unit 'rach-kien' (Xã Rạch Kiến) is valid from 2025-07-01, not on 2023-08-06; on that date its area was: long-trach (Xã Long Trạch), long-khe (Xã Long Khê), long-hoa (Xã Long Hòa)
+    ngayhoi.errors.UnitNotValidError: unit 'rach-kien' (Xã Rạch Kiến) is valid from 2025-07-01, ...
     """
     versions = [u for u in all_units() if u.id == unit_id]
     if not versions:
         raise UnknownReferenceError(
-            "lookup", unit_id, "unit", unit_id, valid={u.id for u in all_units()}
+            item_kind="lookup",
+            item_id=unit_id,
+            ref_kind="unit",
+            ref=unit_id,
+            valid={u.id for u in all_units()},
         )
     for unit in versions:
         if unit.valid_on(day):

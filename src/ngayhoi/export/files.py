@@ -18,7 +18,14 @@ from ngayhoi.errors import ExportError
 
 __all__ = ["safe_child", "write_atomic"]
 
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -57,7 +64,7 @@ def safe_child(folder: Path, name: str) -> Path:
     >>> safe_child(Path("/tmp/out"), "../etc.ics")
     Traceback (most recent call last):
     ...
-    ngayhoi.errors.ExportError: file name '../etc.ics' would leave the output folder or is reserved; use a plain ASCII id
+    ngayhoi.errors.ExportError: file name '../etc.ics' would leave the output folder ...
     """
     stem = name.split(".", 1)[0].lower()
     bad = (
@@ -70,6 +77,8 @@ def safe_child(folder: Path, name: str) -> Path:
         or stem in _RESERVED
     )
     if bad:
-        msg = f"file name {name!r} would leave the output folder or is reserved; use a plain ASCII id"
+        msg = (
+            f"file name {name!r} would leave the output folder or is reserved; use a plain ASCII id"
+        )
         raise ExportError(msg)
     return folder / name

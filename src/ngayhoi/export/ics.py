@@ -1,9 +1,9 @@
-"""iCalendar export: one calendar per commune, a master, and views per delegation and role.
+r"""iCalendar export: one calendar per commune, a master, and views per delegation and role.
 
 The profile is the project's ``ICAL_INTEROP.md`` §1: UTF-8 NFC text, CRLF,
 folding between characters (icalendar does it), ``TZID=Asia/Ho_Chi_Minh`` with
 an embedded VTIMEZONE, stable UIDs from the plan's ids, no METHOD (these are
-feeds), calendar names without ``, ; \\``, ``REFRESH-INTERVAL;VALUE=DURATION``.
+feeds), calendar names without ``, ; \``, ``REFRESH-INTERVAL;VALUE=DURATION``.
 
 Every event is rendered once, from the schedule, and the same bytes go into
 every feed it appears in: the UID ``<festival>.<activity>@<domain>`` is the
@@ -13,7 +13,7 @@ same in the commune feed, the master and a delegation's feed.
 >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
 >>> stamp = pendulum.datetime(2023, 7, 1, tz="UTC")
 >>> cal = calendar_bytes(sched, master_feed(sched), stamp=stamp)
->>> b"UID:tiny.x.chao-co@ngayhoi.vn" in cal, b"\\r\\n" in cal
+>>> b"UID:tiny.x.chao-co@ngayhoi.vn" in cal, b"\r\n" in cal
 (True, True)
 """
 
@@ -91,7 +91,8 @@ class CalendarEvent:
     def fingerprint(self) -> str:
         """A digest of everything a subscriber sees; a change bumps SEQUENCE.
 
-        >>> e = CalendarEvent(uid="u", kind="activity", summary="Chào cờ", start=dt.date(2023, 8, 6))
+        >>> e = CalendarEvent(uid="u", kind="activity", summary="Chào cờ",
+        ...                   start=dt.date(2023, 8, 6))
         >>> e.fingerprint() == attrs.evolve(e, summary="Bế mạc").fingerprint()
         False
         """
@@ -409,7 +410,7 @@ def calendar_bytes(
         # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
         # it only in STANDARD/DAYLIGHT and libical rejects it.
         tz.pop("COMMENT", None)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def _component(

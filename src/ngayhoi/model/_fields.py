@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 import pendulum
@@ -22,11 +22,6 @@ T = TypeVar("T")
 #: The festival's clock. Vietnam has had no daylight saving time since 1975.
 TIMEZONE = "Asia/Ho_Chi_Minh"
 _MAX_TEXT = 2000
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
 
 
 def _label(instance: object) -> str:
@@ -44,13 +39,11 @@ def to_datetime(value: dt.datetime | None) -> pendulum.DateTime | None:
 
 def to_duration(value: dt.timedelta | int) -> pendulum.Duration:
     """Turn a ``timedelta`` or a whole number of minutes into a ``pendulum.Duration``."""
-    if isinstance(value, bool):
-        return cast("pendulum.Duration", value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return pendulum.duration(minutes=value)
     if isinstance(value, dt.timedelta) and not isinstance(value, pendulum.Duration):
         return pendulum.duration(seconds=value.total_seconds())
-    return cast("pendulum.Duration", value)
+    return cast("pendulum.Duration", value)  # a Duration, or bad input the validator names
 
 
 def to_optional_duration(value: dt.timedelta | int | None) -> pendulum.Duration | None:

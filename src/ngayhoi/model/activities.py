@@ -21,9 +21,9 @@ import pendulum
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
-    to_optional_date,
     to_datetime,
     to_duration,
+    to_optional_date,
     to_optional_duration,
     to_optional_text,
     to_str_tuple,
@@ -134,7 +134,9 @@ _FESTIVITIES = {
 
 def _valid_quantity(instance: Requirement, _attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"requirement of '{instance.resource}': quantity {value!r} must be a whole number >= 1"
+        msg = (
+            f"requirement of '{instance.resource}': quantity {value!r} must be a whole number >= 1"
+        )
         raise PlanError(msg)
 
 
@@ -302,7 +304,7 @@ class Dependency:
     successor: str = attrs.field(validator=[valid_id, _valid_ends])
     type: DependencyType = attrs.field(default=DependencyType.FS, converter=DependencyType)
     min_lag: pendulum.Duration = attrs.field(
-        default=0, kw_only=True, converter=to_duration, validator=valid_duration
+        default=pendulum.duration(), kw_only=True, converter=to_duration, validator=valid_duration
     )
     max_lag: pendulum.Duration | None = attrs.field(
         default=None,
@@ -318,7 +320,11 @@ class Dependency:
         'b starts 0 to 5 min after a finishes'
         """
         lo = int(self.min_lag.total_seconds() // 60)
-        gap = f"{lo} min" if self.max_lag is None else f"{lo} to {int(self.max_lag.total_seconds() // 60)} min"
+        gap = (
+            f"{lo} min"
+            if self.max_lag is None
+            else f"{lo} to {int(self.max_lag.total_seconds() // 60)} min"
+        )
         if self.max_lag is None:
             gap = f"at least {gap}"
         ends = {
@@ -395,7 +401,8 @@ class PrepTask:
         after: ids of prep tasks that must be due no later than this one.
         due: a fixed due date, overriding ``offset_days``.
 
-    >>> PrepTask(id="x.giay-moi", title="Gửi giấy mời", offset_days=-10, owner="ubnd-xa").offset_days
+    >>> task = PrepTask(id="x.giay-moi", title="Gửi giấy mời", offset_days=-10, owner="ubnd-xa")
+    >>> task.offset_days
     -10
     """
 

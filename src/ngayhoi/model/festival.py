@@ -8,7 +8,7 @@ naming the item. Use :func:`attrs.evolve` to change one and check it again.
 >>> import pendulum
 >>> from ngayhoi.model import Activity, Site, Unit
 >>> fest = Festival(
-...     id="demo", name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc", days=[pendulum.date(2023, 8, 6)],
+...     id="demo", name="Ngày hội toàn dân bảo vệ ANTQ", days=[pendulum.date(2023, 8, 6)],
 ...     units=[Unit(id="long-hoa", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")],
 ...     sites=[Site(id="long-hoa.ubnd", name="Hội trường UBND xã Long Hòa", unit="long-hoa")],
 ...     activities=[Activity(id="long-hoa.chao-co", kind="flag-salute", title="Chào cờ",
@@ -165,7 +165,8 @@ class Festival:
         travel: minutes between sites, for travelling delegations.
         opens: the earliest time of day an activity may start by default.
         closes: the latest time of day an activity may end by default.
-        outdoor_until: outdoor activities end by this time of day (the August heat); ``None``: no limit.
+        outdoor_until: outdoor activities end by this time of day (the August heat);
+            ``None``: no limit.
         domain: the domain part of calendar UIDs.
     """
 
@@ -199,9 +200,7 @@ class Festival:
     awards: tuple[Award, ...] = attrs.field(default=(), converter=_to_awards, validator=_items)
     travel: TravelTimes = attrs.field(factory=TravelTimes)
     opens: dt.time = attrs.field(default=dt.time(6, 0), converter=_to_time, validator=_valid_time)
-    closes: dt.time = attrs.field(
-        default=dt.time(22, 0), converter=_to_time, validator=_valid_time
-    )
+    closes: dt.time = attrs.field(default=dt.time(22, 0), converter=_to_time, validator=_valid_time)
     outdoor_until: dt.time | None = attrs.field(
         default=dt.time(11, 0), converter=_to_optional_time, validator=_valid_time
     )
@@ -318,14 +317,14 @@ class Festival:
         )
 
     def window(self) -> tuple[int, int]:
-        """The default window of every activity, in minutes: first day's opening to last day's closing."""
+        """The default window of every activity in minutes: first day's opening to last closing."""
         return (
             self.minute(self.local(self.days[0], self.opens)),
             self.minute(self.local(self.days[-1], self.closes)),
         )
 
     def day_of(self, activity: Activity) -> pendulum.Date:
-        """The day an activity is planned on: that of its fixed or earliest start, else the first."""
+        """The day of an activity: that of its fixed or earliest start, else the first day."""
         anchor = activity.fixed_start or activity.earliest_start
         if anchor is None:
             return self.days[0]
@@ -355,7 +354,9 @@ def _get(table: dict[str, T], key: str, kind: str) -> T:
     try:
         return table[key]
     except KeyError:
-        raise UnknownReferenceError("lookup", key, kind, key, valid=table) from None
+        raise UnknownReferenceError(
+            item_kind="lookup", item_id=key, ref_kind=kind, ref=key, valid=table
+        ) from None
 
 
 def _by_id(items: Sequence[T], kind: str, festival: Festival) -> dict[str, T]:
@@ -388,10 +389,14 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     sites = _by_id(fest.sites, "site", fest)
     for site in fest.sites:
         if site.unit not in units:
-            raise UnknownReferenceError("site", site.id, "unit", site.unit, valid=units)
+            raise UnknownReferenceError(
+                item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=units
+            )
         for ref in (site.fallback, site.hub):
             if ref is not None and ref not in sites:
-                raise UnknownReferenceError("site", site.id, "site", ref, valid=sites)
+                raise UnknownReferenceError(
+                    item_kind="site", item_id=site.id, ref_kind="site", ref=ref, valid=sites
+                )
     resources = _by_id(fest.resources, "resource", fest)
     groups: dict[str, list[str]] = defaultdict(list)
     for res in fest.resources:
@@ -404,7 +409,9 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                 raise PlanError(msg)
             groups[res.group].append(res.id)
         if res.home is not None and res.home not in sites:
-            raise UnknownReferenceError("resource", res.id, "site", res.home, valid=sites)
+            raise UnknownReferenceError(
+                item_kind="resource", item_id=res.id, ref_kind="site", ref=res.home, valid=sites
+            )
     activities = _by_id(fest.activities, "activity", fest)
     lo, hi = fest.window()
     first_midnight = 0
@@ -412,7 +419,9 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     by_site: dict[str, list[Activity]] = defaultdict(list)
     for act in fest.activities:
         if act.site not in sites:
-            raise UnknownReferenceError("activity", act.id, "site", act.site, valid=sites)
+            raise UnknownReferenceError(
+                item_kind="activity", item_id=act.id, ref_kind="site", ref=act.site, valid=sites
+            )
         by_site[act.site].append(act)
         for req in act.needs:
             if req.resource in resources:
@@ -433,15 +442,17 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     raise PlanError(msg)
             else:
                 raise UnknownReferenceError(
-                    "activity",
-                    act.id,
-                    "resource or group",
-                    req.resource,
+                    item_kind="activity",
+                    item_id=act.id,
+                    ref_kind="resource or group",
+                    ref=req.resource,
                     valid=[*resources, *groups],
                 )
         for role in act.roles:
             if role not in resources:
-                raise UnknownReferenceError("activity", act.id, "role", role, valid=resources)
+                raise UnknownReferenceError(
+                    item_kind="activity", item_id=act.id, ref_kind="role", ref=role, valid=resources
+                )
         for name in ("earliest_start", "latest_end", "fixed_start"):
             when: pendulum.DateTime | None = getattr(act, name)
             if when is None:
@@ -455,21 +466,21 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     "move it onto a festival day or add that day"
                 )
                 raise PlanError(msg)
-        if act.fixed_start is None and act.earliest_start is None and act.latest_end is None:
-            if minutes(act.duration) > hi - lo:
-                msg = (
-                    f"activity '{act.id}' ({act.title}): lasts {minutes(act.duration)} min, "
-                    f"longer than the festival's opening hours ({hi - lo} min)"
-                )
-                raise PlanError(msg)
+        unbounded = act.fixed_start is None and act.earliest_start is None
+        if unbounded and act.latest_end is None and minutes(act.duration) > hi - lo:
+            msg = (
+                f"activity '{act.id}' ({act.title}): lasts {minutes(act.duration)} min, "
+                f"longer than the festival's opening hours ({hi - lo} min)"
+            )
+            raise PlanError(msg)
     for dep in fest.dependencies:
         for end_id in (dep.predecessor, dep.successor):
             if end_id not in activities:
                 raise UnknownReferenceError(
-                    "dependency",
-                    f"{dep.predecessor}->{dep.successor}",
-                    "activity",
-                    end_id,
+                    item_kind="dependency",
+                    item_id=f"{dep.predecessor}->{dep.successor}",
+                    ref_kind="activity",
+                    ref=end_id,
                     valid=activities,
                 )
     _by_id(fest.sync_groups, "sync group", fest)
@@ -478,18 +489,36 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
         for member in group.activities:
             if member not in activities:
                 raise UnknownReferenceError(
-                    "sync group", group.id, "activity", member, valid=activities
+                    item_kind="sync group",
+                    item_id=group.id,
+                    ref_kind="activity",
+                    ref=member,
+                    valid=activities,
                 )
             sync_by_activity[member].append(group)
     prep = _by_id(fest.prep_tasks, "prep task", fest)
     for task in fest.prep_tasks:
         if task.owner not in resources:
-            raise UnknownReferenceError("prep task", task.id, "owner role", task.owner, valid=resources)
+            raise UnknownReferenceError(
+                item_kind="prep task",
+                item_id=task.id,
+                ref_kind="owner role",
+                ref=task.owner,
+                valid=resources,
+            )
         if task.unit is not None and task.unit not in units:
-            raise UnknownReferenceError("prep task", task.id, "unit", task.unit, valid=units)
+            raise UnknownReferenceError(
+                item_kind="prep task", item_id=task.id, ref_kind="unit", ref=task.unit, valid=units
+            )
         for before in task.after:
             if before not in prep:
-                raise UnknownReferenceError("prep task", task.id, "prep task", before, valid=prep)
+                raise UnknownReferenceError(
+                    item_kind="prep task",
+                    item_id=task.id,
+                    ref_kind="prep task",
+                    ref=before,
+                    valid=prep,
+                )
     for task in fest.prep_tasks:
         for before in task.after:
             if due_date(fest, prep[before]) > due_date(fest, task):
@@ -503,7 +532,13 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     awards_by_ceremony: dict[str, list[Award]] = defaultdict(list)
     for award in fest.awards:
         if award.ceremony not in activities:
-            raise UnknownReferenceError("award", award.id, "activity", award.ceremony, valid=activities)
+            raise UnknownReferenceError(
+                item_kind="award",
+                item_id=award.id,
+                ref_kind="activity",
+                ref=award.ceremony,
+                valid=activities,
+            )
         for day in fest.days:
             if not award.issuer.valid_on(day):
                 msg = (
@@ -517,11 +552,16 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
         for site_id in (origin, destination):
             if site_id not in sites:
                 raise UnknownReferenceError(
-                    "travel time", f"{origin}->{destination}", "site", site_id, valid=sites
+                    item_kind="travel time",
+                    item_id=f"{origin}->{destination}",
+                    ref_kind="site",
+                    ref=site_id,
+                    valid=sites,
                 )
-    coordinates = {
-        s.id: (s.lat, s.lon) for s in fest.sites if s.lat is not None and s.lon is not None
-    }
+    coordinates: dict[str, tuple[float, float]] = {}
+    for site in fest.sites:
+        if site.lat is not None and site.lon is not None:
+            coordinates[site.id] = (site.lat, site.lon)
     return _Index(
         units=units,
         sites=sites,
@@ -532,7 +572,7 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
         by_site=dict(by_site),
         awards_by_ceremony=dict(awards_by_ceremony),
         sync_by_activity=dict(sync_by_activity),
-        coordinates=coordinates,  # type: ignore[arg-type]  # filtered for None above
+        coordinates=coordinates,
     )
 
 
@@ -542,10 +582,11 @@ def _check_days(fest: Festival) -> None:
         raise PlanError(msg)
     for day in fest.days:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date such as 2023-08-06"
+            msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date (2023-08-06)"
             raise PlanError(msg)
     if list(fest.days) != sorted(set(fest.days)):
-        msg = f"festival '{fest.id}': days {[str(d) for d in fest.days]} must be distinct and in order"
+        shown = [str(d) for d in fest.days]
+        msg = f"festival '{fest.id}': days {shown} must be distinct and in order"
         raise PlanError(msg)
     if len(fest.days) > _MAX_DAYS:
         msg = f"festival '{fest.id}': {len(fest.days)} days; a festival lasts at most {_MAX_DAYS}"
@@ -558,6 +599,13 @@ def _check_days(fest: Festival) -> None:
             f"use '{TIMEZONE}'"
         )
         raise PlanError(msg) from None
+    _check_campaign(fest)
+    if fest.opens >= fest.closes:
+        msg = f"festival '{fest.id}': opens at {fest.opens} but closes at {fest.closes}"
+        raise PlanError(msg)
+
+
+def _check_campaign(fest: Festival) -> None:
     if fest.campaign is not None:
         first, last = fest.campaign
         if last < first:
@@ -570,9 +618,6 @@ def _check_days(fest: Festival) -> None:
                 f"{first} to {last}; move the day or widen the campaign"
             )
             raise PlanError(msg)
-    if fest.opens >= fest.closes:
-        msg = f"festival '{fest.id}': opens at {fest.opens} but closes at {fest.closes}"
-        raise PlanError(msg)
 
 
 def due_date(fest: Festival, task: PrepTask) -> pendulum.Date:

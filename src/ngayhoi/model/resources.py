@@ -47,7 +47,9 @@ def _default_capacity(instance: Resource) -> int | None:
 def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         if instance.kind is not ResourceKind.ROLE:
-            msg = f"resource '{instance.id}': a {instance.kind} needs a capacity (a whole number >= 1)"
+            msg = (
+                f"resource '{instance.id}': a {instance.kind} needs a capacity (whole number >= 1)"
+            )
             raise PlanError(msg)
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -100,7 +102,9 @@ class Resource:
         return self.kind is ResourceKind.DELEGATION
 
 
-def _to_matrix(value: Mapping[tuple[str, str], int] | Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], int]:
+def _to_matrix(
+    value: Mapping[tuple[str, str], int] | Iterable[tuple[str, str, int]],
+) -> dict[tuple[str, str], int]:
     items = value.items() if isinstance(value, Mapping) else (((a, b), m) for a, b, m in value)
     matrix: dict[tuple[str, str], int] = {}
     for (a, b), m in items:
@@ -192,8 +196,8 @@ class TravelTimes:
 
 def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-

@@ -68,9 +68,10 @@ class UnitKind(enum.StrEnum):
 
 
 def _valid_dates(instance: Unit, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and instance.valid_from is not None and value < instance.valid_from:
+    start = instance.valid_from
+    if isinstance(value, dt.date) and isinstance(start, dt.date) and value < start:
         msg = (
-            f"unit '{instance.id}': valid_to {value} is before valid_from {instance.valid_from}; "
+            f"unit '{instance.id}': valid_to {value} is before valid_from {start}; "
             "swap them or fix one"
         )
         raise PlanError(msg)
@@ -113,7 +114,8 @@ class Unit:
     def valid_on(self, day: dt.date) -> bool:
         """Whether the unit exists on ``day``.
 
-        >>> Unit(id="x", name="X", official_name="Xã X", kind="xã").valid_on(pendulum.date(2023, 1, 1))
+        >>> unit = Unit(id="x", name="X", official_name="Xã X", kind="xã")
+        >>> unit.valid_on(pendulum.date(2023, 1, 1))
         True
         """
         if self.valid_from is not None and day < self.valid_from:
@@ -149,7 +151,11 @@ def _valid_coordinate(
 ) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not -bound <= value <= bound:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -bound <= value <= bound
+    ):
         msg = (
             f"site '{instance.id}': {attribute.name} {value!r} is not a coordinate; "
             f"expected decimal degrees between -{bound:g} and {bound:g}"

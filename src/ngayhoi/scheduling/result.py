@@ -134,7 +134,11 @@ class Schedule:
             return self.slots[activity_id]
         except KeyError:
             raise UnknownReferenceError(
-                "schedule", self.festival.id, "activity", activity_id, valid=self.slots
+                item_kind="schedule",
+                item_id=self.festival.id,
+                ref_kind="activity",
+                ref=activity_id,
+                valid=self.slots,
             ) from None
 
     def __iter__(self) -> Iterator[Slot]:
@@ -160,11 +164,11 @@ class Schedule:
         True
         """
         if not self.status.has_times or self.violations:
-            raise InfeasibleError(
+            msg = (
                 f"no schedule meets every constraint of festival '{self.festival.id}' "
-                f"({self.status.value}, {len(self.violations)} violation(s))",
-                self.violations,
+                f"({self.status.value}, {len(self.violations)} violation(s))"
             )
+            raise InfeasibleError(msg, self.violations)
         return self
 
     def at_site(self, site_id: str) -> list[Slot]:
@@ -207,8 +211,10 @@ class Schedule:
             site = self.festival.activity(visit.activity).site
             if here is not None and here != site:
                 travel = self.festival.travel_minutes(here, site) or 0
-                depart = out[-1].end if out and isinstance(out[-1], Slot) else visit.start.subtract(
-                    minutes=travel
+                depart = (
+                    out[-1].end
+                    if out and isinstance(out[-1], Slot)
+                    else visit.start.subtract(minutes=travel)
                 )
                 out.append(
                     Leg(

@@ -55,7 +55,8 @@ def default_site(unit: Unit) -> Site:
     """The usual venue of a commune: the hall of its People's Committee.
 
     >>> from ngayhoi.model import Unit
-    >>> default_site(Unit(id="long-hoa", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")).name
+    >>> unit = Unit(id="long-hoa", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")
+    >>> default_site(unit).name
     'Hội trường UBND xã Long Hòa'
     """
     return Site(id=unit.id, name=f"Hội trường UBND {unit.kind.value} {unit.name}", unit=unit.id)

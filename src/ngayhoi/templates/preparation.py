@@ -44,7 +44,8 @@ COMMUNE_STEPS: tuple[PrepStep, ...] = (
     PrepStep("quyet-dinh-khen-thuong", "Ký quyết định khen thưởng; in, đóng khung giấy khen", -7,
              "ubnd-xa", "Quyết định khen thưởng", ("de-xuat-khen-thuong",)),
     PrepStep("an-ninh-hau-can",
-             "Phương án an ninh, giao thông tuyến diễu hành; phương án thời tiết; âm thanh, nhà bạt",
+             "Phương án an ninh, giao thông tuyến diễu hành; phương án thời tiết; âm thanh, "
+             "nhà bạt",
              -3, "cong-an-xa", "Phương án bảo đảm", ("kich-ban",)),
     PrepStep("tong-duyet", "Tổng duyệt chương trình", -1, "ban-to-chuc", "Biên bản tổng duyệt",
              ("an-ninh-hau-can", "quyet-dinh-khen-thuong", "giay-moi")),

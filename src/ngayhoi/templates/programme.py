@@ -50,7 +50,7 @@ __all__ = [
 
 def _valid_minutes(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be whole minutes >= 1"
+        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be minutes >= 1"
         raise PlanError(msg)
 
 
@@ -58,7 +58,7 @@ def _valid_gap(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: 
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be whole minutes >= 0"
+        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be minutes >= 0"
         raise PlanError(msg)
     if attribute.name == "max_gap" and value < instance.gap:
         msg = (
@@ -104,7 +104,7 @@ class ProgrammeItem:
     max_gap: int | None = attrs.field(default=None, validator=_valid_gap)
 
 
-def _item(
+def _item(  # noqa: PLR0917 - a row of the table above, read positionally
     key: str,
     kind: ActivityKind,
     title: str,
@@ -140,7 +140,8 @@ STANDARD_ITEMS: tuple[ProgrammeItem, ...] = (
     _item("van-nghe", K.PERFORMANCE, "Văn nghệ chào mừng", 10, (5, 20),
           "Đoàn Thanh niên, Hội LHPN, đội văn nghệ ấp", ("doan-thanh-nien", "hoi-lhpn", "van-nghe"),
           optional=True),
-    _item("chao-co", K.FLAG_SALUTE, "Lễ chào cờ", 5, (3, 5), "MC, Ban tổ chức", ("mc", "ban-to-chuc")),
+    _item("chao-co", K.FLAG_SALUTE, "Lễ chào cờ", 5, (3, 5), "MC, Ban tổ chức",
+          ("mc", "ban-to-chuc")),
     _item("tuyen-bo-ly-do", K.OPENING,
           "Tuyên bố lý do, giới thiệu đại biểu, thông qua chương trình", 7, (5, 10),
           "MC (cán bộ MTTQ hoặc văn hóa xã)", ("mc",)),
@@ -204,7 +205,11 @@ class Programme:
             if candidate.key == key:
                 return candidate
         raise UnknownReferenceError(
-            "programme", "programme", "item", key, valid=[i.key for i in self.items]
+            item_kind="programme",
+            item_id="programme",
+            ref_kind="item",
+            ref=key,
+            valid=[i.key for i in self.items],
         )
 
     def total_minutes(self) -> int:
@@ -221,10 +226,7 @@ class Programme:
         for key in changed:
             self.item(key)
         return Programme(
-            [
-                attrs.evolve(i, minutes=changed[i.key]) if i.key in changed else i
-                for i in self.items
-            ]
+            [attrs.evolve(i, minutes=changed[i.key]) if i.key in changed else i for i in self.items]
         )
 
     def switch(self, **enabled: bool) -> Programme:
@@ -237,7 +239,9 @@ class Programme:
         for key, on in changed.items():
             item = self.item(key)
             if not on and not item.optional:
-                msg = f"programme: item '{key}' ({item.title}) is required and cannot be switched off"
+                msg = (
+                    f"programme: item '{key}' ({item.title}) is required and cannot be switched off"
+                )
                 raise PlanError(msg)
         return Programme(
             [attrs.evolve(i, enabled=changed[i.key]) if i.key in changed else i for i in self.items]
@@ -330,7 +334,9 @@ def stamp_programme(
     if anchor is None:
         anchor = "dieu-hanh" if "dieu-hanh" in keys else keys[0]
     if anchor not in keys:
-        raise UnknownReferenceError("stamp", "programme", "enabled item", anchor, valid=keys)
+        raise UnknownReferenceError(
+            item_kind="stamp", item_id="programme", ref_kind="enabled item", ref=anchor, valid=keys
+        )
     position = keys.index(anchor)
     activities: list[Activity] = []
     dependencies: list[Dependency] = []
@@ -374,9 +380,13 @@ def stamp_programme(
     if simultaneous and len(anchors) > 1:
         title = sync_title or f"{items[position].title} (đồng loạt)"
         groups = (
-            SyncGroup(id=f"dong-loat.{anchor}", title=title, activities=anchors, kind=SyncKind.SIMULTANEOUS),
+            SyncGroup(
+                id=f"dong-loat.{anchor}",
+                title=title,
+                activities=anchors,
+                kind=SyncKind.SIMULTANEOUS,
+            ),
         )
     return Stamped(
         activities=tuple(activities), dependencies=tuple(dependencies), sync_groups=groups
     )
-

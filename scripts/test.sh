@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The tests: install ngayhoi with its test extras into .venv, build the shared
+# ics_check harness (five real calendar parsers; needs apt and npm), then run
+# ruff, mypy --strict and pytest. Extra pytest arguments pass through.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+if [ -x "$SHARED/ics_check/setup.sh" ]; then
+  "$SHARED/ics_check/setup.sh" >/dev/null
+else
+  echo "test.sh: no $SHARED/ics_check; calendar-parser tests will be skipped" >&2
+fi
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+exec .venv/bin/python -m pytest "$@"

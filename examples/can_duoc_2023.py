@@ -27,7 +27,17 @@ import pendulum
 
 import ngayhoi
 from ngayhoi import data, templates
-from ngayhoi.model import Award, AwardForm, Issuer, Site, TravelTimes
+from ngayhoi.model import (
+    Award,
+    AwardForm,
+    Issuer,
+    Requirement,
+    Resource,
+    ResourceKind,
+    Site,
+    TravelTimes,
+)
+from ngayhoi.scheduling import Leg
 from ngayhoi.text import vietnamese_date
 
 DAY = pendulum.date(2023, 8, 6)
@@ -75,6 +85,58 @@ COORDINATES: dict[str, tuple[float, float]] = {
     "long-huu-tay": (10.4450, 106.6870),
     "tan-chanh": (10.4820, 106.6150),
 }
+
+#: The district office: where the delegations set out from (DOMAIN.md §11: Số 01 Trần Phú,
+#: khu phố 1A, thị trấn Cần Đước).
+HOME = Site(
+    id="ubnd-huyen",
+    name="Trụ sở UBND huyện Cần Đước",
+    unit="huyen-can-duoc",
+    address="Số 01 Trần Phú, khu phố 1A, thị trấn Cần Đước",
+    lat=10.5075,
+    lon=106.6030,
+)
+
+#: Three delegations of the district steering committee (BCĐ 138 huyện), each
+#: sent to attend award ceremonies (DOMAIN.md §4.1: "phân công thành viên tham dự").
+DELEGATIONS = [
+    Resource(
+        id=f"doan-{k}",
+        name=f"Đoàn {k} BCĐ 138 huyện",
+        kind=ResourceKind.DELEGATION,
+        group="doan-huyen",
+        home=HOME.id,
+        members=members,
+    )
+    for k, members in (
+        (1, ("Trưởng Ban Chỉ đạo 138 huyện", "Trưởng Công an huyện")),
+        (2, ("Phó Trưởng Ban Chỉ đạo 138 huyện", "Chủ tịch Ủy ban MTTQ huyện")),
+        (3, ("Thành viên BCĐ 138 huyện", "Bí thư Huyện đoàn")),
+    )
+]
+
+#: The communes whose award ceremony a district delegation attends; which
+#: delegation goes where is the scheduler's choice. These hold the folk games
+#: right after the parade and the ceremony after them (the festivities may come
+#: before or after the ceremony, DOMAIN.md §2.1), so their ceremonies can be
+#: staggered for the delegations without pushing outdoor games into the noon heat.
+VISITED = (
+    "long-trach",
+    "long-khe",
+    "long-hoa",
+    "long-dinh",
+    "phuoc-van",
+    "long-cang",
+    "tan-lan",
+    "long-huu-dong",
+    "long-huu-tay",
+)
+
+VISITED_PROGRAMME = (
+    templates.standard_programme(forum=True)
+    .move("tro-choi", after="dieu-hanh", gap=10)
+    .gaps(don_dai_bieu=(10, 120))
+)
 
 CHU_TICH_HUYEN = Issuer(
     id="ct-ubnd-huyen-can-duoc",
@@ -137,19 +199,23 @@ def awards(communes: list[ngayhoi.Unit]) -> list[Award]:
 def build() -> ngayhoi.Festival:
     """The festival: 17 units, the standard programme with the forum, parades at 06:45."""
     communes = list(data.can_duoc_communes(DAY))
-    venues = sites(communes)
+    venues = [*sites(communes), HOME]
     return templates.plan_day(
         id="can-duoc-2023",
         name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2023 – huyện Cần Đước",
         day=DAY,
         communes=communes,
         sites=venues,
-        programme=templates.standard_programme(forum=True),
+        programme={unit: VISITED_PROGRAMME for unit in VISITED},
         at=PARADE,
         organiser="Ban Chỉ đạo 138 huyện Cần Đước",
         campaign=(pendulum.date(2023, 7, 1), pendulum.date(2023, 8, 19)),
         other_units=[data.unit_on("huyen-can-duoc", DAY), data.unit_on("tinh-long-an", DAY)],
         awards=awards(communes),
+        resources=DELEGATIONS,
+        needs={f"{unit}.trao-thuong": [Requirement("doan-huyen")] for unit in VISITED},
+        # No public source gives venue coordinates or road times (DOMAIN.md §15):
+        # straight lines at 30 km/h, stretched by 1.4 for the roads.
         travel=TravelTimes(speed_kmh=30, road_factor=1.4),
     )
 
@@ -157,12 +223,14 @@ def build() -> ngayhoi.Festival:
 def day_table(schedule: ngayhoi.Schedule) -> str:
     """One line per unit: its venue and the times of the main items."""
     fest = schedule.festival
-    columns = ("dieu-hanh", "chao-co", "dien-dan", "trao-thuong", "be-mac", "tro-choi")
-    header = ["Đơn vị", "Diễu hành", "Chào cờ", "Diễn đàn", "Trao thưởng", "Bế mạc", "Trò chơi"]
+    columns = ("dieu-hanh", "tro-choi", "chao-co", "dien-dan", "trao-thuong", "be-mac")
+    header = ["Đơn vị", "Diễu hành", "Trò chơi", "Chào cờ", "Diễn đàn", "Trao thưởng", "Bế mạc"]
     rows = [header]
     for unit in fest.hosts():
         slots = {fest.activity(s.activity).item: s for s in schedule.for_unit(unit.id)}
         cells = [unit.official_name]
+        if unit.id in VISITED:
+            cells[0] += " *"
         for key in columns:
             slot = slots.get(key)
             cells.append(
@@ -172,6 +240,30 @@ def day_table(schedule: ngayhoi.Schedule) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def itineraries(schedule: ngayhoi.Schedule) -> str:
+    """Each delegation's day: the visits and the drives between them."""
+    fest = schedule.festival
+    lines = []
+    for delegation in schedule.delegations():
+        lines.append(f"{delegation.name} ({', '.join(delegation.members)}):")
+        for part in schedule.itinerary(delegation.id):
+            if isinstance(part, Leg):
+                origin = fest.site(part.origin).name
+                destination = fest.site(part.destination).name
+                lines.append(
+                    f"  {part.depart.format('HH:mm')}–{part.arrive.format('HH:mm')}  "
+                    f"di chuyển {origin} → {destination} ({part.minutes} phút)"
+                )
+            else:
+                act = fest.activity(part.activity)
+                unit = fest.commune_of(part.activity)
+                lines.append(
+                    f"  {part.start.format('HH:mm')}–{part.end.format('HH:mm')}  "
+                    f"{act.title}, {unit.official_name}"
+                )
     return "\n".join(lines)
 
 
@@ -188,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if isinstance(err, ngayhoi.InfeasibleError) else 2
     print(f"{schedule.festival.name}, {vietnamese_date(DAY)}")
     print(day_table(schedule))
+    print("* đoàn BCĐ 138 huyện dự lễ trao thưởng")
+    print()
+    print(itineraries(schedule))
     print(f"\n{len(paths)} calendars in {args.out}/ (status: {schedule.status.value})")
     return 0
 

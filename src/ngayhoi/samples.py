@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import pendulum
 
-from ngayhoi.model import Activity, ActivityKind, Dependency, Festival, Site, Unit
+from ngayhoi.model import (
+    Activity,
+    ActivityKind,
+    Dependency,
+    Festival,
+    Requirement,
+    Resource,
+    ResourceKind,
+    Site,
+    TravelTimes,
+    Unit,
+)
 
-__all__ = ["tiny_festival"]
+__all__ = ["tiny_festival", "two_communes_one_delegation"]
+
+_TZ = "Asia/Ho_Chi_Minh"
 
 
 def tiny_festival() -> Festival:
@@ -39,4 +52,37 @@ def tiny_festival() -> Festival:
             ),
         ],
         dependencies=[Dependency("x.chao-co", "x.bao-cao", min_lag=2)],
+    )
+
+
+def two_communes_one_delegation() -> Festival:
+    """Two award ceremonies at 08:00, one delegation that needs 25 min between them."""
+    day = pendulum.date(2023, 8, 6)
+    units = [
+        Unit(id=k, name=f"Xã {k.upper()}", official_name=f"Xã {k.upper()}", kind="xã") for k in "ab"
+    ]
+    sites = [Site(id=k, name=f"Hội trường UBND xã {k.upper()}", unit=k) for k in "ab"]
+    ceremonies = [
+        Activity(
+            id=f"{k}.trao-thuong",
+            kind=ActivityKind.AWARD_CEREMONY,
+            title="Trao thưởng",
+            site=k,
+            duration=15,
+            earliest_start=pendulum.datetime(2023, 8, 6, 8, tz=_TZ),
+            needs=[Requirement("doan")],
+        )
+        for k in "ab"
+    ]
+    return Festival(
+        id="hai-xa",
+        name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        days=[day],
+        units=units,
+        sites=sites,
+        activities=ceremonies,
+        resources=[
+            Resource(id="doan-1", name="Đoàn 1", kind=ResourceKind.DELEGATION, group="doan")
+        ],
+        travel=TravelTimes(minutes={("a", "b"): 25}),
     )

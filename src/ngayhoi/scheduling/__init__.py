@@ -7,9 +7,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
+from ngayhoi.scheduling.heuristic import schedule_heuristic
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.temporal import needs_resources, schedule_times
+
+Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 
 __all__ = [
     "Leg",
@@ -19,18 +25,43 @@ __all__ = [
     "Status",
     "needs_resources",
     "schedule",
+    "schedule_heuristic",
     "schedule_times",
 ]
 
 
-def schedule(festival: Festival) -> Schedule:
+def schedule(
+    festival: Festival,
+    *,
+    backend: Backend = "auto",
+    seed: int = 0,
+    time_limit: float = 2.0,
+) -> Schedule:
     """Schedule every activity of the festival.
 
     Args:
         festival: the plan.
+        backend: ``"temporal"`` (dependencies and windows only, exact),
+            ``"heuristic"`` (the built-in resource-aware scheduler),
+            ``"cpsat"`` (OR-Tools CP-SAT, exact, needs ``ngayhoi[cpsat]``),
+            or ``"auto"``: temporal when no activity needs a resource with a
+            limited capacity, else heuristic.
+        seed: the seed of the heuristic's random passes.
+        time_limit: seconds the heuristic or CP-SAT may search.
 
     Returns:
         A :class:`Schedule`; check ``status`` and ``violations``, or call
         ``unwrap()`` to raise when no schedule meets every constraint.
     """
-    return schedule_times(festival)
+    if backend == "auto":
+        backend = "heuristic" if needs_resources(festival) else "temporal"
+    if backend == "temporal":
+        return schedule_times(festival)
+    if backend == "heuristic":
+        return schedule_heuristic(festival, seed=seed, time_limit=time_limit)
+    if backend == "cpsat":
+        from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
+
+        return schedule_cpsat(festival, time_limit=time_limit)
+    msg = f"unknown backend {backend!r}; use 'auto', 'temporal', 'heuristic' or 'cpsat'"
+    raise PlanError(msg)

@@ -16,7 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from ngayhoi.model import Award, Dependency, Festival, Resource, Site, TravelTimes, Unit
+import attrs
+
+from ngayhoi.errors import UnknownReferenceError
+from ngayhoi.model import (
+    Award,
+    Dependency,
+    Festival,
+    Requirement,
+    Resource,
+    Site,
+    TravelTimes,
+    Unit,
+)
 from ngayhoi.templates.preparation import (
     COMMUNE_STEPS,
     ORGANISER_STEPS,
@@ -69,7 +81,7 @@ def plan_day(
     day: dt.date,
     communes: Sequence[Unit],
     sites: Sequence[Site] | None = None,
-    programme: Programme | None = None,
+    programme: Programme | Mapping[str, Programme] | None = None,
     at: dt.time | Mapping[str, dt.time] = dt.time(6, 30),
     anchor: str | None = None,
     simultaneous: bool = True,
@@ -81,6 +93,7 @@ def plan_day(
     awards: Sequence[Award] = (),
     travel: TravelTimes | None = None,
     preparation: bool = True,
+    needs: Mapping[str, Sequence[Requirement]] | None = None,
 ) -> Festival:
     """A whole festival day: the programme at every site, roles and the preparation cascade.
 
@@ -90,7 +103,8 @@ def plan_day(
         day: the festival day.
         communes: the hosting units; each must be valid on ``day``.
         sites: the venues; default one :func:`default_site` per commune.
-        programme: default :func:`standard_programme`.
+        programme: default :func:`standard_programme`; or one per site id
+            (sites not named get the standard programme).
         at: when the anchor item starts (one time, or one per site id).
         anchor: the programme item fixed at ``at``; default the parade.
         simultaneous: whether the anchors start together in one sync group.
@@ -102,16 +116,31 @@ def plan_day(
         awards: awards presented at the ceremonies.
         travel: travel times between sites.
         preparation: whether to add the preparation cascade.
+        needs: resources to add to stamped activities, by activity id
+            (``{"long-hoa.trao-thuong": [Requirement("doan")]}``).
     """
     venues = list(sites) if sites is not None else [default_site(u) for u in communes]
+    hosted = {u.id for u in communes}
+    stages = [v for v in venues if v.unit in hosted]
+    if isinstance(programme, Mapping):
+        per_site = {v.id: programme.get(v.id) or standard_programme() for v in stages}
+    else:
+        per_site = {v.id: programme or standard_programme() for v in stages}
     stamped = stamp_programme(
-        programme or standard_programme(),
-        venues,
-        day=day,
-        at=at,
-        anchor=anchor,
-        simultaneous=simultaneous,
+        per_site, stages, day=day, at=at, anchor=anchor, simultaneous=simultaneous
     )
+    activities = list(stamped.activities)
+    if needs:
+        known = {a.id for a in activities}
+        for aid in needs:
+            if aid not in known:
+                raise UnknownReferenceError(
+                    item_kind="plan_day", item_id=id, ref_kind="activity", ref=aid, valid=known
+                )
+        activities = [
+            attrs.evolve(a, needs=(*a.needs, *needs[a.id])) if a.id in needs else a
+            for a in activities
+        ]
     roles = [r for r in standard_roles() if r.id not in {x.id for x in resources}]
     prep = preparation_cascade([u.id for u in communes]) if preparation else ()
     return Festival(
@@ -122,7 +151,7 @@ def plan_day(
         organiser=organiser,
         units=(*communes, *other_units),
         sites=venues,
-        activities=stamped.activities,
+        activities=activities,
         dependencies=(*stamped.dependencies, *dependencies),
         resources=(*roles, *resources),
         sync_groups=stamped.sync_groups,

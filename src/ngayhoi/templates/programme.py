@@ -247,6 +247,38 @@ class Programme:
             [attrs.evolve(i, enabled=changed[i.key]) if i.key in changed else i for i in self.items]
         )
 
+    def move(self, key: str, *, after: str, gap: int | None = None) -> Programme:
+        """A copy with item ``key`` moved to follow item ``after`` (optionally with a new gap).
+
+        >>> games_first = standard_programme().move("tro-choi", after="dieu-hanh", gap=10)
+        >>> [i.key for i in games_first.enabled()][:4]
+        ['tap-trung', 'dieu-hanh', 'tro-choi', 'don-dai-bieu']
+        """
+        item = self.item(key)
+        self.item(after)
+        if gap is not None:
+            item = attrs.evolve(item, gap=gap, max_gap=max(gap, item.max_gap or gap))
+        rest = Programme([i for i in self.items if i.key != key]) if len(self.items) > 1 else self
+        return rest.insert(item, after=after)
+
+    def gaps(self, **changes: tuple[int, int | None]) -> Programme:
+        """A copy with some items' ``(gap, max_gap)`` changed; keys use ``_`` for ``-``.
+
+        >>> standard_programme().gaps(don_dai_bieu=(15, 120)).item("don-dai-bieu").max_gap
+        120
+        """
+        changed = {key.replace("_", "-"): value for key, value in changes.items()}
+        for key in changed:
+            self.item(key)
+        return Programme(
+            [
+                attrs.evolve(i, gap=changed[i.key][0], max_gap=changed[i.key][1])
+                if i.key in changed
+                else i
+                for i in self.items
+            ]
+        )
+
     def insert(self, item: ProgrammeItem, *, after: str) -> Programme:
         """A copy with ``item`` inserted after the item with key ``after``."""
         self.item(after)
@@ -298,7 +330,7 @@ class Stamped:
 
 
 def stamp_programme(
-    programme: Programme,
+    programme: Programme | Mapping[str, Programme],
     sites: Sequence[Site],
     *,
     day: dt.date,
@@ -310,7 +342,8 @@ def stamp_programme(
 ) -> Stamped:
     """Stamp the programme onto every site: one call for 17 communes.
 
-    Each site gets one activity per enabled item, with the id
+    Each site gets one activity per enabled item of its programme (one for all,
+    or one per site id), with the id
     ``"<site id>.<item key>"``, chained finish-to-start with each item's gap.
     The ``anchor`` item (default: the parade if enabled, else the first item)
     is fixed to start at ``at`` (one time for all, or a time per site id); an
@@ -329,19 +362,21 @@ def stamp_programme(
     """
     import pendulum  # noqa: PLC0415 - kept local: templates are the only users here
 
-    items = programme.enabled()
-    keys = [i.key for i in items]
-    if anchor is None:
-        anchor = "dieu-hanh" if "dieu-hanh" in keys else keys[0]
-    if anchor not in keys:
-        raise UnknownReferenceError(
-            item_kind="stamp", item_id="programme", ref_kind="enabled item", ref=anchor, valid=keys
-        )
-    position = keys.index(anchor)
     activities: list[Activity] = []
     dependencies: list[Dependency] = []
     anchors: list[str] = []
+    titles: list[str] = []
     for site in sites:
+        prog = programme[site.id] if isinstance(programme, Mapping) else programme
+        items = prog.enabled()
+        keys = [i.key for i in items]
+        key = anchor or ("dieu-hanh" if "dieu-hanh" in keys else keys[0])
+        if key not in keys:
+            raise UnknownReferenceError(
+                item_kind="stamp", item_id=site.id, ref_kind="enabled item", ref=key, valid=keys
+            )
+        position = keys.index(key)
+        titles.append(items[position].title)
         when = at[site.id] if isinstance(at, Mapping) else at
         fixed = pendulum.datetime(day.year, day.month, day.day, when.hour, when.minute, tz=timezone)
         previous: str | None = None
@@ -375,13 +410,13 @@ def stamp_programme(
                     )
                 )
             previous = ident
-        anchors.append(f"{site.id}.{anchor}")
+        anchors.append(f"{site.id}.{key}")
     groups: tuple[SyncGroup, ...] = ()
     if simultaneous and len(anchors) > 1:
-        title = sync_title or f"{items[position].title} (đồng loạt)"
+        title = sync_title or f"{titles[0]} (đồng loạt)"
         groups = (
             SyncGroup(
-                id=f"dong-loat.{anchor}",
+                id=f"dong-loat.{anchors[0].split('.')[-1]}",
                 title=title,
                 activities=anchors,
                 kind=SyncKind.SIMULTANEOUS,

@@ -1,0 +1,357 @@
+"""An independent checker: one function per named rule, for any :class:`Schedule`.
+
+It reads only the festival and the slots, never the scheduler's internals, so
+it judges schedules from any backend, a file, or a person's edits alike.
+
+>>> import ngayhoi
+>>> from ngayhoi.samples import two_communes_one_delegation
+>>> check_schedule(ngayhoi.schedule(two_communes_one_delegation()))
+[]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ngayhoi.diagnostics import Violation
+from ngayhoi.model import DependencyType, Festival, ResourceKind, minutes
+from ngayhoi.scheduling.result import Schedule, Slot
+
+__all__ = [
+    "RULES",
+    "check_capacity",
+    "check_complete",
+    "check_non_preemption",
+    "check_precedence",
+    "check_requirements",
+    "check_schedule",
+    "check_simultaneity",
+    "check_unary_travel",
+    "check_windows",
+]
+
+
+def _hhmm(fest: Festival, minute: int) -> str:
+    return fest.at(minute).format("HH:mm")
+
+
+def check_complete(schedule: Schedule) -> list[Violation]:
+    """Every activity of the festival has exactly one slot, and no slot is for a stranger."""
+    fest = schedule.festival
+    out = [
+        Violation(
+            rule="complete",
+            activities=(a.id,),
+            message=f"{fest.label(a.id)} has no time in the schedule",
+        )
+        for a in fest.activities
+        if a.id not in schedule.slots
+    ]
+    out += [
+        Violation(
+            rule="complete",
+            activities=(aid,),
+            message=f"the schedule places '{aid}', which is not an activity of the plan",
+        )
+        for aid in schedule.slots
+        if not fest.has_activity(aid)
+    ]
+    return out
+
+
+def check_non_preemption(schedule: Schedule) -> list[Violation]:
+    """Each activity runs in one piece for exactly its duration."""
+    fest = schedule.festival
+    out = []
+    for slot in schedule:
+        if not fest.has_activity(slot.activity):
+            continue
+        want = minutes(fest.activity(slot.activity).duration)
+        got = slot.minutes
+        if got != want:
+            out.append(
+                Violation(
+                    rule="non-preemption",
+                    activities=(slot.activity,),
+                    message=(
+                        f"{fest.label(slot.activity)} runs {got} min in the schedule but lasts "
+                        f"{want} min: it must be held in one piece"
+                    ),
+                    amount=abs(got - want),
+                )
+            )
+    return out
+
+
+def _starts(schedule: Schedule) -> dict[str, int]:
+    fest = schedule.festival
+    return {s.activity: fest.minute(s.start) for s in schedule}
+
+
+def _ends(schedule: Schedule) -> dict[str, int]:
+    fest = schedule.festival
+    return {s.activity: fest.minute(s.end) for s in schedule}
+
+
+def check_precedence(schedule: Schedule) -> list[Violation]:
+    """Every dependency holds with its minimum and maximum lag."""
+    fest = schedule.festival
+    start, end = _starts(schedule), _ends(schedule)
+    out = []
+    for dep in fest.dependencies:
+        a, b = dep.predecessor, dep.successor
+        if a not in start or b not in start:
+            continue
+        ref_a = end[a] if dep.type in {DependencyType.FS, DependencyType.FF} else start[a]
+        ref_b = start[b] if dep.type in {DependencyType.FS, DependencyType.SS} else end[b]
+        gap = ref_b - ref_a
+        lo = minutes(dep.min_lag)
+        hi = None if dep.max_lag is None else minutes(dep.max_lag)
+        if gap < lo or (hi is not None and gap > hi):
+            amount = lo - gap if gap < lo else gap - (hi or 0)
+            bound = f"at least {lo}" if gap < lo else f"at most {hi}"
+            out.append(
+                Violation(
+                    rule="precedence",
+                    activities=(a, b),
+                    message=(
+                        f"{fest.label(b)} must be {bound} min after {fest.label(a)} "
+                        f"({dep.type.value}) but is {gap} min"
+                    ),
+                    amount=amount,
+                )
+            )
+    return out
+
+
+def check_windows(schedule: Schedule) -> list[Violation]:
+    """Every activity keeps its fixed start, its window, the day's hours and the outdoor limit."""
+    fest = schedule.festival
+    lo_day, hi_day = fest.window()
+    out = []
+    for slot in schedule:
+        if not fest.has_activity(slot.activity):
+            continue
+        act = fest.activity(slot.activity)
+        s, e = fest.minute(slot.start), fest.minute(slot.end)
+        label = fest.label(act.id)
+        problems: list[tuple[str, int]] = []
+        if act.fixed_start is not None and s != fest.minute(act.fixed_start):
+            fixed = fest.minute(act.fixed_start)
+            problems.append((f"must start at {_hhmm(fest, fixed)}", abs(s - fixed)))
+        earliest = fest.minute(act.earliest_start) if act.earliest_start else None
+        if earliest is None and act.fixed_start is None:
+            earliest = lo_day
+        if earliest is not None and s < earliest:
+            problems.append((f"may not start before {_hhmm(fest, earliest)}", earliest - s))
+        latest = fest.minute(act.latest_end) if act.latest_end else None
+        if latest is None and act.fixed_start is None:
+            latest = hi_day
+        if latest is not None and e > latest:
+            problems.append((f"must end by {_hhmm(fest, latest)}", e - latest))
+        if act.outdoor and fest.outdoor_until is not None:
+            limit = fest.minute(fest.local(fest.day_of(act), fest.outdoor_until))
+            if e > limit:
+                problems.append((f"is outdoors and must end by {_hhmm(fest, limit)}", e - limit))
+        out += [
+            Violation(
+                rule="window",
+                activities=(act.id,),
+                message=f"{label} {what}; it runs {_hhmm(fest, s)}–{_hhmm(fest, e)}",
+                amount=amount,
+            )
+            for what, amount in problems
+        ]
+    return out
+
+
+def check_simultaneity(schedule: Schedule) -> list[Violation]:
+    """The activities of each synchronisation group start at the same minute."""
+    fest = schedule.festival
+    start = _starts(schedule)
+    out = []
+    for group in fest.sync_groups:
+        placed = [a for a in group.activities if a in start]
+        anchor = group.hub or placed[0] if placed else None
+        if anchor is None or anchor not in start:
+            continue
+        out += [
+            Violation(
+                rule="simultaneity",
+                activities=(anchor, a),
+                message=(
+                    f"{fest.label(a)} starts at {_hhmm(fest, start[a])}, not with "
+                    f"{fest.label(anchor)} at {_hhmm(fest, start[anchor])} ({group.title})"
+                ),
+                amount=abs(start[a] - start[anchor]),
+            )
+            for a in placed
+            if start[a] != start[anchor]
+        ]
+    return out
+
+
+def check_requirements(schedule: Schedule) -> list[Violation]:
+    """Every activity holds what it needs: the named resource, enough group members, pool units."""
+    fest = schedule.festival
+    out = []
+    for slot in schedule:
+        if not fest.has_activity(slot.activity):
+            continue
+        act = fest.activity(slot.activity)
+        units = dict(slot.pool_units)
+        for req in act.needs:
+            members = fest.group_members(req.resource)
+            named = req.resource in {r.id for r in fest.resources}
+            if named:
+                ok = req.resource in slot.resources
+                resource = fest.resource(req.resource)
+                if ok and resource.capacity not in (None, 1):
+                    ok = len(units.get(req.resource, ())) == req.quantity
+            else:
+                ok = len({r for r in slot.resources if r in members}) >= req.quantity
+            if not ok:
+                out.append(
+                    Violation(
+                        rule="requirement",
+                        activities=(act.id,),
+                        message=(
+                            f"{fest.label(act.id)} needs {req.quantity} of '{req.resource}' "
+                            f"for its whole length but holds {list(slot.resources)}"
+                        ),
+                        resource=req.resource,
+                    )
+                )
+    return out
+
+
+def check_capacity(schedule: Schedule) -> list[Violation]:
+    """No pool is ever over its capacity, and no pool unit is held twice at once."""
+    fest = schedule.festival
+    out = []
+    users: dict[str, list[tuple[int, int, int, tuple[int, ...], str]]] = defaultdict(list)
+    for slot in schedule:
+        if not fest.has_activity(slot.activity):
+            continue
+        act = fest.activity(slot.activity)
+        units = dict(slot.pool_units)
+        for req in act.needs:
+            if req.resource in slot.resources:
+                res = fest.resource(req.resource)
+                if res.kind is not ResourceKind.DELEGATION and res.capacity not in (None, 1):
+                    users[res.id].append(
+                        (
+                            fest.minute(slot.start),
+                            fest.minute(slot.end),
+                            req.quantity,
+                            units.get(res.id, ()),
+                            act.id,
+                        )
+                    )
+    for rid, uses in users.items():
+        cap = fest.resource(rid).capacity or 0
+        events = sorted([(s, q) for s, _, q, _, _ in uses] + [(e, -q) for _, e, q, _, _ in uses])
+        level = 0
+        reported = False
+        for when, delta in events:
+            level += delta
+            if level > cap and not reported:
+                over = sorted(a for s, e, _, _, a in uses if s <= when < e)
+                out.append(
+                    Violation(
+                        rule="capacity",
+                        activities=tuple(over),
+                        message=(
+                            f"'{fest.resource(rid).name}' is used {level} times at "
+                            f"{_hhmm(fest, when)} but has capacity {cap}"
+                        ),
+                        amount=level - cap,
+                        resource=rid,
+                    )
+                )
+                reported = True
+        for i, (s1, e1, _, u1, a1) in enumerate(uses):
+            for s2, e2, _, u2, a2 in uses[i + 1 :]:
+                shared = set(u1) & set(u2)
+                if shared and s1 < e2 and s2 < e1:
+                    out.append(
+                        Violation(
+                            rule="capacity",
+                            activities=(a1, a2),
+                            message=(
+                                f"{fest.label(a1)} and {fest.label(a2)} hold the same unit "
+                                f"{sorted(shared)[0]} of '{fest.resource(rid).name}' at once"
+                            ),
+                            resource=rid,
+                        )
+                    )
+    return out
+
+
+def check_unary_travel(schedule: Schedule) -> list[Violation]:
+    """A delegation (or any resource of capacity 1) is at one activity at a time, with travel between.
+
+    Between two activities at different sites, a travelling delegation needs
+    the travel time from the first site to the second.
+    """
+    fest = schedule.festival
+    out = []
+    uses: dict[str, list[Slot]] = defaultdict(list)
+    for slot in schedule:
+        for rid in slot.resources:
+            try:
+                res = fest.resource(rid)
+            except ValueError:
+                continue
+            if res.capacity == 1:
+                uses[rid].append(slot)
+    for rid, slots in uses.items():
+        res = fest.resource(rid)
+        ordered = sorted(slots, key=lambda s: (s.start, s.end))
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            site_a = fest.activity(a.activity).site
+            site_b = fest.activity(b.activity).site
+            travel = (fest.travel_minutes(site_a, site_b) or 0) if res.travels else 0
+            gap = fest.minute(b.start) - fest.minute(a.end)
+            if gap < travel:
+                if gap < 0:
+                    what = f"overlaps {fest.label(a.activity)} by {-gap} min"
+                else:
+                    what = (
+                        f"starts {gap} min after {fest.label(a.activity)} ends, but the drive "
+                        f"takes {travel} min"
+                    )
+                out.append(
+                    Violation(
+                        rule="travel" if gap >= 0 else "overlap",
+                        activities=(a.activity, b.activity),
+                        message=f"{res.name}: {fest.label(b.activity)} {what}",
+                        amount=travel - gap,
+                        resource=rid,
+                    )
+                )
+    return out
+
+
+#: Every rule, by name, in the order :func:`check_schedule` applies them.
+RULES: dict[str, Callable[[Schedule], list[Violation]]] = {
+    "complete": check_complete,
+    "non-preemption": check_non_preemption,
+    "precedence": check_precedence,
+    "window": check_windows,
+    "simultaneity": check_simultaneity,
+    "requirement": check_requirements,
+    "capacity": check_capacity,
+    "unary-travel": check_unary_travel,
+}
+
+
+def check_schedule(schedule: Schedule) -> list[Violation]:
+    """Every violation of every rule; an empty list means the schedule is valid."""
+    if not schedule.status.has_times and not schedule.slots:
+        return list(schedule.violations)
+    out: list[Violation] = []
+    for rule in RULES.values():
+        out += rule(schedule)
+    return out

@@ -1,0 +1,878 @@
+"""The integer core of the built-in heuristic: a serial schedule generation scheme.
+
+Everything here is minutes and indices; :mod:`ngayhoi.scheduling.heuristic`
+translates a festival in and a :class:`~ngayhoi.scheduling.result.Schedule` out.
+
+The method, from the resource-constrained project scheduling literature:
+
+* **Serial schedule generation** (Kelley 1963; Kolisch 1996) over *blocks*:
+  activities tied by fixed distances (a min lag equal to a max lag, a
+  simultaneous start) are placed together, at the earliest time at which every
+  member finds its resources. Each activity is contiguous and holds its
+  resources from start to end, so nothing is ever split.
+* **Time windows and maximum lags** as in RCPSP/max (Franck, Neumann and
+  Schwindt 2001): bounds are propagated through the temporal network after each
+  placement; when a block cannot start before its latest start because an
+  earlier block pulls it (a maximum lag), that earlier block is delayed and
+  the pass restarts ("unscheduling").
+* **Travelling unary resources**: a delegation is free for an activity at a
+  site only if it can reach it from its previous visit and reach its next
+  visit after it (sequence-dependent setup times).
+* **Sampling and forward-backward improvement**: passes use latest-start
+  priorities, the first deterministic and the next biased-random (Kolisch
+  1996, regret-based sampling); on problems without maximum lags or travel,
+  each pass is followed by forward-backward improvement (justification; Li
+  and Willis 1992, Valls, Ballestín and Quintanilla 2005), which shifts every
+  activity right and then left in turn.
+
+A pass is deterministic for a given seed; the search stops at the time limit,
+the pass limit, or when the makespan meets the lower bound.
+
+>>> p = Problem.new(3, durations=[3, 2, 2])
+>>> p.add_edge(0, 2, 3)               # 2 starts after 0 ends
+>>> pool = p.add_pool("may", 1)
+>>> p.need_pool(1, pool, 1); p.need_pool(2, pool, 1)
+>>> solve(p, time_limit=1.0).starts
+[0, 0, 3]
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+import attrs
+import networkx as nx
+
+__all__ = ["EngineResult", "Problem", "solve"]
+
+_BIG = 10**9
+
+
+@attrs.define
+class Problem:
+    """A scheduling problem in minutes.
+
+    Edges are difference constraints ``start[v] >= start[u] + w``. ``lo`` and
+    ``hi`` bound each start. Resources: pools (capacity, each activity takes a
+    quantity), unary lines (one activity at a time, with travel between sites
+    when ``travels``), and groups of unary lines of which an activity takes any
+    ``quantity`` members.
+    """
+
+    n: int
+    dur: list[int]
+    lo: list[int]
+    hi: list[int]
+    out: list[list[tuple[int, int, int]]]
+    inn: list[list[tuple[int, int, int]]]
+    prec: list[list[int]]
+    site: list[int]
+    pool_names: list[str] = attrs.field(factory=list)
+    pool_cap: list[int] = attrs.field(factory=list)
+    unary_names: list[str] = attrs.field(factory=list)
+    unary_travels: list[bool] = attrs.field(factory=list)
+    group_names: list[str] = attrs.field(factory=list)
+    group_members: list[list[int]] = attrs.field(factory=list)
+    need_pools: list[list[tuple[int, int]]] = attrs.field(factory=list)
+    need_unary: list[list[int]] = attrs.field(factory=list)
+    need_groups: list[list[tuple[int, int]]] = attrs.field(factory=list)
+    travel: Callable[[int, int], int] = attrs.field(default=lambda _a, _b: 0)
+    edge_labels: list[str] = attrs.field(factory=list)
+
+    @classmethod
+    def new(cls, n: int, *, durations: Sequence[int], horizon: int = _BIG) -> Problem:
+        """An empty problem with ``n`` activities of the given durations, all sites 0."""
+        return cls(
+            n=n,
+            dur=list(durations),
+            lo=[0] * n,
+            hi=[horizon] * n,
+            out=[[] for _ in range(n)],
+            inn=[[] for _ in range(n)],
+            prec=[[] for _ in range(n)],
+            site=[0] * n,
+            need_pools=[[] for _ in range(n)],
+            need_unary=[[] for _ in range(n)],
+            need_groups=[[] for _ in range(n)],
+        )
+
+    def add_edge(self, u: int, v: int, w: int, *, label: str = "", precedence: bool = True) -> None:
+        """Require ``start[v] >= start[u] + w``; ``precedence`` orders u before v in passes."""
+        index = len(self.edge_labels)
+        self.edge_labels.append(label)
+        self.out[u].append((v, w, index))
+        self.inn[v].append((u, w, index))
+        if precedence:
+            self.prec[u].append(v)
+
+    def add_pool(self, name: str, capacity: int) -> int:
+        """A pool of ``capacity`` interchangeable units; returns its index."""
+        self.pool_names.append(name)
+        self.pool_cap.append(capacity)
+        return len(self.pool_cap) - 1
+
+    def add_unary(self, name: str, *, travels: bool = False) -> int:
+        """A resource that holds one activity at a time; returns its index."""
+        self.unary_names.append(name)
+        self.unary_travels.append(travels)
+        return len(self.unary_names) - 1
+
+    def add_group(self, name: str, members: Sequence[int]) -> int:
+        """A group of unary resources; an activity may take any of them."""
+        self.group_names.append(name)
+        self.group_members.append(list(members))
+        return len(self.group_names) - 1
+
+    def need_pool(self, activity: int, pool: int, quantity: int) -> None:
+        """The activity holds ``quantity`` units of the pool from start to end."""
+        self.need_pools[activity].append((pool, quantity))
+
+    def need_one(self, activity: int, unary: int) -> None:
+        """The activity holds this unary resource."""
+        self.need_unary[activity].append(unary)
+
+    def need_any(self, activity: int, group: int, quantity: int = 1) -> None:
+        """The activity holds ``quantity`` distinct members of the group."""
+        self.need_groups[activity].append((group, quantity))
+
+    @property
+    def has_max_lags(self) -> bool:
+        """Whether any constraint points against the precedence order."""
+        prec = {(u, v) for u in range(self.n) for v in self.prec[u]}
+        return any((u, v) not in prec for u in range(self.n) for v, _, _ in self.out[u])
+
+    @property
+    def travels(self) -> bool:
+        """Whether any unary resource needs travel time."""
+        return any(self.unary_travels)
+
+
+@attrs.frozen
+class Reason:
+    """What held an activity back: a resource, and the activity using it (or -1)."""
+
+    resource: str
+    blocker: int = -1
+    travel: int = 0
+
+
+_NO_REASON = Reason("")
+
+
+@attrs.define
+class Conflict:
+    """Why a block could not be placed by its latest start."""
+
+    block: int
+    activity: int
+    earliest: int
+    latest: int
+    wanted: int
+    reason: Reason
+    source: int | None
+
+
+@attrs.define
+class WaitNote:
+    """An activity placed later than its earliest start because of a resource."""
+
+    activity: int
+    minutes: int
+    reason: Reason
+
+
+@attrs.define
+class EngineResult:
+    """The best pass found."""
+
+    starts: list[int]
+    unary_of: list[list[int]]
+    pool_units: dict[tuple[int, int], list[int]]
+    conflicts: list[Conflict]
+    waits: list[WaitNote]
+    makespan: int
+    bound: int
+    passes: int
+    seconds: float
+    optimal: bool
+
+
+# -- blocks -------------------------------------------------------------------
+
+
+@attrs.define
+class _Blocks:
+    of: list[int]  # activity -> block
+    members: list[list[int]]
+    offset: list[int]  # activity -> offset from its block's anchor
+    order_graph: list[list[int]]  # block-level precedence (DAG after condensation)
+
+
+def _blocks(p: Problem) -> _Blocks:
+    """Group activities tied by fixed distances into rigid blocks."""
+    parent = list(range(p.n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    weight_of: dict[tuple[int, int], int] = {}
+    for u in range(p.n):
+        for v, w, _ in p.out[u]:
+            if weight_of.get((u, v), -_BIG) < w:
+                weight_of[(u, v)] = w
+    rigid: list[list[tuple[int, int]]] = [[] for _ in range(p.n)]
+    for (u, v), w in weight_of.items():
+        back = weight_of.get((v, u))
+        if back is not None and back == -w:
+            rigid[u].append((v, w))
+            a, b = find(u), find(v)
+            if a != b:
+                parent[a] = b
+    groups: dict[int, list[int]] = {}
+    for i in range(p.n):
+        groups.setdefault(find(i), []).append(i)
+    members = list(groups.values())
+    of = [0] * p.n
+    offset = [0] * p.n
+    for b, group in enumerate(members):
+        anchor = group[0]
+        for i in group:
+            of[i] = b
+        if len(group) > 1:
+            seen = {anchor}
+            stack = [anchor]
+            while stack:
+                u = stack.pop()
+                for v, w in rigid[u]:
+                    if v not in seen:
+                        seen.add(v)
+                        offset[v] = offset[u] + w
+                        stack.append(v)
+            low = min(offset[i] for i in group)
+            for i in group:
+                offset[i] -= low
+    graph: nx.DiGraph[int] = nx.DiGraph()
+    graph.add_nodes_from(range(len(members)))
+    for u in range(p.n):
+        for v in p.prec[u]:
+            if of[u] != of[v]:
+                graph.add_edge(of[u], of[v])
+    if nx.is_directed_acyclic_graph(graph):
+        order_graph = [list(graph.successors(b)) for b in range(len(members))]
+    else:
+        # Cycles between blocks (dependencies both ways with slack): merge each
+        # strongly connected part for ordering purposes only.
+        cond = nx.condensation(graph)
+        comp = cond.graph["mapping"]
+        order_graph = [[] for _ in range(len(members))]
+        for b in range(len(members)):
+            for c in graph.successors(b):
+                if comp[b] != comp[c]:
+                    order_graph[b].append(c)
+    return _Blocks(of=of, members=members, offset=offset, order_graph=order_graph)
+
+
+# -- bounds -------------------------------------------------------------------
+
+
+def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
+    """Earliest and latest starts from the temporal network alone (label correcting)."""
+    es = list(p.lo)
+    ls = list(p.hi)
+    queue = list(range(p.n))
+    in_queue = [True] * p.n
+    count = [0] * p.n
+    while queue:
+        u = queue.pop()
+        in_queue[u] = False
+        count[u] += 1
+        if count[u] > p.n + 1:
+            msg = "temporal network has a positive cycle"
+            raise ValueError(msg)
+        eu = es[u]
+        for v, w, _ in p.out[u]:
+            if es[v] < eu + w:
+                es[v] = eu + w
+                if not in_queue[v]:
+                    in_queue[v] = True
+                    queue.append(v)
+    queue = list(range(p.n))
+    in_queue = [True] * p.n
+    while queue:
+        v = queue.pop()
+        in_queue[v] = False
+        lv = ls[v]
+        for u, w, _ in p.inn[v]:
+            if ls[u] > lv - w:
+                ls[u] = lv - w
+                if not in_queue[u]:
+                    in_queue[u] = True
+                    queue.append(u)
+    return es, ls
+
+
+def lower_bound(p: Problem, es: Sequence[int]) -> int:
+    """A lower bound on the makespan: the critical path and each resource's work.
+
+    >>> p = Problem.new(2, durations=[4, 4])
+    >>> _ = p.add_pool("x", 1); p.need_pool(0, 0, 1); p.need_pool(1, 0, 1)
+    >>> lower_bound(p, [0, 0])
+    8
+    """
+    if p.n == 0:
+        return 0
+    bound = max(es[i] + p.dur[i] for i in range(p.n))
+    start = min(es)
+    work = [0] * len(p.pool_cap)
+    unary_work = [0] * len(p.unary_names)
+    group_work = [0] * len(p.group_members)
+    for i in range(p.n):
+        for r, q in p.need_pools[i]:
+            work[r] += q * p.dur[i]
+        for u in p.need_unary[i]:
+            unary_work[u] += p.dur[i]
+        for g, q in p.need_groups[i]:
+            group_work[g] += q * p.dur[i]
+    for r, cap in enumerate(p.pool_cap):
+        bound = max(bound, start + -(-work[r] // cap))
+    for u in range(len(p.unary_names)):
+        bound = max(bound, start + unary_work[u])
+    for g, members in enumerate(p.group_members):
+        if members:
+            bound = max(bound, start + -(-group_work[g] // len(members)))
+    return bound
+
+
+# -- one pass -----------------------------------------------------------------
+
+
+class _Line:
+    """The visits of one unary resource, sorted by start."""
+
+    __slots__ = ("acts", "ends", "sites", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.sites: list[int] = []
+        self.acts: list[int] = []
+
+    def insert(self, s: int, e: int, site: int, act: int) -> None:
+        i = bisect_right(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+        self.sites.insert(i, site)
+        self.acts.insert(i, act)
+
+
+class _Pass:
+    """State of one serial pass: starts, bounds, resource timelines."""
+
+    def __init__(self, p: Problem, blocks: _Blocks, es: list[int], ls: list[int]) -> None:
+        self.p = p
+        self.blocks = blocks
+        self.es = list(es)
+        self.ls = list(ls)
+        self.ls_src: list[int | None] = [None] * p.n
+        self.start: list[int | None] = [None] * p.n
+        self.lines = [_Line() for _ in p.unary_names]
+        self.usage: list[list[int]] = [[] for _ in p.pool_cap]
+        self.unary_of: list[list[int]] = [[] for _ in range(p.n)]
+        self.conflicts: list[Conflict] = []
+        self.waits: list[WaitNote] = []
+        self.last_reason = _NO_REASON
+
+    # resource checks return (ok, next candidate start of the activity)
+
+    def _pool_ok(self, r: int, s: int, e: int, q: int) -> tuple[bool, int]:
+        usage = self.usage[r]
+        if e > len(usage):
+            usage.extend([0] * (e - len(usage) + 256))
+        room = self.p.pool_cap[r] - q
+        seg = usage[s:e]
+        if max(seg) <= room:
+            return True, s
+        for k in range(len(seg) - 1, -1, -1):
+            if seg[k] > room:
+                self.last_reason = Reason(self.p.pool_names[r])
+                return False, s + k + 1
+        return True, s  # pragma: no cover - max(seg) > room implies a hit
+
+    def _line_ok(self, u: int, s: int, e: int, site: int) -> tuple[bool, int]:
+        line = self.lines[u]
+        travel = self.p.travel if self.p.unary_travels[u] else None
+        i = bisect_right(line.starts, s)
+        if i > 0:
+            prev_site = line.sites[i - 1]
+            ready = line.ends[i - 1] + (travel(prev_site, site) if travel else 0)
+            if ready > s:
+                self.last_reason = Reason(
+                    self.p.unary_names[u], line.acts[i - 1], ready - line.ends[i - 1]
+                )
+                return False, ready
+        if i < len(line.starts):
+            next_site = line.sites[i]
+            if e + (travel(site, next_site) if travel else 0) > line.starts[i]:
+                after = line.ends[i] + (travel(next_site, site) if travel else 0)
+                self.last_reason = Reason(self.p.unary_names[u], line.acts[i], after - line.ends[i])
+                return False, max(after, s + 1)
+        return True, s
+
+    def _fits(self, i: int, s: int, choose: bool) -> tuple[bool, int, list[int]]:
+        """Whether activity ``i`` can hold its resources from ``s``; the unary lines chosen."""
+        p = self.p
+        e = s + p.dur[i]
+        for r, q in p.need_pools[i]:
+            ok, nxt = self._pool_ok(r, s, e, q)
+            if not ok:
+                return False, nxt, []
+        chosen: list[int] = []
+        for u in p.need_unary[i]:
+            ok, nxt = self._line_ok(u, s, e, p.site[i])
+            if not ok:
+                return False, nxt, []
+            chosen.append(u)
+        for g, q in p.need_groups[i]:
+            found: list[int] = []
+            soonest = _BIG
+            for u in p.group_members[g]:
+                if u in chosen:
+                    continue
+                ok, nxt = self._line_ok(u, s, e, p.site[i])
+                if ok:
+                    found.append(u)
+                    if len(found) == q and not choose:
+                        break
+                else:
+                    soonest = min(soonest, nxt)
+            if len(found) < q:
+                return False, max(soonest, s + 1), []
+            if choose and len(found) > q:
+                found = self._best_members(found, q, s, i)
+            chosen.extend(found[:q])
+        return True, s, chosen
+
+    def _best_members(self, found: list[int], q: int, s: int, i: int) -> list[int]:
+        """Among free members, prefer the one that arrives with the least idle time."""
+        p = self.p
+
+        def idle(u: int) -> tuple[int, int]:
+            line = self.lines[u]
+            k = bisect_right(line.starts, s)
+            if k == 0:
+                return (_BIG, u)  # fresh members last: keep them for later
+            travel = p.travel(line.sites[k - 1], p.site[i]) if p.unary_travels[u] else 0
+            return (s - line.ends[k - 1] - travel, u)
+
+        return sorted(found, key=idle)[:q]
+
+    def place(self, b: int, release: int, *, may_defer: bool) -> int | None:
+        """Place block ``b``, or return the activity to delay first (max-lag conflict)."""
+        p, blocks = self.p, self.blocks
+        members = blocks.members[b]
+        off = blocks.offset
+        earliest = release
+        latest = _BIG
+        for i in members:
+            earliest = max(earliest, self.es[i] - off[i])
+            latest = min(latest, self.ls[i] - off[i])
+        t = earliest
+        chosen: dict[int, list[int]] = {}
+        cause = _NO_REASON
+        while True:
+            ok_all = True
+            for i in members:
+                ok, nxt, lines = self._fits(i, t + off[i], choose=True)
+                if not ok:
+                    ok_all = False
+                    cause = self.last_reason
+                    t = max(t + 1, nxt - off[i])
+                    break
+                chosen[i] = lines
+            if ok_all:
+                break
+            if t > latest + 24 * 60 * 31:
+                break
+        if t > latest:
+            # Which member's latest start binds, and what set it.
+            binding = min(members, key=lambda i: self.ls[i] - off[i])
+            source = self.ls_src[binding]
+            self.conflicts.append(
+                Conflict(
+                    block=b,
+                    activity=binding,
+                    earliest=earliest + off[binding],
+                    latest=latest + off[binding],
+                    wanted=t + off[binding],
+                    reason=cause,
+                    source=source,
+                )
+            )
+            if may_defer and source is not None and self.start[source] is not None:
+                return source
+        if t > earliest and cause.resource:
+            for i in members:
+                if p.need_pools[i] or p.need_unary[i] or p.need_groups[i]:
+                    binding = self._binding_visit(i, t + off[i], chosen.get(i, []))
+                    self.waits.append(WaitNote(i, t - earliest, binding or cause))
+                    break
+        self._commit(members, t, chosen)
+        return None
+
+    def place_simple(self, i: int, release: int) -> int | None:
+        """Place a lone activity that needs only pools: the hot path of large problems."""
+        p = self.p
+        t = max(release, self.es[i])
+        if t > self.ls[i]:
+            return self.place(self.blocks.of[i], release, may_defer=True)
+        d = p.dur[i]
+        needs = p.need_pools[i]
+        usage = self.usage
+        caps = p.pool_cap
+        moved = True
+        while moved:
+            moved = False
+            for r, q in needs:
+                line = usage[r]
+                if t + d > len(line):
+                    line.extend([0] * (t + d - len(line) + 256))
+                room = caps[r] - q
+                seg = line[t : t + d]
+                if seg and max(seg) > room:
+                    k = len(seg) - 1
+                    while seg[k] <= room:
+                        k -= 1
+                    t += k + 1
+                    moved = True
+                    break
+        if t > self.ls[i]:
+            return self.place(self.blocks.of[i], release, may_defer=True)
+        if t > max(release, self.es[i]) and needs:
+            reason = Reason(p.pool_names[needs[0][0]])
+            self.waits.append(WaitNote(i, t - max(release, self.es[i]), reason))
+        for r, q in needs:
+            line = usage[r]
+            line[t : t + d] = [x + q for x in line[t : t + d]]
+        self.start[i] = t
+        self.es[i] = t
+        self.ls[i] = t
+        self._propagate([i])
+        return None
+
+    def _binding_visit(self, i: int, s: int, lines: list[int]) -> Reason | None:
+        """The visit on a chosen line that ends (plus travel) exactly when ``i`` starts."""
+        p = self.p
+        for u in lines:
+            line = self.lines[u]
+            k = bisect_right(line.starts, s)
+            if k == 0:
+                continue
+            travel = p.travel(line.sites[k - 1], p.site[i]) if p.unary_travels[u] else 0
+            if line.ends[k - 1] + travel == s:
+                return Reason(p.unary_names[u], line.acts[k - 1], travel)
+        return None
+
+    def _commit(self, members: list[int], t: int, chosen: dict[int, list[int]]) -> None:
+        p = self.p
+        off = self.blocks.offset
+        for i in members:
+            s = t + off[i]
+            e = s + p.dur[i]
+            self.start[i] = s
+            self.es[i] = s
+            self.ls[i] = s
+            for r, q in p.need_pools[i]:
+                usage = self.usage[r]
+                if e > len(usage):
+                    usage.extend([0] * (e - len(usage) + 256))
+                usage[s:e] = [x + q for x in usage[s:e]]
+            for u in chosen.get(i, ()):
+                self.lines[u].insert(s, e, p.site[i], i)
+            self.unary_of[i] = chosen.get(i, [])
+        self._propagate(members)
+
+    def _propagate(self, changed: list[int]) -> None:
+        es, ls, start = self.es, self.ls, self.start
+        out, inn = self.p.out, self.p.inn
+        stack = list(changed)
+        while stack:
+            u = stack.pop()
+            eu = es[u]
+            for v, w, _ in out[u]:
+                if start[v] is None and es[v] < eu + w:
+                    es[v] = eu + w
+                    stack.append(v)
+            lu = ls[u]
+            for v, w, _ in inn[u]:
+                if start[v] is None and ls[v] > lu - w:
+                    ls[v] = lu - w
+                    self.ls_src[v] = u if start[u] is not None else self.ls_src[u]
+                    stack.append(v)
+
+
+def _order(
+    blocks: _Blocks, key: Sequence[float], rng: random.Random | None, noise: float
+) -> list[int]:
+    """Blocks in an order consistent with precedence, lowest key first (Kahn with a heap)."""
+    nb = len(blocks.members)
+    indeg = [0] * nb
+    for b in range(nb):
+        for c in blocks.order_graph[b]:
+            indeg[c] += 1
+
+    def prio(b: int) -> float:
+        return key[b] + (rng.random() * noise if rng is not None else 0.0)
+
+    heap = [(prio(b), b) for b in range(nb) if indeg[b] == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, b = heapq.heappop(heap)
+        order.append(b)
+        for c in blocks.order_graph[b]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                heapq.heappush(heap, (prio(c), c))
+    if len(order) < nb:  # pragma: no cover - order_graph is acyclic by construction
+        seen = set(order)
+        order += [b for b in range(nb) if b not in seen]
+    return order
+
+
+def _run_pass(p: Problem, blocks: _Blocks, es: list[int], ls: list[int], order: list[int]) -> _Pass:
+    release = [0] * len(blocks.members)
+    for b, members in enumerate(blocks.members):
+        release[b] = min(p.lo[i] - blocks.offset[i] for i in members)
+    restarts = 0
+    limit = 4 * len(blocks.members) + 20
+    simple = [
+        len(m) == 1 and not p.need_unary[m[0]] and not p.need_groups[m[0]] for m in blocks.members
+    ]
+    while True:
+        state = _Pass(p, blocks, es, ls)
+        restart = False
+        for b in order:
+            if simple[b] and restarts < limit:
+                source = state.place_simple(blocks.members[b][0], release[b])
+            else:
+                source = state.place(b, release[b], may_defer=restarts < limit)
+            if source is not None:
+                # Unscheduling (Franck et al. 2001): delay the block that pulls
+                # this one by the amount missing, and start the pass again.
+                conflict = state.conflicts[-1]
+                sb = blocks.of[source]
+                anchor_start = state.start[source]
+                assert anchor_start is not None
+                release[sb] = (
+                    anchor_start - blocks.offset[source] + (conflict.wanted - conflict.latest)
+                )
+                restarts += 1
+                restart = True
+                break
+        if not restart:
+            return state
+
+
+def _score(p: Problem, state: _Pass) -> tuple[int, int, int, int]:
+    starts = [s if s is not None else 0 for s in state.start]
+    makespan = max((starts[i] + p.dur[i] for i in range(p.n)), default=0)
+    excess = sum(c.wanted - c.latest for c in state.conflicts)
+    return (len(state.conflicts), excess, makespan, sum(starts))
+
+
+def _reverse(p: Problem, horizon: int) -> Problem:
+    """The mirror problem: start' = horizon - end. Only for problems without max lags."""
+    r = Problem.new(p.n, durations=p.dur)
+    r.site = list(p.site)
+    r.pool_names, r.pool_cap = p.pool_names, p.pool_cap
+    r.unary_names, r.unary_travels = p.unary_names, p.unary_travels
+    r.group_names, r.group_members = p.group_names, p.group_members
+    r.need_pools, r.need_unary, r.need_groups = p.need_pools, p.need_unary, p.need_groups
+    for u in range(p.n):
+        for v, w, _ in p.out[u]:
+            r.add_edge(v, u, w + p.dur[v] - p.dur[u])
+    _mirror_bounds(p, r, horizon)
+    return r
+
+
+def _mirror_bounds(p: Problem, r: Problem, horizon: int) -> None:
+    """A start bound mirrors into an end bound of the reversed problem."""
+    for u in range(p.n):
+        r.hi[u] = horizon - p.lo[u] - p.dur[u]
+        r.lo[u] = max(0, horizon - p.hi[u] - p.dur[u]) if p.hi[u] < _BIG // 2 else 0
+
+
+def _justify(
+    p: Problem, rev: Problem | None, blocks: _Blocks, rblocks: _Blocks | None, state: _Pass
+) -> _Pass:
+    """Forward-backward improvement: right-justify then left-justify, keeping the order."""
+    if rev is None or rblocks is None:
+        return state
+    starts = [s if s is not None else 0 for s in state.start]
+    horizon = max(starts[i] + p.dur[i] for i in range(p.n))
+    _mirror_bounds(p, rev, horizon)
+    ends = [starts[i] + p.dur[i] for i in range(p.n)]
+    res, rls = _initial_bounds(rev)
+    border = _order(rblocks, [-float(ends[m[0]]) for m in rblocks.members], None, 0.0)
+    back = _run_pass(rev, rblocks, res, rls, border)
+    bstarts = [horizon - (s or 0) - p.dur[i] for i, s in enumerate(back.start)]
+    es, ls = _initial_bounds(p)
+    forder = _order(blocks, [float(bstarts[m[0]]) for m in blocks.members], None, 0.0)
+    return _run_pass(p, blocks, es, ls, forder)
+
+
+def solve(
+    p: Problem,
+    *,
+    seed: int = 0,
+    time_limit: float = 2.0,
+    max_passes: int | None = None,
+    justify: bool = True,
+    population: int = 16,
+) -> EngineResult:
+    """Search for a good schedule until the time limit, the pass limit, or the lower bound.
+
+    The first pass uses plain latest-start priorities, the next ``population - 1``
+    biased-random ones; then a genetic algorithm over block orders (Hartmann
+    1998: two-point crossover that keeps precedence, adjacent-swap mutation)
+    breeds new orders from the best, each decoded by a pass (and justified).
+
+    Raises:
+        ValueError: if the temporal network alone is inconsistent (callers check first).
+    """
+    began = time.perf_counter()
+    blocks = _blocks(p)
+    es, ls = _initial_bounds(p)
+    bound = lower_bound(p, es)
+    rng = random.Random(seed)
+    key = [float(min(ls[i] - blocks.offset[i] for i in m)) for m in blocks.members]
+    spread = max(1.0, max(key, default=0.0) - min(key, default=0.0))
+    can_justify = justify and not p.has_max_lags and not p.travels
+    rev = _reverse(p, _BIG // 2) if can_justify else None
+    rblocks = _blocks(rev) if rev is not None else None
+    succ_blocks = [set(c) for c in blocks.order_graph]
+    passes = 0
+
+    def evaluate(order: list[int]) -> tuple[tuple[int, int, int, int], _Pass, list[int]]:
+        nonlocal passes
+        state = _run_pass(p, blocks, es, ls, order)
+        passes += 1
+        score = _score(p, state)
+        if can_justify and not state.conflicts:
+            while True:
+                improved = _justify(p, rev, blocks, rblocks, state)
+                passes += 2
+                better = _score(p, improved)
+                if better >= score:
+                    break
+                state, score = improved, better
+        starts = [x if x is not None else 0 for x in state.start]
+        position = {b: k for k, b in enumerate(order)}
+        anchor = [m[0] for m in blocks.members]
+        relisted = sorted(
+            order, key=lambda b: (starts[anchor[b]] - blocks.offset[anchor[b]], position[b])
+        )
+        return score, state, relisted
+
+    def finished(best: tuple[int, int, int, int]) -> bool:
+        if best[0] == 0 and best[2] <= bound:
+            return True
+        if max_passes is not None and passes >= max_passes:
+            return True
+        return time.perf_counter() - began >= time_limit
+
+    pool: list[tuple[tuple[int, int, int, int], int, _Pass, list[int]]] = []
+    tag = 0
+    while len(pool) < max(1, population):
+        noise = 0.0 if not pool else spread * rng.random()
+        order = _order(blocks, key, rng if pool else None, noise)
+        score, state, relisted = evaluate(order)
+        pool.append((score, tag, state, relisted))
+        tag += 1
+        if finished(min(pool)[0]):
+            break
+    pool.sort(key=lambda x: (x[0], x[1]))
+    while not finished(pool[0][0]) and len(pool) > 1:
+        mother = _tournament(pool, rng)
+        father = _tournament(pool, rng)
+        child = _crossover(mother, father, rng)
+        _mutate(child, succ_blocks, rng)
+        score, state, relisted = evaluate(child)
+        if score < pool[-1][0]:
+            pool[-1] = (score, tag, state, relisted)
+            tag += 1
+            pool.sort(key=lambda x: (x[0], x[1]))
+    best_score, _, best, _ = pool[0]
+    starts = [x if x is not None else 0 for x in best.start]
+    return EngineResult(
+        starts=starts,
+        unary_of=best.unary_of,
+        pool_units=_pool_units(p, starts),
+        conflicts=best.conflicts,
+        waits=best.waits,
+        makespan=best_score[2],
+        bound=bound,
+        passes=passes,
+        seconds=time.perf_counter() - began,
+        optimal=best_score[0] == 0 and best_score[2] <= bound,
+    )
+
+
+def _tournament(
+    pool: list[tuple[tuple[int, int, int, int], int, _Pass, list[int]]], rng: random.Random
+) -> list[int]:
+    a, b = rng.randrange(len(pool)), rng.randrange(len(pool))
+    return pool[min(a, b)][3]  # the pool is sorted: the lower index is the fitter
+
+
+def _crossover(mother: list[int], father: list[int], rng: random.Random) -> list[int]:
+    """Two-point crossover of block orders that keeps precedence (Hartmann 1998)."""
+    n = len(mother)
+    q1, q2 = sorted((rng.randrange(n + 1), rng.randrange(n + 1)))
+    child = mother[:q1]
+    taken = set(child)
+    for b in father:
+        if len(child) >= q2:
+            break
+        if b not in taken:
+            child.append(b)
+            taken.add(b)
+    child.extend(b for b in mother if b not in taken)
+    return child
+
+
+def _mutate(order: list[int], succ: list[set[int]], rng: random.Random, rate: float = 0.05) -> None:
+    """Swap neighbours that are not linked by precedence, each with probability ``rate``."""
+    for k in range(len(order) - 1):
+        if rng.random() < rate and order[k + 1] not in succ[order[k]]:
+            order[k], order[k + 1] = order[k + 1], order[k]
+
+
+def _pool_units(p: Problem, starts: list[int]) -> dict[tuple[int, int], list[int]]:
+    """Number the units of each pool so every activity keeps the same ones throughout.
+
+    Greedy colouring of intervals by start time always succeeds when the pool's
+    capacity is never exceeded.
+    """
+    out: dict[tuple[int, int], list[int]] = {}
+    for r, cap in enumerate(p.pool_cap):
+        users = sorted((starts[i], i) for i in range(p.n) for rr, _ in p.need_pools[i] if rr == r)
+        free = list(range(1, cap + 1))
+        heapq.heapify(free)
+        busy: list[tuple[int, int]] = []
+        for s, i in users:
+            while busy and busy[0][0] <= s:
+                heapq.heappush(free, heapq.heappop(busy)[1])
+            q = next(q for rr, q in p.need_pools[i] if rr == r)
+            units = [heapq.heappop(free) for _ in range(min(q, len(free)))]
+            for unit in units:
+                heapq.heappush(busy, (s + p.dur[i], unit))
+            out[(i, r)] = sorted(units)
+    return out

@@ -31,7 +31,8 @@ paths to a sink fixed at the horizon.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 
 import attrs
 import networkx as nx
@@ -47,6 +48,7 @@ __all__ = [
     "analyse",
     "check_consistency",
     "dependency_graph",
+    "difference_constraints",
     "earliest_starts",
     "start_bounds",
     "temporal_network",
@@ -117,11 +119,24 @@ def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
 
 @attrs.frozen
 class _Why:
-    """Why an edge of the temporal network exists, for explanations."""
+    """Why an edge of the temporal network exists, for explanations.
+
+    The sentence is made only when an explanation needs it: formatting times
+    for every edge of a large plan would cost more than scheduling it.
+    """
 
     kind: str
-    text: str
+    render: Callable[[], str]
     dependency: bool = False
+
+    @property
+    def text(self) -> str:
+        """The rule, in words."""
+        return self.render()
+
+
+def _const(text: str) -> Callable[[], str]:
+    return lambda: text
 
 
 def temporal_network(festival: Festival) -> nx.DiGraph[str]:
@@ -138,24 +153,52 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
     """
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_node(ORIGIN)
+    for act in festival.activities:
+        graph.add_node(act.id, duration=minutes(act.duration))
+    for u, v, weight, kind, render in difference_constraints(festival):
+        _add(graph, u, v, weight, _Why(kind, render, dependency=kind == "dependency"))
+    return graph
+
+
+def difference_constraints(
+    festival: Festival,
+) -> Iterator[tuple[str, str, int, str, Callable[[], str]]]:
+    """Every rule of the plan as ``(u, v, w, kind, render)``: ``start(v) >= start(u) + w``.
+
+    ``kind`` is ``"fixed"``, ``"window"``, ``"dependency"``, ``"max-lag"`` or
+    ``"sync"``; ``render()`` says the rule in words. :data:`ORIGIN` is minute 0.
+    This is the one place the semantics of windows, lags and simultaneous
+    starts are written down; the networkx graph and the scheduler's arrays
+    are both made from it.
+
+    >>> from ngayhoi.samples import tiny_festival
+    >>> [(u, v, w, k) for u, v, w, k, _ in difference_constraints(tiny_festival())][:2]
+    [('@origin', 'x.chao-co', 450, 'fixed'), ('x.chao-co', '@origin', -450, 'fixed')]
+    """
     durations: dict[str, int] = {}
     for act in festival.activities:
         d = minutes(act.duration)
         durations[act.id] = d
-        graph.add_node(act.id, duration=d)
         lo, hi = start_bounds(festival, act)
-        label = festival.label(act.id)
         if act.fixed_start is not None:
-            when = festival.at(lo).format("HH:mm")
-            _add(graph, ORIGIN, act.id, lo, _Why("fixed", f"{label} is fixed to start at {when}"))
-            _add(graph, act.id, ORIGIN, -hi, _Why("fixed", f"{label} is fixed to start at {when}"))
+            fixed = partial(_fixed_text, festival, act.id, lo)
+            yield ORIGIN, act.id, lo, "fixed", fixed
+            yield act.id, ORIGIN, -hi, "fixed", fixed
         else:
-            start = festival.at(lo).format("DD/MM HH:mm")
-            end = festival.at(hi + d).format("DD/MM HH:mm")
-            _add(
-                graph, ORIGIN, act.id, lo, _Why("window", f"{label} starts no earlier than {start}")
+            yield (
+                ORIGIN,
+                act.id,
+                lo,
+                "window",
+                partial(_window_text, festival, act.id, "starts no earlier", lo),
             )
-            _add(graph, act.id, ORIGIN, -hi, _Why("window", f"{label} ends no later than {end}"))
+            yield (
+                act.id,
+                ORIGIN,
+                -hi,
+                "window",
+                partial(_window_text, festival, act.id, "ends no later", hi + d),
+            )
     for dep in festival.dependencies:
         a, b = dep.predecessor, dep.successor
         # start(b) - start(a) >= base + min_lag, where base depends on which ends are linked.
@@ -165,22 +208,37 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
             DependencyType.FF: durations[a] - durations[b],
             DependencyType.SF: -durations[b],
         }[dep.type]
-        text = _describe(
-            festival, kind=dep.type, a=a, b=b, lo=minutes(dep.min_lag), max_lag=dep.max_lag
+        text = partial(
+            _describe,
+            festival,
+            kind=dep.type,
+            a=a,
+            b=b,
+            lo=minutes(dep.min_lag),
+            max_lag=dep.max_lag,
         )
-        _add(graph, a, b, base + minutes(dep.min_lag), _Why("dependency", text, dependency=True))
+        yield a, b, base + minutes(dep.min_lag), "dependency", text
         if dep.max_lag is not None:
-            _add(graph, b, a, -(base + minutes(dep.max_lag)), _Why("max-lag", text))
+            yield b, a, -(base + minutes(dep.max_lag)), "max-lag", text
     for group in festival.sync_groups:
         anchor = group.hub or group.activities[0]
         for other in group.activities:
             if other != anchor:
-                text = (
-                    f"{festival.label(other)} starts with {festival.label(anchor)} ({group.title})"
-                )
-                _add(graph, anchor, other, 0, _Why("sync", text))
-                _add(graph, other, anchor, 0, _Why("sync", text))
-    return graph
+                sync = partial(_sync_text, festival, other, anchor, group.title)
+                yield anchor, other, 0, "sync", sync
+                yield other, anchor, 0, "sync", sync
+
+
+def _fixed_text(festival: Festival, aid: str, at: int) -> str:
+    return f"{festival.label(aid)} is fixed to start at {festival.at(at).format('HH:mm')}"
+
+
+def _window_text(festival: Festival, aid: str, what: str, at: int) -> str:
+    return f"{festival.label(aid)} {what} than {festival.at(at).format('DD/MM HH:mm')}"
+
+
+def _sync_text(festival: Festival, other: str, anchor: str, title: str) -> str:
+    return f"{festival.label(other)} starts with {festival.label(anchor)} ({title})"
 
 
 def _add(graph: nx.DiGraph[str], u: str, v: str, weight: int, why: _Why) -> None:
@@ -329,9 +387,9 @@ def analyse(
     graph.add_node(SINK)
     try:
         for a in ids:
-            _add(graph, a, SINK, durations[a], _Why("horizon", "ends by the horizon"))
-        _add(graph, ORIGIN, SINK, end, _Why("horizon", "the horizon"))
-        _add(graph, SINK, ORIGIN, -end, _Why("horizon", "the horizon"))
+            _add(graph, a, SINK, durations[a], _Why("horizon", _const("ends by the horizon")))
+        _add(graph, ORIGIN, SINK, end, _Why("horizon", _const("the horizon")))
+        _add(graph, SINK, ORIGIN, -end, _Why("horizon", _const("the horizon")))
         to_sink = _longest_from(graph.reverse(copy=False), SINK, festival)
     finally:
         graph.remove_node(SINK)

@@ -49,7 +49,7 @@ from ngayhoi.model.units import Site, Unit
 __all__ = ["Festival"]
 
 T = TypeVar("T")
-_MAX_DAYS = 31
+_MAX_DAYS = 100
 
 
 def _to_days(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
@@ -207,9 +207,11 @@ class Festival:
     domain: str = "ngayhoi.vn"
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Run every cross-object check once, and index the items by id."""
+        object.__setattr__(self, "_clock", _Clock.at_midnight(self))
         object.__setattr__(self, "_index", _check(self))
 
     # -- look-ups -------------------------------------------------------------
@@ -233,6 +235,10 @@ class Festival:
     def resource(self, resource_id: str) -> Resource:
         """The resource with this id."""
         return _get(self._index.resources, resource_id, "resource")
+
+    def find_resource(self, resource_id: str) -> Resource | None:
+        """The resource with this id, or ``None``."""
+        return self._index.resources.get(resource_id)
 
     def prep_task(self, task_id: str) -> PrepTask:
         """The prep task with this id."""
@@ -288,8 +294,7 @@ class Festival:
     @property
     def origin(self) -> pendulum.DateTime:
         """Midnight at the start of the first day, the zero of the plan's minute clock."""
-        first = self.days[0]
-        return pendulum.datetime(first.year, first.month, first.day, tz=self.timezone)
+        return self._clock.origin
 
     def minute(self, when: dt.datetime) -> int:
         """Minutes from :attr:`origin` to ``when``.
@@ -300,7 +305,7 @@ class Festival:
         if when.tzinfo is None:
             msg = f"time {when.isoformat()} has no time zone; give one, e.g. tz='{self.timezone}'"
             raise PlanError(msg)
-        return minutes(when - self.origin)
+        return int((when.timestamp() - self._clock.epoch) // 60)
 
     def at(self, minute: int) -> pendulum.DateTime:
         """The local time ``minute`` minutes after :attr:`origin`.
@@ -308,7 +313,13 @@ class Festival:
         >>> Festival(id="f", name="F", days=["2023-08-06"]).at(405).isoformat()
         '2023-08-06T06:45:00+07:00'
         """
-        return self.origin.add(minutes=minute)
+        cache = self._clock.cache
+        found = cache.get(minute)
+        if found is None:
+            found = self._clock.origin.add(minutes=minute)
+            if len(cache) < _CLOCK_CACHE:
+                cache[minute] = found
+        return found
 
     def local(self, day: dt.date, time: dt.time) -> pendulum.DateTime:
         """The local date and time on ``day`` at ``time`` in the festival's zone."""
@@ -318,10 +329,15 @@ class Festival:
 
     def window(self) -> tuple[int, int]:
         """The default window of every activity in minutes: first day's opening to last closing."""
-        return (
-            self.minute(self.local(self.days[0], self.opens)),
-            self.minute(self.local(self.days[-1], self.closes)),
-        )
+        found = self._clock.window
+        if not found:
+            found.extend(
+                (
+                    self.minute(self.local(self.days[0], self.opens)),
+                    self.minute(self.local(self.days[-1], self.closes)),
+                )
+            )
+        return found[0], found[1]
 
     def day_of(self, activity: Activity) -> pendulum.Date:
         """The day of an activity: that of its fixed or earliest start, else the first day."""
@@ -334,6 +350,31 @@ class Festival:
     def travel_minutes(self, origin_site: str, destination_site: str) -> int | None:
         """Minutes to travel between two sites, or ``None`` when the plan does not say."""
         return self.travel.lookup(origin_site, destination_site, self._index.coordinates)
+
+
+_CLOCK_CACHE = 100_000
+
+
+@attrs.frozen
+class _Clock:
+    """The zero of the minute clock, and the times already made from it."""
+
+    origin: pendulum.DateTime
+    epoch: float
+    cache: dict[int, pendulum.DateTime]
+    window: list[int]
+
+    @classmethod
+    def at_midnight(cls, fest: Festival) -> _Clock:
+        if not fest.days or not isinstance(fest.days[0], dt.date):
+            _check_days(fest)
+        try:
+            pendulum.timezone(fest.timezone)
+        except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
+            _check_days(fest)
+        first = fest.days[0]
+        origin = pendulum.datetime(first.year, first.month, first.day, tz=fest.timezone)
+        return cls(origin=origin, epoch=origin.timestamp(), cache={}, window=[])
 
 
 @attrs.frozen

@@ -38,18 +38,42 @@ the pass limit, or when the makespan meets the lower bound.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import random
+from collections import deque
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 import networkx as nx
 
-__all__ = ["EngineResult", "Problem", "solve"]
+__all__ = ["EngineResult", "Problem", "TemporalConflict", "paused_gc", "solve"]
 
 _BIG = 10**9
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small lists.
+
+    A pass allocates tens of thousands of containers and frees few; with a
+    large plan alive, each full collection walks every object, which made
+    passes grow faster than linearly. Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class TemporalConflict(Exception):  # noqa: N818 - a condition, not an error of the caller
+    """The temporal network has a positive cycle: no times satisfy it."""
 
 
 @attrs.define
@@ -258,25 +282,39 @@ def _blocks(p: Problem) -> _Blocks:
             low = min(offset[i] for i in group)
             for i in group:
                 offset[i] -= low
-    graph: nx.DiGraph[int] = nx.DiGraph()
-    graph.add_nodes_from(range(len(members)))
+    nb = len(members)
+    succ: list[set[int]] = [set() for _ in range(nb)]
     for u in range(p.n):
         for v in p.prec[u]:
             if of[u] != of[v]:
-                graph.add_edge(of[u], of[v])
-    if nx.is_directed_acyclic_graph(graph):
-        order_graph = [list(graph.successors(b)) for b in range(len(members))]
-    else:
+                succ[of[u]].add(of[v])
+    order_graph = [sorted(c) for c in succ]
+    if not _acyclic(order_graph):
         # Cycles between blocks (dependencies both ways with slack): merge each
         # strongly connected part for ordering purposes only.
-        cond = nx.condensation(graph)
-        comp = cond.graph["mapping"]
-        order_graph = [[] for _ in range(len(members))]
-        for b in range(len(members)):
-            for c in graph.successors(b):
-                if comp[b] != comp[c]:
-                    order_graph[b].append(c)
+        graph: nx.DiGraph[int] = nx.DiGraph()
+        graph.add_nodes_from(range(nb))
+        graph.add_edges_from((b, c) for b in range(nb) for c in order_graph[b])
+        comp = nx.condensation(graph).graph["mapping"]
+        order_graph = [[c for c in order_graph[b] if comp[b] != comp[c]] for b in range(nb)]
     return _Blocks(of=of, members=members, offset=offset, order_graph=order_graph)
+
+
+def _acyclic(graph: list[list[int]]) -> bool:
+    indeg = [0] * len(graph)
+    for targets in graph:
+        for c in targets:
+            indeg[c] += 1
+    stack = [b for b, k in enumerate(indeg) if k == 0]
+    seen = 0
+    while stack:
+        b = stack.pop()
+        seen += 1
+        for c in graph[b]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                stack.append(c)
+    return seen == len(graph)
 
 
 # -- bounds -------------------------------------------------------------------
@@ -286,16 +324,16 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
     """Earliest and latest starts from the temporal network alone (label correcting)."""
     es = list(p.lo)
     ls = list(p.hi)
-    queue = list(range(p.n))
+    queue = deque(range(p.n))
     in_queue = [True] * p.n
     count = [0] * p.n
     while queue:
-        u = queue.pop()
+        u = queue.popleft()
         in_queue[u] = False
         count[u] += 1
         if count[u] > p.n + 1:
             msg = "temporal network has a positive cycle"
-            raise ValueError(msg)
+            raise TemporalConflict(msg)
         eu = es[u]
         for v, w, _ in p.out[u]:
             if es[v] < eu + w:
@@ -303,10 +341,10 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
                 if not in_queue[v]:
                     in_queue[v] = True
                     queue.append(v)
-    queue = list(range(p.n))
+    queue = deque(range(p.n))
     in_queue = [True] * p.n
     while queue:
-        v = queue.pop()
+        v = queue.popleft()
         in_queue[v] = False
         lv = ls[v]
         for u, w, _ in p.inn[v]:
@@ -315,6 +353,9 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
                 if not in_queue[u]:
                     in_queue[u] = True
                     queue.append(u)
+    if any(es[i] > ls[i] for i in range(p.n)):
+        msg = "a window is empty"
+        raise TemporalConflict(msg)
     return es, ls
 
 
@@ -353,6 +394,73 @@ def lower_bound(p: Problem, es: Sequence[int]) -> int:
 # -- one pass -----------------------------------------------------------------
 
 
+class _Profile:
+    """A pool's use per minute, with skip pointers past full minutes (union-find).
+
+    ``nxt[t]`` leads to the first minute at or after ``t`` with any room, so a
+    search jumps over a long busy stretch in near-constant time.
+    """
+
+    __slots__ = ("cap", "nxt", "use")
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.use: list[int] = []
+        self.nxt: list[int] = []
+
+    def grow(self, end: int) -> None:
+        if end >= len(self.use):
+            extra = end - len(self.use) + 512
+            base = len(self.nxt)
+            self.use.extend([0] * extra)
+            self.nxt.extend(range(base, base + extra))
+
+    def free_from(self, t: int) -> int:
+        self.grow(t + 1)
+        nxt = self.nxt
+        root = t
+        while nxt[root] != root:
+            root = nxt[root]
+            if root >= len(nxt) - 1:
+                self.grow(root + 1)
+                nxt = self.nxt
+        while nxt[t] != root:
+            nxt[t], t = root, nxt[t]
+        return root
+
+    def fits(self, s: int, e: int, q: int) -> tuple[bool, int]:
+        self.grow(e)
+        room = self.cap - q
+        seg = self.use[s:e]
+        if not seg or max(seg) <= room:
+            return True, s
+        k = len(seg) - 1
+        while seg[k] <= room:
+            k -= 1
+        return False, self.free_from(s + k + 1)
+
+    def add(self, s: int, e: int, q: int) -> None:
+        self.grow(e + 1)
+        use = self.use
+        use[s:e] = [x + q for x in use[s:e]]
+        cap = self.cap
+        nxt = self.nxt
+        for k in range(s, e):
+            if use[k] >= cap:
+                nxt[k] = k + 1
+
+
+@attrs.define
+class _Found:
+    """Where a block fits: its start, its bounds, the unary lines chosen, what delayed it."""
+
+    t: int
+    earliest: int
+    latest: int
+    chosen: dict[int, list[int]]
+    cause: Reason
+
+
 class _Line:
     """The visits of one unary resource, sorted by start."""
 
@@ -383,27 +491,20 @@ class _Pass:
         self.ls_src: list[int | None] = [None] * p.n
         self.start: list[int | None] = [None] * p.n
         self.lines = [_Line() for _ in p.unary_names]
-        self.usage: list[list[int]] = [[] for _ in p.pool_cap]
+        self.profiles = [_Profile(cap) for cap in p.pool_cap]
         self.unary_of: list[list[int]] = [[] for _ in range(p.n)]
         self.conflicts: list[Conflict] = []
         self.waits: list[WaitNote] = []
         self.last_reason = _NO_REASON
+        self.pool_reasons = [Reason(name) for name in p.pool_names]
 
     # resource checks return (ok, next candidate start of the activity)
 
     def _pool_ok(self, r: int, s: int, e: int, q: int) -> tuple[bool, int]:
-        usage = self.usage[r]
-        if e > len(usage):
-            usage.extend([0] * (e - len(usage) + 256))
-        room = self.p.pool_cap[r] - q
-        seg = usage[s:e]
-        if max(seg) <= room:
-            return True, s
-        for k in range(len(seg) - 1, -1, -1):
-            if seg[k] > room:
-                self.last_reason = Reason(self.p.pool_names[r])
-                return False, s + k + 1
-        return True, s  # pragma: no cover - max(seg) > room implies a hit
+        ok, nxt = self.profiles[r].fits(s, e, q)
+        if not ok:
+            self.last_reason = self.pool_reasons[r]
+        return ok, nxt
 
     def _line_ok(self, u: int, s: int, e: int, site: int) -> tuple[bool, int]:
         line = self.lines[u]
@@ -473,17 +574,16 @@ class _Pass:
 
         return sorted(found, key=idle)[:q]
 
-    def place(self, b: int, release: int, *, may_defer: bool) -> int | None:
-        """Place block ``b``, or return the activity to delay first (max-lag conflict)."""
-        p, blocks = self.p, self.blocks
-        members = blocks.members[b]
-        off = blocks.offset
+    def search(self, b: int, release: int, start_at: int | None = None) -> _Found:
+        """The earliest start of block ``b`` (from ``start_at`` on) where every member fits."""
+        members = self.blocks.members[b]
+        off = self.blocks.offset
         earliest = release
         latest = _BIG
         for i in members:
             earliest = max(earliest, self.es[i] - off[i])
             latest = min(latest, self.ls[i] - off[i])
-        t = earliest
+        t = earliest if start_at is None else max(earliest, start_at)
         chosen: dict[int, list[int]] = {}
         cause = _NO_REASON
         while True:
@@ -496,10 +596,16 @@ class _Pass:
                     t = max(t + 1, nxt - off[i])
                     break
                 chosen[i] = lines
-            if ok_all:
+            if ok_all or t > latest + 24 * 60 * 31:
                 break
-            if t > latest + 24 * 60 * 31:
-                break
+        return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause)
+
+    def settle(self, b: int, found: _Found, *, may_defer: bool) -> int | None:
+        """Commit block ``b`` where ``search`` found room, or return the activity to delay."""
+        p = self.p
+        members = self.blocks.members[b]
+        off = self.blocks.offset
+        t, earliest, latest, cause = found.t, found.earliest, found.latest, found.cause
         if t > latest:
             # Which member's latest start binds, and what set it.
             binding = min(members, key=lambda i: self.ls[i] - off[i])
@@ -520,46 +626,41 @@ class _Pass:
         if t > earliest and cause.resource:
             for i in members:
                 if p.need_pools[i] or p.need_unary[i] or p.need_groups[i]:
-                    binding = self._binding_visit(i, t + off[i], chosen.get(i, []))
-                    self.waits.append(WaitNote(i, t - earliest, binding or cause))
+                    visit = self._binding_visit(i, t + off[i], found.chosen.get(i, []))
+                    self.waits.append(WaitNote(i, t - earliest, visit or cause))
                     break
-        self._commit(members, t, chosen)
+        self._commit(members, t, found.chosen)
         return None
+
+    def place(self, b: int, release: int, *, may_defer: bool) -> int | None:
+        """Place block ``b``, or return the activity to delay first (max-lag conflict)."""
+        return self.settle(b, self.search(b, release), may_defer=may_defer)
 
     def place_simple(self, i: int, release: int) -> int | None:
         """Place a lone activity that needs only pools: the hot path of large problems."""
         p = self.p
-        t = max(release, self.es[i])
-        if t > self.ls[i]:
+        first = max(release, self.es[i])
+        if first > self.ls[i]:
             return self.place(self.blocks.of[i], release, may_defer=True)
         d = p.dur[i]
         needs = p.need_pools[i]
-        usage = self.usage
-        caps = p.pool_cap
+        profiles = self.profiles
+        t = first
         moved = True
         while moved:
             moved = False
             for r, q in needs:
-                line = usage[r]
-                if t + d > len(line):
-                    line.extend([0] * (t + d - len(line) + 256))
-                room = caps[r] - q
-                seg = line[t : t + d]
-                if seg and max(seg) > room:
-                    k = len(seg) - 1
-                    while seg[k] <= room:
-                        k -= 1
-                    t += k + 1
+                ok, nxt = profiles[r].fits(t, t + d, q)
+                if not ok:
+                    t = nxt
                     moved = True
                     break
         if t > self.ls[i]:
             return self.place(self.blocks.of[i], release, may_defer=True)
-        if t > max(release, self.es[i]) and needs:
-            reason = Reason(p.pool_names[needs[0][0]])
-            self.waits.append(WaitNote(i, t - max(release, self.es[i]), reason))
+        if t > first and needs:
+            self.waits.append(WaitNote(i, t - first, self.pool_reasons[needs[0][0]]))
         for r, q in needs:
-            line = usage[r]
-            line[t : t + d] = [x + q for x in line[t : t + d]]
+            profiles[r].add(t, t + d, q)
         self.start[i] = t
         self.es[i] = t
         self.ls[i] = t
@@ -589,10 +690,7 @@ class _Pass:
             self.es[i] = s
             self.ls[i] = s
             for r, q in p.need_pools[i]:
-                usage = self.usage[r]
-                if e > len(usage):
-                    usage.extend([0] * (e - len(usage) + 256))
-                usage[s:e] = [x + q for x in usage[s:e]]
+                self.profiles[r].add(s, e, q)
             for u in chosen.get(i, ()):
                 self.lines[u].insert(s, e, p.site[i], i)
             self.unary_of[i] = chosen.get(i, [])
@@ -647,9 +745,7 @@ def _order(
 
 
 def _run_pass(p: Problem, blocks: _Blocks, es: list[int], ls: list[int], order: list[int]) -> _Pass:
-    release = [0] * len(blocks.members)
-    for b, members in enumerate(blocks.members):
-        release[b] = min(p.lo[i] - blocks.offset[i] for i in members)
+    release = _block_releases(p, blocks)
     restarts = 0
     limit = 4 * len(blocks.members) + 20
     simple = [
@@ -678,6 +774,109 @@ def _run_pass(p: Problem, blocks: _Blocks, es: list[int], ls: list[int], order: 
                 break
         if not restart:
             return state
+
+
+def _block_releases(p: Problem, blocks: _Blocks) -> list[int]:
+    return [min(p.lo[i] - blocks.offset[i] for i in members) for members in blocks.members]
+
+
+def _run_parallel(
+    p: Problem,
+    blocks: _Blocks,
+    es: list[int],
+    ls: list[int],
+    key: Sequence[tuple[float, float]],
+) -> _Pass:
+    """Parallel schedule generation: always start next whatever can start earliest.
+
+    Among eligible blocks (all predecessors placed), the one whose earliest
+    resource-feasible start is smallest goes next; ties go to the lower key.
+    On one machine with release dates and tails this is Schrage's rule; in
+    general it builds non-delay schedules (Kelley 1963; Kolisch 1996).
+
+    Feasible starts only move later as resources fill, so a heap entry is a
+    lower bound, re-evaluated when popped. A lone activity held back by a busy
+    pool or line waits in that resource's own queue (by priority), and the
+    resource re-enters the heap once, at its next free minute: thousands of
+    activities waiting for one delegation cost a heap step each, not a rescan.
+    """
+    state = _Pass(p, blocks, es, ls)
+    release = _block_releases(p, blocks)
+    nb = len(blocks.members)
+    indeg = [0] * nb
+    for b in range(nb):
+        for c in blocks.order_graph[b]:
+            indeg[c] += 1
+    simple = [len(m) == 1 and not p.need_groups[m[0]] for m in blocks.members]
+    pool_id = {name: r for r, name in enumerate(p.pool_names)}
+    line_id = {name: len(p.pool_names) + u for u, name in enumerate(p.unary_names)}
+    waiting: dict[int, list[tuple[tuple[float, float], int]]] = {}
+    due: dict[int, int] = {}  # resource -> the time of its one live heap entry
+    heap: list[tuple[int, tuple[float, float], int, int]] = []
+
+    def bound(b: int) -> int:
+        return max(release[b], *(state.es[i] - blocks.offset[i] for i in blocks.members[b]))
+
+    def done(b: int) -> None:
+        for c in blocks.order_graph[b]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                heapq.heappush(heap, (bound(c), key[c], 0, c))
+
+    def park(b: int, found: _Found) -> None:
+        name = found.cause.resource
+        res = pool_id.get(name, line_id.get(name)) if simple[b] else None
+        if res is None:
+            heapq.heappush(heap, (found.t, key[b], 0, b))
+            return
+        heapq.heappush(waiting.setdefault(res, []), (key[b], b))
+        if found.t < due.get(res, _BIG):
+            due[res] = found.t
+            heapq.heappush(heap, (found.t, key[b], 1, res))
+
+    for b in range(nb):
+        if indeg[b] == 0:
+            heap.append((bound(b), key[b], 0, b))
+    heapq.heapify(heap)
+    while heap:
+        when, _, kind, x = heapq.heappop(heap)
+        if kind == 0:
+            found = state.search(x, release[x], when)
+            if found.t > when:
+                park(x, found)
+                continue
+            state.settle(x, found, may_defer=False)
+            done(x)
+            continue
+        if due.get(x) != when:
+            continue  # a stale entry of this resource
+        del due[x]
+        queue = waiting.get(x, [])
+        held: list[tuple[tuple[float, float], int]] = []
+        while queue:
+            k, b = heapq.heappop(queue)
+            found = state.search(b, release[b], when)
+            if found.t == when:
+                state.settle(b, found, may_defer=False)
+                done(b)
+                continue
+            name = found.cause.resource
+            same = pool_id.get(name, line_id.get(name)) == x
+            if same:
+                held.append((k, b))
+                # Full for this one: assume full for all (unit demands) and come back later.
+                if found.t < due.get(x, _BIG):
+                    due[x] = found.t
+                    heapq.heappush(heap, (found.t, k, 1, x))
+                break
+            park(b, found)
+        for item in held:
+            heapq.heappush(queue, item)
+        if queue and x not in due:
+            nxt = min(state.search(b, release[b], when).t for _, b in queue[:1])
+            due[x] = nxt
+            heapq.heappush(heap, (nxt, queue[0][0], 1, x))
+    return state
 
 
 def _score(p: Problem, state: _Pass) -> tuple[int, int, int, int]:
@@ -719,7 +918,10 @@ def _justify(
     horizon = max(starts[i] + p.dur[i] for i in range(p.n))
     _mirror_bounds(p, rev, horizon)
     ends = [starts[i] + p.dur[i] for i in range(p.n)]
-    res, rls = _initial_bounds(rev)
+    try:
+        res, rls = _initial_bounds(rev)
+    except TemporalConflict:
+        return state
     border = _order(rblocks, [-float(ends[m[0]]) for m in rblocks.members], None, 0.0)
     back = _run_pass(rev, rblocks, res, rls, border)
     bstarts = [horizon - (s or 0) - p.dur[i] for i, s in enumerate(back.start)]
@@ -745,7 +947,7 @@ def solve(
     breeds new orders from the best, each decoded by a pass (and justified).
 
     Raises:
-        ValueError: if the temporal network alone is inconsistent (callers check first).
+        TemporalConflict: if the temporal network alone is inconsistent.
     """
     began = time.perf_counter()
     blocks = _blocks(p)
@@ -773,13 +975,7 @@ def solve(
                 if better >= score:
                     break
                 state, score = improved, better
-        starts = [x if x is not None else 0 for x in state.start]
-        position = {b: k for k, b in enumerate(order)}
-        anchor = [m[0] for m in blocks.members]
-        relisted = sorted(
-            order, key=lambda b: (starts[anchor[b]] - blocks.offset[anchor[b]], position[b])
-        )
-        return score, state, relisted
+        return score, state, _relist(blocks, state, order)
 
     def finished(best: tuple[int, int, int, int]) -> bool:
         if best[0] == 0 and best[2] <= bound:
@@ -790,9 +986,38 @@ def solve(
 
     pool: list[tuple[tuple[int, int, int, int], int, _Pass, list[int]]] = []
     tag = 0
-    while len(pool) < max(1, population):
-        noise = 0.0 if not pool else spread * rng.random()
-        order = _order(blocks, key, rng if pool else None, noise)
+    quick = time_limit <= 0 and max_passes is None
+    if quick and not p.has_max_lags:
+        # One pass only: the parallel pass with Schrage's priorities.
+        finish = [
+            (float(min(ls[i] + p.dur[i] - blocks.offset[i] for i in m)), k)
+            for m, k in zip(blocks.members, key, strict=True)
+        ]
+        return _result(p, _run_parallel(p, blocks, es, ls, finish), bound, 1, began)
+    if quick:
+        order = _order(blocks, key, None, 0.0)
+        return _result(p, _run_pass(p, blocks, es, ls, order), bound, 1, began)
+    if not p.has_max_lags:
+        # Parallel passes first: on large problems they are often the best single
+        # passes. Latest finish first, then latest start, is Schrage's rule.
+        finish = [
+            (float(min(ls[i] + p.dur[i] - blocks.offset[i] for i in m)), k)
+            for m, k in zip(blocks.members, key, strict=True)
+        ]
+        for priority in (finish, [(k, 0.0) for k in key]):
+            state = _run_parallel(p, blocks, es, ls, priority)
+            passes += 1
+            order = _relist(blocks, state, list(range(len(blocks.members))))
+            score, state, relisted = evaluate(order)
+            pool.append((score, tag, state, relisted))
+            tag += 1
+            if finished(min(pool)[0]):
+                break
+    sampled = 0
+    while len(pool) < max(1, population) and not (pool and finished(min(pool)[0])):
+        noise = 0.0 if not sampled else spread * rng.random()
+        order = _order(blocks, key, rng if sampled else None, noise)
+        sampled += 1
         score, state, relisted = evaluate(order)
         pool.append((score, tag, state, relisted))
         tag += 1
@@ -809,7 +1034,11 @@ def solve(
             pool[-1] = (score, tag, state, relisted)
             tag += 1
             pool.sort(key=lambda x: (x[0], x[1]))
-    best_score, _, best, _ = pool[0]
+    return _result(p, pool[0][2], bound, passes, began)
+
+
+def _result(p: Problem, best: _Pass, bound: int, passes: int, began: float) -> EngineResult:
+    score = _score(p, best)
     starts = [x if x is not None else 0 for x in best.start]
     return EngineResult(
         starts=starts,
@@ -817,12 +1046,20 @@ def solve(
         pool_units=_pool_units(p, starts),
         conflicts=best.conflicts,
         waits=best.waits,
-        makespan=best_score[2],
+        makespan=score[2],
         bound=bound,
         passes=passes,
         seconds=time.perf_counter() - began,
-        optimal=best_score[0] == 0 and best_score[2] <= bound,
+        optimal=score[0] == 0 and score[2] <= bound,
     )
+
+
+def _relist(blocks: _Blocks, state: _Pass, order: list[int]) -> list[int]:
+    """The blocks in the order of their starts (ties kept as in ``order``): precedence-feasible."""
+    starts = [x if x is not None else 0 for x in state.start]
+    position = {b: k for k, b in enumerate(order)}
+    anchor = [m[0] for m in blocks.members]
+    return sorted(order, key=lambda b: (starts[anchor[b]] - blocks.offset[anchor[b]], position[b]))
 
 
 def _tournament(

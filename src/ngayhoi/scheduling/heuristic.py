@@ -15,16 +15,23 @@ Trao thưởng at Xã B waits 40 min for Đoàn 1: Đoàn 1 is at Trao thưởng
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import defaultdict
-
-import networkx as nx
+from collections import defaultdict, deque
 
 from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
-from ngayhoi.graph import ORIGIN, _Why, analyse, check_consistency, temporal_network
+from ngayhoi.graph import ORIGIN, check_consistency, difference_constraints
 from ngayhoi.model import Festival, Resource, minutes
-from ngayhoi.scheduling.engine import Conflict, EngineResult, Problem, Reason, solve
+from ngayhoi.scheduling.engine import (
+    Conflict,
+    EngineResult,
+    Problem,
+    Reason,
+    TemporalConflict,
+    paused_gc,
+    solve,
+)
 from ngayhoi.scheduling.result import Schedule, Slot, Status, prep_slots
 
 __all__ = ["Translation", "schedule_heuristic", "translate"]
@@ -38,7 +45,6 @@ class Translation:
     def __init__(self, festival: Festival) -> None:
         """Build the problem; raise :class:`PlanError` for travel the plan cannot give."""
         self.festival = festival
-        self.network = temporal_network(festival)
         acts = festival.activities
         self.ids = [a.id for a in acts]
         self.index = {a: i for i, a in enumerate(self.ids)}
@@ -47,17 +53,23 @@ class Translation:
         site_ids = [s.id for s in festival.sites]
         self.site_index = {s: k for k, s in enumerate(site_ids)}
         p.site = [self.site_index[a.site] for a in acts]
-        for u, v, data in self.network.edges(data=True):
-            why: _Why = data["why"]
-            w = int(data["weight"])
+        index = self.index
+        best: dict[tuple[int, int], tuple[int, str]] = {}
+        ordered: set[tuple[int, int]] = set()
+        for u, v, w, kind, _ in difference_constraints(festival):
             if u == ORIGIN:
-                p.lo[self.index[v]] = max(p.lo[self.index[v]], w)
+                p.lo[index[v]] = max(p.lo[index[v]], w)
             elif v == ORIGIN:
-                p.hi[self.index[u]] = min(p.hi[self.index[u]], -w)
+                p.hi[index[u]] = min(p.hi[index[u]], -w)
             else:
-                p.add_edge(
-                    self.index[u], self.index[v], w, label=why.text, precedence=why.dependency
-                )
+                key = (index[u], index[v])
+                known = best.get(key)
+                if known is None or w > known[0]:
+                    best[key] = (w, kind)
+                if kind == "dependency":
+                    ordered.add(key)
+        for (a, b), (w, kind) in best.items():
+            p.add_edge(a, b, w, label=kind, precedence=(a, b) in ordered)
         self.problem = p
         self._resources(festival, site_ids)
 
@@ -68,15 +80,19 @@ class Translation:
             if res.group is not None:
                 groups[res.group].append(res)
         named = {req.resource for a in festival.activities for req in a.needs}
+        travel = festival.travel
+        # Travel that is zero everywhere, said so explicitly, is no travel at all.
+        self.moves = not (
+            travel.speed_kmh is None
+            and travel.default == 0
+            and not any(m > 0 for m in travel.minutes.values())
+        )
         # A group of identical members that nobody names on their own and that
         # never travel behaves as a pool: schedule it as one, number the units after.
         self.pooled: dict[str, list[str]] = {}
         for gid, members in groups.items():
-            if (
-                gid in named
-                and not any(m.travels for m in members)
-                and not (named & {m.id for m in members})
-            ):
+            moving = self.moves and any(m.travels for m in members)
+            if gid in named and not moving and not (named & {m.id for m in members}):
                 self.pooled[gid] = [m.id for m in members]
         self.pool_of: dict[str, int] = {}
         self.unary_of: dict[str, int] = {}
@@ -85,7 +101,7 @@ class Translation:
             if res.capacity is None or (res.group in self.pooled):
                 continue
             if res.capacity == 1:
-                self.unary_of[res.id] = p.add_unary(res.id, travels=res.travels)
+                self.unary_of[res.id] = p.add_unary(res.id, travels=res.travels and self.moves)
                 self.unary_ids.append(res.id)
             else:
                 self.pool_of[res.id] = p.add_pool(res.id, res.capacity)
@@ -116,38 +132,25 @@ class Translation:
 
     def _travel(self, festival: Festival, site_ids: list[str]) -> None:
         p = self.problem
-        travelling = [u for u, t in enumerate(p.unary_travels) if t]
-        if not travelling:
+        if not p.travels:
             return
-        users: dict[int, set[int]] = defaultdict(set)
-        for i in range(p.n):
-            for u in p.need_unary[i]:
-                users[u].add(p.site[i])
-            for g, _ in p.need_groups[i]:
-                for u in p.group_members[g]:
-                    users[u].add(p.site[i])
         table: dict[tuple[int, int], int] = {}
-        for u in travelling:
-            res = festival.resource(p.unary_names[u])
-            sites = sorted(users[u])
-            if res.home is not None:
-                sites = sorted({*sites, self.site_index[res.home]})
-            for a in sites:
-                for b in sites:
-                    if a == b or (a, b) in table:
-                        continue
-                    found = festival.travel_minutes(site_ids[a], site_ids[b])
-                    if found is None:
-                        msg = (
-                            f"delegation '{res.id}' may travel from site '{site_ids[a]}' to "
-                            f"'{site_ids[b]}' but the plan gives no travel time: add it to the "
-                            "travel matrix, or give both sites coordinates and a speed"
-                        )
-                        raise PlanError(msg)
-                    table[(a, b)] = found
 
         def travel(a: int, b: int) -> int:
-            return 0 if a == b else table.get((a, b), 0)
+            if a == b:
+                return 0
+            found = table.get((a, b))
+            if found is None:
+                known = festival.travel_minutes(site_ids[a], site_ids[b])
+                if known is None:
+                    msg = (
+                        f"a delegation may travel from site '{site_ids[a]}' to "
+                        f"'{site_ids[b]}' but the plan gives no travel time: add it to the "
+                        "travel matrix, give both sites coordinates and a speed, or a default"
+                    )
+                    raise PlanError(msg)
+                found = table[(a, b)] = known
+            return found
 
         p.travel = travel
 
@@ -180,16 +183,20 @@ def schedule_heuristic(
     """
     began = time.perf_counter()
     try:
-        check_consistency(festival)
-    except DependencyCycleError as err:
-        return _failed(
-            festival, [Violation(rule="cycle", activities=err.cycle, message=str(err))], began
-        )
-    except InfeasibleError as err:
-        return _failed(festival, list(err.violations), began)
-    tr = Translation(festival)
-    result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
-    return _to_schedule(tr, result, began)
+        with paused_gc():
+            tr = Translation(festival)
+            result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
+            return _to_schedule(tr, result, began)
+    except TemporalConflict:
+        # The engine saw a positive cycle; networkx names it by titles.
+        try:
+            check_consistency(festival)
+        except DependencyCycleError as err:
+            violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
+            return _failed(festival, [violation], began)
+        except InfeasibleError as err:
+            return _failed(festival, list(err.violations), began)
+        raise
 
 
 def _failed(festival: Festival, violations: list[Violation], began: float) -> Schedule:
@@ -275,10 +282,8 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
 
 
 def _resource_name(festival: Festival, rid: str) -> str:
-    try:
-        return festival.resource(rid).name
-    except PlanError:
-        return rid
+    found = festival.find_resource(rid)
+    return rid if found is None else found.name
 
 
 def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
@@ -325,22 +330,52 @@ def _slack(
 
     Consecutive visits of a unary resource (travel included) become
     precedences; pools with a capacity above one are not re-sequenced, so the
-    slack of their users may be optimistic.
+    slack of their users may be optimistic. Latest starts come from a backward
+    label-correcting pass over the same difference constraints the engine uses.
     """
     if result.conflicts:
         return (), slots
     p = tr.problem
-    network: nx.DiGraph[str] = tr.network.copy()
-    for u in range(len(p.unary_names)):
-        visits = sorted((starts[i], i) for i in range(p.n) if u in result.unary_of[i])
-        for (_, a), (_, b) in zip(visits, visits[1:], strict=False):
-            gap = p.dur[a] + p.travel(p.site[a], p.site[b]) if p.unary_travels[u] else p.dur[a]
-            known = network.get_edge_data(tr.ids[a], tr.ids[b])
-            if known is None or known["weight"] < gap:
-                network.add_edge(
-                    tr.ids[a], tr.ids[b], weight=gap, why=_Why("resource", p.unary_names[u])
-                )
-    timing = analyse(tr.festival, starts=dict(zip(tr.ids, starts, strict=True)), network=network)
+    n = p.n
+    extra: list[list[tuple[int, int]]] = [[] for _ in range(n)]  # u -> (v, w)
+    by_line: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i in range(n):
+        for u in result.unary_of[i]:
+            by_line[u].append((starts[i], i))
+    for u, visits in by_line.items():
+        visits.sort()
+        for (_, a), (_, b) in itertools.pairwise(visits):
+            gap = p.dur[a] + (p.travel(p.site[a], p.site[b]) if p.unary_travels[u] else 0)
+            extra[a].append((b, gap))
+    horizon = max((starts[i] + p.dur[i] for i in range(n)), default=0)
+    latest = [min(p.hi[i], horizon - p.dur[i]) for i in range(n)]
+    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for u in range(n):
+        for v, w, _ in p.out[u]:
+            preds[v].append((u, w))
+        for v, w in extra[u]:
+            preds[v].append((u, w))
+    queue = deque(range(n))
+    queued = [True] * n
+    while queue:
+        v = queue.popleft()
+        queued[v] = False
+        for u, w in preds[v]:
+            if latest[u] > latest[v] - w:
+                latest[u] = latest[v] - w
+                if not queued[u]:
+                    queued[u] = True
+                    queue.append(u)
+    total = [latest[i] - starts[i] for i in range(n)]
+    free = []
+    for u in range(n):
+        room = min(horizon - starts[u] - p.dur[u], p.hi[u] - starts[u])
+        for v, w, _ in p.out[u]:
+            room = min(room, starts[v] - starts[u] - w)
+        for v, w in extra[u]:
+            room = min(room, starts[v] - starts[u] - w)
+        free.append(room)
+    critical = _critical_path(p, starts, total, preds, horizon)
     out = {
         aid: Slot(
             activity=s.activity,
@@ -348,9 +383,38 @@ def _slack(
             end=s.end,
             resources=s.resources,
             pool_units=s.pool_units,
-            total_slack=timing.total_slack[aid],
-            free_slack=timing.free_slack[aid],
+            total_slack=total[tr.index[aid]],
+            free_slack=free[tr.index[aid]],
         )
         for aid, s in slots.items()
     }
-    return timing.critical_path, out
+    return tuple(tr.ids[i] for i in critical), out
+
+
+def _critical_path(
+    p: Problem,
+    starts: list[int],
+    total: list[int],
+    preds: list[list[tuple[int, int]]],
+    horizon: int,
+) -> list[int]:
+    """A chain of zero-slack activities, linked by tight constraints, that ends at the horizon."""
+    enders = [i for i in range(p.n) if total[i] == 0 and starts[i] + p.dur[i] == horizon]
+    if not enders:
+        return []
+    chain = [min(enders, key=lambda i: (starts[i], i))]
+    seen = set(chain)
+    while True:
+        here = chain[-1]
+        tight = [
+            u
+            for u, w in preds[here]
+            if u not in seen and total[u] == 0 and w >= 0 and starts[u] + w == starts[here]
+        ]
+        if not tight:
+            break
+        nxt = min(tight, key=lambda u: (starts[u], u))
+        chain.append(nxt)
+        seen.add(nxt)
+    chain.reverse()
+    return chain

@@ -1,4 +1,4 @@
-"""The neutral instance of ``../shared/bench/gen_tjp.py`` as an ngayhoi festival, and back as CSV."""
+"""The neutral instance of ``gen_tjp.py`` as an ngayhoi festival, and the schedule back as CSV."""
 
 from __future__ import annotations
 

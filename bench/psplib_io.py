@@ -22,7 +22,11 @@ class Instance:
 def read_sm(path: Path) -> Instance:
     """Parse a PSPLIB ``.sm`` file (jobs numbered from 1 in the file, from 0 here)."""
     text = path.read_text()
-    n = int(re.search(r"jobs \(incl\. supersource/sink \):\s*(\d+)", text).group(1))  # type: ignore[union-attr]
+    found = re.search(r"jobs \(incl\. supersource/sink \):\s*(\d+)", text)
+    if found is None:
+        msg = f"{path}: not a PSPLIB .sm file"
+        raise ValueError(msg)
+    n = int(found.group(1))
     prec = text.split("PRECEDENCE RELATIONS:")[1].split("****")[0].strip().splitlines()[1:]
     successors: list[tuple[int, ...]] = []
     for line in prec:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import instance  # noqa: E402 - the bench folder is not a package
+import instance
 
-import ngayhoi  # noqa: E402
+import ngayhoi
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    fest = instance.festival(instance.load(args.instance))
+    fest = instance.festival(instance.load(args.instance))  # load = read JSON + build the plan
     built = time.perf_counter()
     schedule = ngayhoi.schedule(
         fest, backend="heuristic", seed=args.seed, time_limit=args.time_limit

@@ -206,7 +206,7 @@ def build() -> ngayhoi.Festival:
         day=DAY,
         communes=communes,
         sites=venues,
-        programme={unit: VISITED_PROGRAMME for unit in VISITED},
+        programme=dict.fromkeys(VISITED, VISITED_PROGRAMME),
         at=PARADE,
         organiser="Ban Chỉ đạo 138 huyện Cần Đước",
         campaign=(pendulum.date(2023, 7, 1), pendulum.date(2023, 8, 19)),

@@ -34,10 +34,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_the_example_writes_17_commune_calendars_and_a_master(written: Path) -> None:
+def test_the_example_writes_17_commune_calendars_a_master_and_3_delegations(
+    written: Path,
+) -> None:
     names = sorted(p.name for p in written.glob("*.ics"))
     assert "master.ics" in names
     assert len([n for n in names if n.startswith("commune-")]) == 17
+    assert len([n for n in names if n.startswith("delegation-")]) == 3
 
 
 def test_every_calendar_passes_all_six_checkers(
@@ -61,19 +64,22 @@ def test_all_17_parades_start_at_0645_in_the_master(written: Path) -> None:
         assert event["DTSTART"].params["TZID"] == TZ
 
 
-def test_each_commune_follows_the_programme_order_without_overlap() -> None:
+def test_each_commune_follows_its_programme_order_without_overlap() -> None:
     schedule = ngayhoi.schedule(example.build()).unwrap()
-    order = [i.key for i in ngayhoi.templates.standard_programme(forum=True).enabled()]
+    standard = [i.key for i in ngayhoi.templates.standard_programme(forum=True).enabled()]
+    visited = [i.key for i in example.VISITED_PROGRAMME.enabled()]
     fest = schedule.festival
     assert len(fest.hosts()) == 17
-    for site in fest.sites:
-        slots = schedule.at_site(site.id)
+    for unit in fest.hosts():
+        slots = schedule.at_site(unit.id)
+        order = visited if unit.id in example.VISITED else standard
         assert [fest.activity(s.activity).item for s in slots] == order
         for before, after in itertools.pairwise(slots):
             assert before.end <= after.start, (before.activity, after.activity)
-    ceremony = [k for k in order if k not in {"tap-trung", "dieu-hanh", "tro-choi"}]
+    ceremony = [k for k in standard if k not in {"tap-trung", "dieu-hanh", "tro-choi"}]
     assert ceremony[:4] == ["don-dai-bieu", "van-nghe", "chao-co", "tuyen-bo-ly-do"]
     assert ceremony[-1] == "be-mac"
+    assert [k for k in visited if k in ceremony] == ceremony
 
 
 def test_outdoor_items_end_by_eleven_and_prep_tasks_come_before_the_day() -> None:

@@ -31,6 +31,7 @@ paths to a sink fixed at the horizon.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 
@@ -278,9 +279,49 @@ def _longest_from(graph: nx.DiGraph[str], source: str, festival: Festival) -> di
     try:
         lengths = nx.single_source_bellman_ford_path_length(graph, source, weight=_negated)
     except nx.NetworkXUnbounded:
-        cycle = nx.find_negative_cycle(graph, source, weight=_negated)
-        raise _cycle_error(graph, cycle, festival) from None
+        raise _cycle_error(graph, _positive_cycle(graph, source), festival) from None
     return {node: -int(length) for node, length in lengths.items()}
+
+
+def _positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
+    """A cycle of positive total weight reachable from ``source``, first node repeated last.
+
+    Label-correcting longest paths with parent pointers: a node relaxed more
+    often than there are nodes lies on, or behind, a positive cycle; walking
+    its parents as many steps lands on the cycle. (networkx's own
+    ``find_negative_cycle`` can report "detected but not found" here.)
+    """
+    n = graph.number_of_nodes()
+    dist = {source: 0}
+    parent: dict[str, str] = {}
+    count: dict[str, int] = {}
+    queue = deque([source])
+    queued = {source}
+    while queue:
+        u = queue.popleft()
+        queued.discard(u)
+        for v, data in graph.succ[u].items():
+            nd = dist[u] + int(data["weight"])
+            if v not in dist or nd > dist[v]:
+                dist[v] = nd
+                parent[v] = u
+                count[v] = count.get(v, 0) + 1
+                if count[v] > n:
+                    x = v
+                    for _ in range(n):
+                        x = parent[x]
+                    cycle = [x]
+                    y = parent[x]
+                    while y != x:
+                        cycle.append(y)
+                        y = parent[y]
+                    cycle.reverse()
+                    return [*cycle, cycle[0]]
+                if v not in queued:
+                    queued.add(v)
+                    queue.append(v)
+    msg = "no positive cycle: the network is consistent"
+    raise ValueError(msg)
 
 
 def _cycle_error(

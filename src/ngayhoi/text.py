@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -85,6 +86,7 @@ def slugify(name: str, *, strip_kind: bool = True) -> str:
     return _NON_ALNUM.sub("-", fold(text)).strip("-")
 
 
+@functools.lru_cache(maxsize=65536)
 def check_id(value: str) -> str | None:
     """Return why ``value`` is not a valid id, or ``None`` when it is one.
 

@@ -8,6 +8,7 @@ names the item.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar, cast
 
@@ -37,10 +38,17 @@ def to_datetime(value: dt.datetime | None) -> pendulum.DateTime | None:
     return cast("pendulum.DateTime | None", value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _minutes_duration(value: int) -> pendulum.Duration:
+    # Durations are immutable and plans reuse a few lengths thousands of times;
+    # building a pendulum.Duration is slow enough to matter at national scale.
+    return pendulum.duration(minutes=value)
+
+
 def to_duration(value: dt.timedelta | int) -> pendulum.Duration:
     """Turn a ``timedelta`` or a whole number of minutes into a ``pendulum.Duration``."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return pendulum.duration(minutes=value)
+        return _minutes_duration(value)
     if isinstance(value, dt.timedelta) and not isinstance(value, pendulum.Duration):
         return pendulum.duration(seconds=value.total_seconds())
     return cast("pendulum.Duration", value)  # a Duration, or bad input the validator names

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import Any
 
 import attrs
@@ -159,7 +160,13 @@ class Requirement:
 def _to_requirements(values: Any) -> tuple[Requirement, ...]:  # noqa: ANN401 - normalises user input
     if isinstance(values, str | Requirement):
         values = (values,)
-    return tuple(Requirement(v) if isinstance(v, str) else v for v in values)
+    return tuple(_requirement(v) if isinstance(v, str) else v for v in values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _requirement(resource: str) -> Requirement:
+    # A requirement is immutable; plans name the same few resources thousands of times.
+    return Requirement(resource)
 
 
 def _valid_requirements(

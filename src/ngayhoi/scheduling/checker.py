@@ -11,6 +11,7 @@ it judges schedules from any backend, a file, or a person's edits alike.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -281,7 +282,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                             activities=(a1, a2),
                             message=(
                                 f"{fest.label(a1)} and {fest.label(a2)} hold the same unit "
-                                f"{sorted(shared)[0]} of '{fest.resource(rid).name}' at once"
+                                f"{min(shared)} of '{fest.resource(rid).name}' at once"
                             ),
                             resource=rid,
                         )
@@ -290,7 +291,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
 
 
 def check_unary_travel(schedule: Schedule) -> list[Violation]:
-    """A delegation (or any resource of capacity 1) is at one activity at a time, with travel between.
+    """A delegation (or anything of capacity 1) is at one activity at a time, travel between.
 
     Between two activities at different sites, a travelling delegation needs
     the travel time from the first site to the second.
@@ -309,7 +310,7 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
     for rid, slots in uses.items():
         res = fest.resource(rid)
         ordered = sorted(slots, key=lambda s: (s.start, s.end))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             site_a = fest.activity(a.activity).site
             site_b = fest.activity(b.activity).site
             travel = (fest.travel_minutes(site_a, site_b) or 0) if res.travels else 0

@@ -110,12 +110,12 @@ def solve_cpsat(  # noqa: C901, PLR0912, PLR0915 - one model, built in one place
                 opt = model.NewOptionalFixedSizeIntervalVar(start[i], p.dur[i], x, f"o{i}_{u}")
                 on_line[u].append((i, opt, x))
             model.Add(sum(picks) == q)
-    for u, users in on_line.items():
-        model.AddNoOverlap([iv for _, iv, _ in users])
+    for u, holders in on_line.items():
+        model.AddNoOverlap([iv for _, iv, _ in holders])
         if not p.unary_travels[u]:
             continue
-        for k, (i, _, xi) in enumerate(users):
-            for j, _, xj in users[k + 1 :]:
+        for k, (i, _, xi) in enumerate(holders):
+            for j, _, xj in holders[k + 1 :]:
                 ti = p.travel(p.site[i], p.site[j])
                 tj = p.travel(p.site[j], p.site[i])
                 if ti == 0 and tj == 0:
@@ -216,6 +216,7 @@ def schedule_cpsat(
         pool_units=_pool_units(tr.problem, found.starts),
         conflicts=[],
         waits=[],
+        clashes=[],
         makespan=found.makespan or 0,
         bound=found.bound or 0,
         passes=0,

@@ -42,9 +42,9 @@ import contextlib
 import gc
 import heapq
 import random
-from collections import deque
 import time
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 import attrs
@@ -218,6 +218,7 @@ class EngineResult:
     pool_units: dict[tuple[int, int], list[int]]
     conflicts: list[Conflict]
     waits: list[WaitNote]
+    clashes: list[tuple[list[int], str]]
     makespan: int
     bound: int
     passes: int
@@ -234,6 +235,7 @@ class _Blocks:
     members: list[list[int]]
     offset: list[int]  # activity -> offset from its block's anchor
     order_graph: list[list[int]]  # block-level precedence (DAG after condensation)
+    impossible: dict[int, str] = attrs.field(factory=dict)  # block -> resource it cannot share
 
 
 def _blocks(p: Problem) -> _Blocks:
@@ -297,7 +299,53 @@ def _blocks(p: Problem) -> _Blocks:
         graph.add_edges_from((b, c) for b in range(nb) for c in order_graph[b])
         comp = nx.condensation(graph).graph["mapping"]
         order_graph = [[c for c in order_graph[b] if comp[b] != comp[c]] for b in range(nb)]
-    return _Blocks(of=of, members=members, offset=offset, order_graph=order_graph)
+    blocks = _Blocks(of=of, members=members, offset=offset, order_graph=order_graph)
+    blocks.impossible = _impossible(p, blocks)
+    return blocks
+
+
+def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
+    """Blocks whose members, tied together in time, need more of a resource than exists."""
+    out: dict[int, str] = {}
+    for b, members in enumerate(blocks.members):
+        if len(members) < 2:  # noqa: PLR2004
+            continue
+        off = blocks.offset
+        span = [(off[i], off[i] + p.dur[i], i) for i in members]
+        for r, cap in enumerate(p.pool_cap):
+            events = sorted(
+                [(s, q) for s, _, i in span for rr, q in p.need_pools[i] if rr == r]
+                + [(e, -q) for _, e, i in span for rr, q in p.need_pools[i] if rr == r],
+                key=lambda x: (x[0], x[1]),
+            )
+            level = 0
+            for _, delta in events:
+                level += delta
+                if level > cap:
+                    out[b] = p.pool_names[r]
+        users: dict[int, list[tuple[int, int, int]]] = {}
+        for s, e, i in span:
+            for u in p.need_unary[i]:
+                users.setdefault(u, []).append((s, e, p.site[i]))
+        for u, uses in users.items():
+            for k, (s1, e1, a) in enumerate(uses):
+                for s2, e2, c in uses[k + 1 :]:
+                    gap = p.travel(a, c) if p.unary_travels[u] else 0
+                    back = p.travel(c, a) if p.unary_travels[u] else 0
+                    if not (e1 + gap <= s2 or e2 + back <= s1):
+                        out[b] = p.unary_names[u]
+        for g, group in enumerate(p.group_members):
+            events = sorted(
+                [(s, q) for s, _, i in span for gg, q in p.need_groups[i] if gg == g]
+                + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g],
+                key=lambda x: (x[0], x[1]),
+            )
+            level = 0
+            for _, delta in events:
+                level += delta
+                if level > len(group):
+                    out[b] = p.group_names[g]
+    return out
 
 
 def _acyclic(graph: list[list[int]]) -> bool:
@@ -451,6 +499,14 @@ class _Profile:
 
 
 @attrs.define
+class _Pending:
+    """What the members of a block placed so far take, while the block is being fitted."""
+
+    lines: list[tuple[int, int, int, int]] = attrs.field(factory=list)
+    pools: list[tuple[int, int, int, int]] = attrs.field(factory=list)
+
+
+@attrs.define
 class _Found:
     """Where a block fits: its start, its bounds, the unary lines chosen, what delayed it."""
 
@@ -494,6 +550,7 @@ class _Pass:
         self.profiles = [_Profile(cap) for cap in p.pool_cap]
         self.unary_of: list[list[int]] = [[] for _ in range(p.n)]
         self.conflicts: list[Conflict] = []
+        self.clashes: dict[int, str] = {}
         self.waits: list[WaitNote] = []
         self.last_reason = _NO_REASON
         self.pool_reasons = [Reason(name) for name in p.pool_names]
@@ -526,19 +583,30 @@ class _Pass:
                 return False, max(after, s + 1)
         return True, s
 
-    def _fits(self, i: int, s: int, choose: bool) -> tuple[bool, int, list[int]]:
-        """Whether activity ``i`` can hold its resources from ``s``; the unary lines chosen."""
+    def _fits(
+        self, i: int, s: int, *, choose: bool, pending: _Pending | None = None
+    ) -> tuple[bool, int, list[int]]:
+        """Whether activity ``i`` can hold its resources from ``s``; the unary lines chosen.
+
+        ``pending`` holds what earlier members of the same block take at this
+        start: members of one block compete for resources among themselves too.
+        """
         p = self.p
         e = s + p.dur[i]
+        site = p.site[i]
         for r, q in p.need_pools[i]:
             ok, nxt = self._pool_ok(r, s, e, q)
             if not ok:
                 return False, nxt, []
+            if pending is not None and not self._pool_ok_with(r, s, e, q, pending):
+                return False, s + 1, []
         chosen: list[int] = []
         for u in p.need_unary[i]:
-            ok, nxt = self._line_ok(u, s, e, p.site[i])
+            ok, nxt = self._line_ok(u, s, e, site)
             if not ok:
                 return False, nxt, []
+            if pending is not None and self._clashes(u, s, e, site, pending):
+                return False, s + 1, []
             chosen.append(u)
         for g, q in p.need_groups[i]:
             found: list[int] = []
@@ -546,7 +614,10 @@ class _Pass:
             for u in p.group_members[g]:
                 if u in chosen:
                     continue
-                ok, nxt = self._line_ok(u, s, e, p.site[i])
+                if pending is not None and self._clashes(u, s, e, site, pending):
+                    soonest = min(soonest, s + 1)
+                    continue
+                ok, nxt = self._line_ok(u, s, e, site)
                 if ok:
                     found.append(u)
                     if len(found) == q and not choose:
@@ -559,6 +630,30 @@ class _Pass:
                 found = self._best_members(found, q, s, i)
             chosen.extend(found[:q])
         return True, s, chosen
+
+    def _pool_ok_with(self, r: int, s: int, e: int, q: int, pending: _Pending) -> bool:
+        """The pool also holds what earlier members of the block take."""
+        extra = [(ps, pe, pq) for pr, ps, pe, pq in pending.pools if pr == r and ps < e and s < pe]
+        if not extra:
+            return True
+        use = self.profiles[r].use
+        seg = use[s:e]
+        for ps, pe, pq in extra:
+            for k in range(max(ps, s) - s, min(pe, e) - s):
+                seg[k] += pq
+        return max(seg) <= self.p.pool_cap[r] - q
+
+    def _clashes(self, u: int, s: int, e: int, site: int, pending: _Pending) -> bool:
+        """Whether line ``u`` is already taken by an earlier member of the block around [s, e)."""
+        travel = self.p.travel if self.p.unary_travels[u] else None
+        for pu, ps, pe, psite in pending.lines:
+            if pu != u:
+                continue
+            before = pe + (travel(psite, site) if travel else 0) <= s
+            after = e + (travel(site, psite) if travel else 0) <= ps
+            if not (before or after):
+                return True
+        return False
 
     def _best_members(self, found: list[int], q: int, s: int, i: int) -> list[int]:
         """Among free members, prefer the one that arrives with the least idle time."""
@@ -586,16 +681,24 @@ class _Pass:
         t = earliest if start_at is None else max(earliest, start_at)
         chosen: dict[int, list[int]] = {}
         cause = _NO_REASON
+        joint = len(members) > 1 and b not in self.blocks.impossible
+        p = self.p
         while True:
             ok_all = True
+            pending = _Pending() if joint else None
             for i in members:
-                ok, nxt, lines = self._fits(i, t + off[i], choose=True)
+                s = t + off[i]
+                ok, nxt, lines = self._fits(i, s, choose=True, pending=pending)
                 if not ok:
                     ok_all = False
                     cause = self.last_reason
                     t = max(t + 1, nxt - off[i])
                     break
                 chosen[i] = lines
+                if pending is not None:
+                    e = s + p.dur[i]
+                    pending.lines.extend((u, s, e, p.site[i]) for u in lines)
+                    pending.pools.extend((r, s, e, q) for r, q in p.need_pools[i])
             if ok_all or t > latest + 24 * 60 * 31:
                 break
         return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause)
@@ -606,6 +709,8 @@ class _Pass:
         members = self.blocks.members[b]
         off = self.blocks.offset
         t, earliest, latest, cause = found.t, found.earliest, found.latest, found.cause
+        if b in self.blocks.impossible and b not in self.clashes:
+            self.clashes[b] = self.blocks.impossible[b]
         if t > latest:
             # Which member's latest start binds, and what set it.
             binding = min(members, key=lambda i: self.ls[i] - off[i])
@@ -764,8 +869,7 @@ def _run_pass(p: Problem, blocks: _Blocks, es: list[int], ls: list[int], order: 
                 # this one by the amount missing, and start the pass again.
                 conflict = state.conflicts[-1]
                 sb = blocks.of[source]
-                anchor_start = state.start[source]
-                assert anchor_start is not None
+                anchor_start = state.start[source] or 0  # placed: settle only defers to those
                 release[sb] = (
                     anchor_start - blocks.offset[source] + (conflict.wanted - conflict.latest)
                 )
@@ -834,9 +938,7 @@ def _run_parallel(
             due[res] = found.t
             heapq.heappush(heap, (found.t, key[b], 1, res))
 
-    for b in range(nb):
-        if indeg[b] == 0:
-            heap.append((bound(b), key[b], 0, b))
+    heap.extend((bound(b), key[b], 0, b) for b in range(nb) if indeg[b] == 0)
     heapq.heapify(heap)
     while heap:
         when, _, kind, x = heapq.heappop(heap)
@@ -883,7 +985,7 @@ def _score(p: Problem, state: _Pass) -> tuple[int, int, int, int]:
     starts = [s if s is not None else 0 for s in state.start]
     makespan = max((starts[i] + p.dur[i] for i in range(p.n)), default=0)
     excess = sum(c.wanted - c.latest for c in state.conflicts)
-    return (len(state.conflicts), excess, makespan, sum(starts))
+    return (len(state.conflicts) + len(state.clashes), excess, makespan, sum(starts))
 
 
 def _reverse(p: Problem, horizon: int) -> Problem:
@@ -1046,6 +1148,7 @@ def _result(p: Problem, best: _Pass, bound: int, passes: int, began: float) -> E
         pool_units=_pool_units(p, starts),
         conflicts=best.conflicts,
         waits=best.waits,
+        clashes=[(list(best.blocks.members[b]), name) for b, name in best.clashes.items()],
         makespan=score[2],
         bound=bound,
         passes=passes,

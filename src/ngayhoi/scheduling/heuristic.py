@@ -9,8 +9,9 @@ with an explanation for every wait and every constraint it could not meet.
 >>> sched = schedule_heuristic(two_communes_one_delegation(), seed=0, time_limit=1.0)
 >>> [(s.activity, s.start.format("HH:mm"), s.resources) for s in sched if s.resources]
 [('a.trao-thuong', '08:00', ('doan-1',)), ('b.trao-thuong', '08:40', ('doan-1',))]
->>> print(sched.waits[0])
-Trao thưởng at Xã B waits 40 min for Đoàn 1: Đoàn 1 is at Trao thưởng at Xã A until 08:15 and needs 25 min to get here
+>>> print(sched.waits[0])  # doctest: +NORMALIZE_WHITESPACE
+Trao thưởng at Xã B waits 40 min for Đoàn 1: Đoàn 1 is at Trao thưởng at Xã A until 08:15
+and needs 25 min to get here
 """
 
 from __future__ import annotations
@@ -248,6 +249,20 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
             pool_units=tuple(pool_units),
         )
     violations = [_conflict_violation(tr, c, starts) for c in result.conflicts]
+    for tied, resource in result.clashes:
+        ids = tuple(tr.ids[i] for i in tied)
+        labels = ", ".join(fest.label(a) for a in ids)
+        violations.append(
+            Violation(
+                rule="capacity",
+                activities=ids,
+                message=(
+                    f"{labels} are tied to start together but need more of "
+                    f"{_resource_name(fest, resource)} at once than there is"
+                ),
+                resource=resource,
+            )
+        )
     waits = [
         Wait(
             activity=tr.ids[w.activity],
@@ -333,7 +348,7 @@ def _slack(
     slack of their users may be optimistic. Latest starts come from a backward
     label-correcting pass over the same difference constraints the engine uses.
     """
-    if result.conflicts:
+    if result.conflicts or result.clashes:
         return (), slots
     p = tr.problem
     n = p.n
@@ -357,7 +372,12 @@ def _slack(
             preds[v].append((u, w))
     queue = deque(range(n))
     queued = [True] * n
+    budget = (n + 1) * (sum(len(x) for x in preds) + 1)
     while queue:
+        budget -= 1
+        if budget < 0:
+            msg = "resource order contradicts the schedule's own constraints"
+            raise AssertionError(msg)
         v = queue.popleft()
         queued[v] = False
         for u, w in preds[v]:

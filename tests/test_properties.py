@@ -1,0 +1,143 @@
+"""Properties over generated plans: whatever the scheduler returns, the checker agrees with it."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pendulum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ngayhoi.model import (
+    Activity,
+    Dependency,
+    DependencyType,
+    Festival,
+    Requirement,
+    Resource,
+    Site,
+    SyncGroup,
+    TravelTimes,
+    Unit,
+)
+from ngayhoi.scheduling import schedule_heuristic
+from ngayhoi.scheduling.checker import check_schedule
+
+from conftest import DAY, TZ
+
+HAS_ORTOOLS = importlib.util.find_spec("ortools") is not None
+
+
+@st.composite
+def festivals(draw: st.DrawFn) -> Festival:
+    """Small festivals with every kind of constraint the model holds."""
+    n_communes = draw(st.integers(1, 4))
+    names = [f"x{k}" for k in range(n_communes)]
+    units = [Unit(id=n, name=n, official_name=f"Xã {n}", kind="xã") for n in names]
+    sites = [Site(id=n, name=f"Sân {n}", unit=n) for n in names]
+    delegations = draw(st.integers(1, 3))
+    pool_cap = draw(st.integers(1, 2))
+    activities: list[Activity] = []
+    dependencies: list[Dependency] = []
+    for n in names:
+        count = draw(st.integers(1, 4))
+        previous = None
+        for k in range(count):
+            needs = draw(st.sampled_from([(), ("doan",), ("loa",), ("doan", "loa")]))
+            window = draw(st.sampled_from(["none", "early", "late", "fixed"]))
+            options: dict[str, object] = {}
+            if window == "early":
+                options["earliest_start"] = pendulum.datetime(
+                    DAY.year, DAY.month, DAY.day, draw(st.integers(6, 12)), tz=TZ
+                )
+            elif window == "late":
+                options["latest_end"] = pendulum.datetime(
+                    DAY.year, DAY.month, DAY.day, draw(st.integers(12, 20)), tz=TZ
+                )
+            elif window == "fixed" and k == 0:
+                options["fixed_start"] = pendulum.datetime(
+                    DAY.year,
+                    DAY.month,
+                    DAY.day,
+                    draw(st.integers(7, 9)),
+                    15 * draw(st.integers(0, 3)),
+                    tz=TZ,
+                )
+            act = Activity(
+                id=f"{n}.a{k}",
+                kind="other",
+                title=f"Hoạt động {k}",
+                site=n,
+                duration=draw(st.integers(5, 60)),
+                outdoor=draw(st.booleans()),
+                needs=[Requirement(r) for r in needs],
+                **options,  # type: ignore[arg-type]
+            )
+            activities.append(act)
+            if previous is not None:
+                kind = draw(st.sampled_from(list(DependencyType)))
+                low = draw(st.integers(-10, 20))
+                high = draw(st.one_of(st.none(), st.integers(low, low + 60)))
+                dependencies.append(Dependency(previous, act.id, kind, min_lag=low, max_lag=high))
+            previous = act.id
+    groups = []
+    firsts = [a.id for a in activities if a.id.endswith(".a0")]
+    if len(firsts) > 1 and draw(st.booleans()):
+        groups.append(SyncGroup(id="dong-loat", title="Đồng loạt", activities=firsts))
+    resources = [
+        Resource(id=f"doan-{k}", name=f"Đoàn {k}", kind="delegation", group="doan")
+        for k in range(1, delegations + 1)
+    ]
+    resources.append(Resource(id="loa", name="Loa", kind="pool", capacity=pool_cap))
+    travel = TravelTimes(default=draw(st.integers(0, 30)))
+    return Festival(
+        id="prop",
+        name="Ngày hội",
+        days=[DAY],
+        units=units,
+        sites=sites,
+        activities=activities,
+        dependencies=dependencies,
+        sync_groups=groups,
+        resources=resources,
+        travel=travel,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(festivals())
+def test_every_heuristic_schedule_passes_the_checker_or_says_why_not(fest: Festival) -> None:
+    sched = schedule_heuristic(fest, seed=1, max_passes=4, time_limit=5)
+    if sched.status.has_times and not sched.violations:
+        assert check_schedule(sched) == []
+    else:
+        assert sched.violations
+        for violation in sched.violations:
+            assert violation.rule
+            assert violation.message
+    if sched.slots:
+        # Even a best-effort schedule places every activity, whole.
+        rules = {v.rule for v in check_schedule(sched)}
+        assert not rules & {"complete", "non-preemption"}
+        if not any(v.rule == "capacity" for v in sched.violations):
+            # Unless a resource cannot be shared at all, it is never double-booked.
+            assert not rules & {"requirement", "capacity", "overlap"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(festivals())
+def test_cpsat_agrees_with_the_checker_and_is_never_worse(fest: Festival) -> None:
+    if not HAS_ORTOOLS:
+        import pytest  # noqa: PLC0415
+
+        pytest.skip("OR-Tools not installed: pip install 'ngayhoi[cpsat]'")
+    from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415
+
+    exact = schedule_cpsat(fest, time_limit=10)
+    if exact.status.has_times:
+        assert check_schedule(exact) == []
+    heuristic = schedule_heuristic(fest, seed=1, max_passes=4, time_limit=5)
+    if heuristic.status.has_times and not heuristic.violations and exact.status.value == "optimal":
+        assert (exact.makespan or 0) <= (heuristic.makespan or 0)
+    if exact.status.value == "infeasible":
+        assert not (heuristic.status.has_times and not heuristic.violations)

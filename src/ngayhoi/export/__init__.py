@@ -12,6 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ngayhoi.export.calendars import (
+    STATE_FILE,
+    ExportReport,
+    ExportState,
+    export_calendars,
+    load_state,
+    recover,
+)
+from ngayhoi.export.diff import Change, PlanDiff, diff, diff_events
 from ngayhoi.export.files import safe_child, write_atomic
 from ngayhoi.export.ics import (
     CalendarEvent,
@@ -30,15 +39,25 @@ from ngayhoi.export.ics import (
 from ngayhoi.scheduling import Schedule
 
 __all__ = [
+    "STATE_FILE",
     "CalendarEvent",
+    "Change",
+    "ExportReport",
+    "ExportState",
     "Feed",
+    "PlanDiff",
     "Revision",
     "activity_uid",
     "calendar_bytes",
     "calendar_events",
     "commune_feeds",
     "delegation_feeds",
+    "diff",
+    "diff_events",
+    "export_calendars",
+    "load_state",
     "master_feed",
+    "recover",
     "role_feeds",
     "safe_child",
     "standard_feeds",
@@ -56,9 +75,9 @@ def write_calendars(
 ) -> list[Path]:
     """Write the master calendar and one per commune (and delegation, and role) into ``folder``.
 
-    Each file is written atomically. This writes every event at SEQUENCE 0:
-    to publish re-plans to subscribers, use :func:`ngayhoi.sync.export`, which
-    keeps the last exported state.
+    Each file is written atomically. This writes every event at SEQUENCE 0, a
+    one-off snapshot: to publish re-plans to subscribers, use
+    :func:`export_calendars`, which keeps the last exported state.
 
     Returns:
         The paths written, master first.

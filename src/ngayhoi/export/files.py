@@ -18,6 +18,13 @@ from ngayhoi.errors import ExportError
 
 __all__ = ["safe_child", "write_atomic"]
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_UMASK = _umask()
 _RESERVED = {
     "con",
     "prn",
@@ -42,6 +49,10 @@ def write_atomic(path: Path, data: bytes) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         try:
+            # mkstemp makes the file private; a calendar is for sharing, so take
+            # the mode of the file it replaces, or the usual one under the umask.
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
+            os.fchmod(fd, mode)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

@@ -73,6 +73,7 @@ class CalendarEvent:
         related_to: the UID of the event this one belongs to (a bridge's hub).
         cancelled: whether it no longer takes place.
         transparent: whether it leaves the time free (travel blocks do not).
+        resources: the delegations (and other named resources) it holds, by name.
     """
 
     uid: str
@@ -87,6 +88,36 @@ class CalendarEvent:
     related_to: str | None = None
     cancelled: bool = False
     transparent: bool = False
+    resources: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The event as plain JSON data (for the export state).
+
+        >>> e = CalendarEvent(uid="u", kind="task", summary="Tổng duyệt", start=dt.date(2023, 8, 5))
+        >>> CalendarEvent.from_json(e.to_json()) == e
+        True
+        """
+        data = attrs.asdict(self, value_serializer=lambda _i, _a, v: _local(v))
+        data["all_day"] = not isinstance(self.start, dt.datetime)
+        if isinstance(self.start, dt.datetime):
+            data["tz"] = str(self.start.tzinfo)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> CalendarEvent:
+        """The event back from :meth:`to_json`."""
+        fields = dict(data)
+        all_day = bool(fields.pop("all_day", False))
+        zone = ZoneInfo(str(fields.pop("tz", "UTC")))
+        start = str(fields["start"])
+        fields["start"] = dt.date.fromisoformat(start) if all_day else _aware(start, zone)
+        end = fields.get("end")
+        fields["end"] = None if end is None else _aware(str(end), zone)
+        for key in ("categories", "resources"):
+            fields[key] = tuple(fields.get(key) or ())  # type: ignore[call-overload]
+        geo = fields.get("geo")
+        fields["geo"] = None if geo is None else tuple(geo)  # type: ignore[call-overload]
+        return cls(**fields)  # type: ignore[arg-type]
 
     def fingerprint(self) -> str:
         """A digest of everything a subscriber sees; a change bumps SEQUENCE.
@@ -99,6 +130,17 @@ class CalendarEvent:
         data = attrs.asdict(self, value_serializer=lambda _i, _a, v: _plain(v))
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _aware(text: str, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(zone)
+
+
+def _local(value: object) -> object:
+    """Datetimes in their own zone with the offset, dates in ISO: JSON-ready."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _plain(value: object) -> object:
@@ -217,10 +259,12 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         when = slot.start.in_timezone(fest.timezone).format("HH:mm")
         what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm, bắt đầu {when}")
+    held = []
     for resource_id in slot.resources:
         resource = fest.resource(resource_id)
         if resource.kind is ResourceKind.DELEGATION:
             lines.append(f"Đoàn dự: {resource.name}")
+            held.append(resource.name)
     awards = fest.awards_at(act.id)
     if awards:
         lines.append(f"Khen thưởng ({len(awards)}):")
@@ -243,6 +287,7 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         categories=(act.kind.part.value.capitalize(),),
         geo=geo,
         related_to=related,
+        resources=tuple(held),
     )
 
 
@@ -369,6 +414,8 @@ def calendar_bytes(
     revisions: Mapping[str, Revision] | None = None,
     events: Mapping[str, CalendarEvent] | None = None,
     cancel_mark: bool = True,
+    tasks: str = "event",
+    uid_scope: str = "event",
 ) -> bytes:
     """Render one feed to iCalendar bytes.
 
@@ -382,6 +429,13 @@ def calendar_bytes(
             from an earlier export).
         cancel_mark: prefix cancelled events' titles with ``[HỦY]`` for clients
             that ignore STATUS:CANCELLED (Outlook, calcurse).
+        tasks: preparation tasks as all-day ``"event"`` (every client shows
+            them) or as ``"todo"`` (VTODO with a due date, for task lists).
+        uid_scope: ``"event"`` keeps one UID per event in every feed (the
+            default: subscriptions stay apart per calendar); ``"view"`` gives
+            each feed its own UIDs, linked to the shared one by RELATED-TO, for
+            people who *import* several feeds into one account (Google keys
+            imported events by UID per account, ICAL_INTEROP.md §2).
     """
     table = calendar_events(schedule) if events is None else events
     when = (stamp or dt.datetime.now(_UTC)).astimezone(_UTC).replace(microsecond=0)
@@ -404,7 +458,10 @@ def calendar_bytes(
             msg = f"feed '{feed.id}': no event with UID '{uid}' to write; re-run the schedule"
             raise ExportError(msg) from None
         revision = (revisions or {}).get(uid) or Revision(stamp=when, created=when)
-        cal.add_component(_component(event, revision, cancel_mark=cancel_mark))
+        if uid_scope == "view":
+            local, _, domain = uid.partition("@")
+            event = attrs.evolve(event, uid=f"{local}.{feed.id}@{domain}", related_to=uid)
+        cal.add_component(_component(event, revision, cancel_mark=cancel_mark, tasks=tasks))
     cal.add_missing_timezones()
     for tz in cal.walk("VTIMEZONE"):
         # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
@@ -414,12 +471,14 @@ def calendar_bytes(
 
 
 def _component(
-    event: CalendarEvent, revision: Revision, *, cancel_mark: bool
+    event: CalendarEvent, revision: Revision, *, cancel_mark: bool, tasks: str = "event"
 ) -> icalendar.Event | icalendar.Todo:
     comp: icalendar.Event | icalendar.Todo
     summary = event.summary
     if event.cancelled and cancel_mark and not summary.startswith(_CANCEL_MARK):
         summary = _CANCEL_MARK + summary
+    if event.kind == "task" and tasks == "todo":
+        return _todo(event, revision, summary)
     if event.kind == "task":
         comp = icalendar.Event()
         comp.add("UID", event.uid)
@@ -449,6 +508,23 @@ def _component(
     comp.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
     comp.add("TRANSP", "TRANSPARENT" if event.transparent or event.kind == "task" else "OPAQUE")
     return comp
+
+
+def _todo(event: CalendarEvent, revision: Revision, summary: str) -> icalendar.Todo:
+    todo = icalendar.Todo()
+    todo.add("UID", event.uid)
+    todo.add("DTSTAMP", revision.stamp)
+    todo.add("DUE", event.start)
+    todo.add("SUMMARY", summary)
+    todo.add("SEQUENCE", revision.sequence)
+    todo.add("CREATED", revision.created)
+    todo.add("LAST-MODIFIED", revision.stamp)
+    if event.description:
+        todo.add("DESCRIPTION", event.description)
+    if event.categories:
+        todo.add("CATEGORIES", list(event.categories))
+    todo.add("STATUS", "CANCELLED" if event.cancelled else "NEEDS-ACTION")
+    return todo
 
 
 def _next_day(day: dt.date | dt.datetime) -> dt.date:

@@ -36,6 +36,7 @@ def schedule(
     backend: Backend = "auto",
     seed: int = 0,
     time_limit: float = 2.0,
+    previous: Schedule | None = None,
 ) -> Schedule:
     """Schedule every activity of the festival.
 
@@ -48,6 +49,8 @@ def schedule(
             limited capacity, else heuristic.
         seed: the seed of the heuristic's random passes.
         time_limit: seconds the heuristic or CP-SAT may search.
+        previous: the schedule being re-planned; the heuristic then keeps as
+            many activities where they were as the new constraints allow.
 
     Returns:
         A :class:`Schedule`; check ``status`` and ``violations``, or call
@@ -58,7 +61,7 @@ def schedule(
     if backend == "temporal":
         return schedule_times(festival)
     if backend == "heuristic":
-        return schedule_heuristic(festival, seed=seed, time_limit=time_limit)
+        return schedule_heuristic(festival, seed=seed, time_limit=time_limit, previous=previous)
     if backend == "cpsat":
         from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
 

@@ -106,6 +106,8 @@ class Problem:
     need_groups: list[list[tuple[int, int]]] = attrs.field(factory=list)
     travel: Callable[[int, int], int] = attrs.field(default=lambda _a, _b: 0)
     edge_labels: list[str] = attrs.field(factory=list)
+    previous: list[int | None] | None = None  # starts of an earlier plan, kept where possible
+    previous_lines: list[list[int]] | None = None  # unary lines each activity held before
 
     @classmethod
     def new(cls, n: int, *, durations: Sequence[int], horizon: int = _BIG) -> Problem:
@@ -477,7 +479,8 @@ class _Profile:
         return root
 
     def fits(self, s: int, e: int, q: int) -> tuple[bool, int]:
-        self.grow(e)
+        if e >= len(self.use):
+            self.grow(e)
         room = self.cap - q
         seg = self.use[s:e]
         if not seg or max(seg) <= room:
@@ -488,7 +491,8 @@ class _Profile:
         return False, self.free_from(s + k + 1)
 
     def add(self, s: int, e: int, q: int) -> None:
-        self.grow(e + 1)
+        if e + 1 >= len(self.use):
+            self.grow(e + 1)
         use = self.use
         use[s:e] = [x + q for x in use[s:e]]
         cap = self.cap
@@ -659,13 +663,16 @@ class _Pass:
         """Among free members, prefer the one that arrives with the least idle time."""
         p = self.p
 
-        def idle(u: int) -> tuple[int, int]:
+        kept = set(p.previous_lines[i]) if p.previous_lines is not None else set()
+
+        def idle(u: int) -> tuple[int, int, int]:
             line = self.lines[u]
+            stay = 0 if u in kept else 1  # a re-plan keeps whom it can
             k = bisect_right(line.starts, s)
             if k == 0:
-                return (_BIG, u)  # fresh members last: keep them for later
+                return (stay, _BIG, u)  # fresh members last: keep them for later
             travel = p.travel(line.sites[k - 1], p.site[i]) if p.unary_travels[u] else 0
-            return (s - line.ends[k - 1] - travel, u)
+            return (stay, s - line.ends[k - 1] - travel, u)
 
         return sorted(found, key=idle)[:q]
 
@@ -981,11 +988,19 @@ def _run_parallel(
     return state
 
 
-def _score(p: Problem, state: _Pass) -> tuple[int, int, int, int]:
+#: (unmet constraints, minutes they miss by, activities moved from the previous
+#: plan, makespan, sum of starts): smaller is better, in that order.
+Score = tuple[int, int, int, int, int]
+
+
+def _score(p: Problem, state: _Pass) -> Score:
     starts = [s if s is not None else 0 for s in state.start]
     makespan = max((starts[i] + p.dur[i] for i in range(p.n)), default=0)
     excess = sum(c.wanted - c.latest for c in state.conflicts)
-    return (len(state.conflicts) + len(state.clashes), excess, makespan, sum(starts))
+    moved = 0
+    if p.previous is not None:
+        moved = sum(1 for s, old in zip(starts, p.previous, strict=True) if old is not None and s != old)
+    return (len(state.conflicts) + len(state.clashes), excess, moved, makespan, sum(starts))
 
 
 def _reverse(p: Problem, horizon: int) -> Problem:
@@ -1010,26 +1025,41 @@ def _mirror_bounds(p: Problem, r: Problem, horizon: int) -> None:
         r.lo[u] = max(0, horizon - p.hi[u] - p.dur[u]) if p.hi[u] < _BIG // 2 else 0
 
 
-def _justify(
-    p: Problem, rev: Problem | None, blocks: _Blocks, rblocks: _Blocks | None, state: _Pass
-) -> _Pass:
+@attrs.define
+class _Mirror:
+    """The reversed problem for forward-backward improvement, and what stays fixed in it."""
+
+    rev: Problem
+    blocks: _Blocks
+    es: list[int]  # forward earliest starts
+    ls: list[int]  # forward latest starts
+    tails: list[int] | None  # reversed earliest starts, when no start has an upper bound
+
+
+def _justify(p: Problem, mirror: _Mirror | None, blocks: _Blocks, state: _Pass) -> _Pass:
     """Forward-backward improvement: right-justify then left-justify, keeping the order."""
-    if rev is None or rblocks is None:
+    if mirror is None:
         return state
+    rev = mirror.rev
     starts = [s if s is not None else 0 for s in state.start]
     horizon = max(starts[i] + p.dur[i] for i in range(p.n))
-    _mirror_bounds(p, rev, horizon)
     ends = [starts[i] + p.dur[i] for i in range(p.n)]
-    try:
-        res, rls = _initial_bounds(rev)
-    except TemporalConflict:
-        return state
-    border = _order(rblocks, [-float(ends[m[0]]) for m in rblocks.members], None, 0.0)
-    back = _run_pass(rev, rblocks, res, rls, border)
+    if mirror.tails is not None:
+        # Without upper bounds the mirror's earliest starts never change, and its
+        # latest starts are the forward earliest ends seen from the horizon.
+        res = mirror.tails
+        rls = [horizon - mirror.es[i] - p.dur[i] for i in range(p.n)]
+    else:
+        _mirror_bounds(p, rev, horizon)
+        try:
+            res, rls = _initial_bounds(rev)
+        except TemporalConflict:
+            return state
+    border = _order(mirror.blocks, [-float(ends[m[0]]) for m in mirror.blocks.members], None, 0.0)
+    back = _run_pass(rev, mirror.blocks, res, rls, border)
     bstarts = [horizon - (s or 0) - p.dur[i] for i, s in enumerate(back.start)]
-    es, ls = _initial_bounds(p)
     forder = _order(blocks, [float(bstarts[m[0]]) for m in blocks.members], None, 0.0)
-    return _run_pass(p, blocks, es, ls, forder)
+    return _run_pass(p, blocks, mirror.es, mirror.ls, forder)
 
 
 def solve(
@@ -1059,19 +1089,26 @@ def solve(
     key = [float(min(ls[i] - blocks.offset[i] for i in m)) for m in blocks.members]
     spread = max(1.0, max(key, default=0.0) - min(key, default=0.0))
     can_justify = justify and not p.has_max_lags and not p.travels
-    rev = _reverse(p, _BIG // 2) if can_justify else None
-    rblocks = _blocks(rev) if rev is not None else None
+    mirror = None
+    if can_justify:
+        rev = _reverse(p, _BIG // 2)
+        tails = None
+        if all(h >= _BIG // 2 for h in p.hi):
+            rev.hi = [_BIG] * p.n
+            rev.lo = [0] * p.n
+            tails = _initial_bounds(rev)[0]
+        mirror = _Mirror(rev=rev, blocks=_blocks(rev), es=es, ls=ls, tails=tails)
     succ_blocks = [set(c) for c in blocks.order_graph]
     passes = 0
 
-    def evaluate(order: list[int]) -> tuple[tuple[int, int, int, int], _Pass, list[int]]:
+    def evaluate(order: list[int]) -> tuple[Score, _Pass, list[int]]:
         nonlocal passes
         state = _run_pass(p, blocks, es, ls, order)
         passes += 1
         score = _score(p, state)
         if can_justify and not state.conflicts:
             while True:
-                improved = _justify(p, rev, blocks, rblocks, state)
+                improved = _justify(p, mirror, blocks, state)
                 passes += 2
                 better = _score(p, improved)
                 if better >= score:
@@ -1079,14 +1116,14 @@ def solve(
                 state, score = improved, better
         return score, state, _relist(blocks, state, order)
 
-    def finished(best: tuple[int, int, int, int]) -> bool:
-        if best[0] == 0 and best[2] <= bound:
+    def finished(best: Score) -> bool:
+        if best[0] == 0 and best[2] == 0 and best[3] <= bound:
             return True
         if max_passes is not None and passes >= max_passes:
             return True
         return time.perf_counter() - began >= time_limit
 
-    pool: list[tuple[tuple[int, int, int, int], int, _Pass, list[int]]] = []
+    pool: list[tuple[Score, int, _Pass, list[int]]] = []
     tag = 0
     quick = time_limit <= 0 and max_passes is None
     if quick and not p.has_max_lags:
@@ -1115,6 +1152,16 @@ def solve(
             tag += 1
             if finished(min(pool)[0]):
                 break
+    if p.previous is not None:
+        # A re-plan: first try the previous order, which keeps what can stay put.
+        prev = p.previous
+        before = [
+            float(min((prev[i] if prev[i] is not None else ls[i]) - blocks.offset[i] for i in m))
+            for m in blocks.members
+        ]
+        score, state, relisted = evaluate(_order(blocks, before, None, 0.0))
+        pool.append((score, tag, state, relisted))
+        tag += 1
     sampled = 0
     while len(pool) < max(1, population) and not (pool and finished(min(pool)[0])):
         noise = 0.0 if not sampled else spread * rng.random()
@@ -1149,11 +1196,11 @@ def _result(p: Problem, best: _Pass, bound: int, passes: int, began: float) -> E
         conflicts=best.conflicts,
         waits=best.waits,
         clashes=[(list(best.blocks.members[b]), name) for b, name in best.clashes.items()],
-        makespan=score[2],
+        makespan=score[3],
         bound=bound,
         passes=passes,
         seconds=time.perf_counter() - began,
-        optimal=score[0] == 0 and score[2] <= bound,
+        optimal=score[0] == 0 and score[3] <= bound,
     )
 
 
@@ -1166,7 +1213,7 @@ def _relist(blocks: _Blocks, state: _Pass, order: list[int]) -> list[int]:
 
 
 def _tournament(
-    pool: list[tuple[tuple[int, int, int, int], int, _Pass, list[int]]], rng: random.Random
+    pool: list[tuple[Score, int, _Pass, list[int]]], rng: random.Random
 ) -> list[int]:
     a, b = rng.randrange(len(pool)), rng.randrange(len(pool))
     return pool[min(a, b)][3]  # the pool is sorted: the lower index is the fitter

@@ -167,6 +167,7 @@ def schedule_heuristic(
     seed: int = 0,
     time_limit: float = 2.0,
     max_passes: int | None = None,
+    previous: Schedule | None = None,
 ) -> Schedule:
     """Schedule with the built-in heuristic; deterministic for a given seed and pass count.
 
@@ -175,6 +176,8 @@ def schedule_heuristic(
         seed: the seed of the random passes.
         time_limit: seconds to search after the first pass (which always runs).
         max_passes: stop after this many passes, for runs that must repeat exactly.
+        previous: an earlier schedule of (mostly) the same plan: a re-plan then
+            moves as few activities as it can, after meeting every constraint.
 
     Returns:
         A schedule. Its status is ``optimal`` when the end of the plan meets
@@ -186,6 +189,18 @@ def schedule_heuristic(
     try:
         with paused_gc():
             tr = Translation(festival)
+            if previous is not None and previous.slots:
+                tr.problem.previous = [
+                    festival.minute(previous.slots[a].start) if a in previous.slots else None
+                    for a in tr.ids
+                ]
+                lines = tr.unary_of
+                tr.problem.previous_lines = [
+                    [lines[r] for r in previous.slots[a].resources if r in lines]
+                    if a in previous.slots
+                    else []
+                    for a in tr.ids
+                ]
             result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
             return _to_schedule(tr, result, began)
     except TemporalConflict:

@@ -1,0 +1,1 @@
+"""Publishing exported calendars to servers (CalDAV, as the ``caldav`` extra)."""

@@ -57,11 +57,13 @@ def replan(fest: Festival) -> Festival:
     for act in fest.activities:
         if act.id == FORUM_CANCELLED:
             continue
+        changed = act
         if act.item == "tro-choi" and fest.site(act.site).unit in RAINED_ON:
-            act = attrs.evolve(act, site=f"{fest.site(act.site).unit}.hoi-truong", outdoor=False)
+            hall = f"{fest.site(act.site).unit}.hoi-truong"
+            changed = attrs.evolve(changed, site=hall, outdoor=False)
         if act.id == SWAPPED[0]:
-            act = attrs.evolve(act, needs=[Requirement(SWAPPED[1])])
-        activities.append(act)
+            changed = attrs.evolve(changed, needs=[Requirement(SWAPPED[1])])
+        activities.append(changed)
     dependencies = []
     forum_before = forum_after = None
     for dep in fest.dependencies:
@@ -73,12 +75,14 @@ def replan(fest: Festival) -> Festival:
             continue
         is_games = dep.successor.endswith(".tro-choi")
         if is_games and dep.successor.split(".")[0] in RAINED_ON:
-            dep = attrs.evolve(
+            later = attrs.evolve(
                 dep,
                 min_lag=dep.min_lag + LATER,
                 max_lag=None if dep.max_lag is None else dep.max_lag + LATER,
             )
-        dependencies.append(dep)
+            dependencies.append(later)
+        else:
+            dependencies.append(dep)
     if forum_before is not None and forum_after is not None:
         # The report is now followed directly by the awards.
         dependencies.append(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests: install ngayhoi with its test and CP-SAT extras into .venv, build the shared
+# The tests: install ngayhoi with its test, CP-SAT and CalDAV extras into .venv, build the shared
 # ics_check harness (five real calendar parsers; needs apt and npm), then run
 # ruff, mypy --strict and pytest. Extra pytest arguments pass through.
 set -euo pipefail
@@ -8,7 +8,7 @@ PYTHON="${PYTHON:-python3}"
 SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,cpsat]'
+.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav]'
 if [ -x "$SHARED/ics_check/setup.sh" ]; then
   "$SHARED/ics_check/setup.sh" >/dev/null
 else

@@ -316,7 +316,16 @@ def export_calendars(
         feeds = {f.id: f for f in standard_feeds(schedule, roles=roles)}
         new_state, table = _next_state(fest.id, old, events, feeds, stamp)
         changes = diff_events(old.events(), old.feeds, table, new_state.feeds)
-        written = _write(root, schedule, new_state, table, tasks, uid_scope, cancel_mark, progress)
+        written = _write(
+            root,
+            schedule=schedule,
+            state=new_state,
+            table=table,
+            tasks=tasks,
+            uid_scope=uid_scope,
+            cancel_mark=cancel_mark,
+            progress=progress,
+        )
         return ExportReport(
             folder=root,
             feeds=tuple(new_state.feeds.values()),
@@ -376,18 +385,26 @@ def _next_state(
             feeds=before.feeds,
         )
         table[uid] = cancelled
-        for fid in before.feeds:
-            feed = out_feeds.get(fid) or old.feeds.get(fid)
-            if feed is None:
-                continue
-            if uid not in feed.uids:
-                feed = attrs.evolve(feed, uids=(*feed.uids, uid))
-            out_feeds[fid] = feed
+        _keep_in_feeds(uid, before.feeds, out_feeds, old.feeds)
     return ExportState(festival=festival, entries=entries, feeds=out_feeds), table
+
+
+def _keep_in_feeds(
+    uid: str, feed_ids: tuple[str, ...], feeds: dict[str, Feed], old_feeds: Mapping[str, Feed]
+) -> None:
+    """Keep a cancelled event in every feed it was in, even a feed that left the plan."""
+    for fid in feed_ids:
+        feed = feeds.get(fid) or old_feeds.get(fid)
+        if feed is None:
+            continue
+        if uid not in feed.uids:
+            feed = attrs.evolve(feed, uids=(*feed.uids, uid))
+        feeds[fid] = feed
 
 
 def _write(
     root: Path,
+    *,
     schedule: Schedule,
     state: ExportState,
     table: Mapping[str, CalendarEvent],

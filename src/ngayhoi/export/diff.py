@@ -5,7 +5,8 @@
 >>> before = ngayhoi.schedule(tiny_festival())
 >>> fest = before.festival
 >>> later = attrs.evolve(fest, activities=[
-...     attrs.evolve(fest.activities[0], fixed_start=fest.activities[0].fixed_start.add(minutes=30)),
+...     attrs.evolve(fest.activities[0],
+...                  fixed_start=fest.activities[0].fixed_start.add(minutes=30)),
 ...     fest.activities[1]])
 >>> print(diff(before, ngayhoi.schedule(later)).text())  # doctest: +NORMALIZE_WHITESPACE
 Xã Long Hòa (commune-x):
@@ -152,17 +153,14 @@ class PlanDiff:
 def _kind(before: CalendarEvent, after: CalendarEvent) -> str | None:
     if before.fingerprint() == after.fingerprint():
         return None
-    if after.cancelled and not before.cancelled:
-        return "cancelled"
-    if (before.start, before.end) != (after.start, after.end):
-        return "moved"
-    if before.location != after.location:
-        return "relocated"
-    if before.resources != after.resources:
-        return "resources"
-    if before.summary != after.summary:
-        return "renamed"
-    return "edited"
+    tests = (
+        ("cancelled", after.cancelled and not before.cancelled),
+        ("moved", (before.start, before.end) != (after.start, after.end)),
+        ("relocated", before.location != after.location),
+        ("resources", before.resources != after.resources),
+        ("renamed", before.summary != after.summary),
+    )
+    return next((kind for kind, hit in tests if hit), "edited")
 
 
 def diff_events(

@@ -18,6 +18,7 @@ from ngayhoi.errors import ExportError
 
 __all__ = ["safe_child", "write_atomic"]
 
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)

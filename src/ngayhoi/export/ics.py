@@ -24,6 +24,7 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -114,9 +115,9 @@ class CalendarEvent:
         end = fields.get("end")
         fields["end"] = None if end is None else _aware(str(end), zone)
         for key in ("categories", "resources"):
-            fields[key] = tuple(fields.get(key) or ())  # type: ignore[call-overload]
+            fields[key] = tuple(cast("list[str]", fields.get(key) or []))
         geo = fields.get("geo")
-        fields["geo"] = None if geo is None else tuple(geo)  # type: ignore[call-overload]
+        fields["geo"] = None if geo is None else tuple(cast("list[float]", geo))
         return cls(**fields)  # type: ignore[arg-type]
 
     def fingerprint(self) -> str:

@@ -5,8 +5,10 @@ per UID (RFC 4791 §4.1: a calendar object holds one UID; Radicale refuses
 more, ICAL_INTEROP.md §3.10), each with its VTIMEZONE. Updates go by UID with
 the SEQUENCE ngayhoi wrote: the ``caldav`` library would add 1 on every save
 (ICAL_INTEROP.md §3.9), so it is told not to. Objects on the server that the
-feed no longer holds are reported, never deleted silently (``prune=True``
-deletes them, and says so).
+feed no longer holds are handled by who put them there: an event of this
+festival that moved to another feed (a visit given to another delegation) is
+removed from this calendar and reported as moved out; an object ngayhoi does
+not know is reported and kept (``prune=True`` deletes those too, and says so).
 
 Credentials come from the environment (``NGAYHOI_CALDAV_URL``,
 ``NGAYHOI_CALDAV_USERNAME``, ``NGAYHOI_CALDAV_PASSWORD``) or a TOML file
@@ -31,6 +33,7 @@ import attrs
 import icalendar
 
 from ngayhoi.errors import ExportError, PlanError
+from ngayhoi.export.calendars import load_state
 
 __all__ = ["CalDAVConfig", "PublishReport", "config_from_env", "publish", "split_per_uid"]
 
@@ -106,13 +109,16 @@ class PublishReport:
         created: calendars created on the server.
         uploaded: objects written (new or changed), by calendar.
         unchanged: objects already identical on the server, by calendar.
-        unknown: objects on the server that the feed does not hold, by calendar.
-        deleted: objects deleted with ``prune=True``, by calendar.
+        moved_out: this festival's events removed from a calendar because they
+            now belong to other feeds, by calendar.
+        unknown: objects on the server that ngayhoi does not know, kept, by calendar.
+        deleted: unknown objects deleted with ``prune=True``, by calendar.
     """
 
     created: tuple[str, ...]
     uploaded: Mapping[str, int]
     unchanged: Mapping[str, int]
+    moved_out: Mapping[str, tuple[str, ...]]
     unknown: Mapping[str, tuple[str, ...]]
     deleted: Mapping[str, tuple[str, ...]]
 
@@ -145,7 +151,7 @@ def split_per_uid(data: bytes) -> dict[str, bytes]:
 
 def _client(config: CalDAVConfig) -> Any:  # noqa: ANN401 - the caldav client has no stubs
     try:
-        import caldav  # noqa: PLC0415 - optional extra
+        from caldav.davclient import DAVClient  # noqa: PLC0415 - optional extra
     except ImportError as err:
         msg = "publishing needs the caldav library: pip install 'ngayhoi[caldav]'"
         raise ExportError(msg) from err
@@ -155,7 +161,7 @@ def _client(config: CalDAVConfig) -> Any:  # noqa: ANN401 - the caldav client ha
             "use https (plain http is allowed only for a server on this machine)"
         )
         raise PlanError(msg)
-    return caldav.DAVClient(
+    return DAVClient(
         url=config.url,
         username=config.username,
         password=config.password,
@@ -219,46 +225,34 @@ def publish(
     unchanged: dict[str, int] = {}
     unknown: dict[str, tuple[str, ...]] = {}
     deleted: dict[str, tuple[str, ...]] = {}
+    moved_out: dict[str, tuple[str, ...]] = {}
+    ours = set(load_state(root).entries)
     try:
         principal = client.principal()
         existing = {_cal_id(c.url): c for c in principal.calendars()}
         for path in files:
             cal_id = f"{config.prefix}{path.stem}"
-            data = path.read_bytes()
-            name = str(icalendar.Calendar.from_ical(data).get("X-WR-CALNAME", cal_id))
             calendar = existing.get(cal_id)
+            data = path.read_bytes()
             if calendar is None:
+                name = str(icalendar.Calendar.from_ical(data).get("X-WR-CALNAME", cal_id))
                 calendar = principal.make_calendar(name=name, cal_id=cal_id)
                 created.append(cal_id)
-            parts = split_per_uid(data)
-            on_server = {}
-            for obj in [*calendar.events(), *calendar.todos()]:
-                uid = _uid_of(obj)
-                if uid is not None:
-                    on_server[uid] = obj
-            done_up = done_same = 0
-            for k, (uid, blob) in enumerate(parts.items(), start=1):
-                obj = on_server.get(uid)
-                if obj is not None and _same(obj.data, blob):
-                    done_same += 1
-                elif obj is not None:
-                    obj.data = blob.decode("utf-8")
-                    obj.save(increase_seqno=False)
-                    done_up += 1
-                else:
-                    calendar.save_object(ical=blob.decode("utf-8"), increase_seqno=False)
-                    done_up += 1
-                if progress is not None:
-                    progress(cal_id, k, len(parts))
-            strays = tuple(sorted(u for u in on_server if u not in parts))
-            if strays and prune:
-                for uid in strays:
-                    on_server[uid].delete()
-                deleted[cal_id] = strays
-            elif strays:
-                unknown[cal_id] = strays
-            uploaded[cal_id] = done_up
-            unchanged[cal_id] = done_same
+            up, same, strays = _publish_feed(calendar, cal_id, data, progress)
+            left = {u: o for u, o in strays.items() if u in ours}
+            foreign = {u: o for u, o in strays.items() if u not in ours}
+            for obj in left.values():
+                obj.delete()
+            if left:
+                moved_out[cal_id] = tuple(sorted(left))
+            if foreign and prune:
+                for obj in foreign.values():
+                    obj.delete()
+                deleted[cal_id] = tuple(sorted(foreign))
+            elif foreign:
+                unknown[cal_id] = tuple(sorted(foreign))
+            uploaded[cal_id] = up
+            unchanged[cal_id] = same
     except (ExportError, PlanError):
         raise
     except Exception as err:
@@ -271,9 +265,41 @@ def publish(
         created=tuple(created),
         uploaded=uploaded,
         unchanged=unchanged,
+        moved_out=moved_out,
         unknown=unknown,
         deleted=deleted,
     )
+
+
+def _publish_feed(
+    calendar: Any,  # noqa: ANN401 - caldav objects
+    cal_id: str,
+    data: bytes,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[int, int, dict[str, Any]]:
+    """Put every UID of one feed; return (uploaded, unchanged, server objects not in it)."""
+    parts = split_per_uid(data)
+    on_server = {}
+    for obj in [*calendar.events(), *calendar.todos()]:
+        uid = _uid_of(obj)
+        if uid is not None:
+            on_server[uid] = obj
+    uploaded = unchanged = 0
+    for k, (uid, blob) in enumerate(parts.items(), start=1):
+        obj = on_server.get(uid)
+        if obj is not None and _same(obj.data, blob):
+            unchanged += 1
+        elif obj is not None:
+            obj.data = blob.decode("utf-8")
+            obj.save(increase_seqno=False)
+            uploaded += 1
+        else:
+            save = calendar.save_todo if b"BEGIN:VTODO" in blob else calendar.save_event
+            save(blob.decode("utf-8"), increase_seqno=False)
+            uploaded += 1
+        if progress is not None:
+            progress(cal_id, k, len(parts))
+    return uploaded, unchanged, {u: o for u, o in on_server.items() if u not in parts}
 
 
 def _cal_id(url: object) -> str:

@@ -8,7 +8,7 @@ PYTHON="${PYTHON:-python3}"
 SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav]'
+.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot]'
 if [ -x "$SHARED/ics_check/setup.sh" ]; then
   "$SHARED/ics_check/setup.sh" >/dev/null
 else

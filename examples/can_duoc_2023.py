@@ -37,7 +37,7 @@ from ngayhoi.model import (
     Site,
     TravelTimes,
 )
-from ngayhoi.scheduling import Leg
+from ngayhoi.export.text import day_table, itineraries
 from ngayhoi.text import vietnamese_date
 
 DAY = pendulum.date(2023, 8, 6)
@@ -220,53 +220,6 @@ def build() -> ngayhoi.Festival:
     )
 
 
-def day_table(schedule: ngayhoi.Schedule) -> str:
-    """One line per unit: its venue and the times of the main items."""
-    fest = schedule.festival
-    columns = ("dieu-hanh", "tro-choi", "chao-co", "dien-dan", "trao-thuong", "be-mac")
-    header = ["Đơn vị", "Diễu hành", "Trò chơi", "Chào cờ", "Diễn đàn", "Trao thưởng", "Bế mạc"]
-    rows = [header]
-    for unit in fest.hosts():
-        slots = {fest.activity(s.activity).item: s for s in schedule.for_unit(unit.id)}
-        cells = [unit.official_name]
-        if unit.id in VISITED:
-            cells[0] += " *"
-        for key in columns:
-            slot = slots.get(key)
-            cells.append(
-                f"{slot.start.format('HH:mm')}–{slot.end.format('HH:mm')}" if slot else "—"
-            )
-        rows.append(cells)
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def itineraries(schedule: ngayhoi.Schedule) -> str:
-    """Each delegation's day: the visits and the drives between them."""
-    fest = schedule.festival
-    lines = []
-    for delegation in schedule.delegations():
-        lines.append(f"{delegation.name} ({', '.join(delegation.members)}):")
-        for part in schedule.itinerary(delegation.id):
-            if isinstance(part, Leg):
-                origin = fest.site(part.origin).name
-                destination = fest.site(part.destination).name
-                lines.append(
-                    f"  {part.depart.format('HH:mm')}–{part.arrive.format('HH:mm')}  "
-                    f"di chuyển {origin} → {destination} ({part.minutes} phút)"
-                )
-            else:
-                act = fest.activity(part.activity)
-                unit = fest.commune_of(part.activity)
-                lines.append(
-                    f"  {part.start.format('HH:mm')}–{part.end.format('HH:mm')}  "
-                    f"{act.title}, {unit.official_name}"
-                )
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Plan the day, write the calendars into ``--out`` and print each unit's day."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -274,16 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         schedule = ngayhoi.schedule(build()).unwrap()
-        paths = ngayhoi.export.write_calendars(schedule, args.out)
+        report = ngayhoi.export.export_calendars(schedule, args.out)
     except ngayhoi.NgayhoiError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1 if isinstance(err, ngayhoi.InfeasibleError) else 2
     print(f"{schedule.festival.name}, {vietnamese_date(DAY)}")
-    print(day_table(schedule))
+    print(day_table(schedule, marked=VISITED))
     print("* đoàn BCĐ 138 huyện dự lễ trao thưởng")
     print()
     print(itineraries(schedule))
-    print(f"\n{len(paths)} calendars in {args.out}/ (status: {schedule.status.value})")
+    changed = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items())) or "no changes"
+    print(
+        f"\n{len(report.feeds)} calendars in {args.out}/ ({len(report.written)} written; "
+        f"{changed} since the last export; schedule {schedule.status.value})"
+    )
     return 0
 
 

@@ -284,7 +284,7 @@ def test_the_can_duoc_delegations_each_visit_several_communes_validly() -> None:
         legs = [p for p in sched.itinerary(d.id) if isinstance(p, ngayhoi.Leg)]
         assert legs[0].origin == "ubnd-huyen"
         assert legs[-1].destination == "ubnd-huyen"
-    text = example.itineraries(sched)
+    text = ngayhoi.export.text.itineraries(sched)
     assert "di chuyển" in text
     assert text.count("Công bố quyết định và trao khen thưởng") == 9
 

@@ -1,0 +1,528 @@
+"""The ``ngayhoi`` command line: a thin layer over the library.
+
+Exit codes: 0 success, 1 the plan cannot be carried out (infeasible), 2 bad
+input (a plan file, an argument, a folder). Errors are one message, never a
+stack trace. A progress bar appears on long runs when stderr is a terminal.
+
+>>> main(["units", "long hoa", "--date", "2023-08-06"])
+long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ngayhoi import data, io
+from ngayhoi._version import __version__
+from ngayhoi.errors import ExportError, InfeasibleError, NgayhoiError, PlanError
+from ngayhoi.export import export_calendars, load_state
+from ngayhoi.export.diff import diff as plan_diff
+from ngayhoi.export.diff import diff_events
+from ngayhoi.export.ics import calendar_events, standard_feeds
+from ngayhoi.export.text import day_table, itineraries
+from ngayhoi.graph import check_consistency
+from ngayhoi.model import Festival
+from ngayhoi.scheduling import Schedule, schedule
+
+__all__ = ["main"]
+
+_EXAMPLES = """\
+examples:
+  ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml
+  ngayhoi validate plan.toml
+  ngayhoi schedule plan.toml
+  ngayhoi export plan.toml --out lich/
+  ngayhoi runsheet plan.toml --out kich-ban/
+  ngayhoi gantt plan.toml --out ngay-hoi.png
+  ngayhoi diff plan.toml --against lich/
+  ngayhoi publish lich/            (NGAYHOI_CALDAV_URL, _USERNAME, _PASSWORD)
+  ngayhoi units "rach kien" --date 2025-08-10
+"""
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.live or total <= 0:
+            return
+        width = 30
+        filled = int(width * done / total)
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
+        self.stream.flush()
+        if done >= total:
+            self.stream.write("\r" + " " * (width + 52) + "\r")
+            self.stream.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ngayhoi",
+        description=(
+            "Plan the Ngày hội toàn dân bảo vệ an ninh Tổ quốc across many communes: "
+            "check a plan file, schedule it, export synchronised calendars, print run sheets."
+        ),
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ngayhoi {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = command(
+        "init",
+        "write a new plan file for N communes from the standard programme",
+        "ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml",
+    )
+    p.add_argument("--communes", type=int, default=17, help="how many communes (default 17)")
+    p.add_argument("--date", required=True, help="the festival day, YYYY-MM-DD")
+    p.add_argument("--name", help="the festival's Vietnamese name")
+    p.add_argument("--id", help="the festival's id (ASCII slug)")
+    p.add_argument("--parade", default="06:45", help="when the parades start, HH:MM")
+    p.add_argument("--out", required=True, type=Path, help="the plan file to write")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    for name, help_, example in (
+        ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
+        ("schedule", "schedule a plan and print each commune's day", "ngayhoi schedule plan.toml"),
+    ):
+        p = command(name, help_, example)
+        p.add_argument("plan", type=Path)
+        _scheduling_options(p)
+
+    p = command(
+        "export",
+        "export every calendar feed into a folder (re-exports update in place)",
+        "ngayhoi export plan.toml --out lich/",
+    )
+    p.add_argument("plan", type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--tasks", choices=["event", "todo"], default="event")
+    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
+    p.add_argument("--json", action="store_true", help="also write schedule.json (c3voc)")
+    _scheduling_options(p)
+
+    p = command(
+        "diff",
+        "what changed between two plans, or since the last export into a folder",
+        "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
+    )
+    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN")
+    p.add_argument("--against", type=Path, help="a folder written by ngayhoi export")
+    p.add_argument("--json", action="store_true", help="print the diff as JSON data")
+    _scheduling_options(p)
+
+    p = command(
+        "publish",
+        "publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])",
+        "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
+    )
+    p.add_argument("folder", type=Path)
+    p.add_argument("--feeds", nargs="*", help="only these feed ids")
+    p.add_argument("--config", type=Path, help="a caldav.toml (mode 600) instead of env vars")
+    p.add_argument(
+        "--prune", action="store_true", help="delete server objects ngayhoi does not know"
+    )
+
+    p = command(
+        "runsheet",
+        "write printable run sheets per commune and delegation (Markdown, HTML)",
+        "ngayhoi runsheet plan.toml --out kich-ban/",
+    )
+    p.add_argument("plan", type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--format", default="md,html", help="md, html or md,html")
+    _scheduling_options(p)
+
+    p = command(
+        "gantt",
+        "draw every commune's day on one time axis, with the delegations' routes",
+        "ngayhoi gantt plan.toml --out ngay-hoi.png",
+    )
+    p.add_argument("plan", type=Path)
+    p.add_argument("--out", required=True, type=Path, help="a .png or .svg file")
+    _scheduling_options(p)
+
+    p = command(
+        "units",
+        "look up administrative units by name (diacritics optional) on a date",
+        'ngayhoi units "rach kien" --date 2025-08-10',
+    )
+    p.add_argument("name", nargs="?", default="", help="part of the name; empty lists all")
+    p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
+    return parser
+
+
+def _scheduling_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=["auto", "temporal", "heuristic", "cpsat"], default="auto")
+    p.add_argument("--time-limit", type=float, default=2.0, help="seconds to search")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def _date(text: str, what: str = "--date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{what} {text!r} is not a date; write YYYY-MM-DD, e.g. 2023-08-06"
+        raise PlanError(msg) from None
+
+
+def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
+    if args.time_limit < 0:
+        msg = f"--time-limit {args.time_limit} must be zero or more seconds"
+        raise PlanError(msg)
+    return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
+
+
+def _need_times(result: Schedule, out: TextIO) -> Schedule:
+    if result.violations or not result.status.has_times:
+        for violation in result.violations:
+            print(f"  - {violation.message}", file=out)
+        msg = (
+            f"no schedule meets every constraint ({result.status.value}, "
+            f"{len(result.violations)} problem(s) listed above)"
+        )
+        raise InfeasibleError(msg)
+    return result
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    day = _date(args.date)
+    if args.communes < 1:
+        msg = f"--communes {args.communes}: give at least 1"
+        raise PlanError(msg)
+    if args.out.exists() and not args.force:
+        msg = f"{args.out} exists; choose another --out or add --force"
+        raise PlanError(msg)
+    parade = _time(args.parade, "--parade")
+    text = init_text(
+        communes=args.communes,
+        day=day,
+        name=args.name,
+        ident=args.id,
+        parade=parade,
+    )
+    io.loads(text, source=str(args.out))  # what we write must load
+    from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(
+        f"wrote {args.out}: {args.communes} communes on {day}; next: ngayhoi validate {args.out}",
+        file=out,
+    )
+    return 0
+
+
+def _time(text: str, what: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        msg = f"{what} {text!r} is not a time; write HH:MM, e.g. 06:45"
+        raise PlanError(msg) from None
+
+
+def init_text(
+    *,
+    communes: int,
+    day: dt.date,
+    name: str | None = None,
+    ident: str | None = None,
+    parade: dt.time = dt.time(6, 45),
+) -> str:
+    """A new, commented plan file for ``communes`` communes on ``day``.
+
+    The former Cần Đước units valid on the day are used first (17 before
+    1/7/2025, 6 after); more communes are defined in the file as examples to
+    rename.
+
+    >>> text = init_text(communes=2, day=dt.date(2023, 8, 6))
+    >>> from ngayhoi import io
+    >>> len(io.loads(text).hosts())
+    2
+    """
+    known = list(data.can_duoc_communes(day))[:communes]
+    extra = communes - len(known)
+    year = day.year
+    title = name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}"
+    fid = ident or f"ngay-hoi-{year}"
+    lines = [
+        "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
+        "# Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.",
+        "# Check it with: ngayhoi validate THIS_FILE",
+        'format = "ngayhoi-plan"',
+        "version = 1",
+        "",
+        "[festival]",
+        f"id = {_q(fid)}",
+        f"name = {_q(title)}",
+        f"days = [{day.isoformat()}]",
+        f"campaign = [{year}-07-01, {year}-08-19]  # the campaign window the day must fall in",
+        'organiser = "Ban Chỉ đạo 138"',
+        'opens = "06:00"',
+        'closes = "22:00"',
+        'outdoor_until = "11:00"  # outdoor items end before the noon heat',
+        "",
+        "[units]",
+        "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).",
+        f"dataset = [{', '.join(_q(u.id) for u in known)}]",
+    ]
+    synthetic = [f"xa-{k:02d}" for k in range(1, extra + 1)]
+    for sid in synthetic:
+        lines += [
+            "",
+            "[[units.define]]  # rename: id, name and official name of a real commune",
+            f"id = {_q(sid)}",
+            f'name = "Xã {sid[-2:]}"',
+            f'official_name = "Xã {sid[-2:]}"',
+            'kind = "xã"',
+        ]
+    for unit in known:
+        lines += [
+            "",
+            "[[sites]]",
+            f"id = {_q(unit.id)}",
+            f"name = {_q(f'Hội trường UBND {unit.kind.value} {unit.name}')}",
+            f"unit = {_q(unit.id)}",
+        ]
+    for sid in synthetic:
+        lines += [
+            "",
+            "[[sites]]",
+            f"id = {_q(sid)}",
+            f'name = "Hội trường UBND xã {sid[-2:]}"',
+            f"unit = {_q(sid)}",
+        ]
+    lines += [
+        "",
+        "[programme]",
+        "# The standard programme (DOMAIN.md §2.2) on every site; the parades start together.",
+        f'at = "{parade.strftime("%H:%M")}"',
+        'anchor = "dieu-hanh"',
+        "simultaneous = true",
+        "",
+        "[programme.switch]  # optional items, on or off",
+        "forum = true",
+        "performance = true",
+        "pledge = true",
+        "model_launch = false",
+        "discussion = false",
+        "folk_games = true",
+        "",
+        "[programme.minutes]  # change a default length, e.g. bao-cao = 20",
+        "",
+        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
+        "organiser = true",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    plan = io.load(args.plan)
+    check_consistency(plan)
+    print(
+        f"{args.plan}: ok — festival '{plan.id}' on {', '.join(str(d) for d in plan.days)}: "
+        f"{len(plan.hosts())} communes, {len(plan.sites)} sites, {len(plan.activities)} activities, "
+        f"{len(plan.dependencies)} dependencies, {len(plan.resources)} resources, "
+        f"{len(plan.prep_tasks)} preparation tasks",
+        file=out,
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    plan = io.load(args.plan)
+    result = _need_times(_schedule(plan, args), out)
+    print(day_table(result), file=out)
+    text = itineraries(result)
+    if text:
+        print(f"\n{text}", file=out)
+    for wait in result.waits:
+        print(f"  · {wait.message}", file=out)
+    print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    plan = io.load(args.plan)
+    result = _need_times(_schedule(plan, args), out)
+    report = export_calendars(
+        result, args.out, roles=not args.no_roles, tasks=args.tasks, progress=_Progress(err)
+    )
+    if args.json:
+        from ngayhoi.export.schedule_json import write_schedule_json  # noqa: PLC0415
+
+        write_schedule_json(result, args.out / "schedule.json")
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
+    print(
+        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; {counts})",
+        file=out,
+    )
+    return 0
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    import json  # noqa: PLC0415
+
+    if args.against is not None:
+        if len(args.plans) != 1:
+            msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
+            raise PlanError(msg)
+        state = load_state(args.against)
+        if not state.entries:
+            msg = f"{args.against} holds no export; run ngayhoi export first"
+            raise PlanError(msg)
+        new = _need_times(_schedule(io.load(args.plans[0]), args), out)
+        changes = diff_events(
+            state.events(),
+            state.feeds,
+            calendar_events(new),
+            {f.id: f for f in standard_feeds(new)},
+        )
+    else:
+        if len(args.plans) != 2:  # noqa: PLR2004
+            msg = "give two plans (old new), or one plan and --against FOLDER"
+            raise PlanError(msg)
+        old = _need_times(_schedule(io.load(args.plans[0]), args), out)
+        new = _need_times(_schedule(io.load(args.plans[1]), args), out)
+        changes = plan_diff(old, new)
+    if args.json:
+        print(json.dumps(changes.to_json(), ensure_ascii=False, indent=1), file=out)
+    else:
+        print(changes.text(), file=out)
+    return 0
+
+
+def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from ngayhoi.publish.caldav import config_from_env, publish  # noqa: PLC0415
+    except ImportError:
+        msg = "publishing needs the caldav extra: pip install 'ngayhoi[caldav]'"
+        raise PlanError(msg) from None
+    config = config_from_env(None, path=args.config)
+    report = publish(
+        args.folder, config, feeds=args.feeds, prune=args.prune, progress=_Progress(err)
+    )
+    for cal in sorted(report.uploaded):
+        line = f"{cal}: {report.uploaded[cal]} uploaded, {report.unchanged[cal]} unchanged"
+        if cal in report.moved_out:
+            line += f", {len(report.moved_out[cal])} moved to other calendars"
+        if cal in report.unknown:
+            line += f", {len(report.unknown[cal])} unknown kept (see --prune)"
+        if cal in report.deleted:
+            line += f", {len(report.deleted[cal])} unknown deleted"
+        print(line, file=out)
+    return 0
+
+
+def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
+    from ngayhoi.export.runsheet import write_runsheets  # noqa: PLC0415
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in {"md", "html"}]
+    if bad or not formats:
+        msg = f"--format {args.format!r}: use md, html or md,html"
+        raise PlanError(msg)
+    result = _need_times(_schedule(io.load(args.plan), args), out)
+    paths = write_runsheets(result, args.out, formats=formats)
+    print(f"{len(paths)} run sheets in {args.out}", file=out)
+    return 0
+
+
+def _gantt(args: argparse.Namespace, out: TextIO) -> int:
+    from ngayhoi.export.gantt import gantt  # noqa: PLC0415
+
+    result = _need_times(_schedule(io.load(args.plan), args), out)
+    path = gantt(result, args.out)
+    print(f"wrote {path}", file=out)
+    return 0
+
+
+def _units(args: argparse.Namespace, out: TextIO) -> int:
+    day = _date(args.date) if args.date else None
+    found = data.search_units(args.name, day)
+    if not found:
+        other = data.search_units(args.name)
+        if day is not None and other:
+            names = "; ".join(
+                f"{u.id} ({u.official_name}) is {u.validity()}"
+                + (f", became {u.successor}" if u.successor else "")
+                for u in other
+            )
+            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+        else:
+            msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
+        raise PlanError(msg)
+    for unit in found:
+        print(
+            f"{unit.id}  {unit.code or '-'}  {unit.official_name}  ({unit.kind.value}, {unit.validity()})",
+            file=out,
+        )
+    return 0
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the command line; return the exit code."""
+    stdout = out or sys.stdout
+    stderr = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if isinstance(exit_.code, int) else 2
+    if args.command is None:
+        parser.print_help(stdout)
+        return 2
+    handlers: dict[str, Callable[[], int]] = {
+        "init": lambda: _init(args, stdout),
+        "validate": lambda: _validate(args, stdout),
+        "schedule": lambda: _show(args, stdout),
+        "export": lambda: _export(args, stdout, stderr),
+        "diff": lambda: _diff(args, stdout),
+        "publish": lambda: _publish(args, stdout, stderr),
+        "runsheet": lambda: _runsheet(args, stdout),
+        "gantt": lambda: _gantt(args, stdout),
+        "units": lambda: _units(args, stdout),
+    }
+    try:
+        return handlers[args.command]()
+    except InfeasibleError as error:
+        print(f"ngayhoi {args.command}: {error}", file=stderr)
+        return 1
+    except (PlanError, ExportError, NgayhoiError) as error:
+        print(f"ngayhoi {args.command}: {error}", file=stderr)
+        return 2
+    except OSError as error:
+        print(
+            f"ngayhoi {args.command}: {error.strerror or error}: {error.filename or ''}",
+            file=stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print(f"ngayhoi {args.command}: interrupted", file=stderr)
+        return 130

@@ -1,0 +1,100 @@
+"""Plain-text views of a schedule for terminals: each commune's day, each delegation's route.
+
+>>> import ngayhoi
+>>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
+>>> print(itineraries(sched))
+Đoàn 1:
+  08:00–08:15  Trao thưởng, Xã A
+  08:15–08:40  di chuyển Hội trường UBND xã A → Hội trường UBND xã B (25 phút)
+  08:40–08:55  Trao thưởng, Xã B
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ngayhoi.scheduling.result import Leg, Schedule
+
+__all__ = ["day_table", "itineraries", "text_table"]
+
+#: The programme items shown by default, with their Vietnamese column names.
+DEFAULT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("dieu-hanh", "Diễu hành"),
+    ("tro-choi", "Trò chơi"),
+    ("chao-co", "Chào cờ"),
+    ("dien-dan", "Diễn đàn"),
+    ("trao-thuong", "Trao thưởng"),
+    ("be-mac", "Bế mạc"),
+)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with spaces, a rule under the header.
+
+    >>> print(text_table(["a", "bb"], [["1", "2"]]))
+    a  bb
+    -  --
+    1  2
+    """
+    cells = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def day_table(
+    schedule: Schedule,
+    columns: Sequence[tuple[str, str]] = DEFAULT_COLUMNS,
+    *,
+    marked: Sequence[str] = (),
+) -> str:
+    """One line per hosting unit with the times of the main programme items.
+
+    Units in ``marked`` get a ``*`` after their name. An item a unit does not
+    hold shows ``—``; a unit holding none of the columns lists its first items.
+
+    >>> import ngayhoi
+    >>> print(day_table(ngayhoi.schedule(ngayhoi.samples.tiny_festival()), [("x", "Mục x")]))
+    Đơn vị       Mục x
+    -----------  -----
+    Xã Long Hòa  —
+    """
+    fest = schedule.festival
+    rows = []
+    for unit in fest.hosts():
+        slots = {fest.activity(s.activity).item: s for s in schedule.for_unit(unit.id)}
+        name = unit.official_name + (" *" if unit.id in marked else "")
+        cells = [name]
+        for key, _ in columns:
+            slot = slots.get(key)
+            cells.append(
+                f"{slot.start.format('HH:mm')}–{slot.end.format('HH:mm')}" if slot else "—"
+            )
+        rows.append(cells)
+    return text_table(["Đơn vị", *(label for _, label in columns)], rows)
+
+
+def itineraries(schedule: Schedule) -> str:
+    """Each delegation's day: the visits and the drives between them."""
+    fest = schedule.festival
+    lines = []
+    for delegation in schedule.delegations():
+        who = f" ({', '.join(delegation.members)})" if delegation.members else ""
+        lines.append(f"{delegation.name}{who}:")
+        for part in schedule.itinerary(delegation.id):
+            if isinstance(part, Leg):
+                origin = fest.site(part.origin).name
+                destination = fest.site(part.destination).name
+                lines.append(
+                    f"  {part.depart.format('HH:mm')}–{part.arrive.format('HH:mm')}  "
+                    f"di chuyển {origin} → {destination} ({part.minutes} phút)"
+                )
+            else:
+                act = fest.activity(part.activity)
+                unit = fest.commune_of(part.activity)
+                lines.append(
+                    f"  {part.start.format('HH:mm')}–{part.end.format('HH:mm')}  "
+                    f"{act.title}, {unit.official_name}"
+                )
+    return "\n".join(lines)

@@ -27,6 +27,7 @@ import pendulum
 
 import ngayhoi
 from ngayhoi import data, templates
+from ngayhoi.export.text import day_table, itineraries
 from ngayhoi.model import (
     Award,
     AwardForm,
@@ -37,7 +38,6 @@ from ngayhoi.model import (
     Site,
     TravelTimes,
 )
-from ngayhoi.export.text import day_table, itineraries
 from ngayhoi.text import vietnamese_date
 
 DAY = pendulum.date(2023, 8, 6)

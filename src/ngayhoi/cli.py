@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ngayhoi import data, io
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportError, InfeasibleError, NgayhoiError, PlanError
+from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError
 from ngayhoi.export import export_calendars, load_state
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
@@ -345,7 +345,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     check_consistency(plan)
     print(
         f"{args.plan}: ok — festival '{plan.id}' on {', '.join(str(d) for d in plan.days)}: "
-        f"{len(plan.hosts())} communes, {len(plan.sites)} sites, {len(plan.activities)} activities, "
+        f"{len(plan.hosts())} communes, {len(plan.sites)} sites, "
+        f"{len(plan.activities)} activities, "
         f"{len(plan.dependencies)} dependencies, {len(plan.resources)} resources, "
         f"{len(plan.prep_tasks)} preparation tasks",
         file=out,
@@ -477,10 +478,8 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
             msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
         raise PlanError(msg)
     for unit in found:
-        print(
-            f"{unit.id}  {unit.code or '-'}  {unit.official_name}  ({unit.kind.value}, {unit.validity()})",
-            file=out,
-        )
+        about = f"({unit.kind.value}, {unit.validity()})"
+        print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
     return 0
 
 
@@ -494,7 +493,7 @@ def main(
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
-        return int(exit_.code or 0) if isinstance(exit_.code, int) else 2
+        return exit_.code if isinstance(exit_.code, int) else 2
     if args.command is None:
         parser.print_help(stdout)
         return 2
@@ -509,20 +508,25 @@ def main(
         "gantt": lambda: _gantt(args, stdout),
         "units": lambda: _units(args, stdout),
     }
+    return _run(args.command, handlers[args.command], stderr)
+
+
+def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
+    """Run one command; turn every expected failure into a message and an exit code."""
+    code = 0
     try:
-        return handlers[args.command]()
+        code = handler()
     except InfeasibleError as error:
-        print(f"ngayhoi {args.command}: {error}", file=stderr)
-        return 1
-    except (PlanError, ExportError, NgayhoiError) as error:
-        print(f"ngayhoi {args.command}: {error}", file=stderr)
-        return 2
+        print(f"ngayhoi {command}: {error}", file=stderr)
+        code = 1
+    except NgayhoiError as error:
+        print(f"ngayhoi {command}: {error}", file=stderr)
+        code = 2
     except OSError as error:
-        print(
-            f"ngayhoi {args.command}: {error.strerror or error}: {error.filename or ''}",
-            file=stderr,
-        )
-        return 2
+        where = f": {error.filename}" if error.filename else ""
+        print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
+        code = 2
     except KeyboardInterrupt:
-        print(f"ngayhoi {args.command}: interrupted", file=stderr)
-        return 130
+        print(f"ngayhoi {command}: interrupted", file=stderr)
+        code = 130
+    return code

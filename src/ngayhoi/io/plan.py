@@ -29,7 +29,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
@@ -84,7 +84,7 @@ class PlanFileError(PlanError):
 # -- the converter ----------------------------------------------------------------
 
 
-def _converter() -> cattrs.Converter:
+def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per model type
     conv = cattrs.Converter(forbid_extra_keys=True)
 
     def as_datetime(value: Any, _t: Any) -> pendulum.DateTime:  # noqa: ANN401 - any TOML value
@@ -129,7 +129,7 @@ def _converter() -> cattrs.Converter:
         if isinstance(value, Mapping):
             extra = set(value) - {"resource", "quantity"}
             if extra:
-                msg = f"unknown key {sorted(extra)[0]!r}; a need has resource and quantity"
+                msg = f"unknown key {min(extra)!r}; a need has resource and quantity"
                 raise PlanError(msg)
             return Requirement(value.get("resource", ""), value.get("quantity", 1))
         msg = f"{value!r} is not a resource id or a {{resource, quantity}} table"
@@ -141,7 +141,7 @@ def _converter() -> cattrs.Converter:
             raise PlanError(msg)
         extra = set(value) - {"minutes", "speed_kmh", "road_factor", "default"}
         if extra:
-            msg = f"unknown key {sorted(extra)[0]!r} in [travel]"
+            msg = f"unknown key {min(extra)!r} in [travel]"
             raise PlanError(msg)
         matrix: dict[tuple[str, str], int] = {}
         for k, row in enumerate(value.get("minutes", [])):
@@ -225,7 +225,7 @@ class _Reader:
     def fail(self, path: str, message: str) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path))
 
-    def line_of(self, path: str) -> int | None:
+    def line_of(self, path: str) -> int | None:  # noqa: C901 - tables, arrays of tables, keys
         """The line of a key path such as ``activities[3].duration`` (best effort)."""
         lines = self.text.splitlines()
         match = re.match(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?", path)
@@ -264,7 +264,7 @@ class _Reader:
     def structure(self, table: object, cls: type[T], path: str) -> T:
         if not isinstance(table, Mapping):
             raise self.fail(path, f"expected a table, got {type(table).__name__}")
-        names = {a.alias or a.name for a in attrs.fields(cls) if a.init}
+        names = {a.alias or a.name for a in attrs.fields(cast("Any", cls)) if a.init}
         for key in table:
             if key not in names:
                 hint = difflib.get_close_matches(str(key), sorted(names), n=1)
@@ -497,14 +497,16 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
         raise reader.fail("units", "expected a [units] table with dataset and/or [[units.define]]")
     extra = set(table) - {"dataset", "define"}
     if extra:
-        raise reader.fail(f"units.{sorted(extra)[0]}", "unknown key; use dataset or define")
+        raise reader.fail(f"units.{min(extra)}", "unknown key; use dataset or define")
     out: list[Unit] = []
     for k, unit_id in enumerate(table.get("dataset", [])):
         try:
             out.append(dataset.unit_on(str(unit_id), day))
-        except PlanError as err:
+        except PlanError as problem:
             valid = ", ".join(u.id for u in dataset.units_on(day))
-            raise reader.fail(f"units.dataset[{k}]", f"{err} (valid on {day}: {valid})") from None
+            raise reader.fail(
+                f"units.dataset[{k}]", f"{problem} (valid on {day}: {valid})"
+            ) from None
     defined = table.get("define", [])
     if not isinstance(defined, list):
         raise reader.fail("units.define", "expected [[units.define]] tables")
@@ -527,7 +529,7 @@ def _merge_sync(lists: dict[str, list[Any]]) -> None:
     lists["sync_groups"] = list(merged.values())
 
 
-def _stamp(  # noqa: C901, PLR0912 - one key of the section after another
+def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section after another
     table: object,
     lists: dict[str, list[Any]],
     units: Sequence[Unit],
@@ -591,10 +593,10 @@ def _stamp(  # noqa: C901, PLR0912 - one key of the section after another
         chosen = []
         for k, sid in enumerate(site_ids):
             if sid not in known:
-                err = UnknownReferenceError(
+                unknown = UnknownReferenceError(
                     item_kind="programme", item_id="sites", ref_kind="site", ref=sid, valid=known
                 )
-                raise reader.fail(f"{path}.sites[{k}]", str(err))
+                raise reader.fail(f"{path}.sites[{k}]", str(unknown))
             chosen.append(known[sid])
         stamped_sites = {a.site for a in lists["activities"] if a.item is not None}
         again = [s.id for s in chosen if s.id in stamped_sites]
@@ -650,10 +652,10 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             raise reader.fail(f"needs[{k}]", "a [[needs]] table has activity and resources")
         aid = table.get("activity")
         if aid not in by_id:
-            err = UnknownReferenceError(
+            unknown = UnknownReferenceError(
                 item_kind="needs", item_id=str(k), ref_kind="activity", ref=str(aid), valid=by_id
             )
-            raise reader.fail(f"needs[{k}].activity", str(err))
+            raise reader.fail(f"needs[{k}].activity", str(unknown))
         try:
             extra = [_CONVERTER.structure(r, Requirement) for r in table.get("resources", [])]
         except PlanError as err:
@@ -687,7 +689,7 @@ def _plain(value: object) -> object:  # noqa: PLR0911 - one case per model type
 
 def _record(item: object) -> dict[str, object]:
     out: dict[str, object] = {}
-    for field in attrs.fields(type(item)):
+    for field in attrs.fields(cast("Any", type(item))):
         if not field.init:
             continue
         value = getattr(item, field.name)

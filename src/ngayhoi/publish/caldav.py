@@ -193,7 +193,7 @@ def _same(server: bytes | str, ours: bytes) -> bool:
     return [c.to_ical() for c in pick] == [c.to_ical() for c in want]
 
 
-def publish(
+def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the report
     folder: Path | str,
     config: CalDAVConfig,
     *,

@@ -1268,7 +1268,7 @@ class _PureSGS:
             t = lo[j]
             for i, w in links[j]:
                 v = start[i] + w
-                if v > t:
+                if v > t:  # noqa: PLR1730 - the hot loop: a comparison is cheaper than max()
                     t = v
             d = dur[j]
             nj = needs[j]
@@ -1312,7 +1312,7 @@ class _PureSGS:
             best, best_span = again, new_span
 
 
-def _solve_pure(
+def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
     p: Problem,
     blocks: _Blocks,
     es: list[int],
@@ -1357,7 +1357,7 @@ def _solve_pure(
         if finished(min(pool)[0]):
             break
     pool.sort()
-    preds = [set() for _ in range(p.n)]
+    preds: list[set[int]] = [set() for _ in range(p.n)]
     for u in range(p.n):
         for v in succ[u]:
             preds[v].add(u)

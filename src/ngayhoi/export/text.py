@@ -76,8 +76,9 @@ def day_table(
 
 
 def itineraries(schedule: Schedule) -> str:
-    """Each delegation's day: the visits and the drives between them."""
+    """Each delegation's visits and the drives between them (dated on multi-day plans)."""
     fest = schedule.festival
+    fmt = "DD/MM HH:mm" if len(fest.days) > 1 else "HH:mm"
     lines = []
     for delegation in schedule.delegations():
         who = f" ({', '.join(delegation.members)})" if delegation.members else ""
@@ -87,14 +88,14 @@ def itineraries(schedule: Schedule) -> str:
                 origin = fest.site(part.origin).name
                 destination = fest.site(part.destination).name
                 lines.append(
-                    f"  {part.depart.format('HH:mm')}–{part.arrive.format('HH:mm')}  "
+                    f"  {part.depart.format(fmt)}–{part.arrive.format('HH:mm')}  "
                     f"di chuyển {origin} → {destination} ({part.minutes} phút)"
                 )
             else:
                 act = fest.activity(part.activity)
                 unit = fest.commune_of(part.activity)
                 lines.append(
-                    f"  {part.start.format('HH:mm')}–{part.end.format('HH:mm')}  "
+                    f"  {part.start.format(fmt)}–{part.end.format('HH:mm')}  "
                     f"{act.title}, {unit.official_name}"
                 )
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -253,7 +253,11 @@ class Festival:
         act = self._index.activities.get(activity_id)
         if act is None:
             return activity_id
-        return f"{act.title} at {self._index.units[self._index.sites[act.site].unit].name}"
+        site = self._index.sites[act.site]
+        unit = self._index.units[site.unit]
+        if self._index.sites_per_unit.get(unit.id, 0) > 1:
+            return f"{act.title} at {site.name}, {unit.name}"
+        return f"{act.title} at {unit.name}"
 
     def commune_of(self, activity_id: str) -> Unit:
         """The unit hosting the activity (the unit of its site)."""
@@ -340,8 +344,18 @@ class Festival:
         return found[0], found[1]
 
     def day_of(self, activity: Activity) -> pendulum.Date:
-        """The day of an activity: that of its fixed or earliest start, else the first day."""
+        """The day an activity is planned on.
+
+        That of its own fixed or earliest start; else that of another activity
+        at the same site that has one (a site's programme runs on one day);
+        else the first day.
+        """
         anchor = activity.fixed_start or activity.earliest_start
+        if anchor is None:
+            for other in self._index.by_site.get(activity.site, ()):
+                anchor = other.fixed_start or other.earliest_start
+                if anchor is not None:
+                    break
         if anchor is None:
             return self.days[0]
         local = anchor.in_timezone(self.timezone)
@@ -389,6 +403,7 @@ class _Index:
     awards_by_ceremony: dict[str, list[Award]]
     sync_by_activity: dict[str, list[SyncGroup]]
     coordinates: dict[str, tuple[float, float]]
+    sites_per_unit: dict[str, int]
 
 
 def _get(table: dict[str, T], key: str, kind: str) -> T:
@@ -614,7 +629,17 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
         awards_by_ceremony=dict(awards_by_ceremony),
         sync_by_activity=dict(sync_by_activity),
         coordinates=coordinates,
+        sites_per_unit=_count_sites(by_site, sites),
     )
+
+
+def _count_sites(by_site: Mapping[str, list[Activity]], sites: Mapping[str, Site]) -> dict[str, int]:
+    """How many sites with activities each unit has."""
+    out: dict[str, int] = {}
+    for site_id in by_site:
+        unit = sites[site_id].unit
+        out[unit] = out.get(unit, 0) + 1
+    return out
 
 
 def _check_days(fest: Festival) -> None:

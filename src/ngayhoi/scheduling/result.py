@@ -211,11 +211,13 @@ class Schedule:
             site = self.festival.activity(visit.activity).site
             if here is not None and here != site:
                 travel = self.festival.travel_minutes(here, site) or 0
-                depart = (
-                    out[-1].end
-                    if out and isinstance(out[-1], Slot)
-                    else visit.start.subtract(minutes=travel)
-                )
+                previous = out[-1] if out and isinstance(out[-1], Slot) else None
+                # Leave right after the last visit of the same day; on a new day, or
+                # from home, leave just in time.
+                if previous is not None and previous.end.date() == visit.start.date():
+                    depart = previous.end
+                else:
+                    depart = visit.start.subtract(minutes=travel)
                 out.append(
                     Leg(
                         resource=resource_id,

@@ -1,0 +1,258 @@
+"""After the 2025 reform: the 6 xã of Tỉnh Tây Ninh that replaced Cần Đước's 17 units.
+
+Since 1/7/2025 there is no district: Huyện Cần Đước's 17 units became 6 xã of
+Tỉnh Tây Ninh (Nghị quyết 1682/NQ-UBTVQH15; DOMAIN.md §9). Festivals now run
+per hamlet or per former commune area inside the big new communes (Ia Pa,
+Đông Thọ 2025; DOMAIN.md §9.1), so each xã holds 2–4 points over one weekend,
+Saturday 9 and Sunday 10 August 2025. Before them, on a weekday (Thursday
+7/8/2025), the province holds its pilot day (điểm) with an online bridge
+(điểm cầu) from the provincial hall to the six communes' halls, all starting
+the same minute (DOMAIN.md §7, §13 scenario B). The provincial delegation visits the weekend
+points' award ceremonies.
+
+Points are the former communes' areas, named after hamlets seen in public
+addresses where there is one (DOMAIN.md §11); times, travel and coordinates
+are illustrative.
+
+Run::
+
+    python examples/tay_ninh_2025.py --out out/tay-ninh-2025
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pendulum
+
+import ngayhoi
+from ngayhoi import data, templates
+from ngayhoi.export.text import itineraries
+from ngayhoi.text import vietnamese_date
+from ngayhoi.model import (
+    Activity,
+    ActivityKind,
+    Festival,
+    Requirement,
+    Resource,
+    ResourceKind,
+    Site,
+    SyncGroup,
+    SyncKind,
+    TravelTimes,
+)
+
+SATURDAY = pendulum.date(2025, 8, 9)
+SUNDAY = pendulum.date(2025, 8, 10)
+PILOT = pendulum.date(2025, 8, 7)
+TZ = "Asia/Ho_Chi_Minh"
+
+#: Hamlet names seen in public addresses, by former commune (DOMAIN.md §11).
+HAMLETS = {
+    "can-duoc": "khu phố 1A",
+    "long-trach": "ấp Long Thanh",
+    "long-cang": "ấp 3",
+    "tan-trach": "ấp 2",
+    "my-le": "ấp Chợ Trạm",
+    "tan-lan": "ấp Xóm Chùa",
+    "phuoc-tuy": "Ấp 1",
+    "long-huu-dong": "ấp Cầu Ngang",
+}
+
+
+def _points(communes: list[ngayhoi.Unit]) -> tuple[list[Site], dict[str, dt.date]]:
+    """One point per former commune area: 2–4 per new xã, alternating Saturday and Sunday."""
+    sites = []
+    day_of: dict[str, dt.date] = {}
+    for commune in communes:
+        for k, old in enumerate(data.predecessors(commune)):
+            hamlet = HAMLETS.get(old.id)
+            venue = f"Nhà văn hóa {hamlet}" if hamlet else f"Hội trường khu vực {old.name}"
+            site = Site(
+                id=f"{commune.id}.{old.id}",
+                name=venue,
+                unit=commune.id,
+                hamlet=hamlet or f"khu vực {old.name}",
+                address=f"{commune.official_name}, tỉnh Tây Ninh",
+            )
+            sites.append(site)
+            day_of[site.id] = SATURDAY if k % 2 == 0 else SUNDAY
+    return sites, day_of
+
+
+#: Points a provincial delegation visits: games first, the ceremony after, so the
+#: ceremonies can be staggered for it (as in the Cần Đước 2023 example).
+VISITED_PROGRAMME = (
+    templates.standard_programme()
+    .move("tro-choi", after="dieu-hanh", gap=10)
+    .gaps(don_dai_bieu=(10, 120))
+)
+
+
+def weekend() -> Festival:
+    """The communes' weekend: every point runs the standard programme on its day."""
+    communes = list(data.can_duoc_communes(SUNDAY))
+    sites, day_of = _points(communes)
+    # One visited point per commune, on alternate days, so the delegation has three a day.
+    visited: set[str] = set()
+    for n, commune in enumerate(communes):
+        want = SATURDAY if n % 2 == 0 else SUNDAY
+        visited.add(next(s.id for s in sites if s.unit == commune.id and day_of[s.id] == want))
+    programmes = {
+        s.id: VISITED_PROGRAMME if s.id in visited else templates.standard_programme()
+        for s in sites
+    }
+    activities: list[Activity] = []
+    dependencies = []
+    groups = []
+    for day in (SATURDAY, SUNDAY):
+        todays = [s for s in sites if day_of[s.id] == day]
+        stamped = templates.stamp_programme(
+            programmes,
+            todays,
+            day=day,
+            at=dt.time(6, 30),
+            sync_title=f"Diễu hành đồng loạt {day.format('DD/MM')}",
+        )
+        activities += stamped.activities
+        dependencies += stamped.dependencies
+        groups += [
+            SyncGroup(id=f"{g.id}.{day.isoformat()}", title=g.title, activities=g.activities)
+            for g in stamped.sync_groups
+        ]
+    awards = {f"{sid}.trao-thuong" for sid in visited}
+    activities = [a if a.id not in awards else _with_delegation(a) for a in activities]
+    return Festival(
+        id="tay-ninh-2025-cum-can-duoc",
+        name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025 – cụm xã Cần Đước cũ",
+        days=[SATURDAY, SUNDAY],
+        campaign=(pendulum.date(2025, 7, 1), pendulum.date(2025, 8, 19)),
+        organiser="Ban Chỉ đạo 138 tỉnh Tây Ninh",
+        units=[*communes, data.unit_on("tinh-tay-ninh", SUNDAY)],
+        sites=sites,
+        activities=activities,
+        dependencies=dependencies,
+        sync_groups=groups,
+        resources=[
+            *templates.standard_roles(),
+            Resource(
+                id="doan-tinh",
+                name="Đoàn công tác tỉnh",
+                kind=ResourceKind.DELEGATION,
+                members=("Phó Giám đốc Công an tỉnh", "Thành viên BCĐ 138 tỉnh"),
+            ),
+        ],
+        prep_tasks=templates.preparation_cascade([c.id for c in communes]),
+        # No road data in the sources: 20 minutes between points of different communes,
+        # 10 inside one (a default, plus the pairs that are closer).
+        travel=TravelTimes(
+            default=20,
+            minutes={
+                (a.id, b.id): 10
+                for a in sites
+                for b in sites
+                if a.unit == b.unit and a.id < b.id
+            },
+        ),
+    )
+
+
+def _with_delegation(activity: Activity) -> Activity:
+    import attrs  # noqa: PLC0415 - only here
+
+    return attrs.evolve(activity, needs=[Requirement("doan-tinh")])
+
+
+def pilot_day() -> Festival:
+    """The provincial pilot day with an online bridge from the province to the six communes."""
+    communes = list(data.can_duoc_communes(PILOT))
+    province = data.unit_on("tinh-tay-ninh", PILOT)
+    hub = Site(
+        id="tinh.hoi-truong",
+        name="Hội trường Công an tỉnh Tây Ninh",
+        unit=province.id,
+        address="Phường Long An, tỉnh Tây Ninh",
+    )
+    points = [
+        Site(
+            id=f"{c.id}.diem-cau",
+            name=f"Điểm cầu UBND xã {c.name}",
+            unit=c.id,
+            hub=hub.id,
+        )
+        for c in communes
+    ]
+    start = pendulum.datetime(PILOT.year, PILOT.month, PILOT.day, 8, 0, tz=TZ)
+    bridge = [
+        Activity(
+            id=f"{site.id}.truc-tuyen",
+            kind=ActivityKind.ONLINE_BRIDGE,
+            title="Hội nghị trực tuyến điểm Ngày hội toàn dân bảo vệ ANTQ",
+            site=site.id,
+            duration=120,
+            lead="Công an tỉnh; UBND xã tại điểm cầu",
+            fixed_start=start if site is hub else None,
+        )
+        for site in [hub, *points]
+    ]
+    return Festival(
+        id="tay-ninh-2025-diem-tinh",
+        name="Ngày hội điểm cấp tỉnh năm 2025 – Tây Ninh",
+        days=[PILOT],
+        campaign=(pendulum.date(2025, 7, 1), pendulum.date(2025, 8, 19)),
+        organiser="UBND tỉnh Tây Ninh",
+        units=[province, *communes],
+        sites=[hub, *points],
+        activities=bridge,
+        sync_groups=[
+            SyncGroup(
+                id="diem-cau",
+                title="Trực tuyến từ điểm cầu tỉnh",
+                kind=SyncKind.BRIDGE,
+                hub=bridge[0].id,
+                activities=[a.id for a in bridge],
+            )
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Schedule both, write their calendars, print the weekend and the bridge."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("out/tay-ninh-2025"))
+    args = parser.parse_args(argv)
+    try:
+        fest = weekend()
+        sched = ngayhoi.schedule(fest).unwrap()
+        pilot = ngayhoi.schedule(pilot_day()).unwrap()
+        ngayhoi.export.export_calendars(sched, args.out / "cuoi-tuan")
+        ngayhoi.export.export_calendars(pilot, args.out / "diem-tinh")
+    except ngayhoi.NgayhoiError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1 if isinstance(err, ngayhoi.InfeasibleError) else 2
+    print(fest.name)
+    for day in fest.days:
+        print(f"\n{vietnamese_date(day)}:")
+        for site in fest.sites:
+            slots = sched.at_site(site.id)
+            if not slots or slots[0].start.date() != day:
+                continue
+            award = next(s for s in slots if s.activity.endswith(".trao-thuong"))
+            print(
+                f"  {slots[0].start.format('HH:mm')}–{slots[-1].end.format('HH:mm')}  "
+                f"{fest.unit(site.unit).official_name} – {site.name} "
+                f"(trao thưởng {award.start.format('HH:mm')})"
+            )
+    print()
+    print(itineraries(sched))
+    hub = pilot.festival.sync_groups[0]
+    print(f"\n{pilot.festival.name}: {hub.title}, {len(hub.activities)} điểm cầu at", end=" ")
+    print(pilot[hub.activities[0]].start.format("HH:mm DD/MM/YYYY"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Plan files: every example round-trips, generated plans round-trip, bad files say where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+from conftest import ROOT, load_example
+from hypothesis import HealthCheck, given, settings
+from test_properties import festivals
+
+from ngayhoi import io
+from ngayhoi.io import PlanFileError
+from ngayhoi.model import Festival
+
+EXAMPLES = ["can_duoc_2023", "tay_ninh_2025", "custom_programme", "replan"]
+
+
+def _plans() -> list[tuple[str, Festival]]:
+    out = []
+    for name in EXAMPLES:
+        module = load_example(name)
+        if name == "tay_ninh_2025":
+            out += [(f"{name}.weekend", module.weekend()), (f"{name}.pilot", module.pilot_day())]
+        elif name == "replan":
+            out.append((name, module.replan(module._base())))  # noqa: SLF001
+        else:
+            out.append((name, module.build()))
+    out.append(("can_duoc_2023.toml", io.load(ROOT / "examples" / "can_duoc_2023.toml")))
+    return out
+
+
+@pytest.mark.parametrize(("name", "plan"), _plans(), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_example_plan_round_trips_through_toml(
+    name: str, plan: Festival, tmp_path: Path
+) -> None:
+    path = io.save(plan, tmp_path / f"{name}.toml")
+    assert io.load(path) == plan
+
+
+def _same(a: Festival, b: Festival) -> None:
+    for field in attrs.fields(Festival):
+        if not field.eq:
+            continue
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if field.name == "sync_groups":
+            assert {(g.id, frozenset(g.activities)) for g in x} == {
+                (g.id, frozenset(g.activities)) for g in y
+            }
+        elif isinstance(x, tuple):
+            assert set(x) == set(y), field.name
+        else:
+            assert x == y, field.name
+
+
+def test_the_cần_đước_plan_file_is_the_same_plan_as_the_script() -> None:
+    script = load_example("can_duoc_2023").build()
+    _same(io.load(ROOT / "examples" / "can_duoc_2023.toml"), script)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(festivals())
+def test_generated_plans_round_trip(plan: Festival) -> None:
+    assert io.loads(io.dumps(plan)) == plan
+
+
+GOOD = """\
+format = "ngayhoi-plan"
+version = 1
+
+[festival]
+id = "demo"
+name = "Ngày hội"
+days = [2023-08-06]
+
+[units]
+dataset = ["long-hoa"]
+
+[[sites]]
+id = "long-hoa"
+name = "Hội trường UBND xã Long Hòa"
+unit = "long-hoa"
+
+[programme]
+at = "06:45"
+"""
+
+
+def test_a_minimal_plan_loads_with_the_standard_programme() -> None:
+    plan = io.loads(GOOD)
+    assert len(plan.activities) == 14
+    assert plan.activity("long-hoa.dieu-hanh").fixed_start is not None
+
+
+BAD = [
+    ("days = [2023-08-06]", "days = [2023-13-06]", r"not valid TOML.*\(line 7\)"),
+    ('dataset = ["long-hoa"]', 'dataset = ["rach-kien"]', r"units\.dataset\[0\]: unit 'rach-kien'.*valid on 2023-08-06: .*long-hoa.*\(line 10\)"),
+    ('unit = "long-hoa"', 'unit = "long-hooa"', r"sites\[0\]\.unit: site 'long-hoa': unknown unit 'long-hooa'; did you mean 'long-hoa'\?.*\(line 15\)"),
+    ('name = "Hội trường UBND xã Long Hòa"', 'nane = "x"', r"sites\[0\]\.nane: unknown key 'nane'; did you mean 'name'\?.*\(line 14\)"),
+    ('at = "06:45"', 'at = "6h45"', r"programme\.at: '6h45' is not a time of day"),
+    ('at = "06:45"', 'at = "06:45"\nanchor = "dieu-hanhh"', r"programme: .*unknown enabled item 'dieu-hanhh'"),
+    ('version = 1', 'version = 7', r"version: version 7 is not supported"),
+    ('format = "ngayhoi-plan"', 'format = "other"', r"format: expected format = \"ngayhoi-plan\""),
+    ('[programme]', '[programe]', r"programe: unknown section 'programe'; did you mean 'programme'\?"),
+    ('days = [2023-08-06]', 'days = []', r"festival\.days: give at least one date"),
+    ('id = "demo"', 'id = "Demo Day"', r"festival id 'Demo Day' must be lowercase"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD)
+def test_a_bad_plan_file_names_the_key_and_the_line(old: str, new: str, message: str) -> None:
+    text = GOOD.replace(old, new, 1)
+    assert text != GOOD
+    with pytest.raises(PlanFileError, match=message):
+        io.loads(text, source="plan.toml")
+
+
+def test_an_activity_with_a_bad_duration_names_its_index() -> None:
+    text = GOOD + '\n[[activities]]\nid = "x"\nkind = "other"\ntitle = "X"\nsite = "long-hoa"\nduration = "ba mươi"\n'
+    with pytest.raises(PlanFileError, match=r"activities\[0\]\.duration: 'ba mươi' is not a whole number of minutes \(line 25\)"):
+        io.loads(text, source="plan.toml")
+
+
+def test_a_naive_time_is_refused_with_the_fix() -> None:
+    text = GOOD + '\n[[activities]]\nid = "x"\nkind = "other"\ntitle = "X"\nsite = "long-hoa"\nduration = 5\nfixed_start = 2023-08-06T07:00:00\n'
+    with pytest.raises(PlanFileError, match=r"activities\[0\]\.fixed_start: 2023-08-06T07:00:00 has no time zone; write the offset"):
+        io.loads(text, source="plan.toml")
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text(GOOD + "# " + "x" * (6 * 1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(PlanFileError, match=r"big\.toml: .*a plan file is at most 5 MB"):
+        io.load(path)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "latin.toml"
+    path.write_bytes(GOOD.replace("Ngày hội", "Ng\xe0y").encode("latin-1", errors="replace"))
+    with pytest.raises(PlanFileError, match=r"not UTF-8 text"):
+        io.load(path)

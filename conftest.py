@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,18 +28,17 @@ def _console(example: Example) -> None:
     block: str = example.parsed
     commands: list[tuple[str, list[str]]] = []
     for line in block.splitlines():
-        if line.startswith("$ "):
+        open_heredoc = bool(commands) and "<<'TOML'" in commands[-1][0]
+        if open_heredoc and not commands[-1][0].endswith("\nTOML"):
+            commands[-1] = (commands[-1][0] + "\n" + line, [])
+        elif line.startswith("$ "):
             commands.append((line[2:], []))
-        elif commands and commands[-1][0].rstrip().endswith("<<'TOML'") and not commands[-1][1]:
-            commands[-1] = (commands[-1][0] + "\n" + line, [])
-        elif commands and "<<'TOML'" in commands[-1][0] and not commands[-1][0].endswith("\nTOML"):
-            commands[-1] = (commands[-1][0] + "\n" + line, [])
         elif commands:
             commands[-1][1].append(line)
     cwd = example.namespace["scratch"]
     for command, expected in commands:
         done = subprocess.run(  # noqa: S603 - the documentation's own commands
-            ["bash", "-c", command],
+            ["/bin/bash", "-c", command],
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -71,9 +71,11 @@ class ConsoleParser:
     """Fenced ``console`` blocks: shell commands and the output they must print."""
 
     def __init__(self) -> None:
+        """Find fenced blocks marked ``console``."""
         self.lexer = FencedCodeBlockLexer("console")
 
     def __call__(self, document: Any) -> Iterator[Region]:  # noqa: ANN401 - Sybil's document
+        """One region per block."""
         for region in self.lexer(document):
             yield Region(region.start, region.end, region.lexemes["source"], _console)
 
@@ -81,9 +83,9 @@ class ConsoleParser:
 def _setup(namespace: dict[str, Any]) -> None:
     scratch = tempfile.mkdtemp(prefix="ngayhoi-docs-")
     namespace["scratch"] = scratch
-    namespace["cwd"] = os.getcwd()
+    namespace["cwd"] = str(Path.cwd())
     env = dict(os.environ)
-    env["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # type: ignore[attr-defined]
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.pop("NGAYHOI_CALDAV_URL", None)
     env["NGAYHOI_ROOT"] = str(ROOT)
     namespace["env"] = env
@@ -100,4 +102,3 @@ pytest_collect_file = Sybil(
     setup=_setup,
     teardown=_teardown,
 ).pytest()
-

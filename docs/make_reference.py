@@ -65,7 +65,11 @@ def render() -> str:
             kind = "class" if inspect.isclass(obj) else "function" if callable(obj) else "value"
             signature = _signature(obj) if kind != "value" else ""
             text = _summary(obj) if kind != "value" else ""
-            head = f"- **`{public}{signature}`**" if kind == "function" else f"- **`{public}`** ({kind})"
+            head = (
+                f"- **`{public}{signature}`**"
+                if kind == "function"
+                else f"- **`{public}`** ({kind})"
+            )
             rows.append(f"{head}: {text}" if text else head)
         if rows:
             lines += ["", *rows]

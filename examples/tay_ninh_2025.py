@@ -31,10 +31,10 @@ import pendulum
 import ngayhoi
 from ngayhoi import data, templates
 from ngayhoi.export.text import itineraries
-from ngayhoi.text import vietnamese_date
 from ngayhoi.model import (
     Activity,
     ActivityKind,
+    Dependency,
     Festival,
     Requirement,
     Resource,
@@ -44,6 +44,7 @@ from ngayhoi.model import (
     SyncKind,
     TravelTimes,
 )
+from ngayhoi.text import vietnamese_date
 
 SATURDAY = pendulum.date(2025, 8, 9)
 SUNDAY = pendulum.date(2025, 8, 10)
@@ -106,8 +107,8 @@ def weekend() -> Festival:
         for s in sites
     }
     activities: list[Activity] = []
-    dependencies = []
-    groups = []
+    dependencies: list[Dependency] = []
+    groups: list[SyncGroup] = []
     for day in (SATURDAY, SUNDAY):
         todays = [s for s in sites if day_of[s.id] == day]
         stamped = templates.stamp_programme(
@@ -151,10 +152,7 @@ def weekend() -> Festival:
         travel=TravelTimes(
             default=20,
             minutes={
-                (a.id, b.id): 10
-                for a in sites
-                for b in sites
-                if a.unit == b.unit and a.id < b.id
+                (a.id, b.id): 10 for a in sites for b in sites if a.unit == b.unit and a.id < b.id
             },
         ),
     )

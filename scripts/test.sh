@@ -9,6 +9,14 @@ SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot]'
+# Debian's Chromium renders the HTML run sheets in a real browser test.
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+      || echo "test.sh: could not install chromium; the browser test will be skipped" >&2
+  fi
+fi
 if [ -x "$SHARED/ics_check/setup.sh" ]; then
   "$SHARED/ics_check/setup.sh" >/dev/null
 else

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from ngayhoi.cli import main
+
+from conftest import ROOT
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -46,7 +47,9 @@ def test_diff_against_the_last_export(plan: Path, tmp_path: Path) -> None:
     folder = tmp_path / "lich"
     assert run("export", str(plan), "--out", str(folder))[0] == 0
     later = tmp_path / "later.toml"
-    later.write_text(plan.read_text(encoding="utf-8").replace('at = "06:45"', 'at = "06:30"'), encoding="utf-8")
+    later.write_text(
+        plan.read_text(encoding="utf-8").replace('at = "06:45"', 'at = "06:30"'), encoding="utf-8"
+    )
     code, out, _ = run("diff", str(later), "--against", str(folder))
     assert code == 0
     assert "Long Hòa, 06/08 06:45–07:15 → 06/08 06:30–07:00" in out
@@ -64,8 +67,11 @@ def test_help_shows_examples() -> None:
     code, out, _ = run()
     assert code == 2
     assert "ngayhoi init --communes 17" in out
-    done = subprocess.run(  # noqa: S603 - the installed entry point, as a user runs it
-        [sys.executable, "-m", "ngayhoi", "export", "--help"], capture_output=True, text=True, check=False
+    done = subprocess.run(
+        [sys.executable, "-m", "ngayhoi", "export", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0
     assert "example:" in done.stdout
@@ -73,7 +79,9 @@ def test_help_shows_examples() -> None:
 
 def test_an_infeasible_plan_exits_1_and_says_why(plan: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text(plan.read_text(encoding="utf-8").replace('at = "06:45"', 'at = "09:50"'), encoding="utf-8")
+    bad.write_text(
+        plan.read_text(encoding="utf-8").replace('at = "06:45"', 'at = "09:50"'), encoding="utf-8"
+    )
     code, out, err = run("schedule", str(bad))
     assert code == 1
     assert "ends no later than 06/08 11:00" in err + out
@@ -84,7 +92,10 @@ BAD_INPUTS = [
     (["validate", "missing.toml"], "cannot read it"),
     (["init", "--communes", "0", "--date", "2023-08-06", "--out", "x.toml"], "--communes 0"),
     (["init", "--date", "06/08/2023", "--out", "x.toml"], "--date '06/08/2023' is not a date"),
-    (["init", "--date", "2023-08-06", "--parade", "6h", "--out", "x.toml"], "--parade '6h' is not a time"),
+    (
+        ["init", "--date", "2023-08-06", "--parade", "6h", "--out", "x.toml"],
+        "--parade '6h' is not a time",
+    ),
     (["schedule", "PLAN", "--time-limit", "-1"], "--time-limit -1.0 must be zero or more"),
     (["runsheet", "PLAN", "--out", "x", "--format", "pdf"], "--format 'pdf'"),
     (["diff", "PLAN"], "give two plans"),

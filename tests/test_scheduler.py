@@ -10,6 +10,7 @@ import pytest
 
 import ngayhoi
 from ngayhoi.errors import InfeasibleError
+from ngayhoi.export.text import itineraries
 from ngayhoi.model import (
     Activity,
     Dependency,
@@ -284,7 +285,7 @@ def test_the_can_duoc_delegations_each_visit_several_communes_validly() -> None:
         legs = [p for p in sched.itinerary(d.id) if isinstance(p, ngayhoi.Leg)]
         assert legs[0].origin == "ubnd-huyen"
         assert legs[-1].destination == "ubnd-huyen"
-    text = ngayhoi.export.text.itineraries(sched)
+    text = itineraries(sched)
     assert "di chuyển" in text
     assert text.count("Công bố quyết định và trao khen thưởng") == 9
 

@@ -633,7 +633,9 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     )
 
 
-def _count_sites(by_site: Mapping[str, list[Activity]], sites: Mapping[str, Site]) -> dict[str, int]:
+def _count_sites(
+    by_site: Mapping[str, list[Activity]], sites: Mapping[str, Site]
+) -> dict[str, int]:
     """How many sites with activities each unit has."""
     out: dict[str, int] = {}
     for site_id in by_site:

@@ -1072,6 +1072,7 @@ def solve(
     max_passes: int | None = None,
     justify: bool = True,
     population: int = 40,
+    patience: int | None = 400,
 ) -> EngineResult:
     """Search for a good schedule until the time limit, the pass limit, or the lower bound.
 
@@ -1079,6 +1080,8 @@ def solve(
     biased-random ones; then a genetic algorithm over block orders (Hartmann
     1998: two-point crossover that keeps precedence, adjacent-swap mutation)
     breeds new orders from the best, each decoded by a pass (and justified).
+    The search also stops when ``patience`` passes in a row found nothing better
+    (plain RCPSP instances, which profit from every second, use the clock only).
 
     Raises:
         TemporalConflict: if the temporal network alone is inconsistent.
@@ -1122,11 +1125,21 @@ def solve(
                 state, score = improved, better
         return score, state, _relist(blocks, state, order)
 
+    last_best: list[Score] = []
+    since = [0]
+
     def finished(best: Score) -> bool:
         if best[0] == 0 and best[2] == 0 and best[3] <= bound:
             return True
         if max_passes is not None and passes >= max_passes:
             return True
+        if not last_best or best != last_best[0]:
+            last_best[:] = [best]
+            since[0] = 0
+        else:
+            since[0] += 1
+            if patience is not None and since[0] >= patience:
+                return True  # no better schedule in a long while: stop before the clock does
         return time.perf_counter() - began >= time_limit
 
     pool: list[tuple[Score, int, _Pass, list[int]]] = []

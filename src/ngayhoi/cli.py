@@ -486,7 +486,12 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    >>> main(["units", "tan chanh", "--date", "2023-08-06"])
+    tan-chanh  28156  Xã Tân Chánh  (xã, valid until 2025-06-30)
+    0
+    """
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     parser = _parser()

@@ -416,6 +416,11 @@ def analyse(
     Raises:
         DependencyCycleError: see :func:`check_consistency`.
         InfeasibleError: see :func:`check_consistency`.
+
+    >>> from ngayhoi.samples import tiny_festival
+    >>> timing = analyse(tiny_festival())
+    >>> timing.total_slack, timing.horizon
+    ({'x.chao-co': 0, 'x.bao-cao': 0}, 472)
     """
     graph = temporal_network(festival) if network is None else network
     lengths = _longest_from(graph, ORIGIN, festival)

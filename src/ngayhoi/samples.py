@@ -27,7 +27,11 @@ _TZ = "Asia/Ho_Chi_Minh"
 
 
 def tiny_festival() -> Festival:
-    """One commune, two items: a flag salute fixed at 07:30 and the report 2 minutes after it."""
+    """One commune, two items: a flag salute fixed at 07:30 and the report 2 minutes after it.
+
+    >>> [a.id for a in tiny_festival().activities]
+    ['x.chao-co', 'x.bao-cao']
+    """
     return Festival(
         id="tiny",
         name="Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
@@ -56,7 +60,11 @@ def tiny_festival() -> Festival:
 
 
 def two_communes_one_delegation() -> Festival:
-    """Two award ceremonies at 08:00, one delegation that needs 25 min between them."""
+    """Two award ceremonies at 08:00, one delegation that needs 25 min between them.
+
+    >>> [r.id for r in two_communes_one_delegation().resources]
+    ['doan-1']
+    """
     day = pendulum.date(2023, 8, 6)
     units = [
         Unit(id=k, name=f"Xã {k.upper()}", official_name=f"Xã {k.upper()}", kind="xã") for k in "ab"

@@ -133,6 +133,10 @@ def can_duoc_communes(day: dt.date) -> tuple[Unit, ...]:
     Before 1/7/2025: the 16 xã and 1 thị trấn of the district. From then on:
     the 6 xã of Tỉnh Tây Ninh they became (a legacy grouping; the district
     itself no longer exists).
+
+    >>> import pendulum
+    >>> [u.id for u in can_duoc_communes(pendulum.date(2025, 7, 1))][:2]
+    ['can-duoc', 'rach-kien']
     """
     on_day = units_on(day)
     if day < REFORM_DAY:

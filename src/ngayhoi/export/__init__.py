@@ -81,6 +81,11 @@ def write_calendars(
 
     Returns:
         The paths written, master first.
+
+    >>> import tempfile, ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> [p.name for p in write_calendars(sched, tempfile.mkdtemp())]
+    ['master.ics', 'commune-x.ics']
     """
     out = Path(folder)
     feeds = [master_feed(schedule), *commune_feeds(schedule), *delegation_feeds(schedule)]

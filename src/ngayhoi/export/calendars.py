@@ -198,6 +198,10 @@ def load_state(folder: Path | str) -> ExportState:
 
     Raises:
         ExportError: if the state file is unreadable or not ngayhoi's.
+
+    >>> import tempfile
+    >>> load_state(tempfile.mkdtemp()).entries
+    {}
     """
     path = Path(folder) / STATE_FILE
     if not path.exists():
@@ -233,6 +237,10 @@ def recover(folder: Path | str) -> bool:
 
     With a journal, the new version was complete: its files are renamed into
     place. Without one, staged files are an unfinished attempt and are removed.
+
+    >>> import tempfile
+    >>> recover(tempfile.mkdtemp())
+    False
     """
     root = Path(folder)
     journal = root / _JOURNAL
@@ -293,6 +301,11 @@ def export_calendars(
     Raises:
         ExportError: if the folder cannot be written, its state is not
             ngayhoi's or belongs to another festival, or another export is running.
+
+    >>> import tempfile, ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> export_calendars(sched, tempfile.mkdtemp()).counts
+    {'added': 2}
     """
     if not schedule.slots:
         msg = (

@@ -172,6 +172,9 @@ def diff_events(
     """Compare two sets of events and the feeds that show them.
 
     A visit that moves from one delegation's feed to another concerns both.
+
+    >>> diff_events({}, {}, {}, {}).changes
+    ()
     """
     membership: dict[str, set[str]] = {}
     for feeds in (old_feeds, new_feeds):
@@ -209,6 +212,11 @@ def diff(old: Schedule, new: Schedule) -> PlanDiff:
 
     Activities and tasks are matched by their stable UID, so a renamed,
     moved or re-staffed activity is a change, not a removal and an addition.
+
+    >>> import ngayhoi
+    >>> same = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> bool(diff(same, same))
+    False
     """
     return diff_events(
         calendar_events(old),

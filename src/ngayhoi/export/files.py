@@ -44,6 +44,10 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
     Raises:
         ExportError: if the folder cannot be written.
+
+    >>> import tempfile, pathlib
+    >>> write_atomic(pathlib.Path(tempfile.mkdtemp()) / "lich.ics", b"BEGIN:VCALENDAR").name
+    'lich.ics'
     """
     folder = path.parent
     try:

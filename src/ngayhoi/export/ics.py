@@ -316,7 +316,12 @@ def _safe_name(text: str) -> str:
 
 
 def master_feed(schedule: Schedule) -> Feed:
-    """The organiser's calendar: every event of the festival."""
+    """The organiser's calendar: every event of the festival.
+
+    >>> import ngayhoi
+    >>> master_feed(ngayhoi.schedule(ngayhoi.samples.tiny_festival())).filename
+    'master.ics'
+    """
     fest = schedule.festival
     uids = tuple(calendar_events(schedule))
     return Feed(
@@ -331,7 +336,12 @@ def master_feed(schedule: Schedule) -> Feed:
 
 
 def commune_feeds(schedule: Schedule) -> list[Feed]:
-    """One calendar per hosting unit: its activities, its tasks, and the visits it receives."""
+    """One calendar per hosting unit: its activities, its tasks, and the visits it receives.
+
+    >>> import ngayhoi
+    >>> [f.id for f in commune_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
+    ['commune-x']
+    """
     fest = schedule.festival
     events = calendar_events(schedule)
     feeds = []
@@ -353,7 +363,13 @@ def commune_feeds(schedule: Schedule) -> list[Feed]:
 
 
 def delegation_feeds(schedule: Schedule) -> list[Feed]:
-    """One calendar per delegation: each visit and the travel between visits."""
+    """One calendar per delegation: each visit and the travel between visits.
+
+    >>> import ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
+    >>> [(f.id, len(f.uids)) for f in delegation_feeds(sched)]
+    [('delegation-doan-1', 3)]
+    """
     fest = schedule.festival
     events = calendar_events(schedule)
     feeds = []
@@ -378,7 +394,15 @@ def delegation_feeds(schedule: Schedule) -> list[Feed]:
 
 
 def role_feeds(schedule: Schedule) -> list[Feed]:
-    """One calendar per role or team: the activities it takes part in and the tasks it owns."""
+    """One calendar per role or team: the activities it takes part in and the tasks it owns.
+
+    >>> import pendulum, ngayhoi
+    >>> day = pendulum.date(2023, 8, 6)
+    >>> fest = ngayhoi.templates.plan_day(id="f", name="F", day=day,
+    ...                                   communes=ngayhoi.data.can_duoc_communes(day)[:1])
+    >>> "role-cong-an-xa" in [f.id for f in role_feeds(ngayhoi.schedule(fest))]
+    True
+    """
     fest = schedule.festival
     feeds = []
     for role in iter_roles(fest):
@@ -400,7 +424,12 @@ def role_feeds(schedule: Schedule) -> list[Feed]:
 
 
 def standard_feeds(schedule: Schedule, *, roles: bool = True) -> list[Feed]:
-    """The master, one feed per commune and per delegation, and (optionally) per role."""
+    """The master, one feed per commune and per delegation, and (optionally) per role.
+
+    >>> import ngayhoi
+    >>> [f.kind for f in standard_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
+    ['master', 'commune']
+    """
     feeds = [master_feed(schedule), *commune_feeds(schedule), *delegation_feeds(schedule)]
     if roles:
         feeds += role_feeds(schedule)
@@ -437,6 +466,12 @@ def calendar_bytes(
             each feed its own UIDs, linked to the shared one by RELATED-TO, for
             people who *import* several feeds into one account (Google keys
             imported events by UID per account, ICAL_INTEROP.md §2).
+
+    >>> import pendulum, ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> data = calendar_bytes(sched, master_feed(sched), stamp=pendulum.datetime(2023, 7, 1, tz="UTC"))
+    >>> data.count(b"BEGIN:VEVENT"), b"DTSTAMP:20230701T000000Z" in data
+    (2, True)
     """
     table = calendar_events(schedule) if events is None else events
     when = (stamp or dt.datetime.now(_UTC)).astimezone(_UTC).replace(microsecond=0)

@@ -76,7 +76,12 @@ def day_table(
 
 
 def itineraries(schedule: Schedule) -> str:
-    """Each delegation's visits and the drives between them (dated on multi-day plans)."""
+    """Each delegation's visits and the drives between them (dated on multi-day plans).
+
+    >>> import ngayhoi
+    >>> itineraries(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    ''
+    """
     fest = schedule.festival
     fmt = "DD/MM HH:mm" if len(fest.days) > 1 else "HH:mm"
     lines = []

@@ -312,6 +312,11 @@ def load(path: Path | str) -> Festival:
 
     Raises:
         PlanFileError: naming the file, the key path and the line.
+
+    >>> import tempfile, pathlib, ngayhoi
+    >>> path = save(ngayhoi.samples.tiny_festival(), pathlib.Path(tempfile.mkdtemp()) / "plan.toml")
+    >>> load(path).id
+    'tiny'
     """
     file = Path(path)
     try:
@@ -335,6 +340,11 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
 
     Raises:
         PlanFileError: naming the source, the key path and the line.
+
+    >>> loads('format = "other"')
+    Traceback (most recent call last):
+    ...
+    ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' (line 1)
     """
     if len(text.encode("utf-8")) > _MAX_BYTES:
         msg = f"more than {_MAX_BYTES // 1024 // 1024} MB; a plan file is at most that"
@@ -758,5 +768,10 @@ def _given_pairs(matrix: Mapping[tuple[str, str], int]) -> list[tuple[tuple[str,
 
 
 def save(festival: Festival, path: Path | str) -> Path:
-    """Write the festival to a plan file atomically; ``load(save(f)) == f``."""
+    """Write the festival to a plan file atomically; ``load(save(f)) == f``.
+
+    >>> import tempfile, pathlib, ngayhoi
+    >>> save(ngayhoi.samples.tiny_festival(), pathlib.Path(tempfile.mkdtemp()) / "p.toml").suffix
+    '.toml'
+    """
     return write_atomic(Path(path), dumps(festival).encode("utf-8"))

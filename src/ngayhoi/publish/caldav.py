@@ -67,6 +67,9 @@ def config_from_env(
 
     Raises:
         PlanError: if no URL is configured, or the file is unsafe or malformed.
+
+    >>> config_from_env({"NGAYHOI_CALDAV_URL": "http://127.0.0.1:5232/btc/"}).loopback
+    True
     """
     source = os.environ if env is None else env
     url = source.get("NGAYHOI_CALDAV_URL")
@@ -213,6 +216,12 @@ def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the
     Raises:
         ExportError: if the server refuses or cannot be reached; what was
             already published stays, and the next publish completes it.
+
+    >>> import tempfile
+    >>> publish(tempfile.mkdtemp(), CalDAVConfig(url="http://127.0.0.1:9/"))
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.ExportError: ...: no calendars to publish; run ngayhoi export first
     """
     root = Path(folder)
     files = sorted(p for p in root.glob("*.ics") if feeds is None or p.stem in set(feeds))

@@ -55,6 +55,11 @@ def schedule(
     Returns:
         A :class:`Schedule`; check ``status`` and ``violations``, or call
         ``unwrap()`` to raise when no schedule meets every constraint.
+
+    >>> import ngayhoi
+    >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")
+    >>> sched.status.has_times, len(sched.waits)
+    (True, 1)
     """
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"

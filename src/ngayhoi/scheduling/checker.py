@@ -38,7 +38,12 @@ def _hhmm(fest: Festival, minute: int) -> str:
 
 
 def check_complete(schedule: Schedule) -> list[Violation]:
-    """Every activity of the festival has exactly one slot, and no slot is for a stranger."""
+    """Every activity of the festival has exactly one slot, and no slot is for a stranger.
+
+    >>> import ngayhoi
+    >>> check_complete(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
     out = [
         Violation(
@@ -62,7 +67,12 @@ def check_complete(schedule: Schedule) -> list[Violation]:
 
 
 def check_non_preemption(schedule: Schedule) -> list[Violation]:
-    """Each activity runs in one piece for exactly its duration."""
+    """Each activity runs in one piece for exactly its duration.
+
+    >>> import ngayhoi
+    >>> check_non_preemption(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
     out = []
     for slot in schedule:
@@ -96,7 +106,12 @@ def _ends(schedule: Schedule) -> dict[str, int]:
 
 
 def check_precedence(schedule: Schedule) -> list[Violation]:
-    """Every dependency holds with its minimum and maximum lag."""
+    """Every dependency holds with its minimum and maximum lag.
+
+    >>> import ngayhoi
+    >>> check_precedence(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
     start, end = _starts(schedule), _ends(schedule)
     out = []
@@ -127,7 +142,12 @@ def check_precedence(schedule: Schedule) -> list[Violation]:
 
 
 def check_windows(schedule: Schedule) -> list[Violation]:
-    """Every activity keeps its fixed start, its window, the day's hours and the outdoor limit."""
+    """Every activity keeps its fixed start, its window, the day's hours and the outdoor limit.
+
+    >>> import ngayhoi
+    >>> check_windows(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
     lo_day, hi_day = fest.window()
     out = []
@@ -168,7 +188,12 @@ def check_windows(schedule: Schedule) -> list[Violation]:
 
 
 def check_simultaneity(schedule: Schedule) -> list[Violation]:
-    """The activities of each synchronisation group start at the same minute."""
+    """The activities of each synchronisation group start at the same minute.
+
+    >>> import ngayhoi
+    >>> check_simultaneity(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
     start = _starts(schedule)
     out = []
@@ -194,7 +219,12 @@ def check_simultaneity(schedule: Schedule) -> list[Violation]:
 
 
 def check_requirements(schedule: Schedule) -> list[Violation]:
-    """Every activity holds what it needs: the named resource, enough group members, pool units."""
+    """Every activity holds what it needs: the named resource, enough group members, pool units.
+
+    >>> import ngayhoi
+    >>> check_requirements(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
     fest = schedule.festival
     out = []
     for slot in schedule:
@@ -228,7 +258,12 @@ def check_requirements(schedule: Schedule) -> list[Violation]:
 
 
 def check_capacity(schedule: Schedule) -> list[Violation]:
-    """No pool is ever over its capacity, and no pool unit is held twice at once."""
+    """No pool is ever over its capacity, and no pool unit is held twice at once.
+
+    >>> import ngayhoi
+    >>> check_capacity(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
     fest = schedule.festival
     out = []
     users: dict[str, list[tuple[int, int, int, tuple[int, ...], str]]] = defaultdict(list)
@@ -295,6 +330,10 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
 
     Between two activities at different sites, a travelling delegation needs
     the travel time from the first site to the second.
+
+    >>> import ngayhoi
+    >>> check_unary_travel(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
     """
     fest = schedule.festival
     out = []
@@ -349,7 +388,12 @@ RULES: dict[str, Callable[[Schedule], list[Violation]]] = {
 
 
 def check_schedule(schedule: Schedule) -> list[Violation]:
-    """Every violation of every rule; an empty list means the schedule is valid."""
+    """Every violation of every rule; an empty list means the schedule is valid.
+
+    >>> import ngayhoi
+    >>> check_schedule(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     if not schedule.status.has_times and not schedule.slots:
         return list(schedule.violations)
     out: list[Violation] = []

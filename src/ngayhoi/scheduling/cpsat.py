@@ -178,6 +178,10 @@ def schedule_cpsat(
         time_limit: seconds CP-SAT may search.
         workers: CP-SAT search workers (threads).
         hint: a schedule to start from (e.g. the heuristic's).
+
+    >>> import ngayhoi
+    >>> schedule_cpsat(ngayhoi.samples.tiny_festival(), time_limit=5).status.value
+    'optimal'
     """
     from ngayhoi.scheduling.heuristic import Translation, _failed, _to_schedule  # noqa: PLC0415
 

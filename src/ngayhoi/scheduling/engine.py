@@ -62,6 +62,11 @@ def paused_gc() -> Iterator[None]:
     A pass allocates tens of thousands of containers and frees few; with a
     large plan alive, each full collection walks every object, which made
     passes grow faster than linearly. Reference counting still frees memory.
+
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -1085,6 +1090,11 @@ def solve(
 
     Raises:
         TemporalConflict: if the temporal network alone is inconsistent.
+
+    >>> p = Problem.new(2, durations=[5, 5])
+    >>> p.add_edge(0, 1, 5)
+    >>> solve(p, time_limit=1).starts
+    [0, 5]
     """
     began = time.perf_counter()
     blocks = _blocks(p)

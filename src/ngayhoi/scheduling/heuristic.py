@@ -157,7 +157,12 @@ class Translation:
 
 
 def translate(festival: Festival) -> Translation:
-    """The festival as an engine problem (for inspection and benchmarks)."""
+    """The festival as an engine problem (for inspection and benchmarks).
+
+    >>> import ngayhoi
+    >>> translate(ngayhoi.samples.two_communes_one_delegation()).problem.n
+    2
+    """
     return Translation(festival)
 
 
@@ -184,6 +189,10 @@ def schedule_heuristic(
         the lower bound, ``feasible`` when every constraint holds, ``unknown``
         when some could not be met (they are in ``violations``), and
         ``infeasible`` when the times alone are impossible.
+
+    >>> import ngayhoi
+    >>> schedule_heuristic(ngayhoi.samples.tiny_festival(), max_passes=1).solver
+    'heuristic'
     """
     began = time.perf_counter()
     try:

@@ -118,6 +118,13 @@ def plan_day(
         preparation: whether to add the preparation cascade.
         needs: resources to add to stamped activities, by activity id
             (``{"long-hoa.trao-thuong": [Requirement("doan")]}``).
+
+    >>> import pendulum
+    >>> from ngayhoi import data
+    >>> day = pendulum.date(2025, 8, 10)
+    >>> fest = plan_day(id="x", name="Ngày hội", day=day, communes=data.can_duoc_communes(day))
+    >>> len(fest.hosts()), fest.activity("rach-kien.dieu-hanh").fixed_start.format("HH:mm")
+    (6, '06:30')
     """
     venues = list(sites) if sites is not None else [default_site(u) for u in communes]
     hosted = {u.id for u in communes}

@@ -29,7 +29,11 @@ ROLE_NAMES: dict[str, str] = {
 
 
 def standard_roles() -> tuple[Resource, ...]:
-    """One role resource per entry of :data:`ROLE_NAMES`, without capacity limits."""
+    """One role resource per entry of :data:`ROLE_NAMES`, without capacity limits.
+
+    >>> len(standard_roles()), standard_roles()[2].name
+    (12, 'Công an xã')
+    """
     return tuple(
         Resource(id=key, name=name, kind=ResourceKind.ROLE) for key, name in ROLE_NAMES.items()
     )

@@ -469,7 +469,8 @@ def calendar_bytes(
 
     >>> import pendulum, ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
-    >>> data = calendar_bytes(sched, master_feed(sched), stamp=pendulum.datetime(2023, 7, 1, tz="UTC"))
+    >>> stamp = pendulum.datetime(2023, 7, 1, tz="UTC")
+    >>> data = calendar_bytes(sched, master_feed(sched), stamp=stamp)
     >>> data.count(b"BEGIN:VEVENT"), b"DTSTAMP:20230701T000000Z" in data
     (2, True)
     """

@@ -344,7 +344,7 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     >>> loads('format = "other"')
     Traceback (most recent call last):
     ...
-    ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' (line 1)
+    ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' ...
     """
     if len(text.encode("utf-8")) > _MAX_BYTES:
         msg = f"more than {_MAX_BYTES // 1024 // 1024} MB; a plan file is at most that"

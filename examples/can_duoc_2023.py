@@ -237,9 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(itineraries(schedule))
     changed = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items())) or "no changes"
+    first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
+    since = "first export" if first else f"{changed} since the last export"
     print(
         f"\n{len(report.feeds)} calendars in {args.out}/ ({len(report.written)} written; "
-        f"{changed} since the last export; schedule {schedule.status.value})"
+        f"{since}; schedule {schedule.status.value})"
     )
     return 0
 

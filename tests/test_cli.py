@@ -40,7 +40,7 @@ def test_init_then_validate_schedule_export(plan: Path, tmp_path: Path) -> None:
     assert code == 0
     assert len(list((tmp_path / "lich").glob("commune-*.ics"))) == 17
     code, out, _ = run("export", str(plan), "--out", str(tmp_path / "lich"))
-    assert "0 written; no changes" in out
+    assert "0 written; since the last export: no changes" in out
 
 
 def test_diff_against_the_last_export(plan: Path, tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ BAD = [
         'nane = "x"',
         r"sites\[0\]\.nane: unknown key 'nane'; did you mean 'name'\?.*\(line 14\)",
     ),
-    ('at = "06:45"', 'at = "6h45"', r"programme\.at: '6h45' is not a time of day"),
+    ('at = "06:45"', 'at = "sáu giờ"', r"programme\.at: 'sáu giờ' is not a time of day"),
     (
         'at = "06:45"',
         'at = "06:45"\nanchor = "dieu-hanhh"',

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,6 +34,9 @@ from ngayhoi.scheduling import Schedule, schedule
 __all__ = ["main"]
 
 _EXAMPLES = """\
+exit codes: 0 done, 1 the plan cannot be carried out (the reasons are printed),
+            2 bad input (a plan file, an argument, a folder)
+
 examples:
   ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml
   ngayhoi validate plan.toml
@@ -106,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         ("schedule", "schedule a plan and print each commune's day", "ngayhoi schedule plan.toml"),
     ):
         p = command(name, help_, example)
-        p.add_argument("plan", type=Path)
+        p.add_argument("plan", type=Path, help="the plan file (TOML)")
         _scheduling_options(p)
 
     p = command(
@@ -114,9 +118,16 @@ def _parser() -> argparse.ArgumentParser:
         "export every calendar feed into a folder (re-exports update in place)",
         "ngayhoi export plan.toml --out lich/",
     )
-    p.add_argument("plan", type=Path)
-    p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--tasks", choices=["event", "todo"], default="event")
+    p.add_argument("plan", type=Path, help="the plan file (TOML)")
+    p.add_argument(
+        "--out", required=True, type=Path, help="the calendar folder (kept between exports)"
+    )
+    p.add_argument(
+        "--tasks",
+        choices=["event", "todo"],
+        default="event",
+        help="preparation tasks as all-day events (default) or as to-dos",
+    )
     p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
     p.add_argument("--json", action="store_true", help="also write schedule.json (c3voc)")
     _scheduling_options(p)
@@ -126,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         "what changed between two plans, or since the last export into a folder",
         "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
     )
-    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN")
+    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help="one or two plan files")
     p.add_argument("--against", type=Path, help="a folder written by ngayhoi export")
     p.add_argument("--json", action="store_true", help="print the diff as JSON data")
     _scheduling_options(p)
@@ -136,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
         "publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])",
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path)
+    p.add_argument("folder", type=Path, help="a folder written by ngayhoi export")
     p.add_argument("--feeds", nargs="*", help="only these feed ids")
     p.add_argument("--config", type=Path, help="a caldav.toml (mode 600) instead of env vars")
     p.add_argument(
@@ -148,8 +159,8 @@ def _parser() -> argparse.ArgumentParser:
         "write printable run sheets per commune and delegation (Markdown, HTML)",
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
-    p.add_argument("plan", type=Path)
-    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("plan", type=Path, help="the plan file (TOML)")
+    p.add_argument("--out", required=True, type=Path, help="the folder to write the sheets into")
     p.add_argument("--format", default="md,html", help="md, html or md,html")
     _scheduling_options(p)
 
@@ -158,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         "draw every commune's day on one time axis, with the delegations' routes",
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
-    p.add_argument("plan", type=Path)
+    p.add_argument("plan", type=Path, help="the plan file (TOML)")
     p.add_argument("--out", required=True, type=Path, help="a .png or .svg file")
     _scheduling_options(p)
 
@@ -173,9 +184,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scheduling_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--backend", choices=["auto", "temporal", "heuristic", "cpsat"], default="auto")
-    p.add_argument("--time-limit", type=float, default=2.0, help="seconds to search")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--backend",
+        choices=["auto", "temporal", "heuristic", "cpsat"],
+        default="auto",
+        help="auto (default), temporal (no shared resources), heuristic, or cpsat "
+        "(exact; needs ngayhoi[cpsat])",
+    )
+    p.add_argument("--time-limit", type=float, default=2.0, help="seconds to search (default 2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
 
 
 def _date(text: str, what: str = "--date") -> dt.date:
@@ -193,15 +210,14 @@ def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
     return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
 
 
-def _need_times(result: Schedule, out: TextIO) -> Schedule:
+def _need_times(result: Schedule, _out: TextIO) -> Schedule:
     if result.violations or not result.status.has_times:
-        for violation in result.violations:
-            print(f"  - {violation.message}", file=out)
-        msg = (
-            f"no schedule meets every constraint ({result.status.value}, "
-            f"{len(result.violations)} problem(s) listed above)"
-        )
-        raise InfeasibleError(msg)
+        found = "no schedule exists" if result.status.value == "infeasible" else "no schedule found"
+        lines = [
+            f"{found} that meets every constraint; {len(result.violations)} cannot be met:",
+            *(f"  - {v.message}" for v in result.violations),
+        ]
+        raise InfeasibleError("\n".join(lines))
     return result
 
 
@@ -221,7 +237,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         ident=args.id,
         parade=parade,
     )
-    io.loads(text, source=str(args.out))  # what we write must load
+    plan = io.loads(text, source=str(args.out))  # what we write must load
     from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
 
     write_atomic(args.out, text.encode("utf-8"))
@@ -229,6 +245,14 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         f"wrote {args.out}: {args.communes} communes on {day}; next: ngayhoi validate {args.out}",
         file=out,
     )
+    placeholders = [u.id for u in plan.units if u.code is None]
+    if placeholders:
+        real = args.communes - len(placeholders)
+        print(
+            f"note: ngayhoi knows {real} real communes on {day}; {len(placeholders)} are "
+            f"placeholders ({placeholders[0]} ...): rename them in the file",
+            file=out,
+        )
     return 0
 
 
@@ -378,8 +402,10 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         write_schedule_json(result, args.out / "schedule.json")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
+    first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
+    since = "first export" if first else f"since the last export: {counts}"
     print(
-        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; {counts})",
+        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; {since})",
         file=out,
     )
     return 0
@@ -449,7 +475,8 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         raise PlanError(msg)
     result = _need_times(_schedule(io.load(args.plan), args), out)
     paths = write_runsheets(result, args.out, formats=formats)
-    print(f"{len(paths)} run sheets in {args.out}", file=out)
+    sheets = len({p.stem for p in paths})
+    print(f"{sheets} run sheets in {args.out} ({len(paths)} files: {', '.join(formats)})", file=out)
     return 0
 
 
@@ -531,6 +558,11 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         where = f": {error.filename}" if error.filename else ""
         print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
         code = 2
+    except BrokenPipeError:
+        # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
     except KeyboardInterrupt:
         print(f"ngayhoi {command}: interrupted", file=stderr)
         code = 130

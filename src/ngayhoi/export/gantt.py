@@ -265,7 +265,7 @@ def _render(
     except ImportError as err:
         msg = (
             f"drawing a Gantt chart needs matplotlib, which is not installed ({err}); "
-            "install it with: pip install 'ngayhoi[plot]'"
+            "install it with: pip install 'ngayhoi[plot]' (in a clone: pip install '.[plot]')"
         )
         raise ExportError(msg) from err
     chart = _chart(schedule, rows, width)

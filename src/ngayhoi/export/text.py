@@ -20,11 +20,11 @@ __all__ = ["day_table", "itineraries", "text_table"]
 #: The programme items shown by default, with their Vietnamese column names.
 DEFAULT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("dieu-hanh", "Diễu hành"),
-    ("tro-choi", "Trò chơi"),
     ("chao-co", "Chào cờ"),
     ("dien-dan", "Diễn đàn"),
     ("trao-thuong", "Trao thưởng"),
     ("be-mac", "Bế mạc"),
+    ("tro-choi", "Trò chơi"),
 )
 
 

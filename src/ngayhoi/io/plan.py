@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import enum
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -152,6 +153,17 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
         options = {k: value[k] for k in ("speed_kmh", "road_factor", "default") if k in value}
         return TravelTimes(minutes=_pairs(matrix), **options)
 
+    def as_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:  # noqa: ANN401
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(repr(m.value) for m in kind)
+            msg = f"{value!r} is not one of {choices}"
+            raise PlanError(msg) from None
+
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), as_enum
+    )
     conv.register_structure_hook(pendulum.DateTime, as_datetime)
     conv.register_structure_hook(pendulum.Duration, as_duration)
     conv.register_structure_hook(pendulum.Date, as_date)
@@ -166,15 +178,18 @@ def _pairs(matrix: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
     return dict(matrix)
 
 
+_CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})\s*$")
+
+
 def _as_time(value: object) -> dt.time:
+    """A time of day from a TOML time, ``"07:30"``, ``"7:30"`` or ``"7h30"``."""
     if isinstance(value, dt.time):
         return value
     if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value)
-        except ValueError:
-            pass
-    msg = f'{value!r} is not a time of day; write 06:45 or "06:45"'
+        found = _CLOCK.match(value)
+        if found and int(found.group(1)) < 24 and int(found.group(2)) < 60:  # noqa: PLR2004
+            return dt.time(int(found.group(1)), int(found.group(2)))
+    msg = f'{value!r} is not a time of day; write it as "HH:MM" in quotes, e.g. "07:30"'
     raise PlanError(msg)
 
 
@@ -363,7 +378,9 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     except UnknownReferenceError as err:
         raise _locate(err, doc, reader) from None
     except NgayhoiError as err:
-        raise reader.fail("", str(err)) from None
+        text = str(err)
+        where = "festival.days" if "campaign" in text or "days" in text else ""
+        raise reader.fail(where, text) from None
 
 
 def _locate(err: UnknownReferenceError, doc: Mapping[str, Any], reader: _Reader) -> PlanFileError:
@@ -430,6 +447,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         if not isinstance(tables, list):
             raise reader.fail(section, f"expected [[{section}]] tables")
         lists[section] = [reader.structure(t, cls, f"{section}[{k}]") for k, t in enumerate(tables)]
+    _check_sites(lists["sites"], units, reader)
     travel = TravelTimes()
     if "travel" in doc:
         travel = reader.structure({"travel": doc["travel"]}, _TravelBox, "travel").travel
@@ -527,6 +545,23 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
 _SWITCHES = {"parade", "performance", "forum", "discussion", "pledge", "model_launch", "folk_games"}
 
 
+def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) -> None:
+    """Check sites before stamping on them, so a typo is blamed where it is."""
+    known = {u.id for u in units}
+    seen: set[str] = set()
+    for k, site in enumerate(sites):
+        if site.id in seen:
+            raise reader.fail(
+                f"sites[{k}].id", f"site id '{site.id}' is used twice; give each site its own id"
+            )
+        seen.add(site.id)
+        if site.unit not in known:
+            unknown = UnknownReferenceError(
+                item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=known
+            )
+            raise reader.fail(f"sites[{k}].unit", str(unknown))
+
+
 def _merge_sync(lists: dict[str, list[Any]]) -> None:
     """Simultaneous starts stamped by several programme sections with one anchor are one group."""
     merged: dict[str, SyncGroup] = {}
@@ -565,10 +600,17 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
         if key not in allowed:
             raise reader.fail(f"{path}.{key}", f"unknown key; use one of {sorted(allowed)}")
     switches = table.get("switch", {})
-    for key in switches:
+    for key, value in switches.items():
         if key not in _SWITCHES:
             raise reader.fail(f"{path}.switch.{key}", f"unknown item; use {sorted(_SWITCHES)}")
+        if not isinstance(value, bool):
+            msg = f"{value!r} is not true or false; write {key} = true or {key} = false"
+            raise reader.fail(f"{path}.switch.{key}", msg)
     programme: Programme = standard_programme(**{k: bool(v) for k, v in switches.items()})
+    for key, value in table.get("minutes", {}).items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            msg = f"{value!r} is not a whole number of minutes; write {key} = 40 (no quotes)"
+            raise reader.fail(f"{path}.minutes.{key}", msg)
     try:
         minutes = {str(k).replace("-", "_"): v for k, v in table.get("minutes", {}).items()}
         programme = programme.durations(**minutes)
@@ -658,8 +700,12 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
         raise reader.fail("needs", "expected [[needs]] tables (activity, resources)")
     by_id = {a.id: k for k, a in enumerate(lists["activities"])}
     for k, table in enumerate(tables):
-        if not isinstance(table, Mapping) or set(table) - {"activity", "resources"}:
+        if not isinstance(table, Mapping):
             raise reader.fail(f"needs[{k}]", "a [[needs]] table has activity and resources")
+        for key in set(table) - {"activity", "resources"}:
+            hint = difflib.get_close_matches(str(key), ["activity", "resources"], n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
+            raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
         aid = table.get("activity")
         if aid not in by_id:
             unknown = UnknownReferenceError(
@@ -670,6 +716,19 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             extra = [_CONVERTER.structure(r, Requirement) for r in table.get("resources", [])]
         except PlanError as err:
             raise reader.fail(f"needs[{k}].resources", str(err)) from None
+        known = {r.id for r in lists["resources"]} | {
+            r.group for r in lists["resources"] if r.group is not None
+        }
+        for req in extra:
+            if req.resource not in known:
+                unknown = UnknownReferenceError(
+                    item_kind="needs",
+                    item_id=str(aid),
+                    ref_kind="resource or group",
+                    ref=req.resource,
+                    valid=known,
+                )
+                raise reader.fail(f"needs[{k}].resources", str(unknown))
         act = lists["activities"][by_id[aid]]
         lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
 

@@ -8,8 +8,9 @@ names the item.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -243,3 +244,26 @@ def minutes(value: dt.timedelta) -> int:
     65
     """
     return int(value.total_seconds() // 60)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def to_enum(kind: type[E], value: E | str) -> E:
+    """The member of ``kind`` for ``value``; anything else is left for the validator to name."""
+    try:
+        return kind(value)
+    except ValueError:
+        return cast("E", value)
+
+
+def in_enum(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """A validator: the value is a member of ``kind``, or the message lists the choices."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            choices = ", ".join(repr(m.value) for m in kind)
+            msg = f"{_label(instance)}: {attribute.name} {value!r} is not one of {choices}"
+            raise PlanError(msg)
+
+    return check

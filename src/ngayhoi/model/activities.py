@@ -22,8 +22,10 @@ import pendulum
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
+    in_enum,
     to_datetime,
     to_duration,
+    to_enum,
     to_optional_date,
     to_optional_duration,
     to_optional_text,
@@ -213,6 +215,10 @@ def _valid_window(instance: Activity, _attribute: attrs.Attribute[Any], _value: 
             raise PlanError(msg)
 
 
+def _activity_kind(value: ActivityKind | str) -> ActivityKind:
+    return to_enum(ActivityKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Activity:
     """Something on the day, at one site, for one contiguous interval.
@@ -238,7 +244,7 @@ class Activity:
     """
 
     id: str = attrs.field(validator=valid_id)
-    kind: ActivityKind = attrs.field(converter=ActivityKind)
+    kind: ActivityKind = attrs.field(converter=_activity_kind, validator=in_enum(ActivityKind))
     title: str = attrs.field(converter=to_text, validator=valid_text)
     site: str = attrs.field(validator=valid_id)
     duration: pendulum.Duration = attrs.field(
@@ -294,6 +300,10 @@ def _valid_ends(instance: Dependency, _attribute: attrs.Attribute[Any], value: s
         raise PlanError(msg)
 
 
+def _dependency_type(value: DependencyType | str) -> DependencyType:
+    return to_enum(DependencyType, value)
+
+
 @attrs.frozen
 class Dependency:
     """A temporal link from ``predecessor`` to ``successor``.
@@ -309,7 +319,9 @@ class Dependency:
 
     predecessor: str = attrs.field(validator=valid_id)
     successor: str = attrs.field(validator=[valid_id, _valid_ends])
-    type: DependencyType = attrs.field(default=DependencyType.FS, converter=DependencyType)
+    type: DependencyType = attrs.field(
+        default=DependencyType.FS, converter=_dependency_type, validator=in_enum(DependencyType)
+    )
     min_lag: pendulum.Duration = attrs.field(
         default=pendulum.duration(), kw_only=True, converter=to_duration, validator=valid_duration
     )
@@ -365,6 +377,10 @@ def _valid_members(
         raise PlanError(msg)
 
 
+def _sync_kind(value: SyncKind | str) -> SyncKind:
+    return to_enum(SyncKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class SyncGroup:
     """Activities in several communes that start at the same minute.
@@ -381,7 +397,9 @@ class SyncGroup:
     activities: tuple[str, ...] = attrs.field(
         converter=to_str_tuple, validator=[valid_ids, _valid_members]
     )
-    kind: SyncKind = attrs.field(default=SyncKind.SIMULTANEOUS, converter=SyncKind)
+    kind: SyncKind = attrs.field(
+        default=SyncKind.SIMULTANEOUS, converter=_sync_kind, validator=in_enum(SyncKind)
+    )
     hub: str | None = attrs.field(default=None, validator=valid_optional_id)
 
 

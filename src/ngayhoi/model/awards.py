@@ -22,6 +22,8 @@ import attrs
 import pendulum
 
 from ngayhoi.model._fields import (
+    in_enum,
+    to_enum,
     to_optional_date,
     to_optional_text,
     to_text,
@@ -67,6 +69,10 @@ class Issuer:
         return not (self.valid_to is not None and day > self.valid_to)
 
 
+def _award_form(value: AwardForm | str) -> AwardForm:
+    return to_enum(AwardForm, value)
+
+
 @attrs.frozen(kw_only=True)
 class Award:
     """One award to one recipient, presented at one ceremony.
@@ -84,7 +90,7 @@ class Award:
     id: str = attrs.field(validator=valid_id)
     recipient: str = attrs.field(converter=to_text, validator=valid_text)
     collective: bool
-    form: AwardForm = attrs.field(converter=AwardForm)
+    form: AwardForm = attrs.field(converter=_award_form, validator=in_enum(AwardForm))
     issuer: Issuer
     ceremony: str = attrs.field(validator=valid_id)
     reason: str | None = attrs.field(

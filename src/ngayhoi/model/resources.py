@@ -18,6 +18,8 @@ import attrs
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
+    in_enum,
+    to_enum,
     to_optional_text,
     to_str_tuple,
     to_text,
@@ -66,6 +68,10 @@ def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value:
         raise PlanError(msg)
 
 
+def _resource_kind(value: ResourceKind | str) -> ResourceKind:
+    return to_enum(ResourceKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Resource:
     """A resource that activities hold from their start to their end.
@@ -85,7 +91,7 @@ class Resource:
 
     id: str = attrs.field(validator=valid_id)
     name: str = attrs.field(converter=to_text, validator=valid_text)
-    kind: ResourceKind = attrs.field(converter=ResourceKind)
+    kind: ResourceKind = attrs.field(converter=_resource_kind, validator=in_enum(ResourceKind))
     capacity: int | None = attrs.field(
         default=attrs.Factory(_default_capacity, takes_self=True), validator=_valid_capacity
     )

@@ -23,6 +23,8 @@ import pendulum
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
+    in_enum,
+    to_enum,
     to_optional_date,
     to_optional_text,
     to_text,
@@ -77,6 +79,10 @@ def _valid_dates(instance: Unit, _attribute: attrs.Attribute[Any], value: object
         raise PlanError(msg)
 
 
+def _unit_kind(value: UnitKind | str) -> UnitKind:
+    return to_enum(UnitKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Unit:
     """An administrative unit (tỉnh, huyện, xã, ấp, ...), valid between two dates.
@@ -97,7 +103,7 @@ class Unit:
     id: str = attrs.field(validator=valid_id)
     name: str = attrs.field(converter=to_text, validator=valid_text)
     official_name: str = attrs.field(converter=to_text, validator=valid_text)
-    kind: UnitKind = attrs.field(converter=UnitKind)
+    kind: UnitKind = attrs.field(converter=_unit_kind, validator=in_enum(UnitKind))
     code: str | None = attrs.field(default=None, validator=valid_optional_text)
     scheme: str | None = attrs.field(default=None, validator=valid_optional_text)
     parent: str | None = attrs.field(default=None, validator=valid_optional_id)

@@ -345,10 +345,14 @@ def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Viol
     aid = tr.ids[c.activity]
     latest = fest.at(c.latest).format("HH:mm")
     wanted = fest.at(c.wanted).format("HH:mm")
-    why = _reason_text(tr, c.reason, starts) if c.reason.resource else "its constraints"
-    limit = ""
+    if c.reason.resource:
+        why = _reason_text(tr, c.reason, starts)
+    else:
+        why = "the items before it cannot end earlier"
     if c.source is not None:
         limit = f" (held there by {fest.label(tr.ids[c.source])})"
+    else:
+        limit = _deadline_text(tr, c.activity, c.latest)
     message = (
         f"{fest.label(aid)} must start by {latest}{limit} but cannot start before {wanted}: {why}"
     )
@@ -360,6 +364,34 @@ def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Viol
         amount=c.wanted - c.latest,
         resource=c.reason.resource or None,
     )
+
+
+def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
+    """Which deadline sets an activity's latest start: its own window, or one later in its chain."""
+    p = tr.problem
+    fest = tr.festival
+    dist = {activity: 0}
+    queue = deque([activity])
+    budget = 50 * (p.n + 1)
+    while queue and budget:
+        budget -= 1
+        u = queue.popleft()
+        for v, w, _ in p.out[u]:
+            if w >= 0 and dist[u] + w > dist.get(v, -_BIG):
+                dist[v] = dist[u] + w
+                queue.append(v)
+    for v, d in sorted(dist.items(), key=lambda x: x[1]):
+        if p.hi[v] < _BIG // 2 and p.hi[v] - d == latest:
+            act = fest.activity(tr.ids[v])
+            end = fest.at(p.hi[v] + p.dur[v]).format("HH:mm")
+            why = (
+                "it is outdoors" if act.outdoor and fest.outdoor_until is not None else "its window"
+            )
+            if v == activity:
+                return f" ({why}: it must end by {end})"
+            that = why.replace("it is", "that is")
+            return f" (so that {fest.label(tr.ids[v])} can end by {end}: {that})"
+    return ""
 
 
 def _slack(

@@ -50,7 +50,10 @@ __all__ = [
 
 def _valid_minutes(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be minutes >= 1"
+        msg = (
+            f"programme item '{instance.key}': {attribute.name} {value!r} must be a whole "
+            "number of minutes, at least 1 (no quotes)"
+        )
         raise PlanError(msg)
 
 

@@ -226,7 +226,10 @@ def test_an_unmeetable_plan_names_the_constraint_and_unwrap_raises() -> None:
     (violation,) = sched.violations
     assert violation.rule == "travel"
     assert violation.amount == 40
-    assert "must start by 08:00 but cannot start before 08:40" in violation.message
+    assert (
+        "must start by 08:00 (it is fixed to start at 08:00) but cannot start before 08:40"
+        in violation.message
+    )
     assert "Đoàn 1 is at Trao thưởng at A until 08:15 and needs 25 min" in violation.message
     with pytest.raises(InfeasibleError) as info:
         sched.unwrap()

@@ -384,6 +384,11 @@ def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
         if p.hi[v] < _BIG // 2 and p.hi[v] - d == latest:
             act = fest.activity(tr.ids[v])
             end = fest.at(p.hi[v] + p.dur[v]).format("HH:mm")
+            if act.fixed_start is not None:
+                fixed = fest.at(p.hi[v]).format("HH:mm")
+                if v == activity:
+                    return f" (it is fixed to start at {fixed})"
+                return f" (so that {fest.label(tr.ids[v])} can start at its fixed {fixed})"
             why = (
                 "it is outdoors" if act.outdoor and fest.outdoor_until is not None else "its window"
             )

@@ -1362,12 +1362,15 @@ def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
         relisted = sorted(order, key=lambda i: start[i])
         return sgs.makespan(start), sum(start), relisted
 
+    # Leave room for the last evaluation and the final decode inside the limit.
+    deadline = time_limit - 0.02
+
     def finished(span: int) -> bool:
         if span <= bound:
             return True
         if max_passes is not None and passes >= max_passes:
             return True
-        return time.perf_counter() - began >= time_limit
+        return time.perf_counter() - began >= deadline
 
     pool: list[tuple[int, int, list[int]]] = []
     seen: set[tuple[int, ...]] = set()

@@ -209,9 +209,10 @@ def test_a_max_lag_pulled_by_a_delegation_moves_the_whole_ceremony() -> None:
     assert (sched[f"{later}.don-dai-bieu"].start - at(7, 30)).in_minutes() == 45
 
 
-def test_an_unmeetable_plan_names_the_constraint_and_unwrap_raises() -> None:
+def _two_fixed_ceremonies_one_delegation() -> Festival:
+    """Two award ceremonies fixed at 08:00, one delegation 25 min away: cannot both be met."""
     units, sites = _communes("a", "b")
-    fest = Festival(
+    return Festival(
         id="u",
         name="Ngày hội",
         days=[DAY],
@@ -221,6 +222,10 @@ def test_an_unmeetable_plan_names_the_constraint_and_unwrap_raises() -> None:
         resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
         travel=TravelTimes(default=25),
     )
+
+
+def test_an_unmeetable_plan_names_the_constraint_and_unwrap_raises() -> None:
+    fest = _two_fixed_ceremonies_one_delegation()
     sched = _heuristic(fest)
     assert sched.status is Status.UNKNOWN
     (violation,) = sched.violations
@@ -238,17 +243,7 @@ def test_an_unmeetable_plan_names_the_constraint_and_unwrap_raises() -> None:
 
 @pytest.mark.skipif(not HAS_ORTOOLS, reason="OR-Tools not installed: pip install 'ngayhoi[cpsat]'")
 def test_cpsat_proves_the_same_plan_infeasible() -> None:
-    units, sites = _communes("a", "b")
-    fest = Festival(
-        id="u",
-        name="Ngày hội",
-        days=[DAY],
-        units=units,
-        sites=sites,
-        activities=[_award(u.id, fixed_start=at(8), needs=[Requirement("doan")]) for u in units],
-        resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
-        travel=TravelTimes(default=25),
-    )
+    fest = _two_fixed_ceremonies_one_delegation()
     sched = _cpsat(fest)
     assert sched.status is Status.INFEASIBLE
     with pytest.raises(InfeasibleError, match="CP-SAT proved"):

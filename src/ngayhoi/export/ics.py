@@ -516,18 +516,12 @@ def _component(
         summary = _CANCEL_MARK + summary
     if event.kind == "task" and tasks == "todo":
         return _todo(event, revision, summary)
-    if event.kind == "task":
-        comp = icalendar.Event()
-        comp.add("UID", event.uid)
-        comp.add("DTSTAMP", revision.stamp)
-        comp.add("DTSTART", event.start)
-        comp.add("DTEND", _next_day(event.start))
-    else:
-        comp = icalendar.Event()
-        comp.add("UID", event.uid)
-        comp.add("DTSTAMP", revision.stamp)
-        comp.add("DTSTART", event.start)
-        comp.add("DTEND", event.end)
+    comp = icalendar.Event()
+    comp.add("UID", event.uid)
+    comp.add("DTSTAMP", revision.stamp)
+    comp.add("DTSTART", event.start)
+    # A task is an all-day event on its due date; DTEND is the next day (RFC 5545 §3.6.1).
+    comp.add("DTEND", _next_day(event.start) if event.kind == "task" else event.end)
     comp.add("SUMMARY", summary)
     comp.add("SEQUENCE", revision.sequence)
     comp.add("CREATED", revision.created)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ngayhoi.diagnostics import Violation
-from ngayhoi.model import DependencyType, Festival, ResourceKind, minutes
+from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
 
 __all__ = [
@@ -31,6 +31,17 @@ __all__ = [
     "check_unary_travel",
     "check_windows",
 ]
+
+
+def _known(schedule: Schedule) -> Iterator[tuple[Slot, Activity]]:
+    """The slots of activities the plan holds, with their activity.
+
+    Slots for activities the plan does not hold are ``check_complete``'s business.
+    """
+    fest = schedule.festival
+    for slot in schedule:
+        if fest.has_activity(slot.activity):
+            yield slot, fest.activity(slot.activity)
 
 
 def _hhmm(fest: Festival, minute: int) -> str:
@@ -75,10 +86,8 @@ def check_non_preemption(schedule: Schedule) -> list[Violation]:
     """
     fest = schedule.festival
     out = []
-    for slot in schedule:
-        if not fest.has_activity(slot.activity):
-            continue
-        want = minutes(fest.activity(slot.activity).duration)
+    for slot, act in _known(schedule):
+        want = minutes(act.duration)
         got = slot.minutes
         if got != want:
             out.append(
@@ -151,10 +160,7 @@ def check_windows(schedule: Schedule) -> list[Violation]:
     fest = schedule.festival
     lo_day, hi_day = fest.window()
     out = []
-    for slot in schedule:
-        if not fest.has_activity(slot.activity):
-            continue
-        act = fest.activity(slot.activity)
+    for slot, act in _known(schedule):
         s, e = fest.minute(slot.start), fest.minute(slot.end)
         label = fest.label(act.id)
         problems: list[tuple[str, int]] = []
@@ -227,10 +233,7 @@ def check_requirements(schedule: Schedule) -> list[Violation]:
     """
     fest = schedule.festival
     out = []
-    for slot in schedule:
-        if not fest.has_activity(slot.activity):
-            continue
-        act = fest.activity(slot.activity)
+    for slot, act in _known(schedule):
         units = dict(slot.pool_units)
         for req in act.needs:
             members = fest.group_members(req.resource)
@@ -267,10 +270,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
     fest = schedule.festival
     out = []
     users: dict[str, list[tuple[int, int, int, tuple[int, ...], str]]] = defaultdict(list)
-    for slot in schedule:
-        if not fest.has_activity(slot.activity):
-            continue
-        act = fest.activity(slot.activity)
+    for slot, act in _known(schedule):
         units = dict(slot.pool_units)
         for req in act.needs:
             if req.resource in slot.resources:

@@ -45,7 +45,7 @@ import attrs
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export.diff import PlanDiff, diff_events
-from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.export.files import safe_child, sync_files, write_atomic
 from ngayhoi.export.ics import (
     CalendarEvent,
     Feed,
@@ -101,6 +101,16 @@ class ExportState:
 
     def to_json(self) -> dict[str, Any]:
         """The state as JSON data."""
+        texts: dict[tuple[dt.datetime, str], str] = {}
+
+        def iso(moment: dt.datetime) -> str:
+            # Most events share a change time; an instant is keyed with its zone.
+            key = (moment, str(moment.tzinfo))
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = moment.isoformat()
+            return found
+
         return {
             "format": _FORMAT,
             "version": _VERSION,
@@ -120,8 +130,8 @@ class ExportState:
                 uid: {
                     "fingerprint": e.fingerprint,
                     "sequence": e.revision.sequence,
-                    "stamp": e.revision.stamp.isoformat(),
-                    "created": e.revision.created.isoformat(),
+                    "stamp": iso(e.revision.stamp),
+                    "created": iso(e.revision.created),
                     "feeds": list(e.feeds),
                     "event": e.event.to_json(),
                 }
@@ -326,7 +336,7 @@ def export_calendars(
             )
             raise ExportError(msg)
         events = calendar_events(schedule)
-        feeds = {f.id: f for f in standard_feeds(schedule, roles=roles)}
+        feeds = {f.id: f for f in standard_feeds(schedule, roles=roles, events=events)}
         new_state, table = _next_state(fest.id, old, events, feeds, stamp)
         changes = diff_events(old.events(), old.feeds, table, new_state.feeds)
         written = _write(
@@ -431,6 +441,8 @@ def _write(
     staging = root / _STAGING
     feeds = list(state.feeds.values())
     total = len(feeds) + 1
+    # Each event is written once, whatever feeds show it.
+    rendered: dict[str, tuple[bytes, frozenset[str]]] = {}
     for done, feed in enumerate(feeds, start=1):
         data = calendar_bytes(
             schedule,
@@ -440,17 +452,22 @@ def _write(
             cancel_mark=cancel_mark,
             tasks=tasks,
             uid_scope=uid_scope,
+            rendered=rendered,
         )
         target = safe_child(root, feed.filename)
         if target.exists() and target.read_bytes() == data:
             continue  # unchanged: leave the file (and its ETag) alone
-        write_atomic(safe_child(staging, feed.filename), data)
+        write_atomic(safe_child(staging, feed.filename), data, sync=False)
         staged.append(feed.filename)
         if progress is not None:
             progress(feed.filename, done, total)
-    state_bytes = json.dumps(state.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-    write_atomic(staging / STATE_FILE, state_bytes)
+    # Compact: with an indent, json falls back to its pure-Python encoder, which
+    # takes seconds on a national state file.
+    state_bytes = json.dumps(state.to_json(), ensure_ascii=False).encode("utf-8")
+    write_atomic(staging / STATE_FILE, state_bytes, sync=False)
     staged.append(STATE_FILE)
+    # Every staged file must be on disk before the journal says the version is complete.
+    sync_files([staging / name for name in staged])
     if progress is not None:
         progress(STATE_FILE, total, total)
     # The new version is complete once the journal exists: from here on an

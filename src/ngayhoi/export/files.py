@@ -11,12 +11,13 @@ b'xin chao'
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from ngayhoi.errors import ExportError
 
-__all__ = ["safe_child", "write_atomic"]
+__all__ = ["safe_child", "sync_files", "write_atomic"]
 
 
 def _umask() -> int:
@@ -26,6 +27,8 @@ def _umask() -> int:
 
 
 _UMASK = _umask()
+#: Up to this many files, sync_files flushes each one; beyond it, all at once.
+_SYNC_ONE_BY_ONE = 16
 _RESERVED = {
     "con",
     "prn",
@@ -36,11 +39,14 @@ _RESERVED = {
 }
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
     The rename is atomic on POSIX file systems; the data is flushed to disk
-    before it, so a crash leaves either the old file or the new one.
+    before it, so a crash leaves either the old file or the new one. With
+    ``sync=False`` the flush is left to the caller, who writes many files and
+    then makes them durable at once with :func:`sync_files` before relying on
+    them (an export's staging folder does this).
 
     Raises:
         ExportError: if the folder cannot be written.
@@ -60,8 +66,9 @@ def write_atomic(path: Path, data: bytes) -> Path:
             os.fchmod(fd, mode)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             Path(tmp).replace(path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -70,6 +77,40 @@ def write_atomic(path: Path, data: bytes) -> Path:
         msg = f"cannot write {path}: {err.strerror or err}; check the folder exists and is writable"
         raise ExportError(msg) from err
     return path
+
+
+def sync_files(paths: list[Path]) -> None:
+    """Make files written with ``sync=False`` durable, and the folders that hold them.
+
+    On Linux one ``sync()`` flushes them all and waits until the disk has
+    them, which costs far less than an ``fsync`` per file when an export
+    stages thousands of calendars; elsewhere each file is flushed in turn.
+
+    Raises:
+        ExportError: if a file cannot be flushed.
+
+    >>> import tempfile, pathlib
+    >>> sync_files([write_atomic(pathlib.Path(tempfile.mkdtemp()) / "a.ics", b"x", sync=False)])
+    """
+    try:
+        if sys.platform == "linux" and len(paths) > _SYNC_ONE_BY_ONE:
+            os.sync()
+            return
+        for path in paths:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for folder in {p.parent for p in paths}:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as err:
+        msg = f"cannot flush {err.filename or 'the output'} to disk: {err.strerror or err}"
+        raise ExportError(msg) from err
 
 
 def safe_child(folder: Path, name: str) -> Path:

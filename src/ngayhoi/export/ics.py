@@ -20,10 +20,11 @@ same in the commune feed, the master and a delegation's feed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ import icalendar
 
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
+from ngayhoi.export import _lines
 from ngayhoi.model import Festival, ResourceKind, due_date
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
@@ -98,7 +100,7 @@ class CalendarEvent:
         >>> CalendarEvent.from_json(e.to_json()) == e
         True
         """
-        data = attrs.asdict(self, value_serializer=lambda _i, _a, v: _local(v))
+        data = self._fields(_local)
         data["all_day"] = not isinstance(self.start, dt.datetime)
         if isinstance(self.start, dt.datetime):
             data["tz"] = str(self.start.tzinfo)
@@ -128,9 +130,50 @@ class CalendarEvent:
         >>> e.fingerprint() == attrs.evolve(e, summary="Bế mạc").fingerprint()
         False
         """
-        data = attrs.asdict(self, value_serializer=lambda _i, _a, v: _plain(v))
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()
+        # The text json.dumps(fields, sort_keys=True, ensure_ascii=False) gives,
+        # written out (the state keeps these digests, so they must not change);
+        # tests/test_ics.py checks the two agree.
+        text = _json_text
+        start, end = _plain(self.start), _plain(self.end)
+        geo = "null" if self.geo is None else f"[{self.geo[0]!r}, {self.geo[1]!r}]"
+        blob = (
+            f'{{"cancelled": {_JSON_BOOL[self.cancelled]}, '
+            f'"categories": [{", ".join(map(text, self.categories))}], '
+            f'"description": {text(self.description)}, "end": {text(end)}, '
+            f'"geo": {geo}, "kind": {text(self.kind)}, "location": {text(self.location)}, '
+            f'"related_to": {text(self.related_to)}, '
+            f'"resources": [{", ".join(map(text, self.resources))}], '
+            f'"start": {text(start)}, "summary": {text(self.summary)}, '
+            f'"transparent": {_JSON_BOOL[self.transparent]}, "uid": {text(self.uid)}}}'
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def _fields(self, when: Callable[[object], object]) -> dict[str, object]:
+        # What attrs.asdict gives (tuples as lists), written out: a national
+        # export turns 160,000 events into JSON and asdict is the slow part.
+        return {
+            "uid": self.uid,
+            "kind": self.kind,
+            "summary": self.summary,
+            "start": when(self.start),
+            "end": when(self.end),
+            "location": self.location,
+            "description": self.description,
+            "categories": list(self.categories),
+            "geo": None if self.geo is None else list(self.geo),
+            "related_to": self.related_to,
+            "cancelled": self.cancelled,
+            "transparent": self.transparent,
+            "resources": list(self.resources),
+        }
+
+
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _json_text(value: object) -> str:
+    """A JSON string (or null) as json.dumps writes it with ensure_ascii=False."""
+    return "null" if value is None else encode_basestring(str(value))
 
 
 def _aware(text: str, zone: ZoneInfo) -> dt.datetime:
@@ -139,17 +182,31 @@ def _aware(text: str, zone: ZoneInfo) -> dt.datetime:
 
 def _local(value: object) -> object:
     """Datetimes in their own zone with the offset, dates in ISO: JSON-ready."""
+    if isinstance(value, dt.datetime):
+        return _local_iso(value, getattr(value.tzinfo, "key", None))
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_iso(value: dt.datetime, _zone: str | None) -> str:
+    # Keyed on the zone too: one instant in two zones compares equal but reads differently.
+    return value.isoformat()
 
 
 def _plain(value: object) -> object:
     if isinstance(value, dt.datetime):
-        return value.astimezone(_UTC).isoformat()
+        return _utc_iso(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_iso(value: dt.datetime) -> str:
+    # Equal aware datetimes are one instant, so they share this text.
+    return value.astimezone(_UTC).isoformat()
 
 
 @attrs.frozen(kw_only=True)
@@ -257,7 +314,7 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
     if act.lead:
         lines.append(f"Phụ trách: {act.lead}")
     for group in fest.sync_groups_of(act.id):
-        when = slot.start.in_timezone(fest.timezone).format("HH:mm")
+        when = f"{_wall(slot.start, tz):%H:%M}"
         what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm, bắt đầu {when}")
     held = []
@@ -281,14 +338,22 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         uid=activity_uid(fest, act.id),
         kind="activity",
         summary=f"{act.title} – {unit.name}",
-        start=slot.start.in_timezone(fest.timezone).naive().replace(tzinfo=tz),
-        end=slot.end.in_timezone(fest.timezone).naive().replace(tzinfo=tz),
+        start=_wall(slot.start, tz),
+        end=_wall(slot.end, tz),
         location=location,
         description="\n".join(lines) or None,
         categories=(act.kind.part.value.capitalize(),),
         geo=geo,
         related_to=related,
         resources=tuple(held),
+    )
+
+
+def _wall(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The moment on the festival's clock, as a plain datetime in ``tz``."""
+    local = moment if getattr(moment.tzinfo, "key", None) == tz.key else moment.astimezone(tz)
+    return dt.datetime(
+        local.year, local.month, local.day, local.hour, local.minute, local.second, tzinfo=tz
     )
 
 
@@ -300,8 +365,8 @@ def _travel_event(festival: Festival, leg: Leg, tz: ZoneInfo) -> CalendarEvent:
         uid=_leg_uid(festival, leg),
         kind="travel",
         summary=f"{name} di chuyển: {origin.name} → {destination.name}",
-        start=leg.depart.in_timezone(festival.timezone).naive().replace(tzinfo=tz),
-        end=leg.arrive.in_timezone(festival.timezone).naive().replace(tzinfo=tz),
+        start=_wall(leg.depart, tz),
+        end=_wall(leg.arrive, tz),
         location=destination.location,
         description=f"Thời gian di chuyển dự kiến: {leg.minutes} phút",
         categories=("Di chuyển",),
@@ -315,7 +380,7 @@ def _safe_name(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(cleaned.split()))
 
 
-def master_feed(schedule: Schedule) -> Feed:
+def master_feed(schedule: Schedule, events: Mapping[str, CalendarEvent] | None = None) -> Feed:
     """The organiser's calendar: every event of the festival.
 
     >>> import ngayhoi
@@ -323,7 +388,7 @@ def master_feed(schedule: Schedule) -> Feed:
     'master.ics'
     """
     fest = schedule.festival
-    uids = tuple(calendar_events(schedule))
+    uids = tuple(calendar_events(schedule) if events is None else events)
     return Feed(
         id="master",
         name=_safe_name(f"{fest.name} – Tổng hợp"),
@@ -335,7 +400,9 @@ def master_feed(schedule: Schedule) -> Feed:
     )
 
 
-def commune_feeds(schedule: Schedule) -> list[Feed]:
+def commune_feeds(
+    schedule: Schedule, events: Mapping[str, CalendarEvent] | None = None
+) -> list[Feed]:
     """One calendar per hosting unit: its activities, its tasks, and the visits it receives.
 
     >>> import ngayhoi
@@ -343,12 +410,15 @@ def commune_feeds(schedule: Schedule) -> list[Feed]:
     ['commune-x']
     """
     fest = schedule.festival
-    events = calendar_events(schedule)
+    if events is None:
+        events = calendar_events(schedule)
+    tasks: dict[str | None, list[str]] = {}
+    for task in fest.prep_tasks:
+        tasks.setdefault(task.unit, []).append(activity_uid(fest, task.id))
     feeds = []
     for unit in fest.hosts():
-        ids = [s.activity for s in schedule.for_unit(unit.id)]
-        uids = [activity_uid(fest, a) for a in ids]
-        uids += [activity_uid(fest, t.id) for t in fest.prep_tasks if t.unit == unit.id]
+        uids = [activity_uid(fest, s.activity) for s in schedule.for_unit(unit.id)]
+        uids += tasks.get(unit.id, ())
         feeds.append(
             Feed(
                 id=f"commune-{unit.id}",
@@ -362,7 +432,9 @@ def commune_feeds(schedule: Schedule) -> list[Feed]:
     return feeds
 
 
-def delegation_feeds(schedule: Schedule) -> list[Feed]:
+def delegation_feeds(
+    schedule: Schedule, events: Mapping[str, CalendarEvent] | None = None
+) -> list[Feed]:
     """One calendar per delegation: each visit and the travel between visits.
 
     >>> import ngayhoi
@@ -371,7 +443,8 @@ def delegation_feeds(schedule: Schedule) -> list[Feed]:
     [('delegation-doan-1', 3)]
     """
     fest = schedule.festival
-    events = calendar_events(schedule)
+    if events is None:
+        events = calendar_events(schedule)
     feeds = []
     for resource in schedule.delegations():
         uids = []
@@ -404,10 +477,13 @@ def role_feeds(schedule: Schedule) -> list[Feed]:
     True
     """
     fest = schedule.festival
+    owned: dict[str, list[str]] = {}
+    for task in fest.prep_tasks:
+        owned.setdefault(task.owner, []).append(activity_uid(fest, task.id))
     feeds = []
     for role in iter_roles(fest):
         uids = [activity_uid(fest, s.activity) for s in schedule.for_resource(role.id)]
-        uids += [activity_uid(fest, t.id) for t in fest.prep_tasks if t.owner == role.id]
+        uids += owned.get(role.id, ())
         if not uids:
             continue
         feeds.append(
@@ -423,14 +499,25 @@ def role_feeds(schedule: Schedule) -> list[Feed]:
     return feeds
 
 
-def standard_feeds(schedule: Schedule, *, roles: bool = True) -> list[Feed]:
+def standard_feeds(
+    schedule: Schedule,
+    *,
+    roles: bool = True,
+    events: Mapping[str, CalendarEvent] | None = None,
+) -> list[Feed]:
     """The master, one feed per commune and per delegation, and (optionally) per role.
 
     >>> import ngayhoi
     >>> [f.kind for f in standard_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
     ['master', 'commune']
     """
-    feeds = [master_feed(schedule), *commune_feeds(schedule), *delegation_feeds(schedule)]
+    if events is None:
+        events = calendar_events(schedule)
+    feeds = [
+        master_feed(schedule, events),
+        *commune_feeds(schedule, events),
+        *delegation_feeds(schedule, events),
+    ]
     if roles:
         feeds += role_feeds(schedule)
     return feeds
@@ -446,6 +533,7 @@ def calendar_bytes(
     cancel_mark: bool = True,
     tasks: str = "event",
     uid_scope: str = "event",
+    rendered: dict[str, tuple[bytes, frozenset[str]]] | None = None,
 ) -> bytes:
     """Render one feed to iCalendar bytes.
 
@@ -466,6 +554,10 @@ def calendar_bytes(
             each feed its own UIDs, linked to the shared one by RELATED-TO, for
             people who *import* several feeds into one account (Google keys
             imported events by UID per account, ICAL_INTEROP.md §2).
+        rendered: a cache of events already written (bytes and TZIDs, by
+            UID): pass one empty dict to every feed of one export so each event
+            is written once (not used with ``uid_scope="view"``, where each
+            feed has its own UIDs).
 
     >>> import pendulum, ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
@@ -476,86 +568,153 @@ def calendar_bytes(
     """
     table = calendar_events(schedule) if events is None else events
     when = (stamp or dt.datetime.now(_UTC)).astimezone(_UTC).replace(microsecond=0)
-    cal = icalendar.Calendar()
-    cal.add("VERSION", "2.0")
-    cal.add("PRODID", PRODID)
-    cal.add("CALSCALE", "GREGORIAN")
-    cal.add("NAME", feed.name)
-    cal.add("X-WR-CALNAME", feed.name)
-    cal.add("X-WR-CALDESC", feed.description)
-    cal.add("X-WR-TIMEZONE", schedule.festival.timezone)
-    # RFC 7986 §5.7 requires VALUE=DURATION; icalendar 7.3 leaves it out unless asked.
-    cal.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    # An X- property has no known type: wrap in vDuration or it is written "1:00:00".
-    cal.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(hours=1)))
+    blocks: list[bytes] = []
+    zones: set[str] = set()
     for uid in feed.uids:
         try:
             event = table[uid]
         except KeyError:
             msg = f"feed '{feed.id}': no event with UID '{uid}' to write; re-run the schedule"
             raise ExportError(msg) from None
-        revision = (revisions or {}).get(uid) or Revision(stamp=when, created=when)
         if uid_scope == "view":
             local, _, domain = uid.partition("@")
             event = attrs.evolve(event, uid=f"{local}.{feed.id}@{domain}", related_to=uid)
-        cal.add_component(_component(event, revision, cancel_mark=cancel_mark, tasks=tasks))
+        elif rendered is not None and uid in rendered:
+            block, used = rendered[uid]
+            blocks.append(block)
+            zones.update(used)
+            continue
+        revision = (revisions or {}).get(uid) or Revision(stamp=when, created=when)
+        block = component_bytes(event, revision, cancel_mark=cancel_mark, tasks=tasks)
+        used = _zones(event)
+        if rendered is not None and uid_scope != "view":
+            rendered[uid] = (block, used)
+        blocks.append(block)
+        zones.update(used)
+    head = _calendar_head(feed, schedule.festival.timezone)
+    timezones = b"".join(_vtimezone(z) for z in sorted(zones))
+    return b"".join((head, timezones, *blocks, b"END:VCALENDAR\r\n"))
+
+
+def _calendar_head(feed: Feed, timezone: str) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's own properties.
+
+    The fixed properties come from icalendar (cached); the names are written
+    here, in the place icalendar's canonical order gives them, cleaned by
+    :func:`_safe_name` (clients do not unescape them, and a line break in one
+    would end the property).
+    """
+    first, last = _calendar_props(timezone)
+    fold = _lines.fold
+    names = (
+        fold("X-WR-CALDESC:" + _safe_name(feed.description)),
+        fold("NAME:" + _safe_name(feed.name)),
+        fold("X-WR-CALNAME:" + _safe_name(feed.name)),
+    )
+    return first + "\r\n".join(names).encode() + b"\r\n" + last
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar_props(timezone: str) -> tuple[bytes, bytes]:
+    """The calendar's properties before and after its names, as icalendar writes them."""
+    head = icalendar.Calendar()
+    head.add("VERSION", "2.0")
+    head.add("PRODID", PRODID)
+    head.add("CALSCALE", "GREGORIAN")
+    tail = icalendar.Calendar()
+    tail.add("X-WR-TIMEZONE", timezone)
+    # RFC 7986 §5.7 requires VALUE=DURATION; icalendar 7.3 leaves it out unless asked.
+    tail.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    # An X- property has no known type: wrap in vDuration or it is written "1:00:00".
+    tail.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(hours=1)))
+    end = b"END:VCALENDAR\r\n"
+    first = bytes(head.to_ical()).removesuffix(end)
+    last = bytes(tail.to_ical()).removeprefix(b"BEGIN:VCALENDAR\r\n").removesuffix(end)
+    return first, last
+
+
+def _zones(event: CalendarEvent) -> frozenset[str]:
+    """The TZIDs an event's times are written in."""
+    if event.kind == "task" or not isinstance(event.start, dt.datetime):
+        return frozenset()
+    zones = (t.tzinfo for t in (event.start, event.end) if t is not None and t.tzinfo)
+    return frozenset(str(getattr(z, "key", None) or z) for z in zones if z is not dt.UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def _vtimezone(tzid: str) -> bytes:
+    """The VTIMEZONE icalendar builds for ``tzid`` (cached: it is the same in every feed)."""
+    cal = icalendar.Calendar()
+    probe = icalendar.Event()
+    probe.add("DTSTART", dt.datetime(2000, 1, 1, tzinfo=ZoneInfo(tzid)))
+    cal.add_component(probe)
     cal.add_missing_timezones()
+    out = []
     for tz in cal.walk("VTIMEZONE"):
         # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
         # it only in STANDARD/DAYLIGHT and libical rejects it.
         tz.pop("COMMENT", None)
-    return bytes(cal.to_ical())
+        out.append(bytes(tz.to_ical()))
+    return b"".join(out)
 
 
-def _component(
-    event: CalendarEvent, revision: Revision, *, cancel_mark: bool, tasks: str = "event"
-) -> icalendar.Event | icalendar.Todo:
-    comp: icalendar.Event | icalendar.Todo
+def component_bytes(
+    event: CalendarEvent, revision: Revision, *, cancel_mark: bool = True, tasks: str = "event"
+) -> bytes:
+    r"""One VEVENT (or VTODO) as folded content lines, BEGIN to END.
+
+    >>> e = CalendarEvent(uid="u@x", kind="task", summary="Họp; bàn", start=dt.date(2023, 8, 6))
+    >>> stamp = dt.datetime(2023, 7, 1, tzinfo=dt.UTC)
+    >>> print(component_bytes(e, Revision(stamp=stamp, created=stamp)).decode().splitlines()[1])
+    SUMMARY:Họp\; bàn
+    """
     summary = event.summary
     if event.cancelled and cancel_mark and not summary.startswith(_CANCEL_MARK):
         summary = _CANCEL_MARK + summary
+    esc = _lines.escape
+    stamp = _lines.utc(revision.stamp)
+    props: dict[str, str] = {
+        "UID": ":" + esc(event.uid),
+        "DTSTAMP": ":" + stamp,
+        "SUMMARY": ":" + esc(summary),
+        "SEQUENCE": f":{revision.sequence}",
+        "CREATED": ":" + _lines.utc(revision.created),
+        "LAST-MODIFIED": ":" + stamp,
+    }
     if event.kind == "task" and tasks == "todo":
-        return _todo(event, revision, summary)
-    comp = icalendar.Event()
-    comp.add("UID", event.uid)
-    comp.add("DTSTAMP", revision.stamp)
-    comp.add("DTSTART", event.start)
-    # A task is an all-day event on its due date; DTEND is the next day (RFC 5545 §3.6.1).
-    comp.add("DTEND", _next_day(event.start) if event.kind == "task" else event.end)
-    comp.add("SUMMARY", summary)
-    comp.add("SEQUENCE", revision.sequence)
-    comp.add("CREATED", revision.created)
-    comp.add("LAST-MODIFIED", revision.stamp)
-    if event.location:
-        comp.add("LOCATION", event.location)
+        name = "VTODO"
+        props["DUE"] = "%s:%s" % _lines.when(event.start)  # noqa: UP031 - a (params, value) pair
+        props["STATUS"] = ":CANCELLED" if event.cancelled else ":NEEDS-ACTION"
+    else:
+        name = "VEVENT"
+        # A task is an all-day event on its due date; DTEND is the next day (RFC 5545 §3.6.1).
+        end = _next_day(event.start) if event.kind == "task" else event.end
+        props["DTSTART"] = "%s:%s" % _lines.when(event.start)  # noqa: UP031
+        if end is not None:
+            props["DTEND"] = "%s:%s" % _lines.when(end)  # noqa: UP031
+        if event.location:
+            props["LOCATION"] = ":" + esc(event.location)
+        if event.geo is not None:
+            props["GEO"] = f":{float(event.geo[0])};{float(event.geo[1])}"
+        if event.related_to:
+            props["RELATED-TO"] = ";RELTYPE=PARENT:" + esc(event.related_to)
+        props["STATUS"] = ":CANCELLED" if event.cancelled else ":CONFIRMED"
+        transparent = event.transparent or event.kind == "task"
+        props["TRANSP"] = ":TRANSPARENT" if transparent else ":OPAQUE"
     if event.description:
-        comp.add("DESCRIPTION", event.description)
+        props["DESCRIPTION"] = ":" + esc(event.description)
     if event.categories:
-        comp.add("CATEGORIES", list(event.categories))
-    if event.geo is not None:
-        comp.add("GEO", event.geo)
-    if event.related_to:
-        comp.add("RELATED-TO", event.related_to, parameters={"RELTYPE": "PARENT"})
-    comp.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
-    comp.add("TRANSP", "TRANSPARENT" if event.transparent or event.kind == "task" else "OPAQUE")
-    return comp
+        props["CATEGORIES"] = ":" + ",".join(esc(c) for c in event.categories)
+    fold = _lines.fold_bytes
+    lines = [f"BEGIN:{name}".encode()]
+    lines += [fold((key + props[key]).encode()) for key in _order(name, frozenset(props))]
+    lines.append(f"END:{name}\r\n".encode())
+    return b"\r\n".join(lines)
 
 
-def _todo(event: CalendarEvent, revision: Revision, summary: str) -> icalendar.Todo:
-    todo = icalendar.Todo()
-    todo.add("UID", event.uid)
-    todo.add("DTSTAMP", revision.stamp)
-    todo.add("DUE", event.start)
-    todo.add("SUMMARY", summary)
-    todo.add("SEQUENCE", revision.sequence)
-    todo.add("CREATED", revision.created)
-    todo.add("LAST-MODIFIED", revision.stamp)
-    if event.description:
-        todo.add("DESCRIPTION", event.description)
-    if event.categories:
-        todo.add("CATEGORIES", list(event.categories))
-    todo.add("STATUS", "CANCELLED" if event.cancelled else "NEEDS-ACTION")
-    return todo
+@functools.lru_cache(maxsize=64)
+def _order(component: str, names: frozenset[str]) -> list[str]:
+    return _lines.order(component, names)
 
 
 def _next_day(day: dt.date | dt.datetime) -> dt.date:

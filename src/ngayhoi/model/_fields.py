@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
@@ -24,6 +25,8 @@ T = TypeVar("T")
 #: The festival's clock. Vietnam has had no daylight saving time since 1975.
 TIMEZONE = "Asia/Ho_Chi_Minh"
 _MAX_TEXT = 2000
+#: C0 controls but tab and line feed, DEL and the C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _label(instance: object) -> str:
@@ -158,10 +161,9 @@ def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -
             f"keep it under {_MAX_TEXT} (put long text in a description file)"
         )
         raise PlanError(msg)
-    bad = next((c for c in value if ord(c) < 0x20 and c not in "\n\t"), None)  # noqa: PLR2004
-    if bad is None:
-        bad = next((c for c in value if 0x7F <= ord(c) < 0xA0), None)  # noqa: PLR2004
-    if bad is not None:
+    found = _CONTROL.search(value)
+    if found is not None:
+        bad = found.group()
         msg = (
             f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
             f"character U+{ord(bad):04X}; remove it"

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import enum
 import functools
@@ -368,7 +369,7 @@ def _valid_members(
     if len(value) < 2:  # noqa: PLR2004
         msg = f"sync group '{instance.id}': needs at least two activities, got {len(value)}"
         raise PlanError(msg)
-    duplicates = sorted({a for a in value if value.count(a) > 1})
+    duplicates = sorted(a for a, n in collections.Counter(value).items() if n > 1)
     if duplicates:
         msg = f"sync group '{instance.id}': activity '{duplicates[0]}' is listed twice"
         raise PlanError(msg)

@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 import pendulum
@@ -69,7 +70,8 @@ class Slot:
     @property
     def minutes(self) -> int:
         """Its length in minutes."""
-        return int((self.end - self.start).total_seconds() // 60)
+        # datetime subtraction, not pendulum's (which builds an Interval; slow in bulk).
+        return int(dt.datetime.__sub__(self.end, self.start).total_seconds() // 60)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,6 +129,11 @@ class Schedule:
     bound: int | None = None
     solver: str = "temporal"
     seconds: float = 0.0
+    # Slots grouped by site, unit and resource, built on first use: exports ask
+    # once per commune and per delegation, and a scan each time is quadratic.
+    _groups: dict[str, dict[str, list[Slot]]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def __getitem__(self, activity_id: str) -> Slot:
         """The slot of an activity."""
@@ -171,30 +178,40 @@ class Schedule:
             raise InfeasibleError(msg, self.violations)
         return self
 
+    def _grouped(self, by: str) -> dict[str, list[Slot]]:
+        """The slots by site, unit or resource (and role), each list by start time."""
+        found = self._groups.get(by)
+        if found is not None:
+            return found
+        fest = self.festival
+        groups: dict[str, list[Slot]] = {}
+        unit_of = {s.id: s.unit for s in fest.sites}
+        for slot in self.slots.values():
+            act = fest.activity(slot.activity)
+            if by == "site":
+                keys: Iterable[str] = (act.site,)
+            elif by == "unit":
+                keys = (unit_of[act.site],)
+            else:
+                keys = dict.fromkeys((*slot.resources, *act.roles))
+            for key in keys:
+                groups.setdefault(key, []).append(slot)
+        for slots in groups.values():
+            slots.sort(key=_order)
+        self._groups[by] = groups
+        return groups
+
     def at_site(self, site_id: str) -> list[Slot]:
         """The slots at one site, by start time."""
-        ids = {a.id for a in self.festival.activities_at(site_id)}
-        return sorted((s for s in self.slots.values() if s.activity in ids), key=_order)
+        return list(self._grouped("site").get(site_id, ()))
 
     def for_unit(self, unit_id: str) -> list[Slot]:
         """The slots hosted by one unit (commune), by start time."""
-        sites = {s.id for s in self.festival.sites if s.unit == unit_id}
-        return sorted(
-            (s for s in self.slots.values() if self.festival.activity(s.activity).site in sites),
-            key=_order,
-        )
+        return list(self._grouped("unit").get(unit_id, ()))
 
     def for_resource(self, resource_id: str) -> list[Slot]:
         """The slots that hold a resource (or need a role), by start time."""
-        return sorted(
-            (
-                s
-                for s in self.slots.values()
-                if resource_id in s.resources
-                or resource_id in self.festival.activity(s.activity).roles
-            ),
-            key=_order,
-        )
+        return list(self._grouped("resource").get(resource_id, ()))
 
     def itinerary(self, resource_id: str) -> list[Slot | Leg]:
         """A delegation's day: its visits and the travel between them, in order.

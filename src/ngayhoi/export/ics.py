@@ -20,6 +20,7 @@ same in the commune feed, the master and a delegation's feed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import unicodedata
@@ -499,12 +500,32 @@ def calendar_bytes(
             local, _, domain = uid.partition("@")
             event = attrs.evolve(event, uid=f"{local}.{feed.id}@{domain}", related_to=uid)
         cal.add_component(_component(event, revision, cancel_mark=cancel_mark, tasks=tasks))
-    cal.add_missing_timezones()
-    for tz in cal.walk("VTIMEZONE"):
-        # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
-        # it only in STANDARD/DAYLIGHT and libical rejects it.
-        tz.pop("COMMENT", None)
+    _add_timezones(cal)
     return bytes(cal.to_ical())
+
+
+def _add_timezones(cal: icalendar.Calendar) -> None:
+    """Put a VTIMEZONE for every TZID the events use before the events."""
+    position = len(cal.timezones)
+    for tzid in sorted(cal.get_missing_tzids()):
+        data = _vtimezone(tzid)
+        if data is not None:
+            cal.subcomponents.insert(position, icalendar.Timezone.from_ical(data))
+            position += 1
+
+
+@functools.lru_cache(maxsize=16)
+def _vtimezone(tzid: str) -> bytes | None:
+    # Deriving a VTIMEZONE walks every transition from 1970 to 2038: most of the
+    # time of writing a feed. It depends on the TZID only, so derive it once.
+    try:
+        tz = icalendar.Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
+    # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
+    # it only in STANDARD/DAYLIGHT and libical rejects it.
+    tz.pop("COMMENT", None)
+    return bytes(tz.to_ical())
 
 
 def _component(

@@ -508,16 +508,17 @@ def _add_timezones(cal: icalendar.Calendar) -> None:
     """Put a VTIMEZONE for every TZID the events use before the events."""
     position = len(cal.timezones)
     for tzid in sorted(cal.get_missing_tzids()):
-        data = _vtimezone(tzid)
-        if data is not None:
-            cal.subcomponents.insert(position, icalendar.Timezone.from_ical(data))
+        tz = _vtimezone(tzid)
+        if tz is not None:
+            cal.subcomponents.insert(position, tz)
             position += 1
 
 
 @functools.lru_cache(maxsize=16)
-def _vtimezone(tzid: str) -> bytes | None:
+def _vtimezone(tzid: str) -> icalendar.Timezone | None:
     # Deriving a VTIMEZONE walks every transition from 1970 to 2038: most of the
-    # time of writing a feed. It depends on the TZID only, so derive it once.
+    # time of writing a feed. It depends on the TZID only, so derive it once; the
+    # one component is shared by calendars that are written and dropped, never changed.
     try:
         tz = icalendar.Timezone.from_tzid(tzid)
     except ValueError:
@@ -525,7 +526,7 @@ def _vtimezone(tzid: str) -> bytes | None:
     # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
     # it only in STANDARD/DAYLIGHT and libical rejects it.
     tz.pop("COMMENT", None)
-    return bytes(tz.to_ical())
+    return tz
 
 
 def _component(

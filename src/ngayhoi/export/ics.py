@@ -309,6 +309,24 @@ def _travel_event(festival: Festival, leg: Leg, tz: ZoneInfo) -> CalendarEvent:
     )
 
 
+class _Text(icalendar.vText):
+    r"""A TEXT value escaped by RFC 5545 §3.3.11 alone.
+
+    icalendar's own escaping first reads the two characters ``\N`` in the
+    value as a line break, so a plan's ``C:\New`` would reach the calendar as
+    two lines; here a backslash is always a backslash.
+
+    >>> _Text("C:\\New; a, b\nc").to_ical()
+    b'C:\\\\New\\; a\\, b\\nc'
+    """
+
+    def to_ical(self) -> bytes:
+        """The escaped value, UTF-8 encoded."""
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return text.encode("utf-8")
+
+
 def _safe_name(text: str) -> str:
     # icalendar neither escapes nor unescapes NAME/X-WR-CALNAME/X-WR-CALDESC
     # (ICAL_INTEROP.md §3.3): keep , ; \ out of them.
@@ -544,14 +562,14 @@ def _component(
     comp.add("DTSTART", event.start)
     # A task is an all-day event on its due date; DTEND is the next day (RFC 5545 §3.6.1).
     comp.add("DTEND", _next_day(event.start) if event.kind == "task" else event.end)
-    comp.add("SUMMARY", summary)
+    comp.add("SUMMARY", _Text(summary))
     comp.add("SEQUENCE", revision.sequence)
     comp.add("CREATED", revision.created)
     comp.add("LAST-MODIFIED", revision.stamp)
     if event.location:
-        comp.add("LOCATION", event.location)
+        comp.add("LOCATION", _Text(event.location))
     if event.description:
-        comp.add("DESCRIPTION", event.description)
+        comp.add("DESCRIPTION", _Text(event.description))
     if event.categories:
         comp.add("CATEGORIES", list(event.categories))
     if event.geo is not None:
@@ -568,12 +586,12 @@ def _todo(event: CalendarEvent, revision: Revision, summary: str) -> icalendar.T
     todo.add("UID", event.uid)
     todo.add("DTSTAMP", revision.stamp)
     todo.add("DUE", event.start)
-    todo.add("SUMMARY", summary)
+    todo.add("SUMMARY", _Text(summary))
     todo.add("SEQUENCE", revision.sequence)
     todo.add("CREATED", revision.created)
     todo.add("LAST-MODIFIED", revision.stamp)
     if event.description:
-        todo.add("DESCRIPTION", event.description)
+        todo.add("DESCRIPTION", _Text(event.description))
     if event.categories:
         todo.add("CATEGORIES", list(event.categories))
     todo.add("STATUS", "CANCELLED" if event.cancelled else "NEEDS-ACTION")

@@ -719,8 +719,11 @@ def test_hostile_text_comes_out_of_every_output_as_text_and_nothing_more(
     fest = festival(dict.fromkeys(fields, HOSTILE[hostile]))
     pairs = {FIELDS[f].token: nfc(stored(fest, f)) for f in fields}  # every output is NFC
     for field in fields:
-        kept = HOSTILE[hostile] if field == "delegation.members" else nfc(HOSTILE[hostile]).strip()
-        assert stored(fest, field) == kept
+        kept = nfc(HOSTILE[hostile]).strip()
+        if field == "delegation.members":  # kept as given today (see the xfail below)
+            assert stored(fest, field) in {kept, HOSTILE[hostile]}
+        else:
+            assert stored(fest, field) == kept
     out = outputs(fest, tmp_path / "out")
     seen: set[str] = set()
 
@@ -760,13 +763,14 @@ def test_control_characters_and_overlong_text_are_refused_naming_the_field(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="model/resources.py leaves Resource.members unchecked: it should convert each "
-    "member with to_text and validate it like a name (owned by the model's helper)",
+    reason="model/resources.py leaves Resource.members unchecked: each member should be "
+    "converted with to_text and validated like a name (the model's helper owns it)",
 )
-@pytest.mark.parametrize("refused", REFUSED)
-def test_a_member_name_with_a_control_character_is_refused(refused: str) -> None:
-    with pytest.raises(PlanError, match="resource 'doan-1': members"):
-        festival({"delegation.members": REFUSED[refused][0]})
+def test_a_member_name_with_a_control_character_is_refused() -> None:
+    for text, named in REFUSED.values():
+        with pytest.raises(PlanError, match="resource 'doan-1': members") as caught:
+            festival({"delegation.members": text})
+        assert named in str(caught.value)
 
 
 @pytest.mark.xfail(
@@ -774,20 +778,43 @@ def test_a_member_name_with_a_control_character_is_refused(refused: str) -> None
     reason="model/_fields.py lets lone surrogates through _check_text; every exporter then "
     "fails with a UnicodeEncodeError instead of the model naming the field",
 )
-@pytest.mark.parametrize("field", [f for f in FIELDS if f != "delegation.members"])
-def test_a_lone_surrogate_is_refused_naming_the_field(field: str) -> None:
-    with pytest.raises(PlanError, match=FIELDS[field].attribute):
-        festival({field: "Chào\ud800cờ"})
+def test_a_lone_surrogate_is_refused_naming_the_field() -> None:
+    for name, field in FIELDS.items():
+        with pytest.raises(PlanError) as caught:
+            festival({name: "Chào\ud800cờ"})
+        assert str(caught.value).startswith(f"{field.item}: {field.attribute} ")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model/festival.py leaves Festival.domain unchecked; it ends every calendar UID, "
+    "so a line break or a blank in it reaches every UID",
+)
+def test_a_calendar_domain_that_is_no_host_name_is_refused() -> None:
+    for domain in ("evil\nEND:VEVENT", "a b", "x;y", "", "../x"):
+        with pytest.raises(PlanError, match="domain"):
+            attrs.evolve(festival(), domain=domain)
+
+
+def festival_or_refusal(texts: Mapping[str, str]) -> Festival | PlanError:
+    """The plan, or the model's refusal of it."""
+    try:
+        return festival(texts)
+    except PlanError as err:
+        return err
 
 
 @pytest.mark.parametrize("refused", [r for r in REFUSED if r != "too-long"])
 def test_control_characters_in_a_member_name_reach_no_output_raw(
     refused: str, reference: Outputs, tmp_path: Path
 ) -> None:
-    # The model lets them through today (see the xfail above); the outputs hold.
     text = REFUSED[refused][0]
+    fest = festival_or_refusal({"delegation.members": text})
+    if isinstance(fest, PlanError):  # refused by the model: as good as safe outputs
+        assert str(fest).startswith("resource 'doan-1': members ")
+        return
     pairs = {FIELDS["delegation.members"].token: text}
-    out = outputs(festival({"delegation.members": text}), tmp_path / "out")
+    out = outputs(fest, tmp_path / "out")
     seen = check_json(out.schedule_json, reference.schedule_json, pairs)
     for name, sheet in out.sheets.items():
         check = check_html if name.endswith(".html") else check_markdown

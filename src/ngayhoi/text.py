@@ -17,7 +17,17 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["ID_PATTERN", "check_id", "fold", "nfc", "slugify", "vietnamese_date"]
+__all__ = [
+    "ID_PATTERN",
+    "check_id",
+    "display_width",
+    "fold",
+    "nfc",
+    "one_line",
+    "slugify",
+    "terminal_text",
+    "vietnamese_date",
+]
 
 _WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 
@@ -39,6 +49,11 @@ _KIND_PREFIXES = (
     "ấp",
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# C0 and C1 controls that str.split() does not already take for blanks.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# Embeddings, overrides and isolates: on a terminal line they reorder what follows them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_REPLACEMENT = "\ufffd"
 
 
 def nfc(text: str) -> str:
@@ -104,6 +119,48 @@ def check_id(value: str) -> str | None:
         hint = f" (try '{suggestion}')" if suggestion else ""
         return f"must be lowercase ASCII letters and digits joined by '-', '_' or '.'{hint}"
     return None
+
+
+def one_line(text: str) -> str:
+    r"""Text on one line: each run of blanks and line breaks (U+2028 too) becomes one space.
+
+    A control character, which the model refuses in text but a caller may
+    still pass, shows as U+FFFD: written out, it could end a line or start a
+    terminal escape sequence.
+
+    >>> one_line("Chào cờ\nEND:VEVENT\u2028 x")
+    'Chào cờ END:VEVENT x'
+    >>> one_line("\x1b[31mđỏ") == "\ufffd[31mđỏ"
+    True
+    """
+    return " ".join(_CONTROLS.sub(_REPLACEMENT, text).split())
+
+
+def terminal_text(text: str) -> str:
+    r"""Plan text for a terminal or a plain-text file: NFC, on one line, no reordering.
+
+    Besides :func:`one_line`, the bidirectional embeddings, overrides and
+    isolates (U+202A–U+202E, U+2066–U+2069) show as U+FFFD: on a terminal they
+    would reverse the columns that follow them on the line.
+
+    >>> terminal_text("\u202eLong Hòa\n08:00") == "\ufffdLong Hòa 08:00"
+    True
+    """
+    return nfc(one_line(_BIDI_CONTROLS.sub(_REPLACEMENT, text)))
+
+
+def display_width(text: str) -> int:
+    r"""How many terminal columns ``text`` takes: wide letters 2, combining and format marks 0.
+
+    >>> [display_width(t) for t in ("Hòa", "Ho\u0300a", "越南", "a\u200db")]
+    [3, 3, 4, 2]
+    """
+    width = 0
+    for c in text:
+        if unicodedata.combining(c) or unicodedata.category(c) in {"Mn", "Me", "Cf"}:
+            continue
+        width += 2 if unicodedata.east_asian_width(c) in {"W", "F"} else 1
+    return width
 
 
 def vietnamese_date(day: dt.date) -> str:

@@ -23,6 +23,7 @@ import attrs
 
 from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_feeds
 from ngayhoi.scheduling.result import Schedule
+from ngayhoi.text import terminal_text
 
 __all__ = ["Change", "PlanDiff", "diff", "diff_events"]
 
@@ -55,7 +56,17 @@ class Change:
         return event.summary if event else self.uid
 
     def describe(self) -> str:
-        """One line for a person."""
+        r"""One line for a person: plan text in it is kept on the line (:func:`terminal_text`).
+
+        >>> import datetime as dt
+        >>> event = CalendarEvent(uid="u", kind="task", summary="Họp\nEND:VEVENT",
+        ...                       start=dt.date(2023, 8, 1))
+        >>> Change(kind="added", uid="u", before=None, after=event, feeds=()).describe()
+        'added: Họp END:VEVENT, 01/08/2023'
+        """
+        return terminal_text(self._describe())
+
+    def _describe(self) -> str:
         a, b = self.before, self.after
         if self.kind == "moved" and a and b:
             also = ""
@@ -133,7 +144,7 @@ class PlanDiff:
                 continue
             lines = [f"  - {c.describe()}" for c in self.for_feed(feed.id)]
             if lines:
-                who = feed.name.rsplit(" – ", 1)[-1]
+                who = terminal_text(feed.name.rsplit(" – ", 1)[-1])
                 blocks.append(f"{who} ({feed.id}):\n" + "\n".join(lines))
         return "\n".join(blocks) if blocks else "no changes"
 

@@ -11,6 +11,7 @@ b'xin chao'
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +30,12 @@ def _umask() -> int:
 _UMASK = _umask()
 #: Up to this many files, sync_files flushes each one; beyond it, all at once.
 _SYNC_ONE_BY_ONE = 16
+# A file name made from ids: ASCII letters, digits, '.', '-' and '_', starting with a
+# letter or digit (not hidden, no '..'), the same on every file system.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# write_atomic's temporary file adds 14 characters; file systems stop at 255 bytes.
+_MAX_NAME = 240
+# Names Windows gives to devices, with any extension, in any case.
 _RESERVED = {
     "con",
     "prn",
@@ -114,7 +121,12 @@ def sync_files(paths: list[Path]) -> None:
 
 
 def safe_child(folder: Path, name: str) -> Path:
-    """``folder / name``, refusing names that would leave the folder or are reserved.
+    """``folder / name``, refusing names that would leave the folder or are not plain.
+
+    A plain name is ASCII letters, digits, ``.``, ``-`` and ``_``, starts with
+    a letter or a digit, does not end with ``.``, is at most 240 characters
+    long and is no Windows device name (``CON``, ``nul.ics``, ``COM1``, ...):
+    the same file on every file system, and always inside ``folder``.
 
     >>> safe_child(Path("/tmp/out"), "master.ics")
     PosixPath('/tmp/out/master.ics')
@@ -122,20 +134,21 @@ def safe_child(folder: Path, name: str) -> Path:
     Traceback (most recent call last):
     ...
     ngayhoi.errors.ExportError: file name '../etc.ics' would leave the output folder ...
+    >>> safe_child(Path("/tmp/out"), "con.ics")
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.ExportError: file name 'con.ics' would leave the output folder or is reserved...
     """
     stem = name.split(".", 1)[0].lower()
-    bad = (
-        not name
-        or name != Path(name).name
-        or name.startswith(".")
-        or "/" in name
-        or "\\" in name
-        or "\x00" in name
+    if (
+        not _PLAIN_NAME.fullmatch(name)
+        or name.endswith(".")
+        or len(name) > _MAX_NAME
         or stem in _RESERVED
-    )
-    if bad:
+    ):
         msg = (
-            f"file name {name!r} would leave the output folder or is reserved; use a plain ASCII id"
+            f"file name {name!r} would leave the output folder or is reserved; use a plain "
+            f"ASCII id (letters, digits, '.', '-', '_', at most {_MAX_NAME} characters)"
         )
         raise ExportError(msg)
     return folder / name

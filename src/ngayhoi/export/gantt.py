@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -31,7 +32,7 @@ from ngayhoi.errors import ExportError
 from ngayhoi.export.files import write_atomic
 from ngayhoi.model import ActivityKind, Part, SyncKind
 from ngayhoi.scheduling import Leg, Schedule, Slot
-from ngayhoi.text import vietnamese_date
+from ngayhoi.text import one_line, vietnamese_date
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -78,6 +79,30 @@ _ROUTE_STYLES: tuple[_LineStyle, ...] = ("-", "--", "-.")
 _SYNC_COLOUR = "#9b1c1c"
 _HEAT_COLOUR = "#c25e00"
 _BAND = "#f1f3f6"
+
+# The longest texts shown, in characters: a name in a row label or the legend, a
+# title of an item or a simultaneous start, the chart's title.
+_NAME = 48
+_TEXT = 80
+_TITLE = 160
+# Characters XML 1.0 cannot hold at all: an SVG with one is not well formed.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _plain(text: str, limit: int) -> str:
+    r"""Plan text as the chart shows it: one line, literal, fit for an SVG, at most ``limit`` long.
+
+    A longer text is cut with "…": a 2000-character venue would take the whole
+    width of the picture and leave no room for the day.
+
+    >>> _plain("Diễu hành\n$x^2$\ufffe", 40) == "Diễu hành $x^2$\ufffd"
+    True
+    >>> _plain("Hội trường UBND xã Long Hòa", 12)
+    'Hội trường…'
+    """
+    plain = _NOT_XML.sub("\ufffd", one_line(text))
+    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+
 
 _SHORT_LABELS = {
     ActivityKind.ASSEMBLY: "Tập trung",
@@ -145,7 +170,7 @@ def gantt_rows(schedule: Schedule) -> list[GanttRow]:
                 GanttRow(
                     site=site.id,
                     unit=unit.id,
-                    label=f"{unit.official_name} – {site.name}",
+                    label=f"{_plain(unit.official_name, _NAME)} – {_plain(site.name, _NAME)}",
                     activities=(*placed, *waiting),
                 )
             )
@@ -189,6 +214,8 @@ def gantt(
     """
     target = Path(path)
     fmt = _format_of(target)
+    if title is not None:
+        title = _plain(title, _TITLE)
     if not schedule.slots:
         msg = (
             f"schedule of festival '{schedule.festival.id}' is {schedule.status.value} and "
@@ -274,6 +301,7 @@ def _render(
         {
             "font.family": "DejaVu Sans",
             "svg.fonttype": "none",  # text stays text: searchable, selectable
+            "text.parse_math": False,  # a title's "$x$" is dollars and an x, not a formula
             "svg.hashsalt": "ngayhoi",  # the same chart gives the same file
             "hatch.linewidth": 0.7,
         }
@@ -310,7 +338,7 @@ def _default_title(schedule: Schedule) -> str:
     when = vietnamese_date(days[0])
     if len(days) > 1:
         when += f" – {vietnamese_date(days[-1])}"
-    return f"{schedule.festival.name}, {when}"
+    return f"{_plain(schedule.festival.name, _TITLE)}, {when}"
 
 
 def _chart(schedule: Schedule, rows: list[GanttRow], width: float | None) -> _Chart:
@@ -384,7 +412,7 @@ def _draw_bars(ax: Axes, chart: _Chart) -> list[_Bar]:
             )
             if act.outdoor:
                 _hatch(ax, x0, x1, y)
-            bars.append(_Bar(title=act.title, kind=act.kind, x0=x0, x1=x1, y=y))
+            bars.append(_Bar(title=_plain(act.title, _TEXT), kind=act.kind, x0=x0, x1=x1, y=y))
     return bars
 
 
@@ -485,7 +513,10 @@ def _top_marks(schedule: Schedule, x0: float, x1: float, width: float) -> list[_
         marks.append(
             _Mark(
                 minute=minute,
-                text=f"{_hhmm(schedule, minute)}  {group.title} – {kind}{len(starts)} điểm",
+                text=(
+                    f"{_hhmm(schedule, minute)}  {_plain(group.title, _TEXT)} – "
+                    f"{kind}{len(starts)} điểm"
+                ),
                 colour=_SYNC_COLOUR,
                 style="--",
             )
@@ -736,7 +767,7 @@ def _draw_legend(fig: Figure, chart: _Chart) -> None:
                 linestyle=style,
                 marker="o",
                 markersize=4.5,
-                label=delegation.name,
+                label=_plain(delegation.name, _NAME),
             )
         )
     if any(

@@ -36,7 +36,7 @@ from ngayhoi.errors import ExportError, UnknownReferenceError
 from ngayhoi.export.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
 from ngayhoi.scheduling import Leg, Schedule, Slot
-from ngayhoi.text import nfc, vietnamese_date
+from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = ["FORMATS", "Format", "commune_runsheet", "delegation_runsheet", "write_runsheets"]
 
@@ -479,11 +479,6 @@ def _render(sheet: _Sheet, fmt: str) -> str:
     return nfc(_html(sheet) if fmt == "html" else _markdown(sheet))
 
 
-def _one_line(text: str) -> str:
-    """Text on one line: every run of blanks and line breaks becomes one space."""
-    return " ".join(text.split())
-
-
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MD_LEADING = re.compile(r"^(?:([#+\-=])|(\d+)([.)]))")
@@ -495,7 +490,7 @@ def _md(text: str) -> str:
     >>> _md("1. <b>A | B</b>\n# C")
     '1\\. \\<b\\>A \\| B\\</b\\> # C'
     """
-    flat = _MD_ENTITY.sub("\\&", _MD_INLINE.sub(r"\\\1", _one_line(text)))
+    flat = _MD_ENTITY.sub("\\&", _MD_INLINE.sub(r"\\\1", one_line(text)))
     return _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
 
 
@@ -550,7 +545,7 @@ def _markdown_table(table: _Table) -> list[str]:
 
 def _h(text: str) -> str:
     """Plan text as literal HTML: one line, ``<``, ``>``, ``&`` and quotes escaped."""
-    return html.escape(_one_line(text), quote=True)
+    return html.escape(one_line(text), quote=True)
 
 
 _CSS = """

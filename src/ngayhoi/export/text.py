@@ -1,5 +1,9 @@
 """Plain-text views of a schedule for terminals: each commune's day, each delegation's route.
 
+Plan text is shown on one line with no control characters
+(:func:`~ngayhoi.text.terminal_text`), so a title cannot add a line or a
+column, and columns are padded to their width on a terminal.
+
 >>> import ngayhoi
 >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
 >>> print(itineraries(sched))
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ngayhoi.scheduling.result import Leg, Schedule
+from ngayhoi.text import display_width, terminal_text
 
 __all__ = ["day_table", "itineraries", "text_table"]
 
@@ -29,16 +34,28 @@ DEFAULT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned with spaces, a rule under the header.
+    r"""Columns aligned with spaces, a rule under the header.
+
+    Cells are shown with :func:`~ngayhoi.text.terminal_text` and padded to
+    their width on a terminal (a wide letter takes two columns, a combining
+    mark none).
 
     >>> print(text_table(["a", "bb"], [["1", "2"]]))
     a  bb
     -  --
     1  2
+    >>> print(text_table(["Tên", "Giờ"], [["越南", "07:30"], ["A\nB", "08:00"]]))
+    Tên   Giờ
+    ----  -----
+    越南  07:30
+    A B   08:00
     """
-    cells = [list(header), *[list(r) for r in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    cells = [[terminal_text(c) for c in r] for r in [header, *rows]]
+    widths = [max(display_width(r[i]) for r in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c + " " * (w - display_width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -87,20 +104,20 @@ def itineraries(schedule: Schedule) -> str:
     lines = []
     for delegation in schedule.delegations():
         who = f" ({', '.join(delegation.members)})" if delegation.members else ""
-        lines.append(f"{delegation.name}{who}:")
+        lines.append(terminal_text(f"{delegation.name}{who}") + ":")
         for part in schedule.itinerary(delegation.id):
             if isinstance(part, Leg):
                 origin = fest.site(part.origin).name
                 destination = fest.site(part.destination).name
                 lines.append(
                     f"  {part.depart.format(fmt)}–{part.arrive.format('HH:mm')}  "
-                    f"di chuyển {origin} → {destination} ({part.minutes} phút)"
+                    + terminal_text(f"di chuyển {origin} → {destination} ({part.minutes} phút)")
                 )
             else:
                 act = fest.activity(part.activity)
                 unit = fest.commune_of(part.activity)
                 lines.append(
                     f"  {part.start.format(fmt)}–{part.end.format('HH:mm')}  "
-                    f"{act.title}, {unit.official_name}"
+                    + terminal_text(f"{act.title}, {unit.official_name}")
                 )
     return "\n".join(lines)

@@ -211,10 +211,15 @@ def _date(text: str, what: str = "--date") -> dt.date:
         raise PlanError(msg) from None
 
 
-def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
+def _check_time_limit(args: argparse.Namespace) -> None:
+    """Refuse a time limit before any plan is read."""
     if not 0 <= args.time_limit < math.inf:
         msg = f"--time-limit {args.time_limit} must be zero or more seconds, a finite number"
         raise PlanError(msg)
+
+
+def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
+    _check_time_limit(args)
     return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
 
 
@@ -332,7 +337,7 @@ def init_text(
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
     year = day.year
-    title = name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}"
+    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
     fid = ident or f"ngay-hoi-{year}"
     lines = [
         "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
@@ -425,6 +430,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
+    _check_time_limit(args)
     plan = io.load(args.plan)
     result = _need_times(_schedule(plan, args), out)
     print(day_table(result), file=out)
@@ -438,6 +444,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _check_time_limit(args)
     _folder_out(args.out, "--out")
     plan = io.load(args.plan)
     result = _need_times(_schedule(plan, args), out)
@@ -460,6 +467,8 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
+
+    _check_time_limit(args)
 
     if args.against is not None:
         if len(args.plans) != 1:
@@ -515,6 +524,8 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.runsheet import write_runsheets  # noqa: PLC0415
 
+    _check_time_limit(args)
+
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in {"md", "html"}]
     if bad or not formats:
@@ -530,6 +541,8 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
 
 def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.gantt import gantt  # noqa: PLC0415
+
+    _check_time_limit(args)
 
     _file_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)

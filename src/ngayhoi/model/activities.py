@@ -226,8 +226,9 @@ def _valid_window(instance: Activity, _attribute: attrs.Attribute[Any], _value: 
             raise PlanError(msg)
         if end is not None and fixed + instance.duration > end:
             msg = (
-                f"activity '{instance.id}' ({instance.title}): starting at {fixed.isoformat()} "
-                f"it ends after its latest_end {end.isoformat()}; drop one of them"
+                f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} "
+                f"ends after its latest_end {end.isoformat()} (it lasts "
+                f"{int(instance.duration.total_seconds() // 60)} min); drop one of them"
             )
             raise PlanError(msg)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -500,7 +500,7 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     "(ngayhoi.data.units_on)"
                 )
                 raise UnitNotValidError(msg)
-    _same_names(fest.units, lambda u: (u.official_name, u.parent), "official name", _official)
+    _same_official_names(fest.units)
     sites = _by_id(fest.sites, "site", fest)
     for site in fest.sites:
         if site.unit not in units:
@@ -527,7 +527,6 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
             raise UnknownReferenceError(
                 item_kind="resource", item_id=res.id, ref_kind="site", ref=res.home, valid=sites
             )
-    _same_names(fest.resources, lambda r: r.name, "name", lambda r: r.name)
     activities = _by_id(fest.activities, "activity", fest)
     lo, hi = fest.window()
     first_midnight = 0
@@ -694,33 +693,21 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     )
 
 
-def _official(unit: Unit) -> str:
-    return unit.official_name
-
-
-def _same_names(
-    items: Sequence[T],
-    key: Callable[[T], object],
-    what: str,
-    shown: Callable[[T], str],
-) -> None:
-    """Refuse two records with the same name: calendars and run sheets tell them apart by it.
+def _same_official_names(units: Sequence[Unit]) -> None:
+    """Refuse two units of one parent with the same official name: people tell them apart by it.
 
     Names are stored in NFC, so a name typed with combining accents (NFD) is the
     same name as the precomposed one and is caught here.
     """
-    seen: dict[object, T] = {}
-    for item in items:
-        found = seen.setdefault(key(item), item)
-        if found is not item:
-            kind = type(item).__name__.lower()
-            first: str = getattr(found, "id")  # noqa: B009 - every named record has an id
-            second: str = getattr(item, "id")  # noqa: B009
+    seen: dict[tuple[str, str | None], Unit] = {}
+    for unit in units:
+        first = seen.setdefault((unit.official_name, unit.parent), unit)
+        if first is not unit:
             msg = (
-                f"{kind} '{second}' has the same {what} as {kind} '{first}': "
-                f"{shown(item)!r} (names are compared in Unicode NFC, so the same letters "
+                f"unit '{unit.id}' has the same official name as unit '{first.id}': "
+                f"{unit.official_name!r} (names are compared in Unicode NFC, so the same letters "
                 "typed with combining accents count as the same name); give each its own "
-                f"{what}, or drop '{second}' if it is a copy"
+                f"official name, or drop '{unit.id}' if it is a copy"
             )
             raise PlanError(msg)
 
@@ -764,8 +751,8 @@ def _visits(
 
 def _no_travel(rid: str, a: str, b: str, visits: Mapping[str, str]) -> PlanError:
     msg = (
-        f"resource '{rid}' (a delegation) may drive from site '{a}' (for '{visits[a]}') to "
-        f"site '{b}' (for '{visits[b]}') but the plan has no travel time for that pair; add it "
+        f"resource '{rid}' (a delegation) may drive from site '{a}' to '{b}' but the plan gives "
+        f"no travel time for that pair (it may serve '{visits[a]}' and '{visits[b]}'); add it "
         f"to the travel matrix (TravelTimes(minutes={{('{a}', '{b}'): 20}}), in a plan file "
         f'{{from = "{a}", to = "{b}", minutes = 20}} under [travel]), give both sites lat and '
         "lon and a speed_kmh, or set a default"

@@ -1055,6 +1055,13 @@ FILES = [
 ]
 
 
+def test_ten_megabytes_of_plan_text_are_refused_before_parsing() -> None:
+    text = BASE + "# " + "x" * (10 * 1024 * 1024) + "\n"
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    check(info.value, Expect(PlanFileError, "plan.toml", "bytes is too big", "at most 5 MB"))
+
+
 @pytest.mark.parametrize(("make", "expect"), FILES)
 def test_a_bad_plan_path_raises_a_typed_error_naming_file_value_and_fix(
     make: Callable[[Path], Path], expect: Expect, tmp_path: Path

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -21,13 +21,13 @@ from ngayhoi.errors import PlanError
 from ngayhoi.text import check_id, nfc
 
 T = TypeVar("T")
+#: The longest duration or lag, in minutes: a festival lasts at most 100 days.
+MAX_MINUTES = 100 * 24 * 60
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: The festival's clock. Vietnam has had no daylight saving time since 1975.
 TIMEZONE = "Asia/Ho_Chi_Minh"
 _MAX_TEXT = 2000
-_SURROGATE = re.compile("[\ud800-\udfff]")
-#: The longest duration or lag, in minutes: a festival lasts at most 100 days.
-MAX_MINUTES = 100 * 24 * 60
 
 
 def _label(instance: object) -> str:
@@ -88,9 +88,7 @@ def to_optional_date(value: dt.date | str | None) -> pendulum.Date | None:
 
 def to_text(value: str) -> str:
     """Store text in NFC with surrounding blanks removed."""
-    if not isinstance(value, str) or _SURROGATE.search(value):
-        return value  # the validator names it; NFC cannot take a lone surrogate
-    return nfc(value).strip()
+    return nfc(value).strip() if isinstance(value, str) else value
 
 
 def to_optional_text(value: str | None) -> str | None:
@@ -108,7 +106,7 @@ def to_str_tuple(values: Iterable[str]) -> tuple[str, ...]:
     """
     if isinstance(values, str):
         return (values,)
-    if isinstance(values, Mapping | set | frozenset) or not isinstance(values, Iterable):
+    if isinstance(values, dict | set | frozenset) or not isinstance(values, Iterable):
         return cast("tuple[str, ...]", values)
     return tuple(values)
 
@@ -220,17 +218,17 @@ def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -
     bad = next((c for c in value if ord(c) < 0x20 and c not in "\n\t"), None)  # noqa: PLR2004
     if bad is None:
         bad = next((c for c in value if 0x7F <= ord(c) < 0xA0), None)  # noqa: PLR2004
-    if bad is None and _SURROGATE.search(value):
-        # A lone surrogate cannot be written as UTF-8: every export would fail on it.
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains a lone surrogate "
-            "(half of a broken character); retype it as ordinary text"
-        )
-        raise PlanError(msg)
     if bad is not None:
         msg = (
             f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
             f"character U+{ord(bad):04X}; remove it"
+        )
+        raise PlanError(msg)
+    if _SURROGATE.search(value):
+        # A lone surrogate cannot be written as UTF-8: every export would fail on it.
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains a lone surrogate "
+            "(half of a broken character); retype it as ordinary text"
         )
         raise PlanError(msg)
 

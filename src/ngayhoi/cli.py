@@ -219,7 +219,6 @@ def _check_time_limit(args: argparse.Namespace) -> None:
 
 
 def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
-    _check_time_limit(args)
     return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
 
 
@@ -276,16 +275,17 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_name(name: str) -> None:
+    """Refuse a --name the plan file could not hold, naming the option rather than the file."""
     text = nfc(name).strip()
     bad = next((c for c in text if unicodedata.category(c) in {"Cc", "Cs"}), None)
-    if not text or bad is not None or len(text) > _MAX_NAME:
-        why = (
-            "is empty"
-            if not text
-            else f"is {len(text)} characters long, more than {_MAX_NAME}"
-            if bad is None
-            else f"contains the control character U+{ord(bad):04X}"
-        )
+    why = ""
+    if not text:
+        why = "is empty"
+    elif bad is not None:
+        why = f"contains the control character U+{ord(bad):04X}"
+    elif len(text) > _MAX_NAME:
+        why = f"is {len(text)} characters long, more than {_MAX_NAME}"
+    if why:
         msg = f"--name {name[:40]!r} {why}; give the festival's Vietnamese name on one line"
         raise PlanError(msg)
 
@@ -469,7 +469,6 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
 
     _check_time_limit(args)
-
     if args.against is not None:
         if len(args.plans) != 1:
             msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
@@ -525,7 +524,6 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.runsheet import write_runsheets  # noqa: PLC0415
 
     _check_time_limit(args)
-
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in {"md", "html"}]
     if bad or not formats:
@@ -543,7 +541,6 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.gantt import gantt  # noqa: PLC0415
 
     _check_time_limit(args)
-
     _file_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     path = gantt(result, args.out)

@@ -254,11 +254,10 @@ def test_a_missing_travel_time_is_a_plan_error_naming_both_sites() -> None:
     fest = two_communes_one_delegation()
     import attrs  # noqa: PLC0415
 
-    fest = attrs.evolve(fest, travel=TravelTimes())
     with pytest.raises(
         ngayhoi.PlanError, match=r"from site '(a|b)' to '(a|b)' but the plan gives no travel"
     ):
-        _heuristic(fest)
+        _heuristic(attrs.evolve(fest, travel=TravelTimes()))
 
 
 def test_the_heuristic_is_deterministic_for_a_seed() -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -30,6 +32,7 @@ from ngayhoi.export.text import day_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival
 from ngayhoi.scheduling import Schedule, schedule
+from ngayhoi.text import check_id, nfc
 
 __all__ = ["main"]
 
@@ -48,6 +51,11 @@ examples:
   ngayhoi publish lich/            (NGAYHOI_CALDAV_URL, _USERNAME, _PASSWORD)
   ngayhoi units "rach kien" --date 2025-08-10
 """
+
+
+#: The most communes ``init`` writes: the plan file of 11000 stays well under 5 MB.
+_MAX_COMMUNES = 11_000
+_MAX_NAME = 2000
 
 
 class _Progress:
@@ -203,10 +211,14 @@ def _date(text: str, what: str = "--date") -> dt.date:
         raise PlanError(msg) from None
 
 
-def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
-    if args.time_limit < 0:
-        msg = f"--time-limit {args.time_limit} must be zero or more seconds"
+def _check_time_limit(args: argparse.Namespace) -> None:
+    """Refuse a time limit before any plan is read."""
+    if not 0 <= args.time_limit < math.inf:
+        msg = f"--time-limit {args.time_limit} must be zero or more seconds, a finite number"
         raise PlanError(msg)
+
+
+def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
     return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
 
 
@@ -223,9 +235,15 @@ def _need_times(result: Schedule, _out: TextIO) -> Schedule:
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
     day = _date(args.date)
-    if args.communes < 1:
-        msg = f"--communes {args.communes}: give at least 1"
+    if not 1 <= args.communes <= _MAX_COMMUNES:
+        msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
         raise PlanError(msg)
+    if args.id is not None and check_id(args.id) is not None:
+        msg = f"--id {args.id!r} {check_id(args.id)}"
+        raise PlanError(msg)
+    if args.name is not None:
+        _check_name(args.name)
+    _file_out(args.out, "--out")
     if args.out.exists() and not args.force:
         msg = f"{args.out} exists; choose another --out or add --force"
         raise PlanError(msg)
@@ -254,6 +272,39 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+def _check_name(name: str) -> None:
+    """Refuse a --name the plan file could not hold, naming the option rather than the file."""
+    text = nfc(name).strip()
+    bad = next((c for c in text if unicodedata.category(c) in {"Cc", "Cs"}), None)
+    why = ""
+    if not text:
+        why = "is empty"
+    elif bad is not None:
+        why = f"contains the control character U+{ord(bad):04X}"
+    elif len(text) > _MAX_NAME:
+        why = f"is {len(text)} characters long, more than {_MAX_NAME}"
+    if why:
+        msg = f"--name {name[:40]!r} {why}; give the festival's Vietnamese name on one line"
+        raise PlanError(msg)
+
+
+def _folder_out(path: Path, option: str) -> None:
+    """Refuse an output folder that is a file, before any work is done."""
+    if path.exists() and not path.is_dir():
+        msg = (
+            f"{option} {path} is a file, not a folder; give a folder "
+            "(it is made if it does not exist)"
+        )
+        raise PlanError(msg)
+
+
+def _file_out(path: Path, option: str) -> None:
+    """Refuse an output file that is a folder, before any work is done."""
+    if path.is_dir():
+        msg = f"{option} {path} is a folder; give the path of a file in it, e.g. {path / 'x'}"
+        raise PlanError(msg)
 
 
 def _time(text: str, what: str) -> dt.time:
@@ -286,7 +337,7 @@ def init_text(
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
     year = day.year
-    title = name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}"
+    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
     fid = ident or f"ngay-hoi-{year}"
     lines = [
         "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
@@ -379,6 +430,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
+    _check_time_limit(args)
     plan = io.load(args.plan)
     result = _need_times(_schedule(plan, args), out)
     print(day_table(result), file=out)
@@ -392,6 +444,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _check_time_limit(args)
+    _folder_out(args.out, "--out")
     plan = io.load(args.plan)
     result = _need_times(_schedule(plan, args), out)
     report = export_calendars(
@@ -414,6 +468,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
 
+    _check_time_limit(args)
     if args.against is not None:
         if len(args.plans) != 1:
             msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
@@ -468,11 +523,13 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.runsheet import write_runsheets  # noqa: PLC0415
 
+    _check_time_limit(args)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in {"md", "html"}]
     if bad or not formats:
         msg = f"--format {args.format!r}: use md, html or md,html"
         raise PlanError(msg)
+    _folder_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
@@ -483,6 +540,8 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
 def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.gantt import gantt  # noqa: PLC0415
 
+    _check_time_limit(args)
+    _file_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     path = gantt(result, args.out)
     print(f"wrote {path}", file=out)
@@ -554,15 +613,16 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
     except NgayhoiError as error:
         print(f"ngayhoi {command}: {error}", file=stderr)
         code = 2
+    except BrokenPipeError:
+        # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.
+        # (BrokenPipeError is an OSError, so it is caught first.)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
         code = 2
-    except BrokenPipeError:
-        # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = 0
     except KeyboardInterrupt:
         print(f"ngayhoi {command}: interrupted", file=stderr)
         code = 130

@@ -28,7 +28,8 @@ import difflib
 import enum
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -38,13 +39,14 @@ import pendulum
 import tomli_w
 
 from ngayhoi import data as dataset
-from ngayhoi.errors import NgayhoiError, PlanError, UnknownReferenceError
+from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.export.files import write_atomic
 from ngayhoi.model import (
     Activity,
     Award,
     Dependency,
     Festival,
+    Issuer,
     PrepTask,
     Requirement,
     Resource,
@@ -53,6 +55,7 @@ from ngayhoi.model import (
     TravelTimes,
     Unit,
 )
+from ngayhoi.model._fields import MAX_MINUTES, TIMEZONE
 from ngayhoi.templates import (
     Programme,
     preparation_cascade,
@@ -67,6 +70,7 @@ FORMAT = "ngayhoi-plan"
 VERSION = 1
 T = TypeVar("T")
 _MAX_BYTES = 5 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PlanFileError(PlanError):
@@ -108,7 +112,10 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
 
     def as_duration(value: Any, _t: Any) -> pendulum.Duration:  # noqa: ANN401
         if isinstance(value, bool) or not isinstance(value, int):
-            msg = f"{value!r} is not a whole number of minutes"
+            msg = f"{value!r} is not a whole number of minutes; write it without quotes, e.g. 30"
+            raise PlanError(msg)
+        if abs(value) > MAX_MINUTES:
+            msg = f"{value} min is out of range; expected at most {MAX_MINUTES} minutes (100 days)"
             raise PlanError(msg)
         return pendulum.duration(minutes=value)
 
@@ -136,23 +143,6 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
         msg = f"{value!r} is not a resource id or a {{resource, quantity}} table"
         raise PlanError(msg)
 
-    def as_travel(value: Any, _t: Any) -> TravelTimes:  # noqa: ANN401
-        if not isinstance(value, Mapping):
-            msg = "travel must be a table"
-            raise PlanError(msg)
-        extra = set(value) - {"minutes", "speed_kmh", "road_factor", "default"}
-        if extra:
-            msg = f"unknown key {min(extra)!r} in [travel]"
-            raise PlanError(msg)
-        matrix: dict[tuple[str, str], int] = {}
-        for k, row in enumerate(value.get("minutes", [])):
-            if not isinstance(row, Mapping) or set(row) != {"from", "to", "minutes"}:
-                msg = f"travel.minutes[{k}] needs exactly from, to and minutes"
-                raise PlanError(msg)
-            matrix[(str(row["from"]), str(row["to"]))] = row["minutes"]
-        options = {k: value[k] for k in ("speed_kmh", "road_factor", "default") if k in value}
-        return TravelTimes(minutes=_pairs(matrix), **options)
-
     def as_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:  # noqa: ANN401
         try:
             return kind(value)
@@ -161,21 +151,86 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
             msg = f"{value!r} is not one of {choices}"
             raise PlanError(msg) from None
 
+    def as_list(value: Any, kind: Any) -> tuple[Any, ...]:  # noqa: ANN401
+        if not isinstance(value, list):
+            msg = f'{value!r} is not a list; write a list in brackets, e.g. ["a", "b"]'
+            raise PlanError(msg)
+        item = typing.get_args(kind)[0]
+        out = []
+        for k, entry in enumerate(value):
+            try:
+                out.append(conv.structure(entry, item))
+            except PlanError as err:
+                msg = f"entry {k}: {err}"
+                raise PlanError(msg) from None
+        return tuple(out)
+
+    issuer_fields = {a.name for a in attrs.fields(Issuer)}
+
+    def as_issuer(value: Any, _t: Any) -> Issuer:  # noqa: ANN401
+        if not isinstance(value, Mapping):
+            msg = (
+                f"{value!r} is not a table; write issuer = "
+                '{id = "ct-ubnd-xa", title = "Chủ tịch UBND xã"}'
+            )
+            raise PlanError(msg)
+        extra = sorted(set(value) - issuer_fields)
+        if extra:
+            msg = f"unknown key {extra[0]!r}; an issuer has {', '.join(sorted(issuer_fields))}"
+            raise PlanError(msg)
+        return issuer_hook(dict(value), Issuer)
+
+    # Strings are classes to cattrs, and a StrEnum is a string: register the enum hooks
+    # by class so they win over the string hook.
+    conv.register_structure_hook(enum.Enum, as_enum)
+    conv.register_structure_hook(enum.StrEnum, as_enum)
+    conv.register_structure_hook(str, _strict(str))
+    conv.register_structure_hook(int, _strict(int))
+    conv.register_structure_hook(float, _strict(float))
+    conv.register_structure_hook(bool, _strict(bool))
     conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), as_enum
+        _is_homogeneous_tuple,
+        as_list,
     )
+    issuer_hook = conv.gen_structure_attrs_fromdict(Issuer)  # after the field hooks
+    conv.register_structure_hook(Issuer, as_issuer)
     conv.register_structure_hook(pendulum.DateTime, as_datetime)
     conv.register_structure_hook(pendulum.Duration, as_duration)
     conv.register_structure_hook(pendulum.Date, as_date)
     conv.register_structure_hook(dt.time, lambda v, _t: _as_time(v))
     conv.register_structure_hook(Requirement, as_requirement)
-    conv.register_structure_hook(TravelTimes, as_travel)
     return conv
 
 
-def _pairs(matrix: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
-    """Keep only the pairs given: TravelTimes fills the reverse ones itself."""
-    return dict(matrix)
+def _is_homogeneous_tuple(kind: object) -> bool:
+    """Whether ``kind`` is ``tuple[X, ...]``, a list in the plan file."""
+    origin: object = typing.get_origin(kind)
+    return origin is tuple and typing.get_args(kind)[1:] == (Ellipsis,)
+
+
+_EXPECTED = {
+    str: "text; write it in quotes",
+    int: "a whole number; write it without quotes, e.g. 3",
+    float: "a number; write it without quotes, e.g. 10.5",
+    bool: "true or false; write one of those without quotes",
+}
+
+
+def _strict(kind: type[T]) -> Callable[[object, object], T]:
+    """A hook that takes only values of ``kind`` (cattrs would turn 5 into "5", "3" into 3)."""
+
+    def structure(value: object, _t: object) -> T:
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if ok:
+                return cast("T", float(cast("float", value)))
+        if not ok:
+            msg = f"{value!r} is not {_EXPECTED[kind]}"
+            raise PlanError(msg)
+        return cast("T", value)
+
+    return structure
 
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})\s*$")
@@ -292,27 +347,43 @@ class _Reader:
         try:
             return _CONVERTER.structure(dict(table), cls)
         except cattrs.ClassValidationError as err:
-            raise self._explain(err, path) from None
+            raise self._explain(err, path, table) from None
         except PlanError as err:
-            raise self.fail(path, str(err)) from None
-        except (TypeError, ValueError) as err:
-            raise self.fail(path, str(err)) from None
+            raise self.fail(_keyed(path, str(err), table), str(err)) from None
 
-    def _explain(self, err: cattrs.ClassValidationError, path: str) -> PlanFileError:
+    def _explain(
+        self, err: cattrs.ClassValidationError, path: str, table: Mapping[str, Any]
+    ) -> PlanFileError:
         for sub in err.exceptions:
             notes = getattr(sub, "__notes__", [])
             attr = next(
                 (n.split("@ attribute ")[-1].strip() for n in notes if "@ attribute" in n), None
             )
-            key = f"{path}.{attr}" if attr else path
+            key = f"{path}.{attr}" if attr else _keyed(path, str(sub), table)
             if isinstance(sub, PlanError):
                 return self.fail(key, str(sub))
             if isinstance(sub, cattrs.ClassValidationError):
-                return self._explain(sub, key)
+                inner = table.get(attr) if attr else None
+                return self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
             if isinstance(sub, KeyError):
                 return self.fail(path, f"missing required key {sub}")
             return self.fail(key, _plain_error(sub))
         return self.fail(path, str(err))
+
+
+_ID_SUBJECT = re.compile(r"^[a-z]+(?: [a-z]+)? id ")
+_FIRST_WORD = re.compile(r"^[^:]*?: ([a-z_]+)\b")
+
+
+def _keyed(path: str, text: str, table: Mapping[str, Any]) -> str:
+    """The key of ``table`` a record's own error is about: the key path gets its line."""
+    if _ID_SUBJECT.match(text) and "id" in table:
+        return f"{path}.id"
+    found = _FIRST_WORD.match(text)
+    if found and found.group(1) in table:
+        return f"{path}.{found.group(1)}"
+    named = [(text.find(k), k) for k in table if "_" in k and re.search(rf"\b{k}\b", text)]
+    return f"{path}.{min(named)[1]}" if named else path
 
 
 def _plain_error(err: BaseException) -> str:
@@ -337,11 +408,14 @@ def load(path: Path | str) -> Festival:
     try:
         size = file.stat().st_size
         if size > _MAX_BYTES:
-            msg = f"{size} bytes; a plan file is at most {_MAX_BYTES // 1024 // 1024} MB"
+            raise PlanFileError(str(file), "", _too_big(size))
+        if not file.is_file():
+            msg = "is not a plan file (a folder or a device); give the path of a .toml file"
             raise PlanFileError(str(file), "", msg)
         raw = file.read_bytes()
     except OSError as err:
-        raise PlanFileError(str(file), "", f"cannot read it: {err.strerror or err}") from None
+        msg = f"cannot read it: {err.strerror or err}; check the path and that you may read it"
+        raise PlanFileError(str(file), "", msg) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -361,61 +435,149 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     ...
     ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' ...
     """
-    if len(text.encode("utf-8")) > _MAX_BYTES:
-        msg = f"more than {_MAX_BYTES // 1024 // 1024} MB; a plan file is at most that"
-        raise PlanFileError(source, "", msg)
+    if len(text) > _MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > _MAX_BYTES:
+        raise PlanFileError(source, "", _too_big(len(text.encode("utf-8", "surrogatepass"))))
+    broken = _SURROGATE.search(text)
+    if broken:
+        line = text.count("\n", 0, broken.start()) + 1
+        msg = "holds a lone surrogate (half of a broken character); save the file as UTF-8"
+        raise PlanFileError(source, "", msg, line)
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as err:
-        found = re.search(r"line (\d+)", str(err))
-        line = int(found.group(1)) if found else None
-        raise PlanFileError(source, "", f"not valid TOML: {err}", line) from None
+        at = re.search(r"line (\d+)", str(err))
+        raise PlanFileError(
+            source, "", f"not valid TOML: {err}", int(at.group(1)) if at else None
+        ) from None
+    except RecursionError:
+        msg = "not valid TOML for a plan: arrays or tables nested too deeply"
+        raise PlanFileError(source, "", msg) from None
     reader = _Reader(source, text)
     try:
-        return _build(doc, reader)
+        plan = _build(doc, reader)
     except PlanFileError:
         raise
     except UnknownReferenceError as err:
         raise _locate(err, doc, reader) from None
     except NgayhoiError as err:
-        text = str(err)
-        where = "festival.days" if "campaign" in text or "days" in text else ""
-        raise reader.fail(where, text) from None
+        raise reader.fail(_place(str(err), doc), str(err)) from None
+    if not plan.activities:
+        msg = (
+            f"festival '{plan.id}' has no activities; add [[activities]] tables, or a "
+            "[programme] section that stamps the standard programme onto the sites"
+        )
+        raise reader.fail("activities" if "activities" in doc else "", msg)
+    return plan
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"{size} bytes is too big; a plan file is at most {_MAX_BYTES // 1024 // 1024} MB "
+        "(write the programme and the preparation as [programme] and [preparation] sections "
+        "rather than every activity, or split the plan)"
+    )
+
+
+_SECTION_OF = {
+    "site": "sites",
+    "activity": "activities",
+    "resource": "resources",
+    "sync group": "sync_groups",
+    "prep task": "prep_tasks",
+    "preptask": "prep_tasks",
+    "award": "awards",
+    "dependency": "dependencies",
+}
+
+
+def _tables(doc: Mapping[str, Any], section: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """The tables of a section with their key paths; units list dataset ids as tables too."""
+    if section == "units":
+        units = doc.get("units")
+        if not isinstance(units, Mapping):
+            return []
+        ids = units.get("dataset", [])
+        defined = units.get("define", [])
+        return [
+            *((f"units.dataset[{k}]", {"id": u}) for k, u in enumerate(ids)),
+            *(
+                (f"units.define[{k}]", t)
+                for k, t in enumerate(defined if isinstance(defined, list) else [])
+                if isinstance(t, Mapping)
+            ),
+        ]
+    found = doc.get(section)
+    if not isinstance(found, list):
+        return []
+    return [(f"{section}[{k}]", t) for k, t in enumerate(found) if isinstance(t, Mapping)]
+
+
+def _refers(value: object, ref: str) -> bool:
+    if value == ref:
+        return True
+    if isinstance(value, list):
+        return any(_refers(v, ref) for v in value)
+    return isinstance(value, Mapping) and value.get("resource") == ref
 
 
 def _locate(err: UnknownReferenceError, doc: Mapping[str, Any], reader: _Reader) -> PlanFileError:
-    section = {
-        "site": "sites",
-        "activity": "activities",
-        "resource": "resources",
-        "sync group": "sync_groups",
-        "prep task": "prep_tasks",
-        "award": "awards",
-    }.get(err.item_kind)
-    key = {
-        "unit": "unit",
-        "site": "site",
-        "activity": "activities" if err.item_kind == "sync group" else "ceremony",
-        "resource or group": "needs",
-        "role": "roles",
-        "owner role": "owner",
-        "prep task": "after",
-    }.get(err.ref_kind, "")
-    if err.item_kind == "activity" and err.ref_kind == "site":
-        key = "site"
-    if section and isinstance(doc.get(section), list):
-        for k, table in enumerate(doc[section]):
-            if isinstance(table, Mapping) and table.get("id") == err.item_id:
-                return reader.fail(f"{section}[{k}].{key}" if key else f"{section}[{k}]", str(err))
-    if err.item_kind == "dependency" and isinstance(doc.get("dependencies"), list):
-        for k, table in enumerate(doc["dependencies"]):
-            pair = f"{table.get('predecessor')}->{table.get('successor')}"
-            if pair == err.item_id:
-                return reader.fail(f"dependencies[{k}]", str(err))
-    return reader.fail(section or "", str(err))
+    """Blame the table that holds the unknown reference, and its key."""
+    text = str(err)
+    if err.item_kind == "travel time":
+        travel = doc.get("travel")
+        rows = travel.get("minutes", []) if isinstance(travel, Mapping) else []
+        for k, row in enumerate(rows):
+            if isinstance(row, Mapping) and f"{row.get('from')}->{row.get('to')}" == err.item_id:
+                key = "from" if row.get("from") == err.ref else "to"
+                return reader.fail(f"travel.minutes[{k}].{key}", text)
+        return reader.fail("travel", text)
+    section = _SECTION_OF.get(err.item_kind)
+    if section is None:
+        return reader.fail("", text)
+    for path, table in _tables(doc, section):
+        ident = table.get("id")
+        if section == "dependencies":
+            ident = f"{table.get('predecessor')}->{table.get('successor')}"
+        if ident == err.item_id:
+            blamed = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
+            return reader.fail(f"{path}.{blamed}" if blamed else path, text)
+    return reader.fail(section, text)
 
 
-def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, PLR0912 - one section each
+_ABOUT = re.compile(
+    r"^(activity|site|resource|sync group|prep task|preptask|award|unit|dependency) "
+    r"'([^']+)'(?: \([^)]*\))?:? ?([a-z_]+)?"
+)
+_DUPLICATE = re.compile(
+    r"duplicate (activity|site|resource|sync group|prep task|award|unit) id '([^']+)'"
+)
+
+
+def _place(text: str, doc: Mapping[str, Any]) -> str:
+    """The key path an error about the whole plan is most likely about (best effort)."""
+    found = _DUPLICATE.search(text)
+    if found:
+        section = _SECTION_OF.get(found.group(1), "units")
+        same = [path for path, t in _tables(doc, section) if t.get("id") == found.group(2)]
+        return f"{same[-1]}.id" if len(same) > 1 else section
+    if "no travel time" in text and "travel" in doc:
+        return "travel"
+    found = _ABOUT.match(text)
+    if found:
+        section = _SECTION_OF.get(found.group(1), "units")
+        for path, table in _tables(doc, section):
+            if table.get("id") == found.group(2):
+                key = found.group(3)
+                return f"{path}.{key}" if key in table else path
+        return section
+    if text.startswith("festival "):
+        words = re.findall(r"[a-z_]+", text.split(":", 1)[-1])
+        key = next((w for w in words if w in _FESTIVAL_KEYS), None)
+        return f"festival.{key}" if key else "festival"
+    return ""
+
+
+def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, PLR0912, PLR0915 - one section each
     for key in doc:
         if key not in _TOP:
             hint = difflib.get_close_matches(str(key), sorted(_TOP), n=1)
@@ -423,14 +585,17 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
             raise reader.fail(str(key), f"unknown section '{key}'{tip}")
     if doc.get("format") != FORMAT:
         raise reader.fail("format", f'expected format = "{FORMAT}", got {doc.get("format")!r}')
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         msg = (
             f"version {doc.get('version')!r} is not supported; this ngayhoi reads version {VERSION}"
         )
         raise reader.fail("version", msg)
     head = doc.get("festival")
-    if not isinstance(head, Mapping):
+    if head is None:
         raise reader.fail("festival", "missing [festival] table (id, name, days)")
+    if not isinstance(head, Mapping):
+        msg = f"{head!r} is not a table; write a [festival] section with id, name and days"
+        raise reader.fail("festival", msg)
     for key in head:
         if key not in _FESTIVAL_KEYS:
             hint = difflib.get_close_matches(str(key), sorted(_FESTIVAL_KEYS), n=1)
@@ -448,10 +613,8 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
             raise reader.fail(section, f"expected [[{section}]] tables")
         lists[section] = [reader.structure(t, cls, f"{section}[{k}]") for k, t in enumerate(tables)]
     _check_sites(lists["sites"], units, reader)
-    travel = TravelTimes()
-    if "travel" in doc:
-        travel = reader.structure({"travel": doc["travel"]}, _TravelBox, "travel").travel
-    timezone = str(head.get("timezone", "Asia/Ho_Chi_Minh"))
+    travel = _travel(doc["travel"], reader) if "travel" in doc else TravelTimes()
+    timezone = _timezone(head.get("timezone", TIMEZONE), reader)
     if "programme" in doc:
         blocks = doc["programme"] if isinstance(doc["programme"], list) else [doc["programme"]]
         for k, block in enumerate(blocks):
@@ -463,9 +626,15 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     if "needs" in doc:
         _add_needs(doc["needs"], lists, reader)
     options: dict[str, Any] = {}
-    for key in ("campaign",):
-        if key in head:
-            options[key] = tuple(_days(head[key], reader, path=f"festival.{key}"))
+    if "campaign" in head:
+        campaign = _days(head["campaign"], reader, path="festival.campaign")
+        if len(campaign) != 2:  # noqa: PLR2004
+            msg = (
+                f"{len(campaign)} dates; give the first and last day of the campaign, "
+                "e.g. campaign = [2023-07-01, 2023-08-19]"
+            )
+            raise reader.fail("festival.campaign", msg)
+        options["campaign"] = tuple(campaign)
     for key in ("opens", "closes"):
         if key in head:
             options[key] = _time_at(head[key], f"festival.{key}", reader)
@@ -495,9 +664,71 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     )
 
 
-@attrs.frozen
-class _TravelBox:
-    travel: TravelTimes
+def _timezone(value: object, reader: _Reader) -> str:
+    """The festival's zone, checked before the programme is stamped in it."""
+    known = isinstance(value, str)
+    if isinstance(value, str):
+        try:
+            pendulum.timezone(value)
+        except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
+            known = False
+    if not known:
+        msg = f'{value!r} is not an IANA time zone name; write timezone = "{TIMEZONE}"'
+        raise reader.fail("festival.timezone", msg)
+    return cast("str", value)
+
+
+_TRAVEL_KEYS = ("minutes", "speed_kmh", "road_factor", "default")
+_ROW_KEYS = ("from", "to", "minutes")
+
+
+def _travel(table: object, reader: _Reader) -> TravelTimes:
+    if not isinstance(table, Mapping):
+        raise reader.fail("travel", f"{table!r} is not a table; write a [travel] section")
+    for key in table:
+        if key not in _TRAVEL_KEYS:
+            hint = difflib.get_close_matches(str(key), _TRAVEL_KEYS, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(_TRAVEL_KEYS)})"
+            raise reader.fail(f"travel.{key}", f"unknown key '{key}'{tip}")
+    matrix = _travel_rows(table.get("minutes", []), reader)
+    options: dict[str, Any] = {}
+    for key in _TRAVEL_KEYS[1:]:
+        if key in table:
+            expected: type[float] = int if key == "default" else float
+            try:
+                options[key] = _CONVERTER.structure(table[key], expected)
+                TravelTimes(**{key: options[key]})
+            except PlanError as err:
+                raise reader.fail(f"travel.{key}", str(err)) from None
+    return TravelTimes(minutes=matrix, **options)
+
+
+def _travel_rows(rows: object, reader: _Reader) -> dict[tuple[str, str], int]:
+    if not isinstance(rows, list):
+        msg = f'{rows!r} is not a list; write minutes = [{{from = "a", to = "b", minutes = 20}}]'
+        raise reader.fail("travel.minutes", msg)
+    matrix: dict[tuple[str, str], int] = {}
+    for k, row in enumerate(rows):
+        where = f"travel.minutes[{k}]"
+        if not isinstance(row, Mapping) or set(row) != set(_ROW_KEYS):
+            keys = sorted(row) if isinstance(row, Mapping) else row
+            msg = f"{keys!r}: a row needs exactly from, to and minutes"
+            raise reader.fail(where, msg)
+        for key in _ROW_KEYS:
+            try:
+                _CONVERTER.structure(row[key], int if key == "minutes" else str)
+            except PlanError as err:
+                raise reader.fail(f"{where}.{key}", str(err)) from None
+        pair = (row["from"], row["to"])
+        try:
+            TravelTimes(minutes={pair: row["minutes"]})
+        except PlanError as err:
+            raise reader.fail(where, str(err)) from None
+        if pair in matrix:
+            msg = f"the time from '{pair[0]}' to '{pair[1]}' is given twice; keep one row"
+            raise reader.fail(where, msg)
+        matrix[pair] = row["minutes"]
+    return matrix
 
 
 def _time_at(value: object, path: str, reader: _Reader) -> dt.time:
@@ -526,15 +757,29 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
     extra = set(table) - {"dataset", "define"}
     if extra:
         raise reader.fail(f"units.{min(extra)}", "unknown key; use dataset or define")
+    ids = table.get("dataset", [])
+    if not isinstance(ids, list):
+        msg = f'{ids!r} is not a list; write dataset = ["long-hoa", "long-khe"]'
+        raise reader.fail("units.dataset", msg)
     out: list[Unit] = []
-    for k, unit_id in enumerate(table.get("dataset", [])):
+    valid = [u.id for u in dataset.units_on(day)]
+    for k, unit_id in enumerate(ids):
+        if not isinstance(unit_id, str):
+            msg = f"{unit_id!r} is not a unit id in quotes (valid on {day}: {', '.join(valid)})"
+            raise reader.fail(f"units.dataset[{k}]", msg)
         try:
-            out.append(dataset.unit_on(str(unit_id), day))
-        except PlanError as problem:
-            valid = ", ".join(u.id for u in dataset.units_on(day))
-            raise reader.fail(
-                f"units.dataset[{k}]", f"{problem} (valid on {day}: {valid})"
-            ) from None
+            out.append(dataset.unit_on(unit_id, day))
+        except UnitNotValidError as problem:
+            msg = f"{problem} (valid on {day}: {', '.join(valid)})"
+            raise reader.fail(f"units.dataset[{k}]", msg) from None
+        except PlanError:
+            hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            msg = (
+                f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
+                f"{', '.join(valid)}); define other units with [[units.define]]"
+            )
+            raise reader.fail(f"units.dataset[{k}]", msg) from None
     defined = table.get("define", [])
     if not isinstance(defined, list):
         raise reader.fail("units.define", "expected [[units.define]] tables")
@@ -560,6 +805,29 @@ def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) 
                 item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=known
             )
             raise reader.fail(f"sites[{k}].unit", str(unknown))
+
+
+def _subtable(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> Mapping[str, Any]:
+    found = table.get(key, {})
+    if not isinstance(found, Mapping):
+        msg = f"{found!r} is not a table; write {key} = {{ ... }} or a [{path}.{key}] section"
+        raise reader.fail(f"{path}.{key}", msg)
+    return found
+
+
+def _flag(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> bool:
+    found = table.get(key, True)
+    if not isinstance(found, bool):
+        msg = f"{found!r} is not true or false; write {key} = true or {key} = false"
+        raise reader.fail(f"{path}.{key}", msg)
+    return found
+
+
+def _ids(value: object, path: str, reader: _Reader) -> list[str]:
+    try:
+        return list(_CONVERTER.structure(value, tuple[str, ...]))
+    except PlanError as err:
+        raise reader.fail(path, str(err)) from None
 
 
 def _merge_sync(lists: dict[str, list[Any]]) -> None:
@@ -599,7 +867,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     for key in table:
         if key not in allowed:
             raise reader.fail(f"{path}.{key}", f"unknown key; use one of {sorted(allowed)}")
-    switches = table.get("switch", {})
+    switches = _subtable(table, "switch", path, reader)
     for key, value in switches.items():
         if key not in _SWITCHES:
             raise reader.fail(f"{path}.switch.{key}", f"unknown item; use {sorted(_SWITCHES)}")
@@ -607,16 +875,20 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             msg = f"{value!r} is not true or false; write {key} = true or {key} = false"
             raise reader.fail(f"{path}.switch.{key}", msg)
     programme: Programme = standard_programme(**{k: bool(v) for k, v in switches.items()})
-    for key, value in table.get("minutes", {}).items():
+    lengths = _subtable(table, "minutes", path, reader)
+    for key, value in lengths.items():
         if isinstance(value, bool) or not isinstance(value, int):
             msg = f"{value!r} is not a whole number of minutes; write {key} = 40 (no quotes)"
             raise reader.fail(f"{path}.minutes.{key}", msg)
     try:
-        minutes = {str(k).replace("-", "_"): v for k, v in table.get("minutes", {}).items()}
+        minutes = {str(k).replace("-", "_"): v for k, v in lengths.items()}
         programme = programme.durations(**minutes)
     except PlanError as err:
         raise reader.fail(f"{path}.minutes", str(err)) from None
-    for k, move in enumerate(table.get("move", [])):
+    moves = table.get("move", [])
+    if not isinstance(moves, list):
+        raise reader.fail(f"{path}.move", "expected a list: move = [{item, after, gap}, ...]")
+    for k, move in enumerate(moves):
         if not isinstance(move, Mapping) or set(move) - {"item", "after", "gap"}:
             raise reader.fail(f"{path}.move[{k}]", "a move has item, after and gap")
         try:
@@ -625,17 +897,26 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             )
         except PlanError as err:
             raise reader.fail(f"{path}.move[{k}]", str(err)) from None
+    gaps: dict[str, tuple[int, int | None]] = {}
+    for key, value in _subtable(table, "gaps", path, reader).items():
+        ok = (
+            isinstance(value, list)
+            and 1 <= len(value) <= 2  # noqa: PLR2004
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        )
+        if not ok:
+            msg = f"{value!r} is not [gap] or [gap, max_gap]; write {key} = [0, 5] in minutes"
+            raise reader.fail(f"{path}.gaps.{key}", msg)
+        gaps[str(key).replace("-", "_")] = (value[0], value[1] if len(value) > 1 else None)
     try:
-        gaps = {
-            str(k).replace("-", "_"): (int(v[0]), None if len(v) < 2 else int(v[1]))  # noqa: PLR2004
-            for k, v in table.get("gaps", {}).items()
-        }
         programme = programme.gaps(**gaps)
-    except (PlanError, TypeError, ValueError, IndexError) as err:
+    except PlanError as err:
         raise reader.fail(
             f"{path}.gaps", f"{err}; write item = [gap, max_gap] in minutes"
         ) from None
     site_ids = table.get("sites")
+    if site_ids is not None:
+        site_ids = _ids(site_ids, f"{path}.sites", reader)
     known = {s.id: s for s in lists["sites"]}
     if site_ids is None:
         hosted = {u.id for u in units if u.kind.is_commune_level}
@@ -655,22 +936,27 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
         if again:
             raise reader.fail(f"{path}.sites", f"site '{again[0]}' already has a programme")
     at = _time_at(table.get("at", "06:30"), f"{path}.at", reader)
+    anchor = table.get("anchor")
+    if anchor is not None and not isinstance(anchor, str):
+        msg = f'{anchor!r} is not a programme item key; write e.g. anchor = "dieu-hanh"'
+        raise reader.fail(f"{path}.anchor", msg)
+    simultaneous = _flag(table, "simultaneous", path, reader)
     try:
         stamped = stamp_programme(
             programme,
             chosen,
             day=day,
             timezone=timezone,
-            anchor=table.get("anchor"),
+            anchor=anchor,
             at=at,
-            simultaneous=bool(table.get("simultaneous", True)),
+            simultaneous=simultaneous,
         )
     except PlanError as err:
         raise reader.fail(path, str(err)) from None
     lists["activities"] = [*stamped.activities, *lists["activities"]]
     lists["dependencies"] = [*stamped.dependencies, *lists["dependencies"]]
     lists["sync_groups"] = [*stamped.sync_groups, *lists["sync_groups"]]
-    if table.get("roles", True):
+    if _flag(table, "roles", path, reader):
         mine = {r.id for r in lists["resources"]}
         lists["resources"] = [
             *(r for r in standard_roles() if r.id not in mine),
@@ -688,9 +974,21 @@ def _prepare(
         if key not in allowed:
             raise reader.fail(f"preparation.{key}", f"unknown key; use one of {sorted(allowed)}")
     hosted = [u.id for u in units if u.kind.is_commune_level]
-    communes = table.get("communes", hosted)
+    communes = hosted
+    if "communes" in table:
+        communes = _ids(table["communes"], "preparation.communes", reader)
+        for k, unit_id in enumerate(communes):
+            if unit_id not in hosted:
+                unknown = UnknownReferenceError(
+                    item_kind="preparation",
+                    item_id="communes",
+                    ref_kind="commune-level unit",
+                    ref=unit_id,
+                    valid=hosted,
+                )
+                raise reader.fail(f"preparation.communes[{k}]", str(unknown))
     lists["prep_tasks"] = [
-        *preparation_cascade(communes, organiser=bool(table.get("organiser", True))),
+        *preparation_cascade(communes, organiser=_flag(table, "organiser", "preparation", reader)),
         *lists["prep_tasks"],
     ]
 
@@ -709,11 +1007,11 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
         aid = table.get("activity")
         if aid not in by_id:
             unknown = UnknownReferenceError(
-                item_kind="needs", item_id=str(k), ref_kind="activity", ref=str(aid), valid=by_id
+                item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id
             )
             raise reader.fail(f"needs[{k}].activity", str(unknown))
         try:
-            extra = [_CONVERTER.structure(r, Requirement) for r in table.get("resources", [])]
+            extra = list(_CONVERTER.structure(table.get("resources", []), tuple[Requirement, ...]))
         except PlanError as err:
             raise reader.fail(f"needs[{k}].resources", str(err)) from None
         known = {r.id for r in lists["resources"]} | {

@@ -21,6 +21,9 @@ from ngayhoi.errors import PlanError
 from ngayhoi.text import check_id, nfc
 
 T = TypeVar("T")
+#: The longest duration or lag, in minutes: a festival lasts at most 100 days.
+MAX_MINUTES = 100 * 24 * 60
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: The festival's clock. Vietnam has had no daylight saving time since 1975.
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -52,6 +55,8 @@ def _minutes_duration(value: int) -> pendulum.Duration:
 def to_duration(value: dt.timedelta | int) -> pendulum.Duration:
     """Turn a ``timedelta`` or a whole number of minutes into a ``pendulum.Duration``."""
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_MINUTES:
+            return cast("pendulum.Duration", value)  # the validator says it is out of range
         return _minutes_duration(value)
     if isinstance(value, dt.timedelta) and not isinstance(value, pendulum.Duration):
         return pendulum.duration(seconds=value.total_seconds())
@@ -97,10 +102,29 @@ def to_optional_text(value: str | None) -> str | None:
 
 
 def to_str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    """Store a sequence of ids as a tuple (a lone string is one id, not its letters)."""
+    """Store a sequence of ids as a tuple (a lone string is one id, not its letters).
+
+    A set (no order) or anything that is not a sequence is left for the validator to name.
+    """
     if isinstance(values, str):
         return (values,)
+    if isinstance(values, dict | set | frozenset) or not isinstance(values, Iterable):
+        return cast("tuple[str, ...]", values)
     return tuple(values)
+
+
+def to_text_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    """Like :func:`to_str_tuple`, each text stored in NFC without surrounding blanks."""
+    found = to_str_tuple(values)
+    return tuple(to_text(v) for v in found) if isinstance(found, tuple) else found
+
+
+def _not_a_list(instance: object, attribute: attrs.Attribute[Any], value: object) -> PlanError:
+    msg = (
+        f"{_label(instance)}: {attribute.name} {value!r} is not a list "
+        f'({type(value).__name__}); write a list such as ["a", "b"]'
+    )
+    return PlanError(msg)
 
 
 def valid_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -109,8 +133,11 @@ def valid_id(instance: object, attribute: attrs.Attribute[Any], value: object) -
         msg = f"{type(instance).__name__.lower()} {attribute.name} {value!r}: expected a string id"
         raise PlanError(msg)
     why = check_id(value)
-    if why is not None:
+    if why is not None and attribute.name == "id":
         msg = f"{type(instance).__name__.lower()} id {value!r} {why}"
+        raise PlanError(msg)
+    if why is not None:
+        msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
         raise PlanError(msg)
 
 
@@ -126,6 +153,8 @@ def valid_optional_id(instance: object, attribute: attrs.Attribute[Any], value: 
 
 def valid_ids(instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     """Validate every id in a tuple of id references."""
+    if not isinstance(value, tuple):
+        raise _not_a_list(instance, attribute, value)
     for item in value:
         if not isinstance(item, str) or check_id(item) is not None:
             why = check_id(item) if isinstance(item, str) else "expected a string id"
@@ -142,6 +171,33 @@ def valid_text(instance: object, attribute: attrs.Attribute[Any], value: object)
         msg = f"{_label(instance)}: {attribute.name} must not be empty; give it a Vietnamese name"
         raise PlanError(msg)
     _check_text(instance, attribute, value)
+
+
+def valid_texts(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a tuple of non-empty texts (names of people, ...)."""
+    if not isinstance(value, tuple):
+        raise _not_a_list(instance, attribute, value)
+    for position, item in enumerate(value):
+        if not isinstance(item, str):
+            msg = (
+                f"{_label(instance)}: {attribute.name}[{position}] {item!r} is not text "
+                f"({type(item).__name__}); write it in quotes"
+            )
+            raise PlanError(msg)
+        if not item:
+            msg = f"{_label(instance)}: {attribute.name}[{position}] is empty; remove it"
+            raise PlanError(msg)
+        _check_text(instance, attribute, item)
+
+
+def valid_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a flag: ``True`` or ``False``, nothing that merely looks true."""
+    if not isinstance(value, bool):
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value!r} is not True or False; "
+            "write one of those (in a plan file: true or false, without quotes)"
+        )
+        raise PlanError(msg)
 
 
 def valid_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -167,6 +223,13 @@ def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -
         msg = (
             f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
             f"character U+{ord(bad):04X}; remove it"
+        )
+        raise PlanError(msg)
+    if _SURROGATE.search(value):
+        # A lone surrogate cannot be written as UTF-8: every export would fail on it.
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains a lone surrogate "
+            "(half of a broken character); retype it as ordinary text"
         )
         raise PlanError(msg)
 
@@ -199,6 +262,12 @@ def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: obj
     """Validate an optional duration on whole minutes (any sign)."""
     if value is None:
         return
+    if isinstance(value, int) and not isinstance(value, bool):
+        msg = (
+            f"{_label(instance)}: {attribute.name} {value} min is out of range; "
+            f"expected at most {MAX_MINUTES} minutes (100 days)"
+        )
+        raise PlanError(msg)
     if not isinstance(value, dt.timedelta):
         msg = (
             f"{_label(instance)}: {attribute.name} {value!r} is not a duration; "
@@ -206,6 +275,12 @@ def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: obj
         )
         raise PlanError(msg)
     seconds = value.total_seconds()
+    if abs(seconds) > MAX_MINUTES * 60:
+        msg = (
+            f"{_label(instance)}: {attribute.name} {int(seconds // 60)} min is out of range; "
+            f"expected at most {MAX_MINUTES} minutes (100 days)"
+        )
+        raise PlanError(msg)
     if seconds % 60:
         msg = (
             f"{_label(instance)}: {attribute.name} {seconds:g} s is not a whole number of "

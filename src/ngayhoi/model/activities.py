@@ -16,7 +16,8 @@ import collections
 import datetime as dt
 import enum
 import functools
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 import attrs
 import pendulum
@@ -33,6 +34,7 @@ from ngayhoi.model._fields import (
     to_str_tuple,
     to_text,
     valid_aware,
+    valid_bool,
     valid_date,
     valid_duration,
     valid_id,
@@ -42,6 +44,7 @@ from ngayhoi.model._fields import (
     valid_positive_duration,
     valid_text,
 )
+from ngayhoi.text import check_id
 
 __all__ = [
     "Activity",
@@ -163,7 +166,9 @@ class Requirement:
 def _to_requirements(values: Any) -> tuple[Requirement, ...]:  # noqa: ANN401 - normalises user input
     if isinstance(values, str | Requirement):
         values = (values,)
-    return tuple(_requirement(v) if isinstance(v, str) else v for v in values)
+    if isinstance(values, Mapping | set | frozenset) or not isinstance(values, Iterable):
+        return cast("tuple[Requirement, ...]", values)  # the validator names it
+    return tuple(_requirement(v) if isinstance(v, str) and not check_id(v) else v for v in values)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -175,10 +180,22 @@ def _requirement(resource: str) -> Requirement:
 def _valid_requirements(
     instance: Activity, _attribute: attrs.Attribute[Any], value: tuple[object, ...]
 ) -> None:
+    if not isinstance(value, tuple):
+        msg = (
+            f"activity '{instance.id}': needs {value!r} is not a list; "
+            'give resource ids or Requirements, e.g. needs=["doan", Requirement("loa", 2)]'
+        )
+        raise PlanError(msg)
     seen: set[str] = set()
     for req in value:
+        if isinstance(req, str):
+            msg = f"activity '{instance.id}': needs entry {req!r} {check_id(req)}"
+            raise PlanError(msg)
         if not isinstance(req, Requirement):
-            msg = f"activity '{instance.id}': needs entry {req!r} is not a Requirement or an id"
+            msg = (
+                f"activity '{instance.id}': needs entry {req!r} is not a resource id "
+                "or a Requirement"
+            )
             raise PlanError(msg)
         if req.resource in seen:
             msg = (
@@ -210,8 +227,9 @@ def _valid_window(instance: Activity, _attribute: attrs.Attribute[Any], _value: 
             raise PlanError(msg)
         if end is not None and fixed + instance.duration > end:
             msg = (
-                f"activity '{instance.id}' ({instance.title}): starting at {fixed.isoformat()} "
-                f"it ends after its latest_end {end.isoformat()}; drop one of them"
+                f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} "
+                f"ends after its latest_end {end.isoformat()} (it lasts "
+                f"{int(instance.duration.total_seconds() // 60)} min); drop one of them"
             )
             raise PlanError(msg)
 
@@ -260,7 +278,7 @@ class Activity:
     fixed_start: pendulum.DateTime | None = attrs.field(
         default=None, converter=to_datetime, validator=[valid_aware, _valid_window]
     )
-    outdoor: bool = False
+    outdoor: bool = attrs.field(default=False, validator=valid_bool)
     needs: tuple[Requirement, ...] = attrs.field(
         default=(), converter=_to_requirements, validator=_valid_requirements
     )
@@ -297,7 +315,10 @@ def _valid_lags(instance: Dependency, _attribute: attrs.Attribute[Any], value: o
 
 def _valid_ends(instance: Dependency, _attribute: attrs.Attribute[Any], value: str) -> None:
     if value == instance.predecessor:
-        msg = f"dependency on '{value}': an activity cannot depend on itself"
+        msg = (
+            f"dependency {value} -> {value}: an activity cannot depend on itself; "
+            "remove the dependency or name another predecessor"
+        )
         raise PlanError(msg)
 
 
@@ -367,11 +388,16 @@ def _valid_members(
     instance: SyncGroup, _attribute: attrs.Attribute[Any], value: tuple[str, ...]
 ) -> None:
     if len(value) < 2:  # noqa: PLR2004
-        msg = f"sync group '{instance.id}': needs at least two activities, got {len(value)}"
+        msg = (
+            f"sync group '{instance.id}': activities has {len(value)}, needs at least two; "
+            "add the activities that start with it, or remove the group"
+        )
         raise PlanError(msg)
     duplicates = sorted(a for a, n in collections.Counter(value).items() if n > 1)
     if duplicates:
-        msg = f"sync group '{instance.id}': activity '{duplicates[0]}' is listed twice"
+        msg = (
+            f"sync group '{instance.id}': activity '{duplicates[0]}' is listed twice; list it once"
+        )
         raise PlanError(msg)
     if instance.hub is not None and instance.hub not in value:
         msg = f"sync group '{instance.id}': hub '{instance.hub}' must be one of its activities"

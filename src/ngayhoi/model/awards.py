@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import attrs
 import pendulum
 
+from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
     in_enum,
     to_enum,
     to_optional_date,
     to_optional_text,
     to_text,
+    valid_bool,
     valid_date,
     valid_id,
     valid_optional_text,
@@ -45,6 +48,26 @@ class AwardForm(enum.StrEnum):
     GIAY_KHEN = "giấy khen"
 
 
+def _valid_dates(instance: Issuer, _attribute: attrs.Attribute[Any], value: object) -> None:
+    start = instance.valid_from
+    if isinstance(value, dt.date) and isinstance(start, dt.date) and value < start:
+        msg = (
+            f"issuer '{instance.id}': valid_to {value} is before valid_from {start}; "
+            "swap them or fix one"
+        )
+        raise PlanError(msg)
+
+
+def _valid_issuer(instance: Award, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Issuer):
+        msg = (
+            f"award '{instance.id}': issuer {value!r} is not an Issuer; give "
+            'Issuer(id="ct-ubnd-xa", title="Chủ tịch UBND xã") (in a plan file: '
+            'issuer = {id = "ct-ubnd-xa", title = "Chủ tịch UBND xã"})'
+        )
+        raise PlanError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class Issuer:
     """Who signs an award, and the dates on which they may.
@@ -59,7 +82,7 @@ class Issuer:
         default=None, converter=to_optional_date, validator=valid_date
     )
     valid_to: pendulum.Date | None = attrs.field(
-        default=None, converter=to_optional_date, validator=valid_date
+        default=None, converter=to_optional_date, validator=[valid_date, _valid_dates]
     )
 
     def valid_on(self, day: dt.date) -> bool:
@@ -89,9 +112,9 @@ class Award:
 
     id: str = attrs.field(validator=valid_id)
     recipient: str = attrs.field(converter=to_text, validator=valid_text)
-    collective: bool
+    collective: bool = attrs.field(validator=valid_bool)
     form: AwardForm = attrs.field(converter=_award_form, validator=in_enum(AwardForm))
-    issuer: Issuer
+    issuer: Issuer = attrs.field(validator=_valid_issuer)
     ceremony: str = attrs.field(validator=valid_id)
     reason: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text

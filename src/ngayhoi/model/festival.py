@@ -23,6 +23,7 @@ naming the item. Use :func:`attrs.evolve` to change one and check it again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -55,48 +56,64 @@ _MAX_DAYS = 100
 def _to_days(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
     if isinstance(values, dt.date | str):
         values = (values,)
+    if not _is_sequence(values):
+        return values  # type: ignore[return-value]  # _check_days names it
     return tuple(to_date(v) for v in values)
 
 
-def _to_units(values: Iterable[Unit]) -> tuple[Unit, ...]:
+def _is_sequence(values: object) -> bool:
+    return isinstance(values, Iterable) and not isinstance(
+        values, str | bytes | Mapping | set | frozenset
+    )
+
+
+def _to_items(values: Iterable[T]) -> tuple[T, ...]:
+    if not _is_sequence(values):
+        return values  # type: ignore[return-value]  # _items names it
     return tuple(values)
+
+
+def _to_units(values: Iterable[Unit]) -> tuple[Unit, ...]:
+    return _to_items(values)
 
 
 def _to_sites(values: Iterable[Site]) -> tuple[Site, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_activities(values: Iterable[Activity]) -> tuple[Activity, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_dependencies(values: Iterable[Dependency]) -> tuple[Dependency, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_resources(values: Iterable[Resource]) -> tuple[Resource, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_sync_groups(values: Iterable[SyncGroup]) -> tuple[SyncGroup, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_prep_tasks(values: Iterable[PrepTask]) -> tuple[PrepTask, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_awards(values: Iterable[Award]) -> tuple[Award, ...]:
-    return tuple(values)
+    return _to_items(values)
 
 
 def _to_campaign(
     value: tuple[dt.date | str, dt.date | str] | None,
 ) -> tuple[pendulum.Date, pendulum.Date] | None:
-    if value is None:
-        return None
-    first, last = value
-    return (to_date(first), to_date(last))
+    if value is None or not _is_sequence(value):
+        return value  # type: ignore[return-value]  # _check_campaign names anything but None
+    pair = tuple(value)
+    if len(pair) != 2:  # noqa: PLR2004
+        return pair  # type: ignore[return-value]
+    return (to_date(pair[0]), to_date(pair[1]))
 
 
 def _to_time(value: dt.time | str) -> dt.time:
@@ -123,6 +140,39 @@ def _valid_time(instance: Festival, attribute: attrs.Attribute[Any], value: obje
         raise PlanError(msg)
 
 
+def _valid_timezone(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        msg = (
+            f"festival '{instance.id}': timezone {value!r} is not an IANA zone name; "
+            f"use '{TIMEZONE}'"
+        )
+        raise PlanError(msg)
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+
+
+def _valid_domain(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    # The domain ends every calendar UID (RFC 5545 §3.8.4.7 suggests one); a space or
+    # a slash there breaks the UID in some clients.
+    if not isinstance(value, str) or not _DOMAIN.match(value):
+        msg = (
+            f"festival '{instance.id}': domain {value!r} is not a domain name; "
+            "use lowercase letters, digits, '-' and '.', e.g. 'ubnd.longan.gov.vn'"
+        )
+        raise PlanError(msg)
+
+
+def _valid_travel(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, TravelTimes):
+        msg = (
+            f"festival '{instance.id}': travel {value!r:.60} is not a TravelTimes; "
+            "give TravelTimes(minutes={(from_site, to_site): minutes})"
+        )
+        raise PlanError(msg)
+
+
 def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[object]) -> None:
     expected = {
         "units": Unit,
@@ -134,6 +184,12 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
         "prep_tasks": PrepTask,
         "awards": Award,
     }[attribute.name]
+    if not isinstance(value, tuple):
+        msg = (
+            f"festival '{instance.id}': {attribute.name} {value!r:.60} is not a list; "
+            f"give a list of {expected.__name__} records"
+        )
+        raise PlanError(msg)
     for position, item in enumerate(value):
         if not isinstance(item, expected):
             msg = (
@@ -173,7 +229,7 @@ class Festival:
     id: str = attrs.field(validator=valid_id)
     name: str = attrs.field(converter=to_text, validator=valid_text)
     days: tuple[pendulum.Date, ...] = attrs.field(converter=_to_days)
-    timezone: str = TIMEZONE
+    timezone: str = attrs.field(default=TIMEZONE, validator=_valid_timezone)
     campaign: tuple[pendulum.Date, pendulum.Date] | None = attrs.field(
         default=None, converter=_to_campaign
     )
@@ -198,13 +254,13 @@ class Festival:
         default=(), converter=_to_prep_tasks, validator=_items
     )
     awards: tuple[Award, ...] = attrs.field(default=(), converter=_to_awards, validator=_items)
-    travel: TravelTimes = attrs.field(factory=TravelTimes)
+    travel: TravelTimes = attrs.field(factory=TravelTimes, validator=_valid_travel)
     opens: dt.time = attrs.field(default=dt.time(6, 0), converter=_to_time, validator=_valid_time)
     closes: dt.time = attrs.field(default=dt.time(22, 0), converter=_to_time, validator=_valid_time)
     outdoor_until: dt.time | None = attrs.field(
         default=dt.time(11, 0), converter=_to_optional_time, validator=_valid_time
     )
-    domain: str = "ngayhoi.vn"
+    domain: str = attrs.field(default="ngayhoi.vn", validator=_valid_domain)
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -380,7 +436,9 @@ class _Clock:
 
     @classmethod
     def at_midnight(cls, fest: Festival) -> _Clock:
-        if not fest.days or not isinstance(fest.days[0], dt.date):
+        if not isinstance(fest.days, tuple) or not fest.days:
+            _check_days(fest)
+        if not isinstance(fest.days[0], dt.date):
             _check_days(fest)
         try:
             pendulum.timezone(fest.timezone)
@@ -442,6 +500,7 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     "(ngayhoi.data.units_on)"
                 )
                 raise UnitNotValidError(msg)
+    _same_official_names(fest.units)
     sites = _by_id(fest.sites, "site", fest)
     for site in fest.sites:
         if site.unit not in units:
@@ -618,6 +677,7 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     for site in fest.sites:
         if site.lat is not None and site.lon is not None:
             coordinates[site.id] = (site.lat, site.lon)
+    _check_travel(fest, resources, groups, coordinates)
     return _Index(
         units=units,
         sites=sites,
@@ -633,6 +693,73 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     )
 
 
+def _same_official_names(units: Sequence[Unit]) -> None:
+    """Refuse two units of one parent with the same official name: people tell them apart by it.
+
+    Names are stored in NFC, so a name typed with combining accents (NFD) is the
+    same name as the precomposed one and is caught here.
+    """
+    seen: dict[tuple[str, str | None], Unit] = {}
+    for unit in units:
+        first = seen.setdefault((unit.official_name, unit.parent), unit)
+        if first is not unit:
+            msg = (
+                f"unit '{unit.id}' has the same official name as unit '{first.id}': "
+                f"{unit.official_name!r} (names are compared in Unicode NFC, so the same letters "
+                "typed with combining accents count as the same name); give each its own "
+                f"official name, or drop '{unit.id}' if it is a copy"
+            )
+            raise PlanError(msg)
+
+
+def _check_travel(
+    fest: Festival,
+    resources: Mapping[str, Resource],
+    groups: Mapping[str, list[str]],
+    coordinates: Mapping[str, tuple[float, float]],
+) -> None:
+    """Every pair of sites a delegation may drive between has a travel time.
+
+    Only sites without a derived time need the matrix, so the work is bounded by
+    the size of the matrix the plan gives.
+    """
+    travel = fest.travel
+    if travel.default is not None:
+        return
+    for rid, visits in _visits(fest, resources, groups).items():
+        uncovered = [s for s in visits if travel.speed_kmh is None or s not in coordinates]
+        for a in uncovered:
+            for b in visits:
+                for origin, destination in ((a, b), (b, a)):
+                    if origin != destination and (origin, destination) not in travel.minutes:
+                        raise _no_travel(rid, origin, destination, visits)
+
+
+def _visits(
+    fest: Festival, resources: Mapping[str, Resource], groups: Mapping[str, list[str]]
+) -> dict[str, dict[str, str]]:
+    """For each delegation, the sites it may visit and one activity there."""
+    sites_of: dict[str, dict[str, str]] = defaultdict(dict)
+    for act in fest.activities:
+        for req in act.needs:
+            for rid in groups.get(req.resource, (req.resource,)):
+                res = resources.get(rid)
+                if res is not None and res.travels:
+                    sites_of[rid].setdefault(act.site, act.id)
+    return sites_of
+
+
+def _no_travel(rid: str, a: str, b: str, visits: Mapping[str, str]) -> PlanError:
+    msg = (
+        f"resource '{rid}' (a delegation) may drive from site '{a}' to '{b}' but the plan gives "
+        f"no travel time for that pair (it may serve '{visits[a]}' and '{visits[b]}'); add it "
+        f"to the travel matrix (TravelTimes(minutes={{('{a}', '{b}'): 20}}), in a plan file "
+        f'{{from = "{a}", to = "{b}", minutes = 20}} under [travel]), give both sites lat and '
+        "lon and a speed_kmh, or set a default"
+    )
+    return PlanError(msg)
+
+
 def _count_sites(
     by_site: Mapping[str, list[Activity]], sites: Mapping[str, Site]
 ) -> dict[str, int]:
@@ -645,6 +772,12 @@ def _count_sites(
 
 
 def _check_days(fest: Festival) -> None:
+    if not isinstance(fest.days, tuple):
+        msg = (
+            f"festival '{fest.id}': days {fest.days!r} is not a list of dates; "
+            "give e.g. days=[pendulum.date(2023, 8, 6)] (in a plan file: days = [2023-08-06])"
+        )
+        raise PlanError(msg)
     if not fest.days:
         msg = f"festival '{fest.id}': days is empty; give at least one date, e.g. 2023-08-06"
         raise PlanError(msg)
@@ -669,12 +802,26 @@ def _check_days(fest: Festival) -> None:
         raise PlanError(msg) from None
     _check_campaign(fest)
     if fest.opens >= fest.closes:
-        msg = f"festival '{fest.id}': opens at {fest.opens} but closes at {fest.closes}"
+        msg = (
+            f"festival '{fest.id}': opens at {fest.opens:%H:%M} but closes at "
+            f"{fest.closes:%H:%M}; opens must be earlier than closes on the same day"
+        )
         raise PlanError(msg)
 
 
 def _check_campaign(fest: Festival) -> None:
     if fest.campaign is not None:
+        campaign: object = fest.campaign
+        if (
+            not isinstance(campaign, tuple)
+            or len(campaign) != 2  # noqa: PLR2004
+            or not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in campaign)
+        ):
+            msg = (
+                f"festival '{fest.id}': campaign {campaign!r} is not a pair of dates; give the "
+                "first and last day, e.g. campaign=('2023-07-01', '2023-08-19')"
+            )
+            raise PlanError(msg)
         first, last = fest.campaign
         if last < first:
             msg = f"festival '{fest.id}': campaign ends {last}, before it starts {first}"

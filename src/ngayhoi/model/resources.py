@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -21,17 +21,21 @@ from ngayhoi.model._fields import (
     in_enum,
     to_enum,
     to_optional_text,
-    to_str_tuple,
     to_text,
+    to_text_tuple,
     valid_id,
     valid_optional_id,
     valid_optional_text,
     valid_text,
+    valid_texts,
 )
+from ngayhoi.text import check_id
 
 __all__ = ["Resource", "ResourceKind", "TravelTimes"]
 
 _EARTH_RADIUS_KM = 6371.0
+#: The longest drive between two festival sites, in minutes: anything longer is a typo.
+MAX_TRAVEL = 24 * 60
 
 
 class ResourceKind(enum.StrEnum):
@@ -97,7 +101,9 @@ class Resource:
     )
     group: str | None = attrs.field(default=None, validator=valid_optional_id)
     home: str | None = attrs.field(default=None, validator=valid_optional_id)
-    members: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    members: tuple[str, ...] = attrs.field(
+        default=(), converter=to_text_tuple, validator=valid_texts
+    )
     description: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text
     )
@@ -111,22 +117,43 @@ class Resource:
 def _to_matrix(
     value: Mapping[tuple[str, str], int] | Iterable[tuple[str, str, int]],
 ) -> dict[tuple[str, str], int]:
-    items = value.items() if isinstance(value, Mapping) else (((a, b), m) for a, b, m in value)
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        items = []
+        for row in value:
+            if not (isinstance(row, tuple | list) and len(row) == 3):  # noqa: PLR2004
+                return cast("dict[tuple[str, str], int]", value)  # the validator names the row
+            items.append(((row[0], row[1]), row[2]))
+    else:
+        return cast("dict[tuple[str, str], int]", value)
     matrix: dict[tuple[str, str], int] = {}
-    for (a, b), m in items:
+    for pair, m in items:
+        if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004
+            return cast("dict[tuple[str, str], int]", value)
+        a, b = pair
         matrix[(a, b)] = m
         matrix.setdefault((b, a), m)
     return matrix
 
 
-def _valid_matrix(
-    _instance: TravelTimes, _attribute: attrs.Attribute[Any], value: dict[tuple[str, str], int]
-) -> None:
+def _valid_matrix(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dict):
+        msg = (
+            f"travel times: minutes {value!r} is not a travel matrix; give a dict "
+            "{(from_site, to_site): minutes} or a list of (from_site, to_site, minutes)"
+        )
+        raise PlanError(msg)
     for (a, b), m in value.items():
-        if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+        for site in (a, b):
+            why = check_id(site) if isinstance(site, str) else "is not a site id"
+            if why is not None:
+                msg = f"travel time from {a!r} to {b!r}: site {site!r} {why}"
+                raise PlanError(msg)
+        if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= MAX_TRAVEL:
             msg = (
-                f"travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes >= 0; "
-                "fix that entry of the travel matrix"
+                f"travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes "
+                f"from 0 to {MAX_TRAVEL}; fix that entry of the travel matrix"
             )
             raise PlanError(msg)
         if a == b and m != 0:
@@ -137,14 +164,19 @@ def _valid_matrix(
 def _valid_speed(_instance: TravelTimes, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        msg = f"travel times: {attribute.name} {value!r} must be a positive number"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        msg = f"travel times: {attribute.name} {value!r} must be a positive finite number"
         raise PlanError(msg)
 
 
 def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        msg = f"travel times: default {value!r} must be a whole number of minutes >= 0"
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TRAVEL:
+        msg = (
+            f"travel times: default {value!r} must be a whole number of minutes "
+            f"from 0 to {MAX_TRAVEL}"
+        )
         raise PlanError(msg)
 
 

@@ -28,6 +28,7 @@ from ngayhoi.model._fields import (
     to_optional_date,
     to_optional_text,
     to_text,
+    valid_bool,
     valid_date,
     valid_id,
     valid_optional_id,
@@ -203,7 +204,7 @@ class Site:
     )
     lat: float | None = attrs.field(default=None, validator=_valid_lat)
     lon: float | None = attrs.field(default=None, validator=_valid_lon)
-    outdoor: bool = False
+    outdoor: bool = attrs.field(default=False, validator=valid_bool)
     fallback: str | None = attrs.field(default=None, validator=valid_optional_id)
     hub: str | None = attrs.field(default=None, validator=valid_optional_id)
 

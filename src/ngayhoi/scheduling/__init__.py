@@ -56,11 +56,20 @@ def schedule(
         A :class:`Schedule`; check ``status`` and ``violations``, or call
         ``unwrap()`` to raise when no schedule meets every constraint.
 
+    Raises:
+        PlanError: the festival has no activities, or names an unknown backend.
+
     >>> import ngayhoi
     >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")
     >>> sched.status.has_times, len(sched.waits)
     (True, 1)
     """
+    if not festival.activities:
+        msg = (
+            f"festival '{festival.id}' has no activities, so there is nothing to schedule; "
+            "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
+        )
+        raise PlanError(msg)
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"
     if backend == "temporal":

@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -40,7 +41,7 @@ from ngayhoi.export.calendars import read_version
 from ngayhoi.model import Festival, Requirement, TravelTimes
 from ngayhoi.scheduling import Schedule, schedule_heuristic
 
-from conftest import load_example
+from conftest import Radicale, load_example
 
 RUNS = int(os.environ.get("NGAYHOI_FAULT_RUNS", "30"))
 SEED = int(os.environ.get("NGAYHOI_FAULT_SEED", "20230806"))
@@ -470,15 +471,15 @@ class PlanFiles:
     written_v2: int
 
 
-def ngayhoi_cli(*argv: str | Path) -> subprocess.Popen[str]:
-    """``ngayhoi ARGV`` in its own process, as a user runs it."""
+def ngayhoi_cli(*argv: str | Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+    """``ngayhoi ARGV`` in its own process, as a user runs it (``env`` added to the environment)."""
     return subprocess.Popen(  # noqa: S603 - the command line under test
         [sys.executable, "-m", "ngayhoi", *map(str, argv)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
     )
 
 
@@ -705,3 +706,187 @@ def test_after_a_killed_command_line_export_the_next_two_finish_the_job(
     assert runs[1][1].endswith("(0 written; since the last export: no changes)\n"), runs[1][1]
     assert incomplete(folder) == []
     assert without_stamps(folder) == without_stamps(plan_files.ref_v2)
+
+
+# -- a CalDAV server that stops part-way through a publish -------------------------------
+
+#: The feeds that go to the server: three communes (one rained on, Tân Ân with its
+#: cancelled forum) and both delegations (a visit moves from one to the other).
+DAV_FEEDS = (
+    "commune-long-son",
+    "commune-my-le",
+    "commune-tan-an",
+    "delegation-doan-1",
+    "delegation-doan-2",
+)
+ANSWERS = re.compile(rb"\b(?:PUT|DELETE) response status")
+FAILED = re.compile(
+    r"^ngayhoi publish: CalDAV server (?P<url>\S+) failed while publishing calendar "
+    r"'(?P<calendar>[^']+)': (?P<reason>[^;]+); (?:nothing was uploaded; publish again|"
+    r"(?P<uploaded>\d+) objects? (?:was|were) uploaded before the failure"
+    r"(?: \(and (?P<removed>\d+) removed\))? and stay there; publish again to complete it)"
+)
+
+
+def _feed_args() -> list[str]:
+    return ["--feeds", *DAV_FEEDS]
+
+
+def _answers(log: Path, offset: int) -> int:
+    """How many PUT and DELETE requests the server answered since ``offset`` of its log."""
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        return len(ANSWERS.findall(handle.read()))
+
+
+@pytest.fixture(scope="module")
+def published_v1(references: References, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Radicale storage that holds v1, published whole (copied for each test)."""
+    from ngayhoi.publish.caldav import config_from_env, publish  # noqa: PLC0415
+
+    server = Radicale(tmp_path_factory.mktemp("dav-v1"))
+    server.start()
+    try:
+        report = publish(references.v1, config_from_env(server.env), feeds=DAV_FEEDS)
+        assert sum(report.uploaded.values()) > 50
+    finally:
+        server.stop()
+    return server.storage
+
+
+def _server_state(server: Radicale) -> dict[str, list[icalendar.Component]]:
+    """Every component the server holds, per calendar, one list entry per stored object."""
+    caldav = pytest.importorskip("caldav", reason="the caldav extra is a test dependency")
+    client = caldav.DAVClient(
+        url=server.url, username=server.USER, password=server.PASSWORD, require_tls=False
+    )
+    out: dict[str, list[icalendar.Component]] = {}
+    for calendar in client.principal().calendars():
+        cal_id = str(calendar.url).rstrip("/").rsplit("/", 1)[-1]
+        items = out.setdefault(cal_id, [])
+        for obj in [*calendar.events(), *calendar.todos()]:
+            parsed = icalendar.Calendar.from_ical(obj.data)
+            comps = [c for c in parsed.walk() if c.name in ("VEVENT", "VTODO")]
+            assert len(comps) == 1, f"{cal_id}: an object with {len(comps)} components"
+            items.append(comps[0])
+    return out
+
+
+_COMPARED = ("SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "DUE", "STATUS", "SUMMARY", "LOCATION")
+
+
+def assert_server_holds(server: Radicale, folder: Path) -> int:
+    """The server holds exactly the folder's feeds: one object per UID, same content."""
+    held = _server_state(server)
+    checked = 0
+    for path in sorted(folder.glob("*.ics")):
+        cal_id = path.stem
+        if cal_id not in DAV_FEEDS:
+            continue
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        ours = {str(c["UID"]): c for c in cal.walk() if c.name in ("VEVENT", "VTODO")}
+        uids = [str(c["UID"]) for c in held[cal_id]]
+        dupes = sorted(u for u, n in collections.Counter(uids).items() if n > 1)
+        assert not dupes, f"{cal_id}: duplicated UIDs {dupes}"
+        assert set(uids) == set(ours), f"{cal_id}: {sorted(set(uids) ^ set(ours))}"
+        for comp in held[cal_id]:
+            mine = ours[str(comp["UID"])]
+            for prop in _COMPARED:
+                assert comp.get(prop) == mine.get(prop) or (
+                    prop in mine and comp.decoded(prop) == mine.decoded(prop)
+                ), (cal_id, str(comp["UID"]), prop)
+            checked += 1
+        stored = list((server.storage / "collection-root" / server.USER / cal_id).glob("*.ics"))
+        assert len(stored) == len(ours), f"{cal_id}: {len(stored)} files for {len(ours)} UIDs"
+    return checked
+
+
+@pytest.mark.parametrize("stop_after", [1, 8, 16])
+def test_a_server_stopped_mid_publish_is_reported_and_the_next_publish_repairs_it(
+    references: References, published_v1: Path, tmp_path: Path, stop_after: int
+) -> None:
+    from ngayhoi.publish.caldav import config_from_env, publish  # noqa: PLC0415
+
+    server = Radicale(tmp_path, level="info")
+    shutil.copytree(published_v1, server.storage)
+    server.start()
+    try:
+        offset = server.log.stat().st_size
+        env = {**server.env, "NGAYHOI_CALDAV_TIMEOUT": "30"}
+        proc = ngayhoi_cli("publish", references.v2, *_feed_args(), env=env)
+        # Watch the server's own log; terminate it once it has answered stop_after writes.
+        while _answers(server.log, offset) < stop_after:
+            if proc.poll() is not None:
+                pytest.fail(f"the publish ended before {stop_after} writes: {proc.communicate()}")
+            time.sleep(0.001)
+        server.stop()
+        answered = _answers(server.log, offset)
+        code, out, err = finish(proc)
+        assert code == 2, (code, out, err)
+        assert "Traceback" not in err
+        failed = FAILED.match(err)
+        assert failed is not None, err
+        assert failed["url"] == server.url
+        assert failed["calendar"] is not None
+        written = int(failed["uploaded"] or 0) + int(failed["removed"] or 0)
+        assert stop_after - 1 <= written <= answered, (err, answered)
+        assert err.count("\n") == 1, err
+        # The server comes back on the same storage; publishing again repairs everything.
+        server.start()
+        code, out, err = finish(ngayhoi_cli("publish", references.v2, *_feed_args(), env=env))
+        assert code == 0, err
+        assert "uploaded" in out
+        assert assert_server_holds(server, references.v2) > 50
+        again = publish(references.v2, config_from_env(server.env), feeds=DAV_FEEDS)
+        assert sum(again.uploaded.values()) == 0
+        assert again.moved_out == {}
+        assert again.unknown == {}
+    finally:
+        server.stop()
+
+
+def test_a_frozen_server_fails_the_publish_after_the_timeout_and_the_next_one_repairs(
+    references: References, published_v1: Path, tmp_path: Path
+) -> None:
+    from ngayhoi.publish.caldav import PublishError, PublishReport, config_from_env, publish  # noqa: PLC0415
+
+    server = Radicale(tmp_path, level="info")
+    shutil.copytree(published_v1, server.storage)
+    server.start()
+    assert server.proc is not None
+    config = attrs.evolve(config_from_env(server.env), timeout=2)
+    outcome: list[BaseException | PublishReport] = []
+
+    def run() -> None:
+        try:
+            outcome.append(publish(references.v2, config, feeds=DAV_FEEDS))
+        except Exception as err:  # noqa: BLE001 - kept for the assertions below
+            outcome.append(err)
+
+    try:
+        offset = server.log.stat().st_size
+        publisher = threading.Thread(target=run, daemon=True)
+        publisher.start()
+        while _answers(server.log, offset) < 5:
+            if not publisher.is_alive():
+                pytest.fail(f"the publish ended before 5 writes: {outcome}")
+            time.sleep(0.001)
+        os.kill(server.proc.pid, signal.SIGSTOP)  # alive, listening, never answering
+        try:
+            publisher.join(timeout=600)
+            assert not publisher.is_alive(), "the publish hangs on a frozen server"
+        finally:
+            os.kill(server.proc.pid, signal.SIGCONT)
+        (err,) = outcome
+        assert isinstance(err, PublishError), err
+        assert err.url == server.url
+        assert err.calendar in DAV_FEEDS
+        assert "timed out" in err.reason.lower() or "timeout" in err.reason.lower(), err.reason
+        assert err.report is not None
+        assert err.uploaded == sum(err.report.uploaded.values()) >= 4
+        publish(references.v2, config, feeds=DAV_FEEDS)
+        assert_server_holds(server, references.v2)
+        again = publish(references.v2, config, feeds=DAV_FEEDS)
+        assert sum(again.uploaded.values()) == 0
+    finally:
+        server.stop()

@@ -313,7 +313,7 @@ def _read(root: Path) -> tuple[ExportState, dict[str, bytes]]:
 
 def _strays(root: Path) -> list[Path]:
     """Temporary files of a journal whose writing was interrupted."""
-    return list(root.glob(f"{_JOURNAL}.*.tmp"))
+    return list(root.glob(f".{_JOURNAL}.*.tmp"))  # write_atomic's temporary names
 
 
 def _recover(root: Path) -> bool:

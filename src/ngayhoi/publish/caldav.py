@@ -28,6 +28,7 @@ False
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -53,6 +54,7 @@ __all__ = [
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMPONENTS = ("VEVENT", "VTODO")
 _TIMEOUT = 60
+_LONGEST = 200
 
 
 @attrs.frozen(kw_only=True)
@@ -180,10 +182,10 @@ class PublishError(ExportError):
         reason: the failure, in one line.
 
     >>> err = PublishError(url="https://dav.example.vn/btc/", calendar="master", uploaded=3,
-    ...                    report=None, reason="ConnectionError: connection refused")
+    ...                    report=None, reason="connection refused")
     >>> print(err)  # doctest: +ELLIPSIS
-    CalDAV server https://dav.example.vn/btc/ failed while publishing calendar 'master', ...
-    >>> "after 3 objects were uploaded" in str(err), err.uploaded
+    CalDAV server https://dav.example.vn/btc/ failed while publishing calendar 'master': ...
+    >>> "connection refused; 3 objects were uploaded before" in str(err), err.uploaded
     (True, 3)
     """
 
@@ -204,14 +206,34 @@ class PublishError(ExportError):
         self.removed = removed
         self.report = report
         self.reason = reason
-        where = "before the first calendar" if calendar is None else f"calendar '{calendar}'"
+        where = (
+            "before any calendar was published"
+            if calendar is None
+            else f"while publishing calendar '{calendar}'"
+        )
         objects = "1 object was" if uploaded == 1 else f"{uploaded} objects were"
         also = f" (and {removed} removed)" if removed else ""
-        super().__init__(
-            f"CalDAV server {url} failed while publishing {where}, after {objects} "
-            f"uploaded{also}: {reason}; what was uploaded stays, and publishing again "
-            "completes it (objects go by UID, so nothing is duplicated)"
+        done = (
+            f"{objects} uploaded before the failure{also} and stay there; publish again to "
+            "complete it (objects go by UID, so nothing is duplicated)"
+            if uploaded or removed
+            else "nothing was uploaded; publish again when the server answers"
         )
+        super().__init__(f"CalDAV server {url} failed {where}: {reason}; {done}")
+
+
+def _reason(err: Exception, timeout: int) -> str:
+    """The failure in a few words: refused, timed out, or the client's own message."""
+    name = type(err).__name__
+    text = " ".join(str(err).split())
+    if "timeout" in name.lower() or "timed out" in text.lower():
+        return f"no answer within {timeout} s ({name})"
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    if found:
+        return f"{found.group(1).strip().lower()} ({name})"
+    if len(text) > _LONGEST:
+        text = text[: _LONGEST - 3] + "..."
+    return f"{name}: {text}" if text else name
 
 
 def split_per_uid(data: bytes) -> dict[str, bytes]:
@@ -345,14 +367,13 @@ def publish(
     except (ExportError, PlanError):
         raise
     except Exception as err:  # whatever the client raises: the server failed
-        reason = " ".join(f"{type(err).__name__}: {err}".split())
         raise PublishError(
             url=config.url,
             calendar=run.calendar,
             uploaded=sum(run.uploaded.values()),
             removed=run.removed,
             report=run.report(),
-            reason=reason,
+            reason=_reason(err, config.timeout),
         ) from err
     return run.report()
 

@@ -455,6 +455,32 @@ def test_exports_killed_at_random_moments_leave_a_complete_version_and_converge(
     assert any(o.phase != "finished" for o in outcomes), "no run was killed:\n" + summary
 
 
+def test_recover_and_readers_leave_a_running_export_alone(
+    plans: Plans, references: References, tmp_path: Path
+) -> None:
+    folder = tmp_path / "feeds"
+    child = Child.fork(plans, folder)
+    child.start()
+    deadline = time.monotonic() + 120
+    while not (folder / STAGING).exists():  # v1 is being staged, under the lock
+        assert time.monotonic() < deadline, "the export did not start staging within 120 s"
+        time.sleep(0.001)
+    os.kill(child.pid, signal.SIGSTOP)
+    try:
+        staged = sorted(p.name for p in (folder / STAGING).iterdir())
+        with pytest.raises(ngayhoi.ExportError, match=r"another export into .* is running"):
+            recover(folder)
+        with pytest.raises(ngayhoi.ExportError, match=r"it holds the lock .*\.ngayhoi\.lock"):
+            read_version(folder)
+        assert sorted(p.name for p in (folder / STAGING).iterdir()) == staged
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+    assert child.wait() == 0, child.read_notes()
+    child.read_notes()
+    assert version(folder) == references.versions["v2"]
+    assert leftovers(folder) == []
+
+
 # -- exports racing for one folder, on the command line ----------------------------------
 
 STAMPS = re.compile(rb"^(DTSTAMP|LAST-MODIFIED|CREATED)[:;].*\r\n", re.MULTILINE)

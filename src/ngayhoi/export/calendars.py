@@ -215,6 +215,10 @@ def load_state(folder: Path | str) -> ExportState:
     return ExportState.from_json(data, source=path)
 
 
+class _NoLockError(ExportError):
+    """The folder's lock cannot even be opened (a read-only folder)."""
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold the folder's lock (an flock, released by the kernel even if the process dies)."""
@@ -224,7 +228,7 @@ def _locked(folder: Path) -> Iterator[None]:
         handle = lock.open("a+")
     except OSError as err:
         msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
-        raise ExportError(msg) from err
+        raise _NoLockError(msg) from err
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -284,16 +288,17 @@ def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
     root = Path(folder)
     if not root.is_dir():
         return ExportState(), {}
-    if os.access(root, os.W_OK):
+    try:
         with _locked(root):
             _recover(root)
             return _read(root)
-    if (root / _JOURNAL).exists() or (root / _STAGING).exists():
-        msg = (
-            f"{root}: an export into it was interrupted; finishing it needs write access "
-            "to the folder (run ngayhoi export again, or make the folder writable)"
-        )
-        raise ExportError(msg)
+    except _NoLockError as err:
+        if (root / _JOURNAL).exists() or (root / _STAGING).exists():
+            msg = (
+                f"{root}: an export into it was interrupted, and finishing it needs write "
+                "access to the folder (make it writable, or run ngayhoi export again)"
+            )
+            raise ExportError(msg) from err
     return _read(root)
 
 

@@ -750,7 +750,8 @@ FAILED = re.compile(
     r"^ngayhoi publish: CalDAV server (?P<url>\S+) failed while publishing calendar "
     r"'(?P<calendar>[^']+)': (?P<reason>[^;]+); (?:nothing was uploaded; publish again|"
     r"(?P<uploaded>\d+) objects? (?:was|were) uploaded before the failure"
-    r"(?: \(and (?P<removed>\d+) removed\))? and stay there; publish again to complete it)"
+    r"(?: \(and (?P<removed>\d+) removed\))?; what was uploaded stays, publish again "
+    r"to complete it)"
 )
 
 
@@ -831,8 +832,6 @@ def assert_server_holds(server: Radicale, folder: Path) -> int:
 def test_a_server_stopped_mid_publish_is_reported_and_the_next_publish_repairs_it(
     references: References, published_v1: Path, tmp_path: Path, stop_after: int
 ) -> None:
-    from ngayhoi.publish.caldav import config_from_env, publish  # noqa: PLC0415
-
     server = Radicale(tmp_path, level="info")
     shutil.copytree(published_v1, server.storage)
     server.start()
@@ -850,6 +849,7 @@ def test_a_server_stopped_mid_publish_is_reported_and_the_next_publish_repairs_i
         code, out, err = finish(proc)
         assert code == 2, (code, out, err)
         assert "Traceback" not in err
+        print(f"stopped after {answered} writes: {err}")  # noqa: T201 - for -s
         failed = FAILED.match(err)
         assert failed is not None, err
         assert failed["url"] == server.url
@@ -863,10 +863,6 @@ def test_a_server_stopped_mid_publish_is_reported_and_the_next_publish_repairs_i
         assert code == 0, err
         assert "uploaded" in out
         assert assert_server_holds(server, references.v2) > 50
-        again = publish(references.v2, config_from_env(server.env), feeds=DAV_FEEDS)
-        assert sum(again.uploaded.values()) == 0
-        assert again.moved_out == {}
-        assert again.unknown == {}
     finally:
         server.stop()
 

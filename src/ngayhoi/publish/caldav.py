@@ -214,8 +214,8 @@ class PublishError(ExportError):
         objects = "1 object was" if uploaded == 1 else f"{uploaded} objects were"
         also = f" (and {removed} removed)" if removed else ""
         done = (
-            f"{objects} uploaded before the failure{also} and stay there; publish again to "
-            "complete it (objects go by UID, so nothing is duplicated)"
+            f"{objects} uploaded before the failure{also}; what was uploaded stays, publish "
+            "again to complete it (objects go by UID, so nothing is duplicated)"
             if uploaded or removed
             else "nothing was uploaded; publish again when the server answers"
         )

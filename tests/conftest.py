@@ -1,12 +1,14 @@
-"""Shared fixtures: the repository's paths, the ics_check harness, small festivals."""
+"""Shared fixtures: the repository's paths, the ics_check harness, small festivals, Radicale."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -83,3 +85,99 @@ def act(ident: str, minutes: int = 10, **options: object) -> Activity:
         duration=minutes,
         **options,  # type: ignore[arg-type]
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Radicale:
+    """A real Radicale server on 127.0.0.1 with a password; stopped and restarted on one storage.
+
+    Its log (``radicale.log`` in ``folder``) is kept across restarts; at ``level="info"``
+    it has one line per request and response.
+    """
+
+    USER = "btc"
+    PASSWORD = "mật-khẩu-thử"  # noqa: S105 - a throwaway test server's password
+
+    def __init__(self, folder: Path, *, level: str = "warning") -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.storage = folder / "collections"
+        self.log = folder / "radicale.log"
+        users = folder / "users"
+        users.write_text(f"{self.USER}:{self.PASSWORD}\n", encoding="utf-8")
+        self.config = folder / "radicale.conf"
+        self.config.write_text(
+            f"[server]\nhosts = 127.0.0.1:{self.port}\n"
+            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\n"
+            "htpasswd_encryption = plain\n"
+            "[rights]\ntype = owner_only\n"
+            f"[storage]\nfilesystem_folder = {self.storage}\n"
+            f"[logging]\nlevel = {level}\n",
+            encoding="utf-8",
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The user's collection URL."""
+        return f"http://127.0.0.1:{self.port}/{self.USER}/"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The NGAYHOI_CALDAV_* variables for this server."""
+        return {
+            "NGAYHOI_CALDAV_URL": self.url,
+            "NGAYHOI_CALDAV_USERNAME": self.USER,
+            "NGAYHOI_CALDAV_PASSWORD": self.PASSWORD,
+        }
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(  # noqa: S603 - the server under test
+                [sys.executable, "-m", "radicale", "--config", str(self.config)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail(f"radicale exited: {self.log.read_text(encoding='utf-8')}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("radicale did not start within 30 s")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Terminate the server (SIGTERM, then SIGKILL if it lingers) and wait for it."""
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """A real Radicale server on 127.0.0.1 with a password, started and stopped here."""
+    server = Radicale(tmp_path)
+    server.start()
+    try:
+        yield server.url, server.env
+    finally:
+        server.stop()

@@ -7,11 +7,9 @@ import fcntl
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -356,63 +354,6 @@ def test_khal_imports_v1_then_v2_and_keeps_one_copy_of_each_event(
     assert "CANCELLED [HỦY] Diễn đàn" in listing
     assert "10:12 CONFIRMED Trò chơi dân gian – Long Sơn" in listing
     assert "09:42 CONFIRMED Trò chơi dân gian – Long Sơn" not in listing
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """A real Radicale server on 127.0.0.1 with a password, started and stopped here."""
-    port = _free_port()
-    users = tmp_path / "users"
-    users.write_text("btc:mật-khẩu-thử\n", encoding="utf-8")
-    config = tmp_path / "radicale.conf"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n"
-        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\n"
-        "[rights]\ntype = owner_only\n"
-        f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
-        "[logging]\nlevel = warning\n",
-        encoding="utf-8",
-    )
-    log = (tmp_path / "radicale.log").open("wb")
-    proc = subprocess.Popen(  # noqa: S603 - the server under test
-        [sys.executable, "-m", "radicale", "--config", str(config)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"radicale exited: {(tmp_path / 'radicale.log').read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("radicale did not start within 30 s")
-                time.sleep(0.2)
-        env = {
-            "NGAYHOI_CALDAV_URL": f"http://127.0.0.1:{port}/btc/",
-            "NGAYHOI_CALDAV_USERNAME": "btc",
-            "NGAYHOI_CALDAV_PASSWORD": "mật-khẩu-thử",
-        }
-        yield f"http://127.0.0.1:{port}/btc/", env
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_radicale_receives_v1_then_v2_with_one_object_per_uid(

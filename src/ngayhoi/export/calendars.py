@@ -63,6 +63,7 @@ __all__ = [
     "ExportState",
     "export_calendars",
     "load_state",
+    "read_version",
     "recover",
 ]
 
@@ -225,17 +226,28 @@ def load_state(folder: Path | str) -> ExportState:
     return ExportState.from_json(data, source=path)
 
 
+class _NoLockError(ExportError):
+    """The folder's lock cannot even be opened (a read-only folder)."""
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = (folder / _LOCK).open("a+")
+    """Hold the folder's lock (an flock, released by the kernel even if the process dies)."""
+    lock = folder / _LOCK
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = lock.open("a+")
+    except OSError as err:
+        msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
+        raise _NoLockError(msg) from err
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             msg = (
-                f"another export into {folder} is running; wait for it to finish "
-                "(two exports into one folder would mix their files)"
+                f"another export into {folder} is running (it holds the lock {lock}); "
+                "wait for it to finish and try again (two exports into one folder at once "
+                "would mix their files)"
             )
             raise ExportError(msg) from None
         yield
@@ -248,12 +260,80 @@ def recover(folder: Path | str) -> bool:
 
     With a journal, the new version was complete: its files are renamed into
     place. Without one, staged files are an unfinished attempt and are removed.
+    It takes the folder's lock, so it never touches an export that is running.
+
+    Raises:
+        ExportError: if another export into the folder is running, or the
+            journal is damaged.
 
     >>> import tempfile
     >>> recover(tempfile.mkdtemp())
     False
     """
     root = Path(folder)
+    if not (root / _JOURNAL).exists() and not (root / _STAGING).exists() and not _strays(root):
+        return False  # nothing to do: no need to write the lock into a read-only folder
+    with _locked(root):
+        return _recover(root)
+
+
+def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
+    """The state and every feed file (by name) of the last complete export, read as one version.
+
+    An interrupted export is finished (or cleared) first, and the files are
+    read under the folder's lock, so an export running at the same time cannot
+    mix its files into what is read. A folder that cannot be written (a
+    read-only copy) is read without the lock, if no export was interrupted in it.
+
+    Raises:
+        ExportError: if another export into the folder is running, or the state
+            or a file cannot be read.
+
+    >>> import tempfile, ngayhoi
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = export_calendars(ngayhoi.schedule(ngayhoi.samples.tiny_festival()), folder)
+    >>> state, files = read_version(folder)
+    >>> sorted(files), sorted(state.feeds) == [name[:-4] for name in sorted(files)]
+    (['commune-x.ics', 'master.ics'], True)
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return ExportState(), {}
+    try:
+        with _locked(root):
+            _recover(root)
+            return _read(root)
+    except _NoLockError as err:
+        if (root / _JOURNAL).exists() or (root / _STAGING).exists():
+            msg = (
+                f"{root}: an export into it was interrupted, and finishing it needs write "
+                "access to the folder (make it writable, or run ngayhoi export again)"
+            )
+            raise ExportError(msg) from err
+    return _read(root)
+
+
+def _read(root: Path) -> tuple[ExportState, dict[str, bytes]]:
+    state = load_state(root)
+    try:
+        files = {
+            path.name: path.read_bytes()
+            for path in sorted(root.glob("*.ics"))
+            if not path.name.startswith(".") and path.is_file()
+        }
+    except OSError as err:
+        msg = f"cannot read {err.filename}: {err.strerror or err}"
+        raise ExportError(msg) from err
+    return state, files
+
+
+def _strays(root: Path) -> list[Path]:
+    """Temporary files of a journal whose writing was interrupted."""
+    return list(root.glob(f".{_JOURNAL}.*.tmp"))  # write_atomic's temporary names
+
+
+def _recover(root: Path) -> bool:
+    """:func:`recover` for a caller that holds the lock."""
     journal = root / _JOURNAL
     staging = root / _STAGING
     finished = False
@@ -273,6 +353,8 @@ def recover(folder: Path | str) -> bool:
         finished = True
     if staging.exists():
         shutil.rmtree(staging)
+    for stray in _strays(root):
+        stray.unlink(missing_ok=True)
     return finished
 
 
@@ -327,7 +409,7 @@ def export_calendars(
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):
-        recover(root)
+        _recover(root)
         old = load_state(root)
         fest = schedule.festival
         if old.festival not in (None, fest.id):
@@ -472,10 +554,12 @@ def _write(
     if progress is not None:
         progress(STATE_FILE, total, total)
     # The new version is complete once the journal exists: from here on an
-    # interrupted export is finished, not undone.
+    # interrupted export is finished, not undone. The staged names reach the
+    # disk before the journal that points at them.
+    _fsync_dir(staging)
     journal = json.dumps({"files": staged}, ensure_ascii=False).encode("utf-8")
     write_atomic(root / _JOURNAL, journal)
     if progress is not None:
         progress(_JOURNAL, total, total)
-    recover(root)
+    _recover(root)
     return [root / name for name in staged if name != STATE_FILE]

@@ -14,6 +14,12 @@ Credentials come from the environment (``NGAYHOI_CALDAV_URL``,
 ``NGAYHOI_CALDAV_USERNAME``, ``NGAYHOI_CALDAV_PASSWORD``) or a TOML file
 readable by its owner only, never from the command line.
 
+A publish that fails half-way (the server stops, the network drops, a request
+times out) raises :class:`PublishError`, which names the server, where it
+stopped and how many objects were already uploaded. What was uploaded stays:
+objects are addressed by UID, so publishing again overwrites instead of
+duplicating, uploads what is missing and removes what moved away.
+
 >>> cfg = CalDAVConfig(url="https://dav.example.vn/", username="btc", password="bí mật")
 >>> "bí mật" in repr(cfg)
 False
@@ -22,6 +28,7 @@ False
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -33,22 +40,36 @@ import attrs
 import icalendar
 
 from ngayhoi.errors import ExportError, PlanError
-from ngayhoi.export.calendars import load_state
+from ngayhoi.export.calendars import read_version
 
-__all__ = ["CalDAVConfig", "PublishReport", "config_from_env", "publish", "split_per_uid"]
+__all__ = [
+    "CalDAVConfig",
+    "PublishError",
+    "PublishReport",
+    "config_from_env",
+    "publish",
+    "split_per_uid",
+]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMPONENTS = ("VEVENT", "VTODO")
+_TIMEOUT = 60
+_LONGEST = 200
 
 
 @attrs.frozen(kw_only=True)
 class CalDAVConfig:
-    """Where to publish, and as whom. The password never appears in ``repr``."""
+    """Where to publish, and as whom. The password never appears in ``repr``.
+
+    ``timeout`` is how many seconds to wait for each answer of the server (a
+    server that stops answering makes the publish fail instead of hang).
+    """
 
     url: str
     username: str | None = None
     password: str | None = attrs.field(default=None, repr=False)
     prefix: str = ""
+    timeout: int = _TIMEOUT
 
     @property
     def loopback(self) -> bool:
@@ -63,13 +84,19 @@ def config_from_env(
 
     The file (default ``~/.config/ngayhoi/caldav.toml``) holds a ``[caldav]``
     table with ``url``, ``username`` and ``password``; it must not be readable
-    by group or others.
+    by group or others. ``NGAYHOI_CALDAV_TIMEOUT`` (or ``timeout`` in the file)
+    sets the seconds to wait for each answer of the server (default 60).
 
     Raises:
         PlanError: if no URL is configured, or the file is unsafe or malformed.
 
     >>> config_from_env({"NGAYHOI_CALDAV_URL": "http://127.0.0.1:5232/btc/"}).loopback
     True
+    >>> config_from_env({"NGAYHOI_CALDAV_URL": "http://127.0.0.1:5232/btc/",
+    ...                  "NGAYHOI_CALDAV_TIMEOUT": "soon"})
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.PlanError: NGAYHOI_CALDAV_TIMEOUT = 'soon': expected a whole number ...
     """
     source = os.environ if env is None else env
     url = source.get("NGAYHOI_CALDAV_URL")
@@ -79,6 +106,7 @@ def config_from_env(
             username=source.get("NGAYHOI_CALDAV_USERNAME"),
             password=source.get("NGAYHOI_CALDAV_PASSWORD"),
             prefix=source.get("NGAYHOI_CALDAV_PREFIX", ""),
+            timeout=_seconds(source.get("NGAYHOI_CALDAV_TIMEOUT"), "NGAYHOI_CALDAV_TIMEOUT"),
         )
     file = Path(path) if path else Path.home() / ".config" / "ngayhoi" / "caldav.toml"
     if not file.exists():
@@ -93,15 +121,31 @@ def config_from_env(
         raise PlanError(msg)
     try:
         table = tomllib.loads(file.read_text(encoding="utf-8"))["caldav"]
+        timeout = table.get("timeout")
         return CalDAVConfig(
             url=str(table["url"]),
             username=table.get("username"),
             password=table.get("password"),
             prefix=str(table.get("prefix", "")),
+            timeout=_seconds(None if timeout is None else str(timeout), f"{file}: timeout"),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         msg = f"{file}: expected a [caldav] table with url, username, password ({err})"
         raise PlanError(msg) from err
+
+
+def _seconds(text: str | None, what: str) -> int:
+    """A timeout in whole seconds (default 60); anything but a positive number is refused."""
+    if text is None or not text.strip():
+        return _TIMEOUT
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        msg = f"{what} = {text!r}: expected a whole number of seconds above 0, e.g. 60"
+        raise PlanError(msg)
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -124,6 +168,72 @@ class PublishReport:
     moved_out: Mapping[str, tuple[str, ...]]
     unknown: Mapping[str, tuple[str, ...]]
     deleted: Mapping[str, tuple[str, ...]]
+
+
+class PublishError(ExportError):
+    """The CalDAV server failed part-way through a publish; publishing again completes it.
+
+    Attributes:
+        url: the server.
+        calendar: the calendar being published when it failed (None: before the first).
+        uploaded: how many objects were uploaded before the failure.
+        removed: how many were removed (moved to other calendars, or pruned).
+        report: what was done before the failure, per calendar.
+        reason: the failure, in one line.
+
+    >>> err = PublishError(url="https://dav.example.vn/btc/", calendar="master", uploaded=3,
+    ...                    report=None, reason="connection refused")
+    >>> print(err)  # doctest: +ELLIPSIS
+    CalDAV server https://dav.example.vn/btc/ failed while publishing calendar 'master': ...
+    >>> "connection refused; 3 objects were uploaded before" in str(err), err.uploaded
+    (True, 3)
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        calendar: str | None,
+        uploaded: int,
+        removed: int = 0,
+        report: PublishReport | None,
+        reason: str,
+    ) -> None:
+        """Name the server, the calendar, the count so far and the reason."""
+        self.url = url
+        self.calendar = calendar
+        self.uploaded = uploaded
+        self.removed = removed
+        self.report = report
+        self.reason = reason
+        where = (
+            "before any calendar was published"
+            if calendar is None
+            else f"while publishing calendar '{calendar}'"
+        )
+        objects = "1 object was" if uploaded == 1 else f"{uploaded} objects were"
+        also = f" (and {removed} removed)" if removed else ""
+        done = (
+            f"{objects} uploaded before the failure{also}; what was uploaded stays, publish "
+            "again to complete it (objects go by UID, so nothing is duplicated)"
+            if uploaded or removed
+            else "nothing was uploaded; publish again when the server answers"
+        )
+        super().__init__(f"CalDAV server {url} failed {where}: {reason}; {done}")
+
+
+def _reason(err: Exception, timeout: int) -> str:
+    """The failure in a few words: refused, timed out, or the client's own message."""
+    name = type(err).__name__
+    text = " ".join(str(err).split())
+    if "timeout" in name.lower() or "timed out" in text.lower():
+        return f"no answer within {timeout} s ({name})"
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    if found:
+        return f"{found.group(1).strip().lower()} ({name})"
+    if len(text) > _LONGEST:
+        text = text[: _LONGEST - 3] + "..."
+    return f"{name}: {text}" if text else name
 
 
 def split_per_uid(data: bytes) -> dict[str, bytes]:
@@ -169,6 +279,7 @@ def _client(config: CalDAVConfig) -> Any:  # noqa: ANN401 - the caldav client ha
         username=config.username,
         password=config.password,
         require_tls=not config.loopback,
+        timeout=config.timeout,
     )
 
 
@@ -196,7 +307,7 @@ def _same(server: bytes | str, ours: bytes) -> bool:
     return [c.to_ical() for c in pick] == [c.to_ical() for c in want]
 
 
-def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the report
+def publish(
     folder: Path | str,
     config: CalDAVConfig,
     *,
@@ -206,6 +317,9 @@ def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the
 ) -> PublishReport:
     """Publish the feeds exported in ``folder`` to the CalDAV server.
 
+    The folder is read as one version first (an interrupted export is finished,
+    a running one is waited for by refusing), so a publish never mixes two exports.
+
     Args:
         folder: a folder written by :func:`ngayhoi.export.export_calendars`.
         config: the server and credentials (see :func:`config_from_env`).
@@ -214,8 +328,10 @@ def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the
         progress: called with ``(calendar, done, total)`` after each object.
 
     Raises:
-        ExportError: if the server refuses or cannot be reached; what was
-            already published stays, and the next publish completes it.
+        PublishError: if the server refuses, cannot be reached or stops
+            answering; what was already published stays, and the next publish
+            completes it.
+        ExportError: if the folder holds no export or another export into it is running.
 
     >>> import tempfile
     >>> publish(tempfile.mkdtemp(), CalDAVConfig(url="http://127.0.0.1:9/"))
@@ -224,91 +340,129 @@ def publish(  # noqa: C901 - one loop over feeds; each branch is one line of the
     ngayhoi.errors.ExportError: ...: no calendars to publish; run ngayhoi export first
     """
     root = Path(folder)
-    files = sorted(p for p in root.glob("*.ics") if feeds is None or p.stem in set(feeds))
-    if not files:
+    wanted = None if feeds is None else set(feeds)
+    state, files = read_version(root)
+    chosen = {
+        name: data
+        for name, data in files.items()
+        if wanted is None or name.removesuffix(".ics") in wanted
+    }
+    if not chosen:
         msg = f"{root}: no calendars to publish; run ngayhoi export first"
         raise ExportError(msg)
     client = _client(config)
-    created: list[str] = []
-    uploaded: dict[str, int] = {}
-    unchanged: dict[str, int] = {}
-    unknown: dict[str, tuple[str, ...]] = {}
-    deleted: dict[str, tuple[str, ...]] = {}
-    moved_out: dict[str, tuple[str, ...]] = {}
-    ours = set(load_state(root).entries)
+    run = _Run(ours=frozenset(state.entries), prune=prune, progress=progress)
     try:
         principal = client.principal()
         existing = {_cal_id(c.url): c for c in principal.calendars()}
-        for path in files:
-            cal_id = f"{config.prefix}{path.stem}"
+        for name, data in chosen.items():
+            cal_id = f"{config.prefix}{name.removesuffix('.ics')}"
+            run.calendar = cal_id
             calendar = existing.get(cal_id)
-            data = path.read_bytes()
             if calendar is None:
-                name = str(icalendar.Calendar.from_ical(data).get("X-WR-CALNAME", cal_id))
-                calendar = principal.make_calendar(name=name, cal_id=cal_id)
-                created.append(cal_id)
-            up, same, strays = _publish_feed(calendar, cal_id, data, progress)
-            left = {u: o for u, o in strays.items() if u in ours}
-            foreign = {u: o for u, o in strays.items() if u not in ours}
-            for obj in left.values():
-                obj.delete()
-            if left:
-                moved_out[cal_id] = tuple(sorted(left))
-            if foreign and prune:
-                for obj in foreign.values():
-                    obj.delete()
-                deleted[cal_id] = tuple(sorted(foreign))
-            elif foreign:
-                unknown[cal_id] = tuple(sorted(foreign))
-            uploaded[cal_id] = up
-            unchanged[cal_id] = same
+                title = str(icalendar.Calendar.from_ical(data).get("X-WR-CALNAME", cal_id))
+                calendar = principal.make_calendar(name=title, cal_id=cal_id)
+                run.created.append(cal_id)
+            run.feed(calendar, cal_id, data)
     except (ExportError, PlanError):
         raise
-    except Exception as err:
-        msg = (
-            f"CalDAV server {config.url} failed: {type(err).__name__}: {err}; what was "
-            "published stays, and publishing again completes it"
+    except Exception as err:  # whatever the client raises: the server failed
+        raise PublishError(
+            url=config.url,
+            calendar=run.calendar,
+            uploaded=sum(run.uploaded.values()),
+            removed=run.removed,
+            report=run.report(),
+            reason=_reason(err, config.timeout),
+        ) from err
+    return run.report()
+
+
+@attrs.define
+class _Run:
+    """What one publish has done so far, kept up to date object by object."""
+
+    ours: frozenset[str]
+    prune: bool
+    progress: Callable[[str, int, int], None] | None
+    calendar: str | None = None
+    removed: int = 0
+    created: list[str] = attrs.field(factory=list)
+    uploaded: dict[str, int] = attrs.field(factory=dict)
+    unchanged: dict[str, int] = attrs.field(factory=dict)
+    moved_out: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    unknown: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    deleted: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    def feed(self, calendar: Any, cal_id: str, data: bytes) -> None:  # noqa: ANN401 - caldav
+        """Put every UID of one feed, then remove what moved away (and, with prune, strays)."""
+        self.uploaded[cal_id] = self.unchanged[cal_id] = 0
+        strays = _publish_feed(calendar, cal_id, data, self._count, self.progress)
+        left = {u: o for u, o in strays.items() if u in self.ours}
+        foreign = {u: o for u, o in strays.items() if u not in self.ours}
+        gone: list[str] = []
+        for uid, obj in sorted(left.items()):
+            obj.delete()
+            gone.append(uid)
+            self.moved_out[cal_id] = tuple(gone)
+            self.removed += 1
+        if foreign and self.prune:
+            pruned: list[str] = []
+            for uid, obj in sorted(foreign.items()):
+                obj.delete()
+                pruned.append(uid)
+                self.deleted[cal_id] = tuple(pruned)
+                self.removed += 1
+        elif foreign:
+            self.unknown[cal_id] = tuple(sorted(foreign))
+
+    def _count(self, cal_id: str, *, changed: bool) -> None:
+        if changed:
+            self.uploaded[cal_id] += 1
+        else:
+            self.unchanged[cal_id] += 1
+
+    def report(self) -> PublishReport:
+        """The report of what was done so far."""
+        return PublishReport(
+            created=tuple(self.created),
+            uploaded=dict(self.uploaded),
+            unchanged=dict(self.unchanged),
+            moved_out=dict(self.moved_out),
+            unknown=dict(self.unknown),
+            deleted=dict(self.deleted),
         )
-        raise ExportError(msg) from err
-    return PublishReport(
-        created=tuple(created),
-        uploaded=uploaded,
-        unchanged=unchanged,
-        moved_out=moved_out,
-        unknown=unknown,
-        deleted=deleted,
-    )
 
 
 def _publish_feed(
     calendar: Any,  # noqa: ANN401 - caldav objects
     cal_id: str,
     data: bytes,
+    count: Callable[..., None],
     progress: Callable[[str, int, int], None] | None,
-) -> tuple[int, int, dict[str, Any]]:
-    """Put every UID of one feed; return (uploaded, unchanged, server objects not in it)."""
+) -> dict[str, Any]:
+    """Put every UID of one feed, counting each; return the server objects not in it."""
     parts = split_per_uid(data)
     on_server = {}
     for obj in [*calendar.events(), *calendar.todos()]:
         uid = _uid_of(obj)
         if uid is not None:
             on_server[uid] = obj
-    uploaded = unchanged = 0
     for k, (uid, blob) in enumerate(parts.items(), start=1):
         obj = on_server.get(uid)
         if obj is not None and _same(obj.data, blob):
-            unchanged += 1
+            count(cal_id, changed=False)
         elif obj is not None:
             obj.data = blob.decode("utf-8")
             obj.save(increase_seqno=False)
-            uploaded += 1
+            count(cal_id, changed=True)
         else:
             save = calendar.save_todo if b"BEGIN:VTODO" in blob else calendar.save_event
             save(blob.decode("utf-8"), increase_seqno=False)
-            uploaded += 1
+            count(cal_id, changed=True)
         if progress is not None:
             progress(cal_id, k, len(parts))
-    return uploaded, unchanged, {u: o for u, o in on_server.items() if u not in parts}
+    return {u: o for u, o in on_server.items() if u not in parts}
 
 
 def _cal_id(url: object) -> str:

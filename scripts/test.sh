@@ -9,12 +9,17 @@ SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot]'
-# Debian's Chromium renders the HTML run sheets in a real browser test.
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: Chromium renders the HTML run sheets in a real browser test;
+# strace kills an export at a chosen disk call in the fault tests.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v strace >/dev/null 2>&1 || missing="$missing strace"
+if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   if command -v apt-get >/dev/null 2>&1; then
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
-      || echo "test.sh: could not install chromium; the browser test will be skipped" >&2
+    # shellcheck disable=SC2086 # one word per package
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null \
+      || echo "test.sh: could not install$missing; the tests that need them will be skipped" >&2
   fi
 fi
 if [ -x "$SHARED/ics_check/setup.sh" ]; then

@@ -857,6 +857,11 @@ def test_a_server_stopped_mid_publish_is_reported_and_the_next_publish_repairs_i
         written = int(failed["uploaded"] or 0) + int(failed["removed"] or 0)
         assert stop_after - 1 <= written <= answered, (err, answered)
         assert err.count("\n") == 1, err
+        # Standard output says what reached the server before it failed, calendar by calendar.
+        lines = out.splitlines()
+        done = [re.fullmatch(r"([a-z0-9-]+): (\d+) uploaded, .*", line) for line in lines]
+        assert all(done), out
+        assert sum(int(m[2]) for m in done if m) <= int(failed["uploaded"] or 0), (out, err)
         # The server comes back on the same storage; publishing again repairs everything.
         server.start()
         code, out, err = finish(ngayhoi_cli("publish", references.v2, *_feed_args(), env=env))

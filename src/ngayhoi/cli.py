@@ -19,7 +19,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ngayhoi import data, io
 from ngayhoi._version import __version__
@@ -33,6 +33,9 @@ from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival
 from ngayhoi.scheduling import Schedule, schedule
 from ngayhoi.text import check_id, nfc
+
+if TYPE_CHECKING:
+    from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
 
@@ -500,14 +503,25 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        from ngayhoi.publish.caldav import config_from_env, publish  # noqa: PLC0415
+        from ngayhoi.publish.caldav import PublishError, config_from_env, publish  # noqa: PLC0415
     except ImportError:
         msg = "publishing needs the caldav extra: pip install 'ngayhoi[caldav]'"
         raise PlanError(msg) from None
     config = config_from_env(None, path=args.config)
-    report = publish(
-        args.folder, config, feeds=args.feeds, prune=args.prune, progress=_Progress(err)
-    )
+    try:
+        report = publish(
+            args.folder, config, feeds=args.feeds, prune=args.prune, progress=_Progress(err)
+        )
+    except PublishError as failed:
+        # Say what reached the server before it failed; the error line follows.
+        if failed.report is not None:
+            _print_publish(failed.report, out)
+        raise
+    _print_publish(report, out)
+    return 0
+
+
+def _print_publish(report: PublishReport, out: TextIO) -> None:
     for cal in sorted(report.uploaded):
         line = f"{cal}: {report.uploaded[cal]} uploaded, {report.unchanged[cal]} unchanged"
         if cal in report.moved_out:
@@ -517,7 +531,6 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if cal in report.deleted:
             line += f", {len(report.deleted[cal])} unknown deleted"
         print(line, file=out)
-    return 0
 
 
 def _runsheet(args: argparse.Namespace, out: TextIO) -> int:

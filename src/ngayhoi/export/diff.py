@@ -162,7 +162,8 @@ class PlanDiff:
 
 
 def _kind(before: CalendarEvent, after: CalendarEvent) -> str | None:
-    if before.fingerprint() == after.fingerprint():
+    # Equal events have equal digests; comparing first spares a digest per event.
+    if before == after or before.fingerprint() == after.fingerprint():
         return None
     tests = (
         ("cancelled", after.cancelled and not before.cancelled),

@@ -16,14 +16,36 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import icalendar
+import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ngayhoi
 from ngayhoi.export import _lines
-from ngayhoi.export.ics import CalendarEvent, Revision, _plain, component_bytes
+from ngayhoi.export.ics import (
+    CalendarEvent,
+    Revision,
+    calendar_bytes,
+    component_bytes,
+    master_feed,
+    standard_feeds,
+)
+from ngayhoi.scheduling.result import Slot
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = dt.UTC
+#: The festival's zone, UTC under three names (written with Z, no VTIMEZONE), and two
+#: zones with clock changes, where a local time can occur twice (fold) or never.
+ZONES = st.sampled_from(
+    [
+        TZ,
+        UTC,
+        ZoneInfo("UTC"),
+        ZoneInfo("Etc/UTC"),
+        ZoneInfo("Europe/Berlin"),
+        ZoneInfo("America/New_York"),
+    ]
+)
 
 # Letters of Vietnamese in NFC, the characters escaping and folding care about,
 # a combining mark, an astral emoji, and the separators some parsers split on.
@@ -48,7 +70,8 @@ def events(draw: st.DrawFn) -> tuple[CalendarEvent, Revision]:
         start: dt.date | dt.datetime = draw(_MOMENT).date()
         end = None
     else:
-        begin = draw(_MOMENT).replace(tzinfo=TZ)
+        zone = draw(ZONES)
+        begin = draw(_MOMENT).replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
         start, end = begin, begin + dt.timedelta(minutes=draw(st.integers(1, 600)))
     event = CalendarEvent(
         uid=f"f.{draw(st.from_regex(r'[a-z0-9-]{1,60}', fullmatch=True))}@ngayhoi.vn",
@@ -81,7 +104,6 @@ def _through_icalendar(event: CalendarEvent, revision: Revision, *, tasks: str) 
     comp.add("UID", event.uid)
     comp.add("DTSTAMP", revision.stamp)
     comp.add("DTSTART", event.start)
-    assert isinstance(event.start, dt.date)
     comp.add("DTEND", event.start + dt.timedelta(days=1) if event.kind == "task" else event.end)
     comp.add("SUMMARY", summary)
     comp.add("SEQUENCE", revision.sequence)
@@ -174,7 +196,13 @@ def test_the_fingerprint_is_the_digest_of_the_events_json(
     case: tuple[CalendarEvent, Revision],
 ) -> None:
     event, _ = case
-    fields = attrs.asdict(event, value_serializer=lambda _i, _a, v: _plain(v))
+
+    def plain(_i: object, _a: object, value: object) -> object:  # the digest's own rule
+        if isinstance(value, dt.datetime):
+            return value.astimezone(UTC).isoformat()
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    fields = attrs.asdict(event, value_serializer=plain)
     blob = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
     assert event.fingerprint() == hashlib.sha256(blob).hexdigest()
 
@@ -204,3 +232,59 @@ def test_folding_matches_icalendar_and_never_splits_a_character(text: str) -> No
         assert len(part) <= 75
         part.decode()  # a fold inside a UTF-8 sequence would not decode
     assert folded.replace(b"\r\n ", b"").decode() == line
+
+
+def test_a_festival_on_utc_writes_z_times_and_no_vtimezone() -> None:
+    fest = attrs.evolve(ngayhoi.samples.tiny_festival(), timezone="UTC")
+    data = calendar_bytes(ngayhoi.schedule(fest), master_feed(ngayhoi.schedule(fest)))
+    assert b"TZID=" not in data
+    assert b"BEGIN:VTIMEZONE" not in data
+    starts = [line for line in data.split(b"\r\n") if line.startswith(b"DTSTART")]
+    assert starts
+    assert all(line.endswith(b"Z") for line in starts)
+
+
+def test_a_slot_across_a_clock_change_lasts_its_real_minutes() -> None:
+    berlin = "Europe/Berlin"  # 2024-03-31: 02:00 CET becomes 03:00 CEST
+    slot = Slot(
+        activity="a",
+        start=pendulum.datetime(2024, 3, 31, 1, 30, tz=berlin),
+        end=pendulum.datetime(2024, 3, 31, 4, 30, tz=berlin),
+    )
+    assert slot.minutes == 120
+
+
+def test_a_schedule_keeps_its_own_copy_of_the_slots() -> None:
+    sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    given = dict(sched.slots)
+    copy = attrs.evolve(sched, slots=given)
+    unit = sched.festival.hosts()[0].id
+    before = copy.for_unit(unit)
+    given.clear()
+    assert copy.for_unit(unit) == before
+    assert len(copy) == len(before)
+
+
+def test_a_delegation_driving_the_same_way_twice_has_two_drives_with_two_uids() -> None:
+    base = ngayhoi.samples.two_communes_one_delegation()
+    day = pendulum.datetime(2023, 8, 6, tz="Asia/Ho_Chi_Minh")
+    visits = [  # a, b, a, b: the drive a -> b happens twice
+        attrs.evolve(
+            base.activity(f"{site}.trao-thuong"),
+            id=f"{site}.lan-{k}",
+            fixed_start=day.add(hours=8 + k),
+            earliest_start=None,
+        )
+        for k, site in enumerate("abab")
+    ]
+    sched = ngayhoi.schedule(attrs.evolve(base, activities=visits)).unwrap()
+    feed = next(f for f in standard_feeds(sched) if f.kind == "delegation")
+    drives = [u for u in feed.uids if ".travel." in u]
+    assert drives == [
+        "hai-xa.travel.doan-1.a.b@ngayhoi.vn",
+        "hai-xa.travel.doan-1.b.a@ngayhoi.vn",
+        "hai-xa.travel.doan-1.a.b.2@ngayhoi.vn",
+    ]
+    data = calendar_bytes(sched, feed)
+    uids = [line for line in data.split(b"\r\n") if line.startswith(b"UID:")]
+    assert len(uids) == len(set(uids)) == len(feed.uids)

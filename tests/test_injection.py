@@ -1196,4 +1196,6 @@ def test_a_tampered_journal_cannot_move_a_file_out_of_the_folder(name: str, tmp_
     with pytest.raises(ExportError, match="would leave the output folder"):
         ngayhoi.export.recover(out)
     assert planted.read_bytes() == b"BEGIN:VCALENDAR"
-    assert files_under(tmp_path) == sorted([planted, out / ".ngayhoi-journal.json"])
+    # recover takes the folder's lock, so the lock file is the one thing added.
+    expected = [planted, out / ".ngayhoi-journal.json", out / ".ngayhoi.lock"]
+    assert files_under(tmp_path) == sorted(expected)

@@ -243,4 +243,4 @@ def test_every_feed_of_every_scheduled_plan_passes_the_structural_check(
         master = icalendar.Calendar.from_ical((Path(folder) / "master.ics").read_bytes())
         summaries = {str(e["SUMMARY"]) for e in master.walk("VEVENT")}
         for act in fest.activities:
-            assert any(s.startswith(act.title) for s in summaries)
+            assert any(s.startswith(f"{act.title} – ") for s in summaries)

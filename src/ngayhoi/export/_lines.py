@@ -24,8 +24,9 @@ from collections.abc import Iterable
 
 import icalendar
 from icalendar.caselessdict import canonsort_keys
+from icalendar.timezone.tzid import tzid_from_dt
 
-__all__ = ["escape", "fold", "fold_bytes", "order", "utc", "when"]
+__all__ = ["escape", "fold", "fold_bytes", "order", "tzid", "utc", "when"]
 
 _LIMIT = 75
 
@@ -83,13 +84,18 @@ def fold_bytes(data: bytes) -> bytes:
     return b"\r\n ".join(parts)
 
 
-@functools.lru_cache(maxsize=1024)
 def utc(moment: dt.datetime) -> str:
     """A UTC date-time value (``20230701T000000Z``).
 
     >>> utc(dt.datetime(2023, 7, 1, 6, 45, tzinfo=dt.UTC))
     '20230701T064500Z'
     """
+    # Keyed on the offset too: datetimes that differ only in fold compare equal.
+    return _utc(moment, moment.utcoffset())
+
+
+@functools.lru_cache(maxsize=1024)
+def _utc(moment: dt.datetime, _offset: dt.timedelta | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -108,12 +114,22 @@ def when(value: dt.date | dt.datetime) -> tuple[str, str]:
     if not isinstance(value, dt.datetime):
         return ";VALUE=DATE", day
     clock = f"{day}T{value.hour:02d}{value.minute:02d}{value.second:02d}"
-    zone = value.tzinfo
-    if zone is None:
+    if value.tzinfo is None:
         return "", clock
-    if zone is dt.UTC:
+    zone = tzid(value)
+    if zone == "UTC":
         return "", clock + "Z"
-    return f";TZID={getattr(zone, 'key', None) or zone}", clock
+    return f";TZID={zone}", clock
+
+
+def tzid(value: dt.datetime) -> str:
+    """The TZID icalendar writes for an aware datetime; ``"UTC"`` for every UTC zone.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> tzid(dt.datetime(2023, 8, 6, tzinfo=ZoneInfo("Etc/UTC")))
+    'UTC'
+    """
+    return str(tzid_from_dt(value))
 
 
 def order(component: str, names: Iterable[str]) -> list[str]:

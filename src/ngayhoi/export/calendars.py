@@ -103,11 +103,12 @@ class ExportState:
 
     def to_json(self) -> dict[str, Any]:
         """The state as JSON data."""
-        texts: dict[tuple[dt.datetime, str], str] = {}
+        texts: dict[tuple[dt.datetime, str, dt.timedelta | None], str] = {}
 
         def iso(moment: dt.datetime) -> str:
-            # Most events share a change time; an instant is keyed with its zone.
-            key = (moment, str(moment.tzinfo))
+            # Most events share a change time; keyed with the zone and offset, since
+            # one instant in two zones (or two folds of one clock time) compare equal.
+            key = (moment, str(moment.tzinfo), moment.utcoffset())
             found = texts.get(key)
             if found is None:
                 found = texts[key] = moment.isoformat()
@@ -559,6 +560,7 @@ def _write(
     _fsync_dir(staging)
     journal = json.dumps({"files": staged}, ensure_ascii=False).encode("utf-8")
     write_atomic(root / _JOURNAL, journal)
+    _fsync_dir(root)  # the journal's name is on disk before any file moves
     if progress is not None:
         progress(_JOURNAL, total, total)
     _recover(root)

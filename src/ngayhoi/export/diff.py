@@ -162,8 +162,9 @@ class PlanDiff:
 
 
 def _kind(before: CalendarEvent, after: CalendarEvent) -> str | None:
-    # Equal events have equal digests; comparing first spares a digest per event.
-    if before == after or before.fingerprint() == after.fingerprint():
+    # Digests, not ==: attrs equality holds for 10 and 10.0, whose digests (and so
+    # SEQUENCE) differ, and the diff must say what subscribers will see.
+    if before.fingerprint() == after.fingerprint():
         return None
     tests = (
         ("cancelled", after.cancelled and not before.cancelled),

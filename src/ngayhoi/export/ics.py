@@ -19,6 +19,7 @@ same in the commune feed, the master and a delegation's feed.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -183,29 +184,29 @@ def _aware(text: str, zone: ZoneInfo) -> dt.datetime:
 def _local(value: object) -> object:
     """Datetimes in their own zone with the offset, dates in ISO: JSON-ready."""
     if isinstance(value, dt.datetime):
-        return _local_iso(value, getattr(value.tzinfo, "key", None))
+        return _local_iso(value, str(value.tzinfo), value.utcoffset())
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
 
 @functools.lru_cache(maxsize=4096)
-def _local_iso(value: dt.datetime, _zone: str | None) -> str:
-    # Keyed on the zone too: one instant in two zones compares equal but reads differently.
+def _local_iso(value: dt.datetime, _zone: str, _offset: dt.timedelta | None) -> str:
+    # Keyed on the zone and offset too: one instant in two zones, or two instants
+    # that differ only in fold, compare equal but read differently.
     return value.isoformat()
 
 
 def _plain(value: object) -> object:
     if isinstance(value, dt.datetime):
-        return _utc_iso(value)
+        return _utc_iso(value, value.utcoffset())
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
 
 @functools.lru_cache(maxsize=4096)
-def _utc_iso(value: dt.datetime) -> str:
-    # Equal aware datetimes are one instant, so they share this text.
+def _utc_iso(value: dt.datetime, _offset: dt.timedelta | None) -> str:
     return value.astimezone(_UTC).isoformat()
 
 
@@ -258,8 +259,30 @@ def activity_uid(festival: Festival, item_id: str) -> str:
     return f"{festival.id}.{item_id}@{festival.domain}"
 
 
-def _leg_uid(festival: Festival, leg: Leg) -> str:
-    return f"{festival.id}.travel.{leg.resource}.{leg.origin}.{leg.destination}@{festival.domain}"
+def _leg_uid(festival: Festival, leg: Leg, occurrence: int = 1) -> str:
+    more = f".{occurrence}" if occurrence > 1 else ""
+    return (
+        f"{festival.id}.travel.{leg.resource}.{leg.origin}.{leg.destination}{more}"
+        f"@{festival.domain}"
+    )
+
+
+def _itinerary_uids(schedule: Schedule, resource_id: str) -> list[tuple[Slot | Leg, str]]:
+    """A delegation's visits and (non-zero) drives in order, each with its UID.
+
+    A drive between the same two sites made twice in a day gets ``.2`` after
+    the first one's UID, so every drive keeps an identity of its own.
+    """
+    fest = schedule.festival
+    seen: collections.Counter[tuple[str, str]] = collections.Counter()
+    out: list[tuple[Slot | Leg, str]] = []
+    for part in schedule.itinerary(resource_id):
+        if isinstance(part, Slot):
+            out.append((part, activity_uid(fest, part.activity)))
+        elif part.minutes > 0:
+            seen[part.origin, part.destination] += 1
+            out.append((part, _leg_uid(fest, part, seen[part.origin, part.destination])))
+    return out
 
 
 def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, CalendarEvent]:
@@ -277,10 +300,9 @@ def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, Cale
         event = _activity_event(schedule, slot, tz)
         out[event.uid] = event
     for resource in schedule.delegations():
-        for part in schedule.itinerary(resource.id):
-            if isinstance(part, Leg) and part.minutes > 0:
-                event = _travel_event(fest, part, tz)
-                out[event.uid] = event
+        for part, uid in _itinerary_uids(schedule, resource.id):
+            if isinstance(part, Leg):
+                out[uid] = _travel_event(fest, part, tz, uid)
     if tasks:
         for task in fest.prep_tasks:
             uid = activity_uid(fest, task.id)
@@ -353,16 +375,23 @@ def _wall(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     """The moment on the festival's clock, as a plain datetime in ``tz``."""
     local = moment if getattr(moment.tzinfo, "key", None) == tz.key else moment.astimezone(tz)
     return dt.datetime(
-        local.year, local.month, local.day, local.hour, local.minute, local.second, tzinfo=tz
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        tzinfo=tz,
+        fold=local.fold,
     )
 
 
-def _travel_event(festival: Festival, leg: Leg, tz: ZoneInfo) -> CalendarEvent:
+def _travel_event(festival: Festival, leg: Leg, tz: ZoneInfo, uid: str) -> CalendarEvent:
     origin = festival.site(leg.origin)
     destination = festival.site(leg.destination)
     name = festival.resource(leg.resource).name
     return CalendarEvent(
-        uid=_leg_uid(festival, leg),
+        uid=uid,
         kind="travel",
         summary=f"{name} di chuyển: {origin.name} → {destination.name}",
         start=_wall(leg.depart, tz),
@@ -447,12 +476,7 @@ def delegation_feeds(
         events = calendar_events(schedule)
     feeds = []
     for resource in schedule.delegations():
-        uids = []
-        for part in schedule.itinerary(resource.id):
-            if isinstance(part, Slot):
-                uids.append(activity_uid(fest, part.activity))
-            elif part.minutes > 0:
-                uids.append(_leg_uid(fest, part))
+        uids = [uid for _, uid in _itinerary_uids(schedule, resource.id)]
         feeds.append(
             Feed(
                 id=f"delegation-{resource.id}",
@@ -637,8 +661,8 @@ def _zones(event: CalendarEvent) -> frozenset[str]:
     """The TZIDs an event's times are written in."""
     if event.kind == "task" or not isinstance(event.start, dt.datetime):
         return frozenset()
-    zones = (t.tzinfo for t in (event.start, event.end) if t is not None and t.tzinfo)
-    return frozenset(str(getattr(z, "key", None) or z) for z in zones if z is not dt.UTC)
+    times = (t for t in (event.start, event.end) if t is not None and t.tzinfo is not None)
+    return frozenset(z for z in map(_lines.tzid, times) if z != "UTC")
 
 
 @functools.lru_cache(maxsize=8)

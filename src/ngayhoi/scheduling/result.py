@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -70,8 +69,9 @@ class Slot:
     @property
     def minutes(self) -> int:
         """Its length in minutes."""
-        # datetime subtraction, not pendulum's (which builds an Interval; slow in bulk).
-        return int(dt.datetime.__sub__(self.end, self.start).total_seconds() // 60)
+        # Instants, not pendulum's Interval (slow in bulk); both count the hour a
+        # clock change adds or removes, which a plain datetime subtraction would not.
+        return int((self.end.timestamp() - self.start.timestamp()) // 60)
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +102,10 @@ class Leg:
         return int((self.arrive - self.depart).total_seconds() // 60)
 
 
+def _copy_slots(slots: Mapping[str, Slot]) -> dict[str, Slot]:
+    return dict(slots)
+
+
 @attrs.frozen(kw_only=True)
 class Schedule:
     """Start, end, resources and slack of every activity, and how they were found.
@@ -121,7 +125,8 @@ class Schedule:
 
     festival: Festival = attrs.field(repr=False)
     status: Status
-    slots: Mapping[str, Slot] = attrs.field(factory=dict, repr=False)
+    # A copy: the slots are grouped on first use, so they must not change after.
+    slots: Mapping[str, Slot] = attrs.field(factory=dict, converter=_copy_slots, repr=False)
     prep: Mapping[str, PrepSlot] = attrs.field(factory=dict, repr=False)
     violations: tuple[Violation, ...] = ()
     waits: tuple[Wait, ...] = ()

@@ -46,8 +46,7 @@ from ngayhoi.model import (
     Unit,
 )
 
-TZ = "Asia/Ho_Chi_Minh"
-DAY = pendulum.date(2023, 8, 6)
+from conftest import DAY, TZ
 
 
 def nfd(text: str) -> str:

@@ -509,6 +509,13 @@ def ngayhoi_cli(*argv: str | Path, env: Mapping[str, str] | None = None) -> subp
     )
 
 
+def _strace_export(plan: Path, folder: Path, output: str, *trace: str) -> list[str]:
+    """``ngayhoi export`` of ``plan`` into ``folder`` under strace with ``trace`` options."""
+    assert STRACE is not None
+    return [STRACE, "-f", "-qq", "-o", output, *trace, sys.executable, "-m", "ngayhoi",
+            "export", str(plan), "--out", str(folder), "--no-roles"]  # fmt: skip
+
+
 def export_cli(plan: Path, folder: Path) -> subprocess.Popen[str]:
     return ngayhoi_cli("export", plan, "--out", folder, "--no-roles")
 
@@ -645,23 +652,7 @@ def _renames(plan_files: PlanFiles, tmp_path: Path) -> int:
     shutil.copytree(plan_files.ref_v1, folder)
     log = tmp_path / "renames.strace"
     proc = subprocess.run(  # noqa: S603 - strace on the command line under test
-        [
-            STRACE,
-            "-f",
-            "-qq",
-            "-o",
-            str(log),
-            "-e",
-            "trace=rename",
-            sys.executable,
-            "-m",
-            "ngayhoi",
-            "export",
-            str(plan_files.v2),
-            "--out",
-            str(folder),
-            "--no-roles",
-        ],
+        _strace_export(plan_files.v2, folder, str(log), "-e", "trace=rename"),
         capture_output=True,
         text=True,
         check=False,
@@ -692,25 +683,12 @@ def test_after_a_killed_command_line_export_the_next_two_finish_the_job(
         nth = _renames(plan_files, tmp_path) - 3
         assert nth > plan_files.written_v2 + 2
         victim = subprocess.Popen(  # noqa: S603 - strace kills the command line under test
-            [
-                STRACE,
-                "-f",
-                "-qq",
-                "-o",
+            _strace_export(
+                plan_files.v2,
+                folder,
                 os.devnull,
-                "-e",
-                "trace=rename",
-                "-e",
-                f"inject=rename:signal=KILL:when={nth}",
-                sys.executable,
-                "-m",
-                "ngayhoi",
-                "export",
-                str(plan_files.v2),
-                "--out",
-                str(folder),
-                "--no-roles",
-            ],
+                *("-e", "trace=rename", "-e", f"inject=rename:signal=KILL:when={nth}"),
+            ),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

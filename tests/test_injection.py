@@ -56,8 +56,8 @@ from ngayhoi.model import (
 from ngayhoi.model.awards import Award, Issuer
 from ngayhoi.text import nfc
 
-TZ = "Asia/Ho_Chi_Minh"
-DAY = pendulum.date(2023, 8, 6)
+from conftest import DAY, TZ
+
 STAMP = pendulum.datetime(2023, 7, 1, tz="UTC")
 MAX_TEXT = 2000  # the model's limit on one text field
 

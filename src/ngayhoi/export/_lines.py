@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
 
 import icalendar
 from icalendar.caselessdict import canonsort_keys
 from icalendar.timezone.tzid import tzid_from_dt
 
-__all__ = ["escape", "fold", "fold_bytes", "order", "tzid", "utc", "when"]
+__all__ = ["escape", "fold", "fold_bytes", "iso", "order", "tzid", "utc", "when"]
 
 _LIMIT = 75
 
@@ -99,6 +98,22 @@ def _utc(moment: dt.datetime, _offset: dt.timedelta | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def iso(moment: dt.datetime) -> str:
+    """``moment.isoformat()``, cached: most events of a plan share a few times.
+
+    >>> iso(dt.datetime(2023, 7, 1, 8, tzinfo=dt.UTC))
+    '2023-07-01T08:00:00+00:00'
+    """
+    # Keyed on the zone and offset too: one instant in two zones, or two instants
+    # that differ only in fold, compare equal but read differently.
+    return _iso(moment, str(moment.tzinfo), moment.utcoffset())
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso(moment: dt.datetime, _zone: str, _offset: dt.timedelta | None) -> str:
+    return moment.isoformat()
+
+
 def when(value: dt.date | dt.datetime) -> tuple[str, str]:
     """The parameters and value of a DATE or a zoned DATE-TIME (``;TZID=...``).
 
@@ -132,11 +147,12 @@ def tzid(value: dt.datetime) -> str:
     return str(tzid_from_dt(value))
 
 
-def order(component: str, names: Iterable[str]) -> list[str]:
-    """Property names in the order icalendar writes them for ``component``.
+@functools.lru_cache(maxsize=64)
+def order(component: str, names: frozenset[str]) -> tuple[str, ...]:
+    """Property names in the order icalendar writes them for ``component`` (cached).
 
-    >>> order("VEVENT", ["UID", "LOCATION", "SUMMARY", "CATEGORIES"])
-    ['SUMMARY', 'UID', 'CATEGORIES', 'LOCATION']
+    >>> order("VEVENT", frozenset(["UID", "LOCATION", "SUMMARY", "CATEGORIES"]))
+    ('SUMMARY', 'UID', 'CATEGORIES', 'LOCATION')
     """
     cls = {"VEVENT": icalendar.Event, "VTODO": icalendar.Todo}[component]
-    return list(canonsort_keys(list(names), cls.canonical_order))
+    return tuple(canonsort_keys(list(names), cls.canonical_order))

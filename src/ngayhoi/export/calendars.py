@@ -34,7 +34,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -45,8 +44,9 @@ import orjson
 
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
+from ngayhoi.export import _lines
 from ngayhoi.export.diff import PlanDiff, diff_events
-from ngayhoi.export.files import safe_child, sync_files, write_atomic
+from ngayhoi.export.files import fsync_path, safe_child, sync_files, write_atomic
 from ngayhoi.export.ics import (
     CalendarEvent,
     Feed,
@@ -103,17 +103,6 @@ class ExportState:
 
     def to_json(self) -> dict[str, Any]:
         """The state as JSON data."""
-        texts: dict[tuple[dt.datetime, str, dt.timedelta | None], str] = {}
-
-        def iso(moment: dt.datetime) -> str:
-            # Most events share a change time; keyed with the zone and offset, since
-            # one instant in two zones (or two folds of one clock time) compare equal.
-            key = (moment, str(moment.tzinfo), moment.utcoffset())
-            found = texts.get(key)
-            if found is None:
-                found = texts[key] = moment.isoformat()
-            return found
-
         return {
             "format": _FORMAT,
             "version": _VERSION,
@@ -133,8 +122,8 @@ class ExportState:
                 uid: {
                     "fingerprint": e.fingerprint,
                     "sequence": e.revision.sequence,
-                    "stamp": iso(e.revision.stamp),
-                    "created": iso(e.revision.created),
+                    "stamp": _lines.iso(e.revision.stamp),
+                    "created": _lines.iso(e.revision.created),
                     "feeds": list(e.feeds),
                     "event": e.event.to_json(),
                 }
@@ -349,7 +338,7 @@ def _recover(root: Path) -> bool:
             if staged.exists():
                 target = root / STATE_FILE if name == STATE_FILE else safe_child(root, name)
                 staged.replace(target)
-        _fsync_dir(root)
+        fsync_path(root)
         journal.unlink()
         finished = True
     if staging.exists():
@@ -357,14 +346,6 @@ def _recover(root: Path) -> bool:
     for stray in _strays(root):
         stray.unlink(missing_ok=True)
     return finished
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def export_calendars(
@@ -550,17 +531,16 @@ def _write(
     state_bytes = orjson.dumps(state.to_json())
     write_atomic(staging / STATE_FILE, state_bytes, sync=False)
     staged.append(STATE_FILE)
-    # Every staged file must be on disk before the journal says the version is complete.
+    # Every staged file, and the staging folder's entries for them, must be on disk
+    # before the journal that points at them says the version is complete.
     sync_files([staging / name for name in staged])
     if progress is not None:
         progress(STATE_FILE, total, total)
     # The new version is complete once the journal exists: from here on an
-    # interrupted export is finished, not undone. The staged names reach the
-    # disk before the journal that points at them.
-    _fsync_dir(staging)
+    # interrupted export is finished, not undone.
     journal = json.dumps({"files": staged}, ensure_ascii=False).encode("utf-8")
     write_atomic(root / _JOURNAL, journal)
-    _fsync_dir(root)  # the journal's name is on disk before any file moves
+    fsync_path(root)  # the journal's name is on disk before any file moves
     if progress is not None:
         progress(_JOURNAL, total, total)
     _recover(root)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ngayhoi.errors import ExportError
 
-__all__ = ["safe_child", "sync_files", "write_atomic"]
+__all__ = ["fsync_path", "safe_child", "sync_files", "write_atomic"]
 
 
 def _umask() -> int:
@@ -105,21 +105,24 @@ def sync_files(paths: list[Path]) -> None:
             # One bulk flush; the fsyncs below then find clean files and cost
             # little, but still report a write-back error, which sync() cannot.
             os.sync()
-        for path in paths:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        for folder in {p.parent for p in paths}:
-            fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        for path in [*paths, *{p.parent for p in paths}]:
+            fsync_path(path)
     except OSError as err:
         msg = f"cannot flush {err.filename or 'the output'} to disk: {err.strerror or err}"
         raise ExportError(msg) from err
+
+
+def fsync_path(path: Path) -> None:
+    """Flush one file, or a folder's entries, to disk.
+
+    >>> import tempfile, pathlib
+    >>> fsync_path(pathlib.Path(tempfile.mkdtemp()))
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def safe_child(folder: Path, name: str) -> Path:

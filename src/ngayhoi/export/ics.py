@@ -184,17 +184,10 @@ def _aware(text: str, zone: ZoneInfo) -> dt.datetime:
 def _local(value: object) -> object:
     """Datetimes in their own zone with the offset, dates in ISO: JSON-ready."""
     if isinstance(value, dt.datetime):
-        return _local_iso(value, str(value.tzinfo), value.utcoffset())
+        return _lines.iso(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-@functools.lru_cache(maxsize=4096)
-def _local_iso(value: dt.datetime, _zone: str, _offset: dt.timedelta | None) -> str:
-    # Keyed on the zone and offset too: one instant in two zones, or two instants
-    # that differ only in fold, compare equal but read differently.
-    return value.isoformat()
 
 
 def _plain(value: object) -> object:
@@ -731,14 +724,9 @@ def component_bytes(
         props["CATEGORIES"] = ":" + ",".join(esc(c) for c in event.categories)
     fold = _lines.fold_bytes
     lines = [f"BEGIN:{name}".encode()]
-    lines += [fold((key + props[key]).encode()) for key in _order(name, frozenset(props))]
+    lines += [fold((key + props[key]).encode()) for key in _lines.order(name, frozenset(props))]
     lines.append(f"END:{name}\r\n".encode())
     return b"\r\n".join(lines)
-
-
-@functools.lru_cache(maxsize=64)
-def _order(component: str, names: frozenset[str]) -> list[str]:
-    return _lines.order(component, names)
 
 
 def _next_day(day: dt.date | dt.datetime) -> dt.date:

@@ -31,7 +31,7 @@ from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival
-from ngayhoi.scheduling import Schedule, schedule
+from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.text import check_id, nfc
 
 if TYPE_CHECKING:
@@ -141,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
     p.add_argument("--json", action="store_true", help="also write schedule.json (c3voc)")
+    p.add_argument(
+        "--accept-partial",
+        action="store_true",
+        help="export a schedule even if the time limit cut its search short",
+    )
     _scheduling_options(p)
 
     p = command(
@@ -202,7 +207,20 @@ def _scheduling_options(p: argparse.ArgumentParser) -> None:
         help="auto (default), temporal (no shared resources), heuristic, or cpsat "
         "(exact; needs ngayhoi[cpsat])",
     )
-    p.add_argument("--time-limit", type=float, default=2.0, help="seconds to search (default 2)")
+    p.add_argument(
+        "--budget",
+        type=int,
+        default=DEFAULT_BUDGET,
+        help=f"passes the heuristic may spend (default {DEFAULT_BUDGET}); "
+        "the same budget gives the same schedule on any machine",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help=f"safety cap in seconds (default {TIME_CAP:g}; 0: one quick pass; "
+        "CP-SAT: its search time, default 2)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
 
 
@@ -216,13 +234,34 @@ def _date(text: str, what: str = "--date") -> dt.date:
 
 def _check_time_limit(args: argparse.Namespace) -> None:
     """Refuse a time limit before any plan is read."""
-    if not 0 <= args.time_limit < math.inf:
+    if args.time_limit is not None and not 0 <= args.time_limit < math.inf:
         msg = f"--time-limit {args.time_limit} must be zero or more seconds, a finite number"
+        raise PlanError(msg)
+    if args.budget < 1:
+        msg = f"--budget {args.budget} must be one pass or more, e.g. --budget {DEFAULT_BUDGET}"
         raise PlanError(msg)
 
 
 def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
-    return schedule(plan, backend=args.backend, seed=args.seed, time_limit=args.time_limit)
+    return schedule(
+        plan,
+        backend=args.backend,
+        seed=args.seed,
+        budget=args.budget,
+        time_limit=args.time_limit,
+    )
+
+
+def _stamp() -> dt.datetime | None:
+    """The change time of exported events: ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        msg = f"SOURCE_DATE_EPOCH {epoch!r} is not a count of seconds since 1970; unset it"
+        raise PlanError(msg) from None
 
 
 def _need_times(result: Schedule, _out: TextIO) -> Schedule:
@@ -443,6 +482,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     for wait in result.waits:
         print(f"  · {wait.message}", file=out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
+    if result.note:
+        print(f"note: {result.note}", file=out)
     return 0
 
 
@@ -451,8 +492,19 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _folder_out(args.out, "--out")
     plan = io.load(args.plan)
     result = _need_times(_schedule(plan, args), out)
+    if result.cut_short and not args.accept_partial:
+        msg = (
+            f"{args.plan}: {result.note}; nothing was exported "
+            "(give --accept-partial to export it anyway)"
+        )
+        raise InfeasibleError(msg)
     report = export_calendars(
-        result, args.out, roles=not args.no_roles, tasks=args.tasks, progress=_Progress(err)
+        result,
+        args.out,
+        now=_stamp(),
+        roles=not args.no_roles,
+        tasks=args.tasks,
+        progress=_Progress(err),
     )
     if args.json:
         from ngayhoi.export.schedule_json import write_schedule_json  # noqa: PLC0415

@@ -11,18 +11,21 @@ from typing import Literal
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
-from ngayhoi.scheduling.heuristic import schedule_heuristic
+from ngayhoi.scheduling.heuristic import DEFAULT_BUDGET, TIME_CAP, canonical, schedule_heuristic
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.temporal import needs_resources, schedule_times
 
 Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 
 __all__ = [
+    "DEFAULT_BUDGET",
+    "TIME_CAP",
     "Leg",
     "PrepSlot",
     "Schedule",
     "Slot",
     "Status",
+    "canonical",
     "needs_resources",
     "schedule",
     "schedule_heuristic",
@@ -35,7 +38,8 @@ def schedule(
     *,
     backend: Backend = "auto",
     seed: int = 0,
-    time_limit: float = 2.0,
+    budget: int | None = DEFAULT_BUDGET,
+    time_limit: float | None = None,
     previous: Schedule | None = None,
 ) -> Schedule:
     """Schedule every activity of the festival.
@@ -48,7 +52,13 @@ def schedule(
             or ``"auto"``: temporal when no activity needs a resource with a
             limited capacity, else heuristic.
         seed: the seed of the heuristic's random passes.
-        time_limit: seconds the heuristic or CP-SAT may search.
+        budget: how many passes (schedule evaluations) the heuristic may
+            spend; the result is then the same on any machine, under any load.
+            ``None``: search until the time limit.
+        time_limit: for the heuristic, a safety cap in seconds (default
+            ``TIME_CAP``, 60; ``0``: one quick pass); when it fires first the
+            schedule says so (``cut_short``, ``note``). For CP-SAT, its search
+            time (default 2).
         previous: the schedule being re-planned; the heuristic then keeps as
             many activities where they were as the new constraints allow.
 
@@ -61,8 +71,8 @@ def schedule(
 
     >>> import ngayhoi
     >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")
-    >>> sched.status.has_times, len(sched.waits)
-    (True, 1)
+    >>> sched.status.has_times, len(sched.waits), sched.cut_short
+    (True, 1, False)
     """
     if not festival.activities:
         msg = (
@@ -75,10 +85,16 @@ def schedule(
     if backend == "temporal":
         return schedule_times(festival)
     if backend == "heuristic":
-        return schedule_heuristic(festival, seed=seed, time_limit=time_limit, previous=previous)
+        return schedule_heuristic(
+            festival,
+            seed=seed,
+            time_limit=TIME_CAP if time_limit is None else time_limit,
+            max_passes=budget,
+            previous=previous,
+        )
     if backend == "cpsat":
         from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
 
-        return schedule_cpsat(festival, time_limit=time_limit)
+        return schedule_cpsat(festival, time_limit=2.0 if time_limit is None else time_limit)
     msg = f"unknown backend {backend!r}; use 'auto', 'temporal', 'heuristic' or 'cpsat'"
     raise PlanError(msg)

@@ -25,8 +25,10 @@ The method, from the resource-constrained project scheduling literature:
   and Willis 1992, Valls, Ballestín and Quintanilla 2005), which shifts every
   activity right and then left in turn.
 
-A pass is deterministic for a given seed; the search stops at the time limit,
-the pass limit, or when the makespan meets the lower bound.
+A pass is deterministic for a given seed; the search stops at the pass limit
+(a deterministic budget), after ``patience`` passes without improvement, when
+the makespan meets the lower bound, or at the time limit. Only the time limit
+depends on the machine; :attr:`EngineResult.clock_cut` says when it fired.
 
 >>> p = Problem.new(3, durations=[3, 2, 2])
 >>> p.add_edge(0, 2, 3)               # 2 starts after 0 ends
@@ -231,6 +233,7 @@ class EngineResult:
     passes: int
     seconds: float
     optimal: bool
+    clock_cut: bool = False  # the time limit, not the pass budget, ended the search
 
 
 # -- blocks -------------------------------------------------------------------
@@ -1137,6 +1140,7 @@ def solve(
 
     last_best: list[Score] = []
     since = [0]
+    cut = [False]
 
     def finished(best: Score) -> bool:
         if best[0] == 0 and best[2] == 0 and best[3] <= bound:
@@ -1150,7 +1154,10 @@ def solve(
             since[0] += 1
             if patience is not None and since[0] >= patience:
                 return True  # no better schedule in a long while: stop before the clock does
-        return time.perf_counter() - began >= time_limit
+        if time.perf_counter() - began >= time_limit:
+            cut[0] = True
+            return True
+        return False
 
     pool: list[tuple[Score, int, _Pass, list[int]]] = []
     tag = 0
@@ -1213,10 +1220,12 @@ def solve(
             pool[-1] = (score, tag, state, relisted)
             tag += 1
             pool.sort(key=lambda x: (x[0], x[1]))
-    return _result(p, pool[0][2], bound, passes, began)
+    return _result(p, pool[0][2], bound, passes, began, clock_cut=cut[0])
 
 
-def _result(p: Problem, best: _Pass, bound: int, passes: int, began: float) -> EngineResult:
+def _result(
+    p: Problem, best: _Pass, bound: int, passes: int, began: float, *, clock_cut: bool = False
+) -> EngineResult:
     score = _score(p, best)
     starts = [x if x is not None else 0 for x in best.start]
     return EngineResult(
@@ -1231,6 +1240,7 @@ def _result(p: Problem, best: _Pass, bound: int, passes: int, began: float) -> E
         passes=passes,
         seconds=time.perf_counter() - began,
         optimal=score[0] == 0 and score[3] <= bound,
+        clock_cut=clock_cut,
     )
 
 
@@ -1364,13 +1374,17 @@ def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
 
     # Leave room for the last evaluation and the final decode inside the limit.
     deadline = time_limit - 0.02
+    cut = [False]
 
     def finished(span: int) -> bool:
         if span <= bound:
             return True
         if max_passes is not None and passes >= max_passes:
             return True
-        return time.perf_counter() - began >= deadline
+        if time.perf_counter() - began >= deadline:
+            cut[0] = True
+            return True
+        return False
 
     pool: list[tuple[int, int, list[int]]] = []
     seen: set[tuple[int, ...]] = set()
@@ -1409,7 +1423,7 @@ def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
             pool.sort()
     # The best list, decoded once more by the full pass for the result's details.
     best = _run_pass(p, blocks, es, ls, pool[0][2])
-    return _result(p, best, bound, passes, began)
+    return _result(p, best, bound, passes, began, clock_cut=cut[0])
 
 
 def _shift(

@@ -20,6 +20,8 @@ import itertools
 import time
 from collections import defaultdict, deque
 
+import attrs
+
 from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
 from ngayhoi.graph import ORIGIN, check_consistency, difference_constraints
@@ -35,9 +37,52 @@ from ngayhoi.scheduling.engine import (
 )
 from ngayhoi.scheduling.result import Schedule, Slot, Status, prep_slots
 
-__all__ = ["Translation", "schedule_heuristic", "translate"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "TIME_CAP",
+    "Translation",
+    "canonical",
+    "schedule_heuristic",
+    "translate",
+]
 
 _BIG = 10**9
+
+DEFAULT_BUDGET = 200
+"""Schedule evaluations (passes) the search may spend: the 17-commune day needs ~0.25 s."""
+
+TIME_CAP = 60.0
+"""Seconds after which the search stops whatever its budget: a safety cap, not a budget."""
+
+
+def _key(item: object) -> tuple[str, str]:
+    return (str(getattr(item, "id", "")), repr(item))
+
+
+def canonical(festival: Festival) -> Festival:
+    """The same plan with its units, sites, activities, resources, links and tasks sorted by id.
+
+    The search breaks ties by position, so it runs on this order: a plan file
+    that lists its tables in another order gets the same schedule.
+
+    >>> import ngayhoi
+    >>> fest = ngayhoi.samples.two_communes_one_delegation()
+    >>> [a.id for a in canonical(fest).activities] == sorted(a.id for a in fest.activities)
+    True
+    """
+    f = festival
+    ordered = attrs.evolve(
+        f,
+        units=tuple(sorted(f.units, key=_key)),
+        sites=tuple(sorted(f.sites, key=_key)),
+        activities=tuple(sorted(f.activities, key=_key)),
+        dependencies=tuple(sorted(f.dependencies, key=_key)),
+        resources=tuple(sorted(f.resources, key=_key)),
+        sync_groups=tuple(sorted(f.sync_groups, key=_key)),
+        prep_tasks=tuple(sorted(f.prep_tasks, key=_key)),
+        awards=tuple(sorted(f.awards, key=_key)),
+    )
+    return festival if ordered == festival else ordered
 
 
 class Translation:
@@ -170,17 +215,23 @@ def schedule_heuristic(
     festival: Festival,
     *,
     seed: int = 0,
-    time_limit: float = 2.0,
-    max_passes: int | None = None,
+    time_limit: float = TIME_CAP,
+    max_passes: int | None = DEFAULT_BUDGET,
     previous: Schedule | None = None,
 ) -> Schedule:
-    """Schedule with the built-in heuristic; deterministic for a given seed and pass count.
+    """Schedule with the built-in heuristic; a function of the plan, seed and budget.
+
+    The search runs on :func:`canonical` order and counts its work in passes
+    (schedule evaluations), so the result does not depend on the order the
+    plan lists things in, nor on the machine or its load.
 
     Args:
         festival: the plan.
         seed: the seed of the random passes.
-        time_limit: seconds to search after the first pass (which always runs).
-        max_passes: stop after this many passes, for runs that must repeat exactly.
+        time_limit: a safety cap in seconds; when it ends the search before
+            the budget does, ``cut_short`` is set and the result may differ
+            from one machine to the next. ``0``: one quick pass, no search.
+        max_passes: the budget, in passes; ``None`` searches until the time limit.
         previous: an earlier schedule of (mostly) the same plan: a re-plan then
             moves as few activities as it can, after meeting every constraint.
 
@@ -195,6 +246,10 @@ def schedule_heuristic(
     'heuristic'
     """
     began = time.perf_counter()
+    if time_limit <= 0:
+        max_passes = None  # one quick pass: as deterministic as a budget
+    plan = festival
+    festival = canonical(festival)
     try:
         with paused_gc():
             tr = Translation(festival)
@@ -211,17 +266,30 @@ def schedule_heuristic(
                     for a in tr.ids
                 ]
             result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
-            return _to_schedule(tr, result, began)
+            return _in_plan_order(plan, _to_schedule(tr, result, began))
     except TemporalConflict:
         # The engine saw a positive cycle; networkx names it by titles.
         try:
             check_consistency(festival)
         except DependencyCycleError as err:
             violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-            return _failed(festival, [violation], began)
+            return _failed(plan, [violation], began)
         except InfeasibleError as err:
-            return _failed(festival, list(err.violations), began)
+            return _failed(plan, list(err.violations), began)
         raise
+
+
+def _in_plan_order(plan: Festival, sched: Schedule) -> Schedule:
+    """The schedule of the canonical plan, told as the plan given: its festival, its order."""
+    if sched.festival is plan:
+        return sched
+    slots = sched.slots
+    return attrs.evolve(
+        sched,
+        festival=plan,
+        slots={a.id: slots[a.id] for a in plan.activities if a.id in slots},
+        prep=prep_slots(plan),
+    )
 
 
 def _failed(festival: Festival, violations: list[Violation], began: float) -> Schedule:
@@ -317,6 +385,8 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
         bound=result.bound,
         solver="heuristic",
         seconds=time.perf_counter() - began,
+        passes=result.passes,
+        cut_short=result.clock_cut,
     )
 
 

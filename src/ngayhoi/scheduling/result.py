@@ -121,6 +121,9 @@ class Schedule:
         bound: a lower bound on the end of the plan (minute after the origin), if known.
         solver: which backend made it.
         seconds: how long the backend took.
+        passes: how many passes (schedule evaluations) the search spent.
+        cut_short: the time limit (a safety cap) ended the search before its
+            budget did, so another machine may find another schedule; see ``note``.
     """
 
     festival: Festival = attrs.field(repr=False)
@@ -134,6 +137,8 @@ class Schedule:
     bound: int | None = None
     solver: str = "temporal"
     seconds: float = 0.0
+    passes: int = 0
+    cut_short: bool = False
     # Slots grouped by site, unit and resource, built on first use: exports ask
     # once per commune and per delegation, and a scan each time is quadratic.
     _groups: dict[str, dict[str, list[Slot]]] = attrs.field(
@@ -160,6 +165,22 @@ class Schedule:
     def __len__(self) -> int:
         """How many activities are placed."""
         return len(self.slots)
+
+    @property
+    def note(self) -> str:
+        """Why the search stopped, when that makes the result depend on the machine; else ``""``.
+
+        >>> import ngayhoi
+        >>> ngayhoi.schedule(ngayhoi.samples.tiny_festival()).note
+        ''
+        """
+        if not self.cut_short:
+            return ""
+        return (
+            f"the search was cut short by its time limit after {self.passes} passes, "
+            "before its budget: another machine or a busier one may find another schedule; "
+            "raise the time limit or lower the budget"
+        )
 
     @property
     def makespan(self) -> int | None:

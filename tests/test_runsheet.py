@@ -27,7 +27,7 @@ from ngayhoi.export.runsheet import (
 )
 from ngayhoi.model import Festival, ResourceKind
 from ngayhoi.scheduling import Leg, Schedule, Slot, Status
-from ngayhoi.templates.terms import terms_for
+from ngayhoi.templates.terms import role_wording, terms_for
 from ngayhoi.text import vietnamese_date
 
 from conftest import load_example
@@ -327,11 +327,12 @@ def test_preparation_table_lists_the_communes_tasks_by_due_date_with_owner(
         (t for t in fest.prep_tasks if t.unit == visited), key=lambda t: schedule.prep[t.id].due
     )
     assert tasks
+    terms = terms_for(fest.unit(visited).kind, fest.days[0])
     expected = [
         [
             vietnamese_date(schedule.prep[t.id].due),
             t.title,
-            fest.resource(t.owner).name,
+            role_wording(t.owner, terms) or fest.resource(t.owner).name,
             t.deliverable or "—",
         ]
         for t in tasks

@@ -37,7 +37,8 @@ from ngayhoi.export.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
 from ngayhoi.scheduling import Leg, Schedule, Slot
 from ngayhoi.templates.programme import STANDARD_ITEMS
-from ngayhoi.templates.terms import Terms, item_wording, terms_for
+from ngayhoi.templates.roles import ROLE_NAMES
+from ngayhoi.templates.terms import Terms, item_wording, role_wording, terms_for
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -287,7 +288,7 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
                 css="prep",
                 columns=("Thời hạn", "Công việc", "Phụ trách", "Sản phẩm"),
                 widths=(20, 46, 18, 16),
-                rows=tuple(_prep_rows(schedule, tasks)),
+                rows=tuple(_prep_rows(schedule, tasks, terms)),
                 empty="Không có công việc chuẩn bị nào được giao.",
             ),
         ),
@@ -342,7 +343,7 @@ def _programme_rows(
             notes.insert(0, act.description)
         awards = _awards(fest, slot)
         title, lead_text = worded(act.item, act.title, act.lead, terms)
-        lead = lead_text or ", ".join(fest.resource(r).name for r in act.roles) or _DASH
+        lead = lead_text or ", ".join(_role_name(fest, r, terms) for r in act.roles) or _DASH
         rows.append(
             _Row(
                 cells=(
@@ -402,7 +403,9 @@ def _awards(fest: Festival, slot: Slot) -> _Awards | None:
     )
 
 
-def _prep_rows(schedule: Schedule, tasks: Sequence[PrepTask]) -> list[_Row]:
+def _prep_rows(
+    schedule: Schedule, tasks: Sequence[PrepTask], terms: Terms | None = None
+) -> list[_Row]:
     fest = schedule.festival
     first, last = fest.days[0], fest.days[-1]
     rows: list[_Row] = []
@@ -420,12 +423,19 @@ def _prep_rows(schedule: Schedule, tasks: Sequence[PrepTask]) -> list[_Row]:
                 cells=(
                     _Cell(vietnamese_date(due)),
                     _Cell(task.title),
-                    _Cell(fest.resource(task.owner).name),
+                    _Cell(_role_name(fest, task.owner, terms)),
                     _Cell(task.deliverable or _DASH),
                 )
             )
         )
     return rows
+
+
+def _role_name(fest: Festival, role_id: str, terms: Terms | None) -> str:
+    name = fest.resource(role_id).name
+    if terms is None or role_id not in ROLE_NAMES or name != ROLE_NAMES[role_id]:
+        return name
+    return role_wording(role_id, terms) or name
 
 
 def _due(schedule: Schedule, task: PrepTask) -> pendulum.Date:

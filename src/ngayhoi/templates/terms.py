@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 
 import attrs
 
@@ -34,17 +35,23 @@ from ngayhoi.errors import PlanError
 from ngayhoi.model import UnitKind
 
 __all__ = [
+    "AREA_WORDS",
     "FORCES_FROM",
     "ITEM_WORDING",
+    "REFORM_FROM",
+    "ROLE_WORDING",
     "Level",
     "Terms",
     "item_wording",
+    "role_wording",
     "terms_for",
 ]
 
 #: The day the Tổ bảo vệ an ninh, trật tự replaced the older grassroots forces
 #: (Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở số 30/2023/QH15, in force 1/7/2024).
 FORCES_FROM = dt.date(2024, 7, 1)
+#: The day the districts ended and communes took their new offices (Nghị quyết 202/2025/QH15).
+REFORM_FROM = dt.date(2025, 7, 1)
 _OLD_FORCES = ("Tổ an ninh nhân dân", "Đội dân phòng", "Ban bảo vệ dân phố")
 _NEW_FORCES = ("Tổ bảo vệ an ninh, trật tự",)
 
@@ -83,12 +90,14 @@ class Terms:
         level: commune, district or province.
         area: the word for its residential areas ("khu phố").
         forces: the grassroots forces on that day.
+        reformed: whether the day is on or after the 2025 reform (:data:`REFORM_FROM`).
     """
 
     word: str
     level: Level
     area: str
     forces: tuple[str, ...]
+    reformed: bool = False
 
     @property
     def police(self) -> str:
@@ -124,7 +133,11 @@ class Terms:
     def office(self) -> str:
         """Who receives guests: the office of the People's Committee."""
         if self.level is Level.COMMUNE:
-            return f"Văn phòng HĐND và UBND {self.word}"
+            # A commune had a công chức Văn phòng – Thống kê until the 2025 reform,
+            # and a Văn phòng HĐND và UBND from 1/7/2025 (domain review §2C).
+            if self.reformed:
+                return f"Văn phòng HĐND và UBND {self.word}"
+            return f"Công chức Văn phòng – Thống kê {self.word}"
         return f"Văn phòng UBND {self.word}"
 
     @property
@@ -159,7 +172,13 @@ def terms_for(kind: UnitKind | str, day: dt.date, *, area: str | None = None) ->
         msg = f"terms: residential area word {area!r} is not one of {', '.join(AREA_WORDS)}"
         raise PlanError(msg)
     forces = _NEW_FORCES if day >= FORCES_FROM else _OLD_FORCES
-    return Terms(word=word, level=level, area=area or default_area, forces=forces)
+    return Terms(
+        word=word,
+        level=level,
+        area=area or default_area,
+        forces=forces,
+        reformed=day >= REFORM_FROM,
+    )
 
 
 _REPORT = (
@@ -174,7 +193,7 @@ def _forces_lead(t: Terms) -> str:
 
 #: Programme item key → (title, who carries it out), as functions of the terms.
 #: The corrected phrases of the domain review §2A and §2C.
-ITEM_WORDING = {
+ITEM_WORDING: dict[str, Callable[[Terms], tuple[str, str]]] = {
     "tap-trung": lambda t: ("Tập trung, ổn định đội hình", f"{t.police}, Đoàn Thanh niên"),
     "dieu-hanh": lambda t: (
         f"Diễu hành trên các tuyến đường chính của {t.areas}",
@@ -226,6 +245,27 @@ ITEM_WORDING = {
         "Đoàn Thanh niên, Hội Liên hiệp Phụ nữ, Hội Cựu chiến binh",
     ),
 }
+
+
+#: Standard role id (templates/roles.py) → its name in the unit's words.
+ROLE_WORDING: dict[str, Callable[[Terms], str]] = {
+    "cong-an-xa": lambda t: t.police,
+    "ubnd-xa": lambda t: t.committee,
+    "van-phong-ubnd": lambda t: t.office,
+    "mttq-xa": lambda t: t.front,
+    "ban-to-chuc": lambda _t: "Ban Tổ chức",
+}
+
+
+def role_wording(role_id: str, terms: Terms) -> str | None:
+    """The name of standard role ``role_id`` in the unit's words; ``None`` for other roles.
+
+    >>> import datetime as dt
+    >>> role_wording("cong-an-xa", terms_for("phường", dt.date(2025, 8, 9)))
+    'Công an phường'
+    """
+    build = ROLE_WORDING.get(role_id)
+    return None if build is None else build(terms)
 
 
 def item_wording(key: str, terms: Terms) -> tuple[str, str] | None:

@@ -272,7 +272,7 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         title="CHƯƠNG TRÌNH NGÀY HỘI",
         subtitle=f"{fest.name} – {local}",
         facts=facts,
-        place_date=f"{place}, ngày      tháng {first.month} năm {first.year}",
+        place_date=f"{place}, ngày … tháng {first.month} năm {first.year}",
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN"),
         tables=(
             _Table(

@@ -470,8 +470,10 @@ def test_unknown_commune_delegation_or_format_is_refused(schedule: Schedule) -> 
         delegation_runsheet(schedule, "doan-l")
     with pytest.raises(UnknownReferenceError, match="delegation 'mc'"):
         delegation_runsheet(schedule, "mc")
-    with pytest.raises(ExportError, match="'pdf' is not one of md, html"):
-        commune_runsheet(schedule, "long-hoa", fmt=cast("Format", "pdf"))
+    with pytest.raises(ExportError, match="'rtf' is not one of md, html, pdf, docx"):
+        commune_runsheet(schedule, "long-hoa", fmt=cast("Format", "rtf"))
+    with pytest.raises(ExportError, match="'pdf' is binary; write it with write_runsheets"):
+        commune_runsheet(schedule, "long-hoa", fmt="pdf")
 
 
 def test_a_schedule_without_times_is_refused_before_writing(

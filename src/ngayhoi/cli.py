@@ -172,7 +172,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
     p.add_argument("--out", required=True, type=Path, help="the folder to write the sheets into")
-    p.add_argument("--format", default="md,html", help="md, html or md,html")
+    p.add_argument("--format", default="md,html", help="a comma list of md, html, pdf, docx")
+    _scheduling_options(p)
+
+    p = command(
+        "documents",
+        "write the official documents: award decisions, assignment, invitations, MC scripts",
+        "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
+    )
+    p.add_argument("plan", type=Path, help="the plan file (TOML)")
+    p.add_argument("--out", required=True, type=Path, help="the folder to write them into")
+    p.add_argument("--format", default="html,pdf,docx", help="a comma list of html, pdf, docx")
     _scheduling_options(p)
 
     p = command(
@@ -538,15 +548,32 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_time_limit(args)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    bad = [f for f in formats if f not in {"md", "html"}]
+    bad = [f for f in formats if f not in {"md", "html", "pdf", "docx"}]
     if bad or not formats:
-        msg = f"--format {args.format!r}: use md, html or md,html"
+        msg = f"--format {args.format!r}: use a comma list of md, html, pdf, docx"
         raise PlanError(msg)
     _folder_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
     print(f"{sheets} run sheets in {args.out} ({len(paths)} files: {', '.join(formats)})", file=out)
+    return 0
+
+
+def _documents(args: argparse.Namespace, out: TextIO) -> int:
+    from ngayhoi.export.documents import DOC_FORMATS, write_documents  # noqa: PLC0415
+
+    _check_time_limit(args)
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in DOC_FORMATS]
+    if bad or not formats:
+        msg = f"--format {args.format!r}: dùng danh sách html, pdf, docx cách nhau bởi dấu phẩy"
+        raise PlanError(msg)
+    _folder_out(args.out, "--out")
+    result = _need_times(_schedule(io.load(args.plan), args), out)
+    paths = write_documents(result, args.out, formats=formats)
+    docs = len({p.stem for p in paths})
+    print(f"{docs} văn bản trong {args.out} ({len(paths)} tệp: {', '.join(formats)})", file=out)
     return 0
 
 
@@ -609,6 +636,7 @@ def main(
         "diff": lambda: _diff(args, stdout),
         "publish": lambda: _publish(args, stdout, stderr),
         "runsheet": lambda: _runsheet(args, stdout),
+        "documents": lambda: _documents(args, stdout),
         "gantt": lambda: _gantt(args, stdout),
         "units": lambda: _units(args, stdout),
     }

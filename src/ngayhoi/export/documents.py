@@ -26,6 +26,7 @@ Each renders as HTML, as PDF (WeasyPrint, the ``documents`` extra) and as DOCX
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ __all__ = [
     "Table",
     "award_decisions",
     "festival_documents",
+    "legal_bases",
     "to_docx",
     "to_html",
     "to_pdf",
@@ -126,9 +128,14 @@ def _issuer_parts(title: str) -> tuple[str, str, str, str]:
     return title, title.split(" ", 1)[0].upper(), "QĐ-KT", title
 
 
-def _law(day: pendulum.Date) -> tuple[str, ...]:
-    """The legal bases cited: the 2022 law is in force from 1/1/2024 (art. 95)."""
-    if day >= pendulum.date(2024, 1, 1):
+def legal_bases(day: dt.date) -> tuple[str, ...]:
+    """The legal bases an award decision cites: the 2022 law is in force from 1/1/2024.
+
+    >>> import datetime as dt
+    >>> legal_bases(dt.date(2024, 8, 13))[0]
+    'Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;'
+    """
+    if day >= dt.date(2024, 1, 1):
         return (
             "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
             (
@@ -184,7 +191,7 @@ def _decision(fest: Festival, unit: Unit, awards: Sequence[Award]) -> Document:
     forms = list(dict.fromkeys(a.form.value.capitalize() for a in awards))
     form_text = ", ".join(forms)
     blocks: list[Paragraph | Table] = [Paragraph(authority.upper(), "centre-bold")]
-    blocks += [Paragraph(line) for line in _law(day)]
+    blocks += [Paragraph(line) for line in legal_bases(day)]
     blocks += [
         Paragraph(f"Xét đề nghị của Hội đồng Thi đua – Khen thưởng {local},"),
         Paragraph("QUYẾT ĐỊNH:", "centre-bold"),
@@ -281,12 +288,11 @@ def _assignment(schedule: Schedule) -> Document | None:
             )
     if not rows:
         return None
-    organiser = fest.organiser or "Ban Chỉ đạo 138"
     day = fest.days[0]
     numbered = tuple((str(n), *row) for n, row in enumerate(rows, start=1))
     return Document(
         name="phan-cong-bcd",
-        parent=nfc(organiser.upper()),
+        parent=_organiser_parent(fest),
         issuer="BAN CHỈ ĐẠO 138",
         number=f"Số: {_BLANK_NUMBER}/PC-BCĐ",
         place_date=_date_line(_place(fest), None),
@@ -310,6 +316,15 @@ def _assignment(schedule: Schedule) -> Document | None:
         signature=("TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),
         recipients=("Thành viên Ban Chỉ đạo;", "Ban Chỉ đạo 138 các xã, thị trấn;", "Lưu: VT."),
     )
+
+
+def _organiser_parent(fest: Festival) -> str:
+    """The People's Committee above the organising BCĐ 138 ("UBND HUYỆN CẦN ĐƯỚC")."""
+    organiser = fest.organiser or ""
+    for word in ("huyện ", "tỉnh ", "thị xã ", "thành phố ", "quận "):
+        if word in organiser:
+            return nfc(f"UBND {word}{organiser.split(word, 1)[1]}".upper())
+    return ""
 
 
 def _place(fest: Festival) -> str:

@@ -27,7 +27,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import pendulum
@@ -41,7 +41,11 @@ from ngayhoi.templates.roles import ROLE_NAMES
 from ngayhoi.templates.terms import Terms, item_wording, role_wording, terms_for
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
+if TYPE_CHECKING:
+    from ngayhoi.export.documents import Document as documents_Document
+
 __all__ = [
+    "ALL_FORMATS",
     "FORMATS",
     "Format",
     "commune_runsheet",
@@ -50,9 +54,11 @@ __all__ = [
     "write_runsheets",
 ]
 
-#: The formats a run sheet is written in: Markdown and a printable HTML page.
-Format = Literal["md", "html"]
+#: The formats a run sheet is written in: Markdown and a printable HTML page by default,
+#: and PDF (through WeasyPrint) and DOCX (python-docx) with the ``documents`` extra.
+Format = Literal["md", "html", "pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("md", "html")
+ALL_FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "docx")
 
 _DASH = "—"
 _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc")
@@ -206,11 +212,10 @@ def write_runsheets(
         seen.add(ident)
     out = Path(folder)
     return [
-        write_atomic(
-            safe_child(out, f"runsheet-{ident}.{fmt}"), _render(sheet, fmt).encode("utf-8")
-        )
-        for ident, sheet in sheets
-        for fmt in formats
+        write_atomic(safe_child(out, f"runsheet-{ident}.{fmt}"), data)
+        for ident, fmt, data in [
+            (ident, fmt, _render_bytes(sheet, fmt)) for ident, sheet in sheets for fmt in formats
+        ]
     ]
 
 
@@ -227,8 +232,8 @@ def _check_times(schedule: Schedule) -> None:
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        msg = f"run sheet format {fmt!r} is not one of {', '.join(FORMATS)}"
+    if fmt not in ALL_FORMATS:
+        msg = f"run sheet format {fmt!r} is not one of {', '.join(ALL_FORMATS)}"
         raise ExportError(msg)
 
 
@@ -543,7 +548,55 @@ def _span(fest: Festival, start: pendulum.DateTime, end: pendulum.DateTime) -> s
 
 def _render(sheet: _Sheet, fmt: str) -> str:
     _check_format(fmt)
+    if fmt not in FORMATS:
+        msg = f"run sheet format {fmt!r} is binary; write it with write_runsheets"
+        raise ExportError(msg)
     return nfc(_html(sheet) if fmt == "html" else _markdown(sheet))
+
+
+def _render_bytes(sheet: _Sheet, fmt: str) -> bytes:
+    _check_format(fmt)
+    from ngayhoi.export import documents  # noqa: PLC0415 - its engines are an extra
+
+    if fmt == "pdf":
+        return documents.to_pdf(_html(sheet))
+    if fmt == "docx":
+        return documents.to_docx(_as_document(sheet))
+    return _render(sheet, fmt).encode("utf-8")
+
+
+def _as_document(sheet: _Sheet) -> documents_Document:
+    from ngayhoi.export.documents import Document, Paragraph, Table  # noqa: PLC0415
+
+    blocks: list[Paragraph | Table] = [
+        Paragraph(f"{label}: {'; '.join(values)}") for label, values in sheet.facts
+    ]
+    for table in sheet.tables:
+        blocks.append(Paragraph(table.heading, "heading-left"))
+        rows = []
+        for row in table.rows:
+            cells = [" — ".join([c.text, *c.notes]) for c in row.cells]
+            rows.append(tuple(cells + [""] * (len(table.columns) - len(cells))))
+            if row.awards is not None:
+                for group in row.awards.groups:
+                    lines = "; ".join(f"{who} ({what})" for who, what in group.lines)
+                    rows.append(("", f"{group.label}: {lines}", "", ""))
+        if not rows:
+            blocks.append(Paragraph(table.empty))
+            continue
+        blocks.append(Table(table.columns, tuple(rows), table.widths))
+    return Document(
+        name="runsheet",
+        parent=sheet.issuer[0] if len(sheet.issuer) > 1 else "",
+        issuer=sheet.issuer[-1],
+        number="",
+        place_date=sheet.place_date,
+        title=sheet.title,
+        subject=sheet.subtitle,
+        blocks=tuple(blocks),
+        signature=sheet.signature,
+        recipients=(),
+    )
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")

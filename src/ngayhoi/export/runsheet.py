@@ -35,6 +35,7 @@ import pendulum
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
 from ngayhoi.export.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
+from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling import Leg, Schedule, Slot
 from ngayhoi.templates.programme import STANDARD_ITEMS
 from ngayhoi.templates.roles import ROLE_NAMES
@@ -394,11 +395,17 @@ def _awards(fest: Festival, slot: Slot) -> _Awards | None:
     for label, collective in (("Tập thể", True), ("Cá nhân", False)):
         chosen = sorted(
             (a for a in awards if a.collective is collective),
-            key=lambda a: _AWARD_ORDER[a.form],
+            key=lambda a: (issuer_rank(a.issuer.title), _AWARD_ORDER[a.form]),
         )
         if chosen:
             lines = tuple(
-                (a.recipient, a.title + (f" ({a.reason})" if a.reason else "")) for a in chosen
+                (
+                    a.recipient,
+                    a.title
+                    + (f" ({a.reason})" if a.reason else "")
+                    + (f"; người trao: {a.presenter}" if a.presenter else ""),
+                )
+                for a in chosen
             )
             groups.append(_AwardGroup(label=f"{label} ({len(chosen)})", lines=lines))
     return _Awards(

@@ -102,8 +102,7 @@ class Document:
 
 def _local(unit: Unit, terms: Terms) -> tuple[str, str]:
     """(the unit in running text, "xã Long Hòa"; its bare name, "Long Hòa")."""
-    bare = unit.official_name[len(terms.word) :].strip()
-    return f"{terms.word} {bare}", bare
+    return terms.local_name(unit.official_name)
 
 
 def _date_line(place: str, day: pendulum.Date | None) -> str:

@@ -261,7 +261,8 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         if (on := [s for s in slots if s.start.in_timezone(fest.timezone).date() == d])
     ]
     name = unit.official_name
-    local = f"{terms.word} {name[len(terms.word) :].strip()}" if terms else name
+    # The plan's own names are printed as written; the place-name line uses the short name.
+    local, place = name, unit.name
     facts = (
         ("Đơn vị tổ chức", (f"Ban Chỉ đạo 138 {local}" if terms else name,)),
         ("Thời gian", tuple(times)),
@@ -272,7 +273,6 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         key=lambda t: _due(schedule, t),
     )
     first = days[0]
-    place = name[len(terms.word) :].strip() if terms else name
     return _Sheet(
         issuer=(nfc(f"UBND {local}".upper()), "BAN TỔ CHỨC"),
         title="CHƯƠNG TRÌNH NGÀY HỘI",

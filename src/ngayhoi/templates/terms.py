@@ -124,6 +124,23 @@ class Terms:
         """The Fatherland Front committee ("Ủy ban MTTQ Việt Nam phường")."""
         return f"Ủy ban MTTQ Việt Nam {self.word}"
 
+    def local_name(self, official_name: str) -> tuple[str, str]:
+        """(the unit in running text, its bare name): "Xã Long Hòa" → ("xã Long Hòa", "Long Hòa").
+
+        A name that does not start with the kind is kept whole.
+
+        >>> import datetime as dt
+        >>> terms_for("thị trấn", dt.date(2023, 8, 6)).local_name("Thị trấn Cần Đước")
+        ('thị trấn Cần Đước', 'Cần Đước')
+        >>> terms_for("xã", dt.date(2023, 8, 6)).local_name("Long Hòa")
+        ('Long Hòa', 'Long Hòa')
+        """
+        prefix = f"{self.word} "
+        if official_name[: len(prefix)].lower() == prefix and len(official_name) > len(prefix):
+            bare = official_name[len(prefix) :]
+            return f"{prefix}{bare}", bare
+        return official_name, official_name
+
     @property
     def areas(self) -> str:
         """Its residential areas, in the plural ("các ấp")."""

@@ -1173,8 +1173,8 @@ CLI = [
         id="cli-runsheet-folder-that-is-a-file",
     ),
     pytest.param(
-        ["runsheet", "plan.toml", "--out", "sheets", "--format", "pdf"],
-        ("--format", "'pdf'", "use md, html or md,html"),
+        ["runsheet", "plan.toml", "--out", "sheets", "--format", "rtf"],
+        ("--format", "'rtf'", "use a comma list of md, html, pdf, docx"),
         id="cli-runsheet-unknown-format",
     ),
     pytest.param(

@@ -52,6 +52,7 @@ import networkx as nx
 
 __all__ = ["EngineResult", "Problem", "TemporalConflict", "paused_gc", "solve"]
 
+_LOOKAHEAD = 24 * 60
 _BIG = 10**9
 
 
@@ -342,9 +343,13 @@ def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
                     if not (e1 + gap <= s2 or e2 + back <= s1):
                         out[b] = p.unary_names[u]
         for g, group in enumerate(p.group_members):
+            # A member named directly takes one of the group's people as well.
+            named = [(s, e) for s, e, i in span for u in p.need_unary[i] if u in group]
             events = sorted(
                 [(s, q) for s, _, i in span for gg, q in p.need_groups[i] if gg == g]
-                + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g],
+                + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g]
+                + [(s, 1) for s, _ in named]
+                + [(e, -1) for _, e in named],
                 key=lambda x: (x[0], x[1]),
             )
             level = 0
@@ -382,6 +387,8 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
     queue = deque(range(p.n))
     in_queue = [True] * p.n
     count = [0] * p.n
+    parent = [-1] * p.n
+    relaxations = 0
     while queue:
         u = queue.popleft()
         in_queue[u] = False
@@ -393,6 +400,13 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
         for v, w, _ in p.out[u]:
             if es[v] < eu + w:
                 es[v] = eu + w
+                parent[v] = u
+                relaxations += 1
+                # A cycle among the parent pointers is a positive cycle; looking
+                # every n relaxations finds it long before a node is relaxed n times.
+                if relaxations % p.n == 0 and _on_parent_cycle(parent, v):
+                    msg = "temporal network has a positive cycle"
+                    raise TemporalConflict(msg)
                 if not in_queue[v]:
                     in_queue[v] = True
                     queue.append(v)
@@ -412,6 +426,16 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
         msg = "a window is empty"
         raise TemporalConflict(msg)
     return es, ls
+
+
+def _on_parent_cycle(parent: Sequence[int], start: int) -> bool:
+    """Whether following ``parent`` from ``start`` runs into a cycle instead of a root."""
+    seen = set()
+    x = start
+    while x != -1 and x not in seen:
+        seen.add(x)
+        x = parent[x]
+    return x != -1
 
 
 def lower_bound(p: Problem, es: Sequence[int]) -> int:
@@ -608,6 +632,7 @@ class _Pass:
             if not ok:
                 return False, nxt, []
             if pending is not None and not self._pool_ok_with(r, s, e, q, pending):
+                self.last_reason = self.pool_reasons[r]
                 return False, s + 1, []
         chosen: list[int] = []
         for u in p.need_unary[i]:
@@ -615,6 +640,7 @@ class _Pass:
             if not ok:
                 return False, nxt, []
             if pending is not None and self._clashes(u, s, e, site, pending):
+                self.last_reason = Reason(p.unary_names[u])
                 return False, s + 1, []
             chosen.append(u)
         for g, q in p.need_groups[i]:
@@ -634,6 +660,8 @@ class _Pass:
                 else:
                     soonest = min(soonest, nxt)
             if len(found) < q:
+                if soonest == s + 1:  # only the block's own members are in the way
+                    self.last_reason = Reason(p.group_names[g])
                 return False, max(soonest, s + 1), []
             if choose and len(found) > q:
                 found = self._best_members(found, q, s, i)
@@ -711,7 +739,8 @@ class _Pass:
                     e = s + p.dur[i]
                     pending.lines.extend((u, s, e, p.site[i]) for u in lines)
                     pending.pools.extend((r, s, e, q) for r, q in p.need_pools[i])
-            if ok_all or t > latest + 24 * 60 * 31:
+            # Past the latest start by a day, no later start can help: settle reports it.
+            if ok_all or t > latest + _LOOKAHEAD:
                 break
         return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tests: install ngayhoi with its test, CP-SAT and CalDAV extras into .venv, build the shared
 # ics_check harness (five real calendar parsers; needs apt and npm), then run
-# ruff, mypy --strict and pytest. Extra pytest arguments pass through.
+# ruff, mypy --strict, the import-linter layers contract and pytest. Extra pytest arguments pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -30,4 +30,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

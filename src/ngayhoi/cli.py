@@ -259,7 +259,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         parade=parade,
     )
     plan = io.loads(text, source=str(args.out))  # what we write must load
-    from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
     write_atomic(args.out, text.encode("utf-8"))
     print(

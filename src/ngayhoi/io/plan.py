@@ -40,7 +40,7 @@ import tomli_w
 
 from ngayhoi import data as dataset
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
-from ngayhoi.export.files import write_atomic
+from ngayhoi.files import write_atomic
 from ngayhoi.model import (
     Activity,
     Award,

@@ -316,6 +316,13 @@ def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
     """Blocks whose members, tied together in time, need more of a resource than exists."""
     out: dict[int, str] = {}
     for b, members in enumerate(blocks.members):
+        for i in members:
+            # One activity asking a group for more people than it has besides those
+            # the activity already names can never be placed, however late.
+            for g, q in p.need_groups[i]:
+                named = sum(1 for u in p.need_unary[i] if u in p.group_members[g])
+                if q + named > len(p.group_members[g]):
+                    out[b] = p.group_names[g]
         if len(members) < 2:  # noqa: PLR2004
             continue
         off = blocks.offset
@@ -548,6 +555,7 @@ class _Found:
     latest: int
     chosen: dict[int, list[int]]
     cause: Reason
+    ok: bool = True  # False: no start fits at all (the block asks for what does not exist)
 
 
 class _Line:
@@ -584,6 +592,7 @@ class _Pass:
         self.unary_of: list[list[int]] = [[] for _ in range(p.n)]
         self.conflicts: list[Conflict] = []
         self.clashes: dict[int, str] = {}
+        self.horizon = 0  # the latest end of anything placed: past it, no resource frees up
         self.waits: list[WaitNote] = []
         self.last_reason = _NO_REASON
         self.pool_reasons = [Reason(name) for name in p.pool_names]
@@ -648,6 +657,7 @@ class _Pass:
             soonest = _BIG
             for u in p.group_members[g]:
                 if u in chosen:
+                    soonest = min(soonest, s + 1)  # never free for this activity: no jump
                     continue
                 if pending is not None and self._clashes(u, s, e, site, pending):
                     soonest = min(soonest, s + 1)
@@ -739,10 +749,11 @@ class _Pass:
                     e = s + p.dur[i]
                     pending.lines.extend((u, s, e, p.site[i]) for u in lines)
                     pending.pools.extend((r, s, e, q) for r, q in p.need_pools[i])
-            # Past the latest start by a day, no later start can help: settle reports it.
-            if ok_all or t > latest + _LOOKAHEAD:
+            # Past the latest start by a day, or a day past the end of everything placed
+            # (from there on every resource is free), no later start can help.
+            if ok_all or t > min(latest, max(earliest, self.horizon)) + _LOOKAHEAD:
                 break
-        return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause)
+        return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause, ok=ok_all)
 
     def settle(self, b: int, found: _Found, *, may_defer: bool) -> int | None:
         """Commit block ``b`` where ``search`` found room, or return the activity to delay."""
@@ -752,6 +763,10 @@ class _Pass:
         t, earliest, latest, cause = found.t, found.earliest, found.latest, found.cause
         if b in self.blocks.impossible and b not in self.clashes:
             self.clashes[b] = self.blocks.impossible[b]
+        if not found.ok and t <= latest:
+            # Nothing fits however late: a clash to report, placed where it was wanted.
+            self.clashes.setdefault(b, cause.resource or "its resources")
+            t = earliest
         if t > latest:
             # Which member's latest start binds, and what set it.
             binding = min(members, key=lambda i: self.ls[i] - off[i])
@@ -807,6 +822,7 @@ class _Pass:
             self.waits.append(WaitNote(i, t - first, self.pool_reasons[needs[0][0]]))
         for r, q in needs:
             profiles[r].add(t, t + d, q)
+        self.horizon = max(self.horizon, t + d)
         self.start[i] = t
         self.es[i] = t
         self.ls[i] = t
@@ -840,6 +856,7 @@ class _Pass:
             for u in chosen.get(i, ()):
                 self.lines[u].insert(s, e, p.site[i], i)
             self.unary_of[i] = chosen.get(i, [])
+            self.horizon = max(self.horizon, e)
         self._propagate(members)
 
     def _propagate(self, changed: list[int]) -> None:
@@ -985,7 +1002,7 @@ def _run_parallel(
         when, _, kind, x = heapq.heappop(heap)
         if kind == 0:
             found = state.search(x, release[x], when)
-            if found.t > when:
+            if found.t > when and found.ok:
                 park(x, found)
                 continue
             state.settle(x, found, may_defer=False)
@@ -999,7 +1016,7 @@ def _run_parallel(
         while queue:
             k, b = heapq.heappop(queue)
             found = state.search(b, release[b], when)
-            if found.t == when:
+            if found.t == when or not found.ok:
                 state.settle(b, found, may_defer=False)
                 done(b)
                 continue
@@ -1403,7 +1420,15 @@ def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
 
     pool: list[tuple[int, int, list[int]]] = []
     seen: set[tuple[int, ...]] = set()
-    while len(pool) < max(2, population):
+    # The first member is the parallel pass with Schrage's priorities, the quick
+    # path's answer: decoded again in its start order it can only get shorter,
+    # so the search never ends worse than one quick pass.
+    finish = [(float(ls[i] + p.dur[i]), key[i]) for i in range(p.n)]
+    quick = _run_parallel(p, blocks, es, ls, finish).start
+    span, total, relisted = evaluate(sorted(range(p.n), key=lambda i: (quick[i] or 0, i)))
+    seen.add(tuple(relisted))
+    pool.append((span, total, relisted))
+    while len(pool) < max(2, population) and not finished(min(pool)[0]):
         noise = spread * rng.random() if pool else 0.0
         span, total, relisted = evaluate(_order(blocks, key, rng if pool else None, noise))
         if tuple(relisted) not in seen:

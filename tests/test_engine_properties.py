@@ -122,30 +122,39 @@ def specs(draw: st.DrawFn, *, plain: bool = False) -> Spec:
 
 def violations(spec: Spec, result: EngineResult) -> list[str]:
     """Every rule the result breaks, found from the spec alone."""
-    out: list[str] = []
     s = result.starts
     n = len(spec.durations)
     end = [s[i] + spec.durations[i] for i in range(n)]
-    out += [f"edge {u}->{v} ({w})" for u, v, w in spec.edges if s[v] < s[u] + w]
+    out = [f"edge {u}->{v} ({w})" for u, v, w in spec.edges if s[v] < s[u] + w]
     out += [f"{i} before its window" for i in range(n) if s[i] < spec.lo[i]]
+    out += _pool_violations(spec, s, end)
+    return out + _unary_violations(spec, result, s, end)
+
+
+def _pool_violations(spec: Spec, s: list[int], end: list[int]) -> list[str]:
+    out = []
     for r, cap in enumerate(spec.pools):
         for t in range(min(s), max(end)):
             used = sum(q for i, rr, q in spec.pool_needs if rr == r and s[i] <= t < end[i])
             if used > cap:
                 out.append(f"pool R{r} holds {used} > {cap} at {t}")
                 break
+    return out
+
+
+def _unary_violations(spec: Spec, result: EngineResult, s: list[int], end: list[int]) -> list[str]:
     # Who holds each unary line: the named needs, plus the group member chosen.
+    out = []
     holders: dict[int, list[int]] = {}
     for i, u in spec.unary_needs:
         holders.setdefault(u, []).append(i)
     for i in spec.group_needs:
-        taken = [u for u in result.unary_of[i] if u in spec.group]
         named = {u for j, u in spec.unary_needs if j == i}
-        if not [u for u in taken if u not in named]:
+        taken = [u for u in result.unary_of[i] if u in spec.group and u not in named]
+        if not taken:
             out.append(f"{i} holds no member of the group (it holds {result.unary_of[i]})")
         for u in taken:
-            if u not in named:
-                holders.setdefault(u, []).append(i)
+            holders.setdefault(u, []).append(i)
     for u, acts in holders.items():
         for a, b in itertools.combinations(acts, 2):
             gap = spec.travel if spec.sites[a] != spec.sites[b] else 0

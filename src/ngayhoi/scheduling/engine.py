@@ -351,12 +351,12 @@ def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
                         out[b] = p.unary_names[u]
         for g, group in enumerate(p.group_members):
             # A member named directly takes one of the group's people as well.
-            named = [(s, e) for s, e, i in span for u in p.need_unary[i] if u in group]
+            by_name = [(s, e) for s, e, i in span for u in p.need_unary[i] if u in group]
             events = sorted(
                 [(s, q) for s, _, i in span for gg, q in p.need_groups[i] if gg == g]
                 + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g]
-                + [(s, 1) for s, _ in named]
-                + [(e, -1) for _, e in named],
+                + [(s, 1) for s, _ in by_name]
+                + [(e, -1) for _, e in by_name],
                 key=lambda x: (x[0], x[1]),
             )
             level = 0

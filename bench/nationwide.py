@@ -9,7 +9,7 @@ Since 1/7/2025 Vietnam has 34 provinces and 3,321 commune-level units
 festival at ``--points`` hamlet points (ấp) in every one of them, each running
 the 15-item standard programme (the parade opens it everywhere at 06:45, in one
 sync group), plus each commune's preparation cascade; in every province three
-delegations of the provincial steering committee drive between nine communes'
+delegations of the provincial steering committee drive between up to nine nearby communes'
 award ceremonies. It then schedules the whole plan, checks it with the
 independent checker and exports every feed (the master, one per commune, one
 per delegation, one per role) into a fresh folder; then exports the same
@@ -60,6 +60,8 @@ DAY = pendulum.date(2025, 8, 17)
 PROVINCES = 34
 DELEGATIONS = 3
 VISITED = 9
+#: Only communes within this many degrees (about 13 km) of the first one are visited.
+NEAR = 0.12
 
 #: The programme at every hamlet point: the standard one without the forum
 #: (the forum is held once per commune, at its first point).
@@ -83,6 +85,11 @@ def real_units(communes: int) -> tuple[list[Unit], list[Unit]]:
     return provinces, units
 
 
+def _distance(unit: Unit, lat: float, lon: float) -> float:
+    """Squared degrees from the unit's centre to (lat, lon): enough to rank by nearness."""
+    return ((unit.lat or 0) - lat) ** 2 + ((unit.lon or 0) - lon) ** 2
+
+
 def build(communes: int, points: int) -> ngayhoi.Festival:
     """The nationwide plan: ``communes`` real units of the 34 provinces, ``points`` points each."""
     provinces, units = real_units(communes)
@@ -101,7 +108,10 @@ def build(communes: int, points: int) -> ngayhoi.Festival:
             continue
         assert province.lat is not None
         assert province.lon is not None
-        lat0, lon0 = province.lat, province.lon
+        # The delegations visit the commune nearest the province's centre and its nearest
+        # neighbours (real communes are too far apart to reach nine spread across a province).
+        hub = min(members, key=lambda u: _distance(u, province.lat or 0, province.lon or 0))
+        lat0, lon0 = hub.lat or 0, hub.lon or 0
         home = Site(
             id=f"ubnd-{province.id}",
             name=f"Trụ sở UBND {province.official_name}",
@@ -120,12 +130,8 @@ def build(communes: int, points: int) -> ngayhoi.Festival:
             )
             for k in range(DELEGATIONS)
         )
-        # The communes nearest the province's centre are the ones the delegations visit.
-        nearest = sorted(
-            members,
-            key=lambda u: ((u.lat or 0) - lat0) ** 2 + ((u.lon or 0) - lon0) ** 2,
-        )
-        visited = {u.id for u in nearest[:VISITED]}
+        nearest = sorted(members, key=lambda u: _distance(u, lat0, lon0))
+        visited = {u.id for u in nearest[:VISITED] if _distance(u, lat0, lon0) <= NEAR**2}
         for unit in members:
             assert unit.lat is not None
             assert unit.lon is not None

@@ -235,3 +235,10 @@ def test_a_plan_is_checked_against_the_units_of_its_date() -> None:
     with pytest.raises(PlanError, match="valid until 2025-06-30"):
         data.unit_on("truc-bach-00004", NEW)
     assert data.unit_on("ba-dinh-00004", NEW).official_name == "Phường Ba Đình"
+
+
+def test_an_island_district_without_communes_became_its_dac_khu(gaz: vietnam.Gazetteer) -> None:
+    con_dao = gaz.one("Côn Đảo", NEW)
+    assert con_dao.kind is UnitKind.DAC_KHU
+    assert gaz.province_of(con_dao).official_name == "Thành phố Hồ Chí Minh"
+    assert gaz.history(con_dao) == "Đặc khu Côn Đảo từ 1/7/2025 ← Huyện Côn Đảo"

@@ -471,6 +471,7 @@ def _build(  # noqa: C901 - one pass over each table, in order
         for pkey, olds in conversion["DICT_PROVINCE"].items()
         for old_key in olds
     }
+    new_by_name = {(u.parent, _folded(u.name)): u.id for u in after if u.kind is UnitKind.DAC_KHU}
     before: list[Unit] = []
     seen: set[str] = set()
     district_ids: dict[str, str] = {}
@@ -495,6 +496,9 @@ def _build(  # noqa: C901 - one pass over each table, in order
         did = f"{slugify(row['district'], strip_kind=False)}-{row['districtCode']}"
         if "d" + row["districtCode"] not in seen:
             seen.add("d" + row["districtCode"])
+            # A district without communes (an island) became the đặc khu of its name.
+            island = (province_to[row["provinceKey"]], _folded(_name(row["district"])))
+            became = (new_by_name[island],) if not row["wardCode"] and island in new_by_name else ()
             district = _unit(
                 curated,
                 _OLD,
@@ -505,6 +509,7 @@ def _build(  # noqa: C901 - one pass over each table, in order
                 pid,
                 row["districtLat"],
                 row["districtLon"],
+                became,
             )
             before.append(district)
             district_ids[row["districtCode"]] = district.id

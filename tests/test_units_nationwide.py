@@ -242,3 +242,15 @@ def test_an_island_district_without_communes_became_its_dac_khu(gaz: vietnam.Gaz
     assert con_dao.kind is UnitKind.DAC_KHU
     assert gaz.province_of(con_dao).official_name == "Thành phố Hồ Chí Minh"
     assert gaz.history(con_dao) == "Đặc khu Côn Đảo từ 1/7/2025 ← Huyện Côn Đảo"
+
+
+def test_a_mistyped_nationwide_id_in_a_plan_gets_the_closest_id(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        'format = "ngayhoi-plan"\nversion = 1\n[festival]\nid = "x"\nname = "X"\n'
+        'days = [2025-08-19]\n[units]\ndataset = ["tan-phu-25594"]\n',
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert "did you mean 'tan-phu-25549'?" in err

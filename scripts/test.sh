@@ -8,7 +8,7 @@ PYTHON="${PYTHON:-python3}"
 SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot]'
+.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot,vn-units]'
 # Debian packages: Chromium renders the HTML run sheets in a real browser test;
 # strace kills an export at a chosen disk call in the fault tests.
 missing=""

@@ -590,7 +590,7 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
         units, day=day, name=args.name, ident=args.id, parade=parade, where=where
     )
     io.loads(text, source=str(args.out))  # what we write must load
-    from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
     write_atomic(args.out, text.encode("utf-8"))
     print(

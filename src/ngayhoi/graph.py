@@ -34,13 +34,19 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
 import attrs
-import networkx as nx
 
+from ngayhoi._lazy import lazy_import
 from ngayhoi.diagnostics import Violation
 from ngayhoi.errors import DependencyCycleError, InfeasibleError
 from ngayhoi.model import Activity, DependencyType, Festival, minutes
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_import("networkx")  # only cycles, slack and graph views need it
 
 __all__ = [
     "ORIGIN",

@@ -46,9 +46,16 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
-import networkx as nx
+
+from ngayhoi._lazy import lazy_import
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_import("networkx")  # only blocks that depend on each other both ways need it
 
 __all__ = ["EngineResult", "Problem", "TemporalConflict", "paused_gc", "solve"]
 

@@ -206,6 +206,18 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
 ATTENDANCE_SPAN: tuple[str, str] = ("tuyen-bo-ly-do", "phat-bieu-chi-dao")
 
 
+#: The most minutes the people at one point wait between two items (a default, DOMAIN.md §2.2).
+MAX_IDLE = 15
+
+
+def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"festival: max_idle {value!r} must be whole minutes >= 0, e.g. max_idle = 15"
+        raise PlanError(msg)
+
+
 def _to_span(value: Any) -> Any:  # noqa: ANN401 - normalises user input; the validator names it
     if isinstance(value, list):
         return tuple(value)
@@ -291,6 +303,7 @@ class Festival:
     attendance: tuple[str, str] | None = attrs.field(
         default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
     )
+    max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)

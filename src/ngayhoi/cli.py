@@ -28,10 +28,11 @@ from ngayhoi.export import export_calendars, load_state
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
-from ngayhoi.export.text import day_table, itineraries
+from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival
 from ngayhoi.scheduling import Schedule, schedule
+from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.text import check_id, nfc
 
 if TYPE_CHECKING:
@@ -442,6 +443,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         print(f"\n{text}", file=out)
     for wait in result.waits:
         print(f"  · {wait.message}", file=out)
+    print(f"\n{idle_table(result)}", file=out)
+    for broken in check_protocol(result):
+        print(f"  ! {broken.message}", file=out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
     return 0
 

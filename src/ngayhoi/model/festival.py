@@ -200,7 +200,6 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
             raise PlanError(msg)
 
 
-
 #: The items a visiting delegation attends, first to last: from the
 #: introduction of guests to the end of its own speech (DOMAIN.md §2.1, items 3-7).
 ATTENDANCE_SPAN: tuple[str, str] = ("tuyen-bo-ly-do", "phat-bieu-chi-dao")
@@ -237,6 +236,7 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
             'the last item a delegation attends, e.g. ["tuyen-bo-ly-do", "phat-bieu-chi-dao"]'
         )
         raise PlanError(msg)
+
 
 @attrs.frozen(kw_only=True)
 class Festival:

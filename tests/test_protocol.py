@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import itertools
+from typing import Any
 
 import attrs
-import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,7 +40,7 @@ def _plan(
     delegations: int = 1,
     visited: int | None = None,
     at: dt.time = dt.time(6, 45),
-    **options: object,
+    **options: Any,
 ) -> Festival:
     names = [f"x{k}" for k in range(n)]
     units = [Unit(id=u, name=u.upper(), official_name=f"Xã {u.upper()}", kind="xã") for u in names]
@@ -71,7 +72,7 @@ def test_a_delegation_holds_every_item_from_the_introduction_of_guests_to_its_sp
     for unit in ("x0", "x1"):
         slots = [sched[f"{unit}.{key}"] for key in SPAN]
         assert all(s.resources.count("doan-1") == 1 for s in slots)
-        assert all(a.end == b.start for a, b in zip(slots, slots[1:], strict=False))
+        assert all(a.end == b.start for a, b in itertools.pairwise(slots))
         assert "doan-1" not in sched[f"{unit}.chao-co"].resources
     assert check_protocol(sched) == []
     # Its calendar shows the whole span at both communes, one after the other.
@@ -175,7 +176,7 @@ def test_the_plan_keys_attendance_and_max_idle_round_trip(tmp_path: pytest.TempP
 
 def test_a_bad_attendance_value_is_a_plan_error() -> None:
     with pytest.raises(ngayhoi.PlanError, match="attendance"):
-        Festival(id="f", name="F", days=[DAY], attendance=("only-one",))  # type: ignore[arg-type]
+        Festival(id="f", name="F", days=[DAY], attendance=("only-one",))
     with pytest.raises(ngayhoi.PlanError, match="max_idle"):
         Festival(id="f", name="F", days=[DAY], max_idle=-1)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Sequence
 
 from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
@@ -82,12 +83,12 @@ class Translation:
         for (a, b), (w, kind) in best.items():
             p.add_edge(a, b, w, label=kind, precedence=(a, b) in ordered)
         for k, span in enumerate(self.spans):
-            v, first, last = self.real + k, index[span.first], index[span.last]
+            hidden, first, last = self.real + k, index[span.first], index[span.last]
             tail = span.minutes - p.dur[last]
-            p.add_edge(first, v, 0, label="attendance")
-            p.add_edge(v, first, 0, label="attendance", precedence=False)
-            p.add_edge(v, last, tail, label="attendance", precedence=False)
-            p.add_edge(last, v, -tail, label="attendance", precedence=False)
+            p.add_edge(first, hidden, 0, label="attendance")
+            p.add_edge(hidden, first, 0, label="attendance", precedence=False)
+            p.add_edge(hidden, last, tail, label="attendance", precedence=False)
+            p.add_edge(last, hidden, -tail, label="attendance", precedence=False)
         self.problem = p
         self._resources(festival, site_ids)
 

@@ -73,7 +73,9 @@ def _chain(festival: Festival, site: str) -> dict[str, list[tuple[str, int]]]:
 
 
 def _span_at(festival: Festival, act: Activity) -> Span | None:
-    first_key, last_key = festival.attendance or (None, None)
+    if festival.attendance is None:
+        return None
+    first_key, last_key = festival.attendance
     here = {a.item: a for a in festival.activities_at(act.site) if a.item is not None}
     first, last = here.get(first_key), here.get(last_key)
     if first is None or last is None:

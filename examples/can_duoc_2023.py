@@ -137,6 +137,8 @@ LATE_PROGRAMME = (
     .move("tro-choi", after="dieu-hanh", gap=10)
     .gaps(don_dai_bieu=(10, 15))
 )
+#: The games-first programme (the name earlier scripts use).
+VISITED_PROGRAMME = LATE_PROGRAMME
 #: The programme of each visited commune.
 VISITED_PROGRAMMES = {
     **dict.fromkeys(EARLY, EARLY_PROGRAMME),

@@ -210,3 +210,48 @@ def test_paired_visits_keep_protocol_for_many_plans(n: int, pairs: int, parade: 
     assert check_attendance(sched) == []
     # The delegation items of a span are never in two places.
     assert not [v for v in check_one_place(sched) if v.resource and v.resource.startswith("doan")]
+
+
+@pytest.mark.parametrize(
+    ("communes", "delegations", "parade"),
+    [
+        (5, 1, "06:00"),
+        (17, 3, "06:45"),
+        (40, 10, "07:30"),
+        (130, 20, "08:00"),
+        (40, 3, "07:00"),
+    ],
+)
+def test_init_with_delegations_writes_feasible_protocol_correct_plans(
+    tmp_path: pytest.TempPathFactory, communes: int, delegations: int, parade: str
+) -> None:
+    import io as stdio  # noqa: PLC0415
+
+    from ngayhoi.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "plan.toml"  # type: ignore[operator]
+    args = ["init", "--communes", str(communes), "--delegations", str(delegations)]
+    args += ["--parade", parade, "--date", "2023-08-06", "--out", str(path)]
+    out, err = stdio.StringIO(), stdio.StringIO()
+    assert main(args, out=out, err=err) == 0, err.getvalue()
+    plan = io.load(path)
+    assert len(plan.hosts()) == communes
+    sched = ngayhoi.schedule(plan)
+    assert sched.status.has_times
+    assert not sched.violations
+    assert check_schedule(sched) == []
+    assert check_protocol(sched) == []
+    visits = [s for s in sched if any(r.startswith("doan-") for r in s.resources)]
+    assert len({s.activity.split(".")[0] for s in visits}) == min(communes, 2 * delegations)
+
+
+def test_init_refuses_more_delegations_than_communes(tmp_path: pytest.TempPathFactory) -> None:
+    import io as stdio  # noqa: PLC0415
+
+    from ngayhoi.cli import main  # noqa: PLC0415
+
+    err = stdio.StringIO()
+    args = ["init", "--communes", "3", "--delegations", "4", "--date", "2023-08-06"]
+    code = main([*args, "--out", str(tmp_path / "p.toml")], out=stdio.StringIO(), err=err)  # type: ignore[operator]
+    assert code == 2
+    assert "--delegations 4" in err.getvalue()

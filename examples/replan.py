@@ -64,9 +64,9 @@ def replan(fest: Festival) -> Festival:
         if act.item == "tro-choi" and fest.site(act.site).unit in RAINED_ON:
             hall = f"{fest.site(act.site).unit}.hoi-truong"
             changed = attrs.evolve(changed, site=hall, outdoor=False)
-        for ident, delegation in (SWAPPED, HANDED_ON):
-            if act.id == ident:
-                changed = attrs.evolve(changed, needs=[Requirement(delegation)])
+        delegation = dict((SWAPPED, HANDED_ON)).get(act.id)
+        if delegation is not None:
+            changed = attrs.evolve(changed, needs=[Requirement(delegation)])
         activities.append(changed)
     dependencies = []
     forum_before = forum_after = None

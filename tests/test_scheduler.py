@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 
+import attrs
 import pendulum
 import pytest
 
 import ngayhoi
-from ngayhoi.errors import InfeasibleError
+from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
 from ngayhoi.export.text import itineraries
 from ngayhoi.model import (
     Activity,
@@ -304,3 +305,48 @@ def test_slack_and_critical_path_after_resources() -> None:
     assert second.total_slack == 0
     assert first.total_slack == 0  # moving the first visit later moves the second
     assert sched.critical_path == (first.activity, second.activity)
+
+
+def test_a_named_member_and_its_group_in_one_block_are_refused_on_the_day() -> None:
+    # Two ceremonies tied to one start: one needs Đoàn 1 by name, the other any
+    # member of "doan", whose only member is Đoàn 1. No start can work.
+    units, sites = _communes("a", "b")
+    awards = [
+        _award("a", needs=[Requirement("doan-1")]),
+        _award("b", needs=[Requirement("doan")]),
+    ]
+    fest = Festival(
+        id="s",
+        name="Ngày hội",
+        days=[DAY],
+        units=units,
+        sites=sites,
+        activities=awards,
+        sync_groups=[SyncGroup(id="tt", title="Đồng loạt", activities=[a.id for a in awards])],
+        resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
+        travel=TravelTimes(minutes={("a", "b"): 10}),
+    )
+    sched = schedule_heuristic(fest)
+    assert sched.status in {Status.INFEASIBLE, Status.UNKNOWN}
+    assert {s.start.date() for s in sched.slots.values()} <= set(fest.days)
+    assert any("doan" in v.message for v in sched.violations)
+    assert not any("the items before it cannot end earlier" in v.message for v in sched.violations)
+
+
+@pytest.mark.parametrize("run", BACKENDS)
+def test_a_cycle_is_bad_input_for_every_backend(run: Backend) -> None:
+    fest = two_communes_one_delegation()
+    looped = attrs.evolve(
+        fest,
+        dependencies=[
+            Dependency("a.trao-thuong", "b.trao-thuong"),
+            Dependency("b.trao-thuong", "a.trao-thuong"),
+        ],
+    )
+    with pytest.raises(DependencyCycleError, match=r"Trao thưởng"):
+        run(looped)
+
+
+def test_the_temporal_backend_refuses_a_plan_with_delegations() -> None:
+    with pytest.raises(PlanError, match="backend 'temporal' ignores resource capacities"):
+        ngayhoi.schedule(two_communes_one_delegation(), backend="temporal")

@@ -30,10 +30,11 @@ from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
-from ngayhoi.model import Festival
+from ngayhoi.model import Festival, Unit
 from ngayhoi.scheduling import Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
-from ngayhoi.text import check_id, nfc
+from ngayhoi.templates.units_plan import units_plan_text
+from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
     from ngayhoi.publish.caldav import PublishReport
@@ -122,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, type=Path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--province",
+        help="every commune of this province on --date (with --district or --units: "
+        "only to tell names apart)",
+    )
+    p.add_argument("--district", help="every commune of this district (dates before 1/7/2025)")
+    p.add_argument("--units", help="these communes: names, codes or ids, comma-separated")
 
     for name, help_, example in (
         ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
@@ -198,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", nargs="?", default="", help="part of the name; empty lists all")
     p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
+    p.add_argument("--province", help="only units of this province (name or code)")
     return parser
 
 
@@ -244,6 +253,8 @@ def _need_times(result: Schedule, _out: TextIO) -> Schedule:
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
+    if args.province or args.district or args.units:
+        return _init_real(args, out)
     day = _date(args.date)
     if not 1 <= args.communes <= _MAX_COMMUNES:
         msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
@@ -271,7 +282,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     if args.delegations:
         text = with_delegations(text, count=args.delegations)
     plan = io.loads(text, source=str(args.out))  # what we write must load
-    from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
@@ -663,8 +674,106 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _init_real(args: argparse.Namespace, out: TextIO) -> int:
+    """``init --province/--district/--units``: a plan of real communes from the dataset."""
+    day = _date(args.date)
+    if args.id is not None and check_id(args.id) is not None:
+        msg = f"--id {args.id!r} {check_id(args.id)}"
+        raise PlanError(msg)
+    if args.name is not None:
+        _check_name(args.name)
+    _file_out(args.out, "--out")
+    if args.out.exists() and not args.force:
+        msg = f"{args.out} exists; choose another --out or add --force"
+        raise PlanError(msg)
+    parade = _time(args.parade, "--parade")
+    units, where = _real_communes(args, day)
+    text = units_plan_text(
+        units, day=day, name=args.name, ident=args.id, parade=parade, where=where
+    )
+    io.loads(text, source=str(args.out))  # what we write must load
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(
+        f"wrote {args.out}: {len(units)} communes of {where} on {day}; "
+        f"next: ngayhoi validate {args.out}",
+        file=out,
+    )
+    missing = [u.id for u in units if u.lat is None]
+    if missing:
+        print(
+            f"note: {len(missing)} sites have no coordinates ({missing[0]} ...): "
+            "[travel] in the file lists them; give their lat/lon or travel minutes",
+            file=out,
+        )
+    return 0
+
+
+def _real_communes(args: argparse.Namespace, day: dt.date) -> tuple[list[Unit], str]:
+    """The communes ``init`` was asked for, and the words naming them."""
+    gaz = data.vietnam.gazetteer() if data.vietnam.available() else None
+    if day < data.vietnam.COVERS_FROM or gaz is None:
+        return _curated_communes(args, day, gaz)
+    province = None
+    if args.province:
+        province = gaz.one(args.province, day, level="province")
+    if args.district:
+        if day >= data.REFORM_DAY:
+            msg = (
+                f"--district {args.district!r}: districts ended on 1/7/2025 and {day} is later; "
+                "give --province, or --units with the communes"
+            )
+            raise PlanError(msg)
+        district = gaz.one(args.district, day, province=province, level="district")
+        return list(gaz.communes_in(district)), district.official_name
+    if args.units:
+        items = [item.strip() for item in args.units.split(",") if item.strip()]
+        units = [gaz.one(item, day, province=province) for item in items]
+        return _distinct(units), "the chosen communes"
+    assert province is not None  # noqa: S101 - _init_real is called with one of the three
+    return list(gaz.communes_in(province)), province.official_name
+
+
+def _curated_communes(
+    args: argparse.Namespace, day: dt.date, gaz: data.vietnam.Gazetteer | None
+) -> tuple[list[Unit], str]:
+    """Before the nationwide data begins (or without it): only the shipped Cần Đước units."""
+    known = list(data.can_duoc_communes(day))
+    if args.district and fold(args.district).removeprefix("huyen ") == "can duoc":
+        return known, "Huyện Cần Đước"
+    if args.units:
+        items = [item.strip() for item in args.units.split(",") if item.strip()]
+        units = []
+        for item in items:
+            hits = [u for u in known if fold(item) in {u.id, u.code, fold(u.name)}]
+            if not hits:
+                names = ", ".join(u.name for u in known)
+                msg = f"--units: no commune {item!r} known on {day} (known: {names})"
+                raise PlanError(msg)
+            units.append(hits[0])
+        return _distinct(units), "the chosen communes"
+    if gaz is not None:
+        gaz.check_day(day)
+    msg = (
+        "the nationwide units need the vietnamadminunits package: "
+        "pip install 'ngayhoi[vn-units]'; without it ngayhoi knows only the Cần Đước "
+        "units (--district 'Cần Đước', or --units)"
+    )
+    raise data.vietnam.NoDatasetError(msg)
+
+
+def _distinct(units: list[Unit]) -> list[Unit]:
+    return list({u.id: u for u in units}.values())
+
+
 def _units(args: argparse.Namespace, out: TextIO) -> int:
     day = _date(args.date) if args.date else None
+    nationwide = data.vietnam.available() and (
+        args.province or day is None or day >= data.vietnam.COVERS_FROM
+    )
+    if nationwide:
+        return _units_nationwide(args, day, out)
     found = data.search_units(args.name, day)
     if not found:
         other = data.search_units(args.name)
@@ -675,12 +784,60 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
                 for u in other
             )
             msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+        elif day is not None and data.vietnam.available():
+            data.vietnam.gazetteer().check_day(day)  # says what range the data covers
+            msg = f"no unit named like {args.name!r}"
         else:
             msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
         raise PlanError(msg)
     for unit in found:
         about = f"({unit.kind.value}, {unit.validity()})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
+    return 0
+
+
+def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO) -> int:
+    gaz = data.vietnam.gazetteer()
+    if day is not None:
+        gaz.check_day(day)
+    province = None
+    if args.province:
+        province = gaz.one(args.province, day or data.REFORM_DAY, level="province")
+        if day is None:
+            province = None
+            found = tuple(
+                u
+                for u in gaz.find(args.name)
+                if fold(gaz.province_of(u).name) == fold(args.province)
+                or gaz.province_of(u).code == args.province
+            )
+        else:
+            found = gaz.find(args.name, day, province=province)
+    else:
+        found = gaz.find(args.name, day, province=province)
+    if not found:
+        other = gaz.find(args.name) if day is not None else ()
+        if other:
+            names = "; ".join(
+                f"{u.id} ({u.official_name}) is {u.validity()}"
+                + (f", became {', '.join(u.successors)}" if u.successors else "")
+                + f": {gaz.history(u)}"
+                for u in other[:10]
+            )
+            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+        else:
+            pool = gaz.units_on(day) if day is not None else gaz.units
+            near = gaz.closest(args.name, pool)
+            tip = f"; closest names: {', '.join(near)}" if near else "; try fewer words"
+            msg = f"no unit named like {args.name!r}{tip}"
+        raise PlanError(msg)
+    for unit in found:
+        home = gaz.province_of(unit)
+        place = "" if home is unit else f"; {home.official_name}"
+        about = f"({unit.kind.value}, {unit.validity()}{place})"
+        print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
+        if unit.kind.is_commune_level or unit.kind.is_province_level:
+            print(f"    {gaz.history(unit)}", file=out)
     return 0
 
 

@@ -40,7 +40,7 @@ import tomli_w
 
 from ngayhoi import data as dataset
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
-from ngayhoi.export.files import write_atomic
+from ngayhoi.files import write_atomic
 from ngayhoi.model import (
     Activity,
     Award,
@@ -776,6 +776,8 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
             raise reader.fail(f"units.dataset[{k}]", msg) from None
         except PlanError:
             hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
+            if not hint:
+                hint = _nationwide_hint(unit_id, day)
             tip = f"; did you mean '{hint[0]}'?" if hint else ""
             msg = (
                 f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
@@ -787,6 +789,15 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
         raise reader.fail("units.define", "expected [[units.define]] tables")
     out += [reader.structure(t, Unit, f"units.define[{k}]") for k, t in enumerate(defined)]
     return out
+
+
+def _nationwide_hint(unit_id: str, day: pendulum.Date) -> list[str]:
+    """The nationwide id closest to ``unit_id`` on ``day``, if that data is installed."""
+    nationwide = dataset.vietnam
+    if day < nationwide.COVERS_FROM or not nationwide.available():
+        return []
+    ids = [u.id for u in nationwide.gazetteer().units_on(day)]
+    return difflib.get_close_matches(unit_id, ids, n=1, cutoff=0.8)
 
 
 _SWITCHES = {"parade", "performance", "forum", "discussion", "pledge", "model_launch", "folk_games"}

@@ -188,9 +188,8 @@ def schedule_cpsat(
     began = time.perf_counter()
     try:
         check_consistency(festival)
-    except DependencyCycleError as err:
-        violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-        return attrs.evolve(_failed(festival, [violation], began), solver="cpsat")
+    except DependencyCycleError:
+        raise  # bad input, not an infeasible result
     except InfeasibleError as err:
         return attrs.evolve(_failed(festival, list(err.violations), began), solver="cpsat")
     tr = Translation(festival)

@@ -253,11 +253,12 @@ def schedule_heuristic(
             return _to_schedule(tr, result, began)
     except TemporalConflict:
         # The engine saw a positive cycle; networkx names it by titles.
+        # A cycle of dependencies is bad input (DependencyCycleError, a PlanError),
+        # raised as it is; other contradictions are an infeasible result.
         try:
             check_consistency(festival)
-        except DependencyCycleError as err:
-            violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-            return _failed(festival, [violation], began)
+        except DependencyCycleError:
+            raise
         except InfeasibleError as err:
             return _failed(festival, list(err.violations), began)
         raise
@@ -373,7 +374,7 @@ def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
     if reason.blocker < 0:
         return f"{name} is fully in use then"
     blocker = tr.ids[reason.blocker]
-    until = fest.at(starts[reason.blocker] + tr.problem.dur[reason.blocker]).format("HH:mm")
+    until = _clock(fest, starts[reason.blocker] + tr.problem.dur[reason.blocker])
     if reason.travel > 0:
         return (
             f"{name} is at {fest.label(blocker)} until {until} and needs {reason.travel} min "
@@ -382,11 +383,19 @@ def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
     return f"{name} is at {fest.label(blocker)} until {until}"
 
 
+def _clock(fest: Festival, minute: int) -> str:
+    """``HH:mm``, with the date when the time falls outside the festival's days."""
+    at = fest.at(minute)
+    if at.date() in fest.days:
+        return at.format("HH:mm")
+    return at.format("HH:mm DD/MM/YYYY")
+
+
 def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Violation:
     fest = tr.festival
     aid = tr.ids[c.activity]
-    latest = fest.at(c.latest).format("HH:mm")
-    wanted = fest.at(c.wanted).format("HH:mm")
+    latest = _clock(fest, c.latest)
+    wanted = _clock(fest, c.wanted)
     if c.reason.resource:
         why = _reason_text(tr, c.reason, starts)
     else:

@@ -21,6 +21,7 @@ MODULES = [
     "ngayhoi.scheduling",
     "ngayhoi.scheduling.checker",
     "ngayhoi.scheduling.cpsat",
+    "ngayhoi.scheduling.spans",
     "ngayhoi.export",
     "ngayhoi.export.runsheet",
     "ngayhoi.export.gantt",

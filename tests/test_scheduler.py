@@ -25,7 +25,12 @@ from ngayhoi.model import (
 )
 from ngayhoi.samples import two_communes_one_delegation
 from ngayhoi.scheduling import Schedule, Status, schedule_heuristic
-from ngayhoi.scheduling.checker import check_schedule
+from ngayhoi.scheduling.checker import (
+    check_attendance,
+    check_idle,
+    check_protocol,
+    check_schedule,
+)
 
 from conftest import DAY, TZ, load_example
 
@@ -194,7 +199,7 @@ def test_a_max_lag_pulled_by_a_delegation_moves_the_whole_ceremony() -> None:
         day=DAY,
         communes=_communes("a", "b")[0],
         programme=ngayhoi.templates.standard_programme(folk_games=False).gaps(
-            don_dai_bieu=(15, 120)
+            don_dai_bieu=(15, 150)
         ),
         at=pendulum.time(6, 45),
         resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
@@ -204,10 +209,14 @@ def test_a_max_lag_pulled_by_a_delegation_moves_the_whole_ceremony() -> None:
     )
     sched = _heuristic(fest)
     assert check_schedule(sched) == []
-    a, b = sorted((sched["a.trao-thuong"], sched["b.trao-thuong"]), key=lambda s: s.start)
-    assert (b.start - a.end).in_minutes() == 30
-    later = b.activity.split(".")[0]
-    assert (sched[f"{later}.don-dai-bieu"].start - at(7, 30)).in_minutes() == 45
+    assert check_attendance(sched) == []
+    assert [v.amount for v in check_idle(sched)] == [107]  # the people of the second commune wait
+    # The delegation attends from the introduction of guests to its own speech,
+    # so the second commune's formal part starts 30 min after the first one's ends.
+    first, later = sorted("ab", key=lambda u: sched[f"{u}.tuyen-bo-ly-do"].start)
+    left = sched[f"{first}.phat-bieu-chi-dao"].end
+    assert (sched[f"{later}.tuyen-bo-ly-do"].start - left).in_minutes() == 30
+    assert (sched[f"{later}.don-dai-bieu"].start - at(7, 30)).in_minutes() == 107
 
 
 def _two_fixed_ceremonies_one_delegation() -> Festival:
@@ -285,7 +294,9 @@ def test_the_can_duoc_delegations_each_visit_several_communes_validly() -> None:
         assert legs[-1].destination == "ubnd-huyen"
     text = itineraries(sched)
     assert "di chuyển" in text
-    assert text.count("Công bố quyết định và trao khen thưởng") == 9
+    assert text.count("Công bố quyết định và trao khen thưởng") == 6
+    assert text.count("Tuyên bố lý do, giới thiệu đại biểu") == 6
+    assert check_protocol(sched) == []
 
 
 def test_slack_and_critical_path_after_resources() -> None:

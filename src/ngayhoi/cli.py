@@ -28,10 +28,11 @@ from ngayhoi.export import export_calendars, load_state
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
-from ngayhoi.export.text import day_table, itineraries
+from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival, Unit
 from ngayhoi.scheduling import Schedule, schedule
+from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import units_plan_text
 from ngayhoi.text import check_id, fold, nfc
 
@@ -114,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the festival's Vietnamese name")
     p.add_argument("--id", help="the festival's id (ASCII slug)")
     p.add_argument("--parade", default="06:45", help="when the parades start, HH:MM")
+    p.add_argument(
+        "--delegations",
+        type=int,
+        default=0,
+        help="district delegations attending the ceremonies, two neighbouring communes each",
+    )
     p.add_argument("--out", required=True, type=Path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument(
@@ -262,6 +269,9 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"{args.out} exists; choose another --out or add --force"
         raise PlanError(msg)
     parade = _time(args.parade, "--parade")
+    if not 0 <= args.delegations <= args.communes:
+        msg = f"--delegations {args.delegations}: give a number from 0 to --communes"
+        raise PlanError(msg)
     text = init_text(
         communes=args.communes,
         day=day,
@@ -269,6 +279,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         ident=args.id,
         parade=parade,
     )
+    if args.delegations:
+        text = with_delegations(text, count=args.delegations)
     plan = io.loads(text, source=str(args.out))  # what we write must load
     from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
@@ -425,6 +437,93 @@ def init_text(
     return "\n".join(lines)
 
 
+#: Minutes from the parade's start to the end of the folk games after the
+#: ceremony, with the games at their default 75 minutes (DOMAIN.md §2.2).
+_DAY_AFTER_PARADE = 30 + 15 + 122 + 10 + 75
+
+
+def with_delegations(text: str, *, count: int) -> str:
+    """The plan text of :func:`init_text` with ``count`` delegations, two communes each.
+
+    A delegation attends the formal part of two neighbouring communes: the first
+    holds its ceremony after the parade, the second plays the folk games first.
+    The games after a ceremony are shortened (to 45 minutes at the least) so
+    that they end by ``outdoor_until``; a later parade moves ``outdoor_until``
+    on, with a comment.
+
+    >>> text = with_delegations(init_text(communes=4, day=dt.date(2023, 8, 6)), count=1)
+    >>> from ngayhoi import io
+    >>> [r.id for r in io.loads(text).resources if r.group == "doan-huyen"]
+    ['doan-1']
+    """
+    plan = io.loads(text)
+    ids = [u.id for u in plan.hosts()]
+    visited = ids[: 2 * count]
+    early, late = visited[0::2], visited[1::2]
+    head = text.index("[programme]")
+    tail = text.index("[preparation]")
+    at = next(line for line in text[head:tail].splitlines() if line.startswith("at = "))
+    parade = dt.time.fromisoformat(at.split('"')[1])
+    start = parade.hour * 60 + parade.minute
+    limit = 11 * 60
+    games = max(45, min(75, limit - (start + _DAY_AFTER_PARADE - 75)))
+    ends = start + _DAY_AFTER_PARADE - 75 + games
+    lines: list[str] = []
+    if ends > limit:
+        text = text.replace(
+            'outdoor_until = "11:00"  # outdoor items end before the noon heat',
+            f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  # a late parade: the games '
+            "end later",
+        )
+    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  # waits of 10-15 min"
+    minutes = f"minutes = {{ tro-choi = {games} }}"
+    for sites, first in ((early, False), (late, True)):
+        if not sites:
+            continue
+        lines += [
+            "[[programme]]",
+            "# Communes a delegation visits "
+            + ("second: the folk games first." if first else "first: the ceremony first."),
+            f"sites = [{', '.join(_q(s) for s in sites)}]",
+            at,
+            gaps,
+            # The games before the ceremony keep their length: they fill the delegation's drive.
+            "minutes = { tro-choi = 75 }" if first else minutes,
+        ]
+        if first:
+            lines.append('move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]')
+        lines.append("")
+    lines += [
+        "[[programme]]",
+        "# Every other commune: the standard programme.",
+        at,
+        gaps,
+        minutes,
+        "",
+    ]
+    lines += [
+        "[travel]",
+        "default = 10  # minutes between two communes: give the real ones (or coordinates)",
+        "",
+    ]
+    for k in range(1, count + 1):
+        lines += [
+            "[[resources]]",
+            f'id = "doan-{k}"',
+            f'name = "Đoàn {k} BCĐ 138 huyện"',
+            'kind = "delegation"',
+            'group = "doan-huyen"',
+            "",
+        ]
+    for sid in visited:
+        lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', 'resources = ["doan-huyen"]', ""]
+    if start - 15 < 6 * 60:
+        opens = start - 15
+        text = text.replace('opens = "06:00"', f'opens = "{opens // 60:02d}:{opens % 60:02d}"')
+    head, tail = text.index("[programme]"), text.index("[preparation]")
+    return text[:head] + "\n".join(lines) + text[tail:]
+
+
 def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -453,6 +552,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         print(f"\n{text}", file=out)
     for wait in result.waits:
         print(f"  · {wait.message}", file=out)
+    print(f"\n{idle_table(result)}", file=out)
+    for broken in check_protocol(result):
+        print(f"  ! {broken.message}", file=out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
     return 0
 

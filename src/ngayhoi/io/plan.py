@@ -281,6 +281,8 @@ _FESTIVAL_KEYS = {
     "closes",
     "outdoor_until",
     "domain",
+    "attendance",
+    "max_idle",
 }
 
 
@@ -643,9 +645,9 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         options["outdoor_until"] = (
             None if value is False else _time_at(value, "festival.outdoor_until", reader)
         )
-    for key in ("organiser", "domain"):
+    for key in ("organiser", "domain", "attendance", "max_idle"):
         if key in head:
-            options[key] = head[key]
+            options[key] = None if head[key] is False else head[key]
     return Festival(
         id=head["id"],
         name=head["name"],
@@ -1105,6 +1107,8 @@ def dumps(festival: Festival) -> str:
         False if festival.outdoor_until is None else festival.outdoor_until.strftime("%H:%M")
     )
     head["domain"] = festival.domain
+    head["attendance"] = False if festival.attendance is None else list(festival.attendance)
+    head["max_idle"] = False if festival.max_idle is None else festival.max_idle
     doc["festival"] = head
     doc["units"] = {"define": [_record(u) for u in festival.units]}
     travel = festival.travel

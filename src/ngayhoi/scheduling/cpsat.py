@@ -195,7 +195,7 @@ def schedule_cpsat(
     tr = Translation(festival)
     starts_hint = None
     if hint is not None and hint.slots:
-        starts_hint = [festival.minute(hint[a].start) for a in tr.ids]
+        starts_hint = tr.extend([festival.minute(hint[a].start) for a in tr.ids[: tr.real]])
     found = solve_cpsat(tr.problem, time_limit=time_limit, workers=workers, hint=starts_hint)
     if not found.status.has_times:
         message = (

@@ -37,9 +37,9 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError
-from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.files import safe_child, write_atomic
 from ngayhoi.model import Award, Festival, Unit
-from ngayhoi.scheduling import Schedule, Slot
+from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.templates.terms import Terms, terms_for
 from ngayhoi.text import nfc, one_line, vietnamese_date
 

@@ -33,10 +33,10 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
-from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
 from ngayhoi.model.awards import issuer_rank
-from ngayhoi.scheduling import Leg, Schedule, Slot
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.programme import STANDARD_ITEMS
 from ngayhoi.templates.roles import ROLE_NAMES
 from ngayhoi.templates.terms import Terms, item_wording, role_wording, terms_for

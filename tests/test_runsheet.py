@@ -22,10 +22,12 @@ from ngayhoi.export.runsheet import (
     Format,
     commune_runsheet,
     delegation_runsheet,
+    worded,
     write_runsheets,
 )
 from ngayhoi.model import Festival, ResourceKind
 from ngayhoi.scheduling import Leg, Schedule, Slot, Status
+from ngayhoi.templates.terms import role_wording, terms_for
 from ngayhoi.text import vietnamese_date
 
 from conftest import load_example
@@ -216,9 +218,12 @@ def test_every_activity_of_every_commune_appears_with_its_time_lead_and_site_in_
         for row, slot in zip(programme, slots, strict=True):
             act = fest.activity(slot.activity)
             time, content, lead, site = row.cells
+            title, worded_lead = worded(
+                act.item, act.title, act.lead, terms_for(unit.kind, slot.start.date())
+            )
             assert time == span(schedule, slot)
-            assert content.startswith(one_line(act.title)), (unit.id, content)
-            assert lead == (act.lead or "—")
+            assert content.startswith(one_line(title)), (unit.id, content)
+            assert lead == (worded_lead or "—")
             assert site == fest.site(act.site).name
 
 
@@ -230,14 +235,14 @@ def test_commune_sheet_has_a_vietnamese_title_block_with_festival_commune_date_a
     page = Page(commune_runsheet(schedule, visited, fmt="html"))
     assert ("html", {"lang": "vi"}) in page.elements
     assert ("meta", {"charset": "utf-8"}) in page.elements
-    assert "KỊCH BẢN CHƯƠNG TRÌNH" in page.text
+    assert "CHƯƠNG TRÌNH NGÀY HỘI" in page.text
     assert fest.name in page.text
     assert unit.official_name in page.text
     assert vietnamese_date(fest.days[0]) == "Chủ nhật, 06/08/2023"
     assert "Chủ nhật, 06/08/2023" in page.text
     assert fest.site(visited).location in page.text
     columns = [r.cells for r in page.tables[0] if r.header]
-    assert columns == [["Thời gian", "Nội dung", "Người phụ trách", "Địa điểm"]]
+    assert columns == [["Thời gian", "Nội dung", "Thực hiện", "Địa điểm"]]
 
 
 def test_award_ceremony_lists_the_communes_awards_under_it_collective_then_individual(
@@ -322,11 +327,12 @@ def test_preparation_table_lists_the_communes_tasks_by_due_date_with_owner(
         (t for t in fest.prep_tasks if t.unit == visited), key=lambda t: schedule.prep[t.id].due
     )
     assert tasks
+    terms = terms_for(fest.unit(visited).kind, fest.days[0])
     expected = [
         [
             vietnamese_date(schedule.prep[t.id].due),
             t.title,
-            fest.resource(t.owner).name,
+            role_wording(t.owner, terms) or fest.resource(t.owner).name,
             t.deliverable or "—",
         ]
         for t in tasks
@@ -464,8 +470,10 @@ def test_unknown_commune_delegation_or_format_is_refused(schedule: Schedule) -> 
         delegation_runsheet(schedule, "doan-l")
     with pytest.raises(UnknownReferenceError, match="delegation 'mc'"):
         delegation_runsheet(schedule, "mc")
-    with pytest.raises(ExportError, match="'pdf' is not one of md, html"):
-        commune_runsheet(schedule, "long-hoa", fmt=cast("Format", "pdf"))
+    with pytest.raises(ExportError, match="'rtf' is not one of md, html, pdf, docx"):
+        commune_runsheet(schedule, "long-hoa", fmt=cast("Format", "rtf"))
+    with pytest.raises(ExportError, match="'pdf' is binary; write it with write_runsheets"):
+        commune_runsheet(schedule, "long-hoa", fmt="pdf")
 
 
 def test_a_schedule_without_times_is_refused_before_writing(

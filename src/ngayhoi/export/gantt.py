@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ngayhoi.errors import ExportError
-from ngayhoi.export.files import write_atomic
+from ngayhoi.files import write_atomic
 from ngayhoi.model import ActivityKind, Part, SyncKind
-from ngayhoi.scheduling import Leg, Schedule, Slot
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.text import one_line, vietnamese_date
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ _SHORT_LABELS = {
     ActivityKind.GUEST_RECEPTION: "Đón đại biểu",
     ActivityKind.PERFORMANCE: "Văn nghệ",
     ActivityKind.FLAG_SALUTE: "Chào cờ",
-    ActivityKind.OPENING: "Khai mạc",
+    ActivityKind.OPENING: "Tuyên bố lý do",
     ActivityKind.REPORT: "Báo cáo",
     ActivityKind.DISCUSSION: "Tham luận",
     ActivityKind.FORUM: "Diễn đàn",
@@ -319,7 +319,7 @@ def _render(
         fig.suptitle(title if title is not None else _default_title(schedule), fontsize=15)
         ax.set_title(
             f"{len(rows)} điểm tổ chức · {len(schedule.slots)} hoạt động · "
-            f"{len(schedule.delegations())} đoàn đi dự · giờ {fest.timezone}",
+            f"{len(schedule.delegations())} đoàn đi dự · {_zone_label(fest.timezone)}",
             loc="left",
             fontsize=9,
             color="#555555",
@@ -740,7 +740,7 @@ def _draw_axes(ax: Axes, chart: _Chart) -> None:
     ax.grid(axis="x", which="major", color="#c3c8cf", linewidth=0.7)
     ax.grid(axis="x", which="minor", color="#e2e5e9", linewidth=0.5)
     ax.set_axisbelow(True)
-    ax.set_xlabel(f"Giờ địa phương ({fest.timezone})", fontsize=9)
+    ax.set_xlabel(f"Thời gian ({_zone_label(fest.timezone)})", fontsize=9)
     for side in ("left", "right"):
         ax.spines[side].set_visible(False)
 
@@ -800,3 +800,10 @@ def _draw_legend(fig: Figure, chart: _Chart) -> None:
         fontsize=9,
         frameon=False,
     )
+
+
+def _zone_label(zone: str) -> str:
+    """The zone as a Vietnamese reader says it: "giờ Việt Nam (UTC+7)" for Asia/Ho_Chi_Minh."""
+    if zone in {"Asia/Ho_Chi_Minh", "Asia/Saigon"}:
+        return "giờ Việt Nam (UTC+7)"
+    return f"giờ {zone}"

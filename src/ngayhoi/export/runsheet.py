@@ -27,26 +27,44 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import pendulum
 
-from ngayhoi.errors import ExportError, UnknownReferenceError
-from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
+from ngayhoi.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
-from ngayhoi.scheduling import Leg, Schedule, Slot
+from ngayhoi.model.awards import issuer_rank
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
+from ngayhoi.templates.programme import STANDARD_ITEMS
+from ngayhoi.templates.roles import ROLE_NAMES
+from ngayhoi.templates.terms import Terms, item_wording, role_wording, terms_for
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
-__all__ = ["FORMATS", "Format", "commune_runsheet", "delegation_runsheet", "write_runsheets"]
+if TYPE_CHECKING:
+    from ngayhoi.export.documents import Document as documents_Document
 
-#: The formats a run sheet is written in: Markdown and a printable HTML page.
-Format = Literal["md", "html"]
+__all__ = [
+    "ALL_FORMATS",
+    "FORMATS",
+    "Format",
+    "commune_runsheet",
+    "delegation_runsheet",
+    "worded",
+    "write_runsheets",
+]
+
+#: The formats a run sheet is written in: Markdown and a printable HTML page by default,
+#: and PDF (through WeasyPrint) and DOCX (python-docx) with the ``documents`` extra.
+Format = Literal["md", "html", "pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("md", "html")
+ALL_FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "docx")
 
 _DASH = "—"
 _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc")
 _AWARD_ORDER = {form: rank for rank, form in enumerate(AwardForm)}  # highest first
+_DEFAULTS = {item.key: (item.title, item.lead) for item in STANDARD_ITEMS}
 
 
 # -- the document, before it is rendered -------------------------------------
@@ -107,6 +125,8 @@ class _Sheet:
     subtitle: str
     facts: tuple[tuple[str, tuple[str, ...]], ...]
     tables: tuple[_Table, ...]
+    place_date: str = ""
+    signature: tuple[str, ...] = ()
 
 
 # -- public API ----------------------------------------------------------------
@@ -193,11 +213,10 @@ def write_runsheets(
         seen.add(ident)
     out = Path(folder)
     return [
-        write_atomic(
-            safe_child(out, f"runsheet-{ident}.{fmt}"), _render(sheet, fmt).encode("utf-8")
-        )
-        for ident, sheet in sheets
-        for fmt in formats
+        write_atomic(safe_child(out, f"runsheet-{ident}.{fmt}"), data)
+        for ident, fmt, data in [
+            (ident, fmt, _render_bytes(sheet, fmt)) for ident, sheet in sheets for fmt in formats
+        ]
     ]
 
 
@@ -214,8 +233,8 @@ def _check_times(schedule: Schedule) -> None:
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        msg = f"run sheet format {fmt!r} is not one of {', '.join(FORMATS)}"
+    if fmt not in ALL_FORMATS:
+        msg = f"run sheet format {fmt!r} is not one of {', '.join(ALL_FORMATS)}"
         raise ExportError(msg)
 
 
@@ -234,29 +253,40 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         )
     site_ids = list(dict.fromkeys(fest.activity(s.activity).site for s in slots))
     days = _days(fest, slots)
-    when = ", ".join(vietnamese_date(d) for d in days)
-    when += f", từ {_hhmm(fest, slots[0].start)} đến {_hhmm(fest, max(s.end for s in slots))}"
+    terms = _terms(unit.kind, days[0])
+    times = [
+        f"{vietnamese_date(d)}, từ {_hhmm(fest, on[0].start)} đến "
+        f"{_hhmm(fest, max(s.end for s in on))}"
+        for d in days
+        if (on := [s for s in slots if s.start.in_timezone(fest.timezone).date() == d])
+    ]
+    name = unit.official_name
+    # The plan's own names are printed as written; the place-name line uses the short name.
+    local, place = name, unit.name
     facts = (
-        ("Đơn vị tổ chức", (unit.official_name,)),
-        ("Thời gian", (when,)),
+        ("Đơn vị tổ chức", (f"Ban Chỉ đạo 138 {local}" if terms else name,)),
+        ("Thời gian", tuple(times)),
         ("Địa điểm", tuple(fest.site(s).location for s in site_ids)),
     )
     tasks = sorted(
         (t for t in fest.prep_tasks if t.unit == unit_id),
         key=lambda t: _due(schedule, t),
     )
+    first = days[0]
     return _Sheet(
-        issuer=("BAN TỔ CHỨC NGÀY HỘI", nfc(unit.official_name.upper())),
-        title="KỊCH BẢN CHƯƠNG TRÌNH",
-        subtitle=fest.name,
+        issuer=(nfc(f"UBND {local}".upper()), "BAN TỔ CHỨC"),
+        title="CHƯƠNG TRÌNH NGÀY HỘI",
+        subtitle=f"{fest.name} – {local}",
         facts=facts,
+        place_date=f"{place}, ngày … tháng {first.month} năm {first.year}",
+        signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN"),
         tables=(
             _Table(
                 heading="I. Chương trình Ngày hội",
                 css="programme",
-                columns=("Thời gian", "Nội dung", "Người phụ trách", "Địa điểm"),
+                columns=("Thời gian", "Nội dung", "Thực hiện", "Địa điểm"),
                 widths=(13, 43, 22, 22),
-                rows=tuple(_programme_rows(schedule, slots, multi_day=len(days) > 1)),
+                rows=tuple(_programme_rows(schedule, slots, multi_day=len(days) > 1, terms=terms)),
                 empty="Không có hoạt động.",
             ),
             _Table(
@@ -264,14 +294,47 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
                 css="prep",
                 columns=("Thời hạn", "Công việc", "Phụ trách", "Sản phẩm"),
                 widths=(20, 46, 18, 16),
-                rows=tuple(_prep_rows(schedule, tasks)),
+                rows=tuple(_prep_rows(schedule, tasks, terms)),
                 empty="Không có công việc chuẩn bị nào được giao.",
             ),
         ),
     )
 
 
-def _programme_rows(schedule: Schedule, slots: Sequence[Slot], *, multi_day: bool) -> list[_Row]:
+def _terms(kind: str, day: pendulum.Date) -> Terms | None:
+    try:
+        return terms_for(kind, day)
+    except PlanError:
+        return None
+
+
+def worded(
+    key: str | None, title: str, lead: str | None, terms: Terms | None
+) -> tuple[str, str | None]:
+    """A standard item's title and lead in the unit's words; plan-written text is kept.
+
+    >>> import datetime as dt
+    >>> worded("phat-bieu-tiep-thu", "Phát biểu tiếp thu", "Chủ tịch UBND xã, Trưởng BCĐ 138 xã",
+    ...        terms_for("thị trấn", dt.date(2023, 8, 6)))
+    ('Phát biểu tiếp thu ý kiến chỉ đạo', 'Chủ tịch UBND thị trấn, Trưởng Ban Chỉ đạo 138 thị trấn')
+    >>> worded("phat-bieu-tiep-thu", "Lời cảm ơn", None, None)
+    ('Lời cảm ơn', None)
+    """
+    if terms is None or key is None or key not in _DEFAULTS:
+        return title, lead
+    wording = item_wording(key, terms)
+    if wording is None:
+        return title, lead
+    default_title, default_lead = _DEFAULTS[key]
+    return (
+        wording[0] if title == default_title else title,
+        wording[1] if lead == default_lead else lead,
+    )
+
+
+def _programme_rows(
+    schedule: Schedule, slots: Sequence[Slot], *, multi_day: bool, terms: Terms | None = None
+) -> list[_Row]:
     fest = schedule.festival
     rows: list[_Row] = []
     day: pendulum.Date | None = None
@@ -285,12 +348,13 @@ def _programme_rows(schedule: Schedule, slots: Sequence[Slot], *, multi_day: boo
         if act.description:
             notes.insert(0, act.description)
         awards = _awards(fest, slot)
-        lead = act.lead or ", ".join(fest.resource(r).name for r in act.roles) or _DASH
+        title, lead_text = worded(act.item, act.title, act.lead, terms)
+        lead = lead_text or ", ".join(_role_name(fest, r, terms) for r in act.roles) or _DASH
         rows.append(
             _Row(
                 cells=(
                     _Cell(_span(fest, slot.start, slot.end)),
-                    _Cell(act.title, tuple(notes)),
+                    _Cell(title, tuple(notes)),
                     _Cell(lead),
                     _Cell(fest.site(act.site).name),
                 ),
@@ -331,11 +395,17 @@ def _awards(fest: Festival, slot: Slot) -> _Awards | None:
     for label, collective in (("Tập thể", True), ("Cá nhân", False)):
         chosen = sorted(
             (a for a in awards if a.collective is collective),
-            key=lambda a: _AWARD_ORDER[a.form],
+            key=lambda a: (issuer_rank(a.issuer.title), _AWARD_ORDER[a.form]),
         )
         if chosen:
             lines = tuple(
-                (a.recipient, a.title + (f" ({a.reason})" if a.reason else "")) for a in chosen
+                (
+                    a.recipient,
+                    a.title
+                    + (f" ({a.reason})" if a.reason else "")
+                    + (f"; người trao: {a.presenter}" if a.presenter else ""),
+                )
+                for a in chosen
             )
             groups.append(_AwardGroup(label=f"{label} ({len(chosen)})", lines=lines))
     return _Awards(
@@ -345,7 +415,9 @@ def _awards(fest: Festival, slot: Slot) -> _Awards | None:
     )
 
 
-def _prep_rows(schedule: Schedule, tasks: Sequence[PrepTask]) -> list[_Row]:
+def _prep_rows(
+    schedule: Schedule, tasks: Sequence[PrepTask], terms: Terms | None = None
+) -> list[_Row]:
     fest = schedule.festival
     first, last = fest.days[0], fest.days[-1]
     rows: list[_Row] = []
@@ -363,12 +435,19 @@ def _prep_rows(schedule: Schedule, tasks: Sequence[PrepTask]) -> list[_Row]:
                 cells=(
                     _Cell(vietnamese_date(due)),
                     _Cell(task.title),
-                    _Cell(fest.resource(task.owner).name),
+                    _Cell(_role_name(fest, task.owner, terms)),
                     _Cell(task.deliverable or _DASH),
                 )
             )
         )
     return rows
+
+
+def _role_name(fest: Festival, role_id: str, terms: Terms | None) -> str:
+    name = fest.resource(role_id).name
+    if terms is None or role_id not in ROLE_NAMES or name != ROLE_NAMES[role_id]:
+        return name
+    return role_wording(role_id, terms) or name
 
 
 def _due(schedule: Schedule, task: PrepTask) -> pendulum.Date:
@@ -476,7 +555,55 @@ def _span(fest: Festival, start: pendulum.DateTime, end: pendulum.DateTime) -> s
 
 def _render(sheet: _Sheet, fmt: str) -> str:
     _check_format(fmt)
+    if fmt not in FORMATS:
+        msg = f"run sheet format {fmt!r} is binary; write it with write_runsheets"
+        raise ExportError(msg)
     return nfc(_html(sheet) if fmt == "html" else _markdown(sheet))
+
+
+def _render_bytes(sheet: _Sheet, fmt: str) -> bytes:
+    _check_format(fmt)
+    from ngayhoi.export import documents  # noqa: PLC0415 - its engines are an extra
+
+    if fmt == "pdf":
+        return documents.to_pdf(_html(sheet))
+    if fmt == "docx":
+        return documents.to_docx(_as_document(sheet))
+    return _render(sheet, fmt).encode("utf-8")
+
+
+def _as_document(sheet: _Sheet) -> documents_Document:
+    from ngayhoi.export.documents import Document, Paragraph, Table  # noqa: PLC0415
+
+    blocks: list[Paragraph | Table] = [
+        Paragraph(f"{label}: {'; '.join(values)}") for label, values in sheet.facts
+    ]
+    for table in sheet.tables:
+        blocks.append(Paragraph(table.heading, "heading-left"))
+        rows = []
+        for row in table.rows:
+            cells = [" — ".join([c.text, *c.notes]) for c in row.cells]
+            rows.append(tuple(cells + [""] * (len(table.columns) - len(cells))))
+            if row.awards is not None:
+                for group in row.awards.groups:
+                    lines = "; ".join(f"{who} ({what})" for who, what in group.lines)
+                    rows.append(("", f"{group.label}: {lines}", "", ""))
+        if not rows:
+            blocks.append(Paragraph(table.empty))
+            continue
+        blocks.append(Table(table.columns, tuple(rows), table.widths))
+    return Document(
+        name="runsheet",
+        parent=sheet.issuer[0] if len(sheet.issuer) > 1 else "",
+        issuer=sheet.issuer[-1],
+        number="",
+        place_date=sheet.place_date,
+        title=sheet.title,
+        subject=sheet.subtitle,
+        blocks=tuple(blocks),
+        signature=sheet.signature,
+        recipients=(),
+    )
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -499,7 +626,10 @@ def _md_cell(cell: _Cell) -> str:
 
 
 def _markdown(sheet: _Sheet) -> str:
-    out = [f"**{' – '.join(_md(line) for line in sheet.issuer)}**", ""]
+    out = [" – ".join(_md(line) for line in sheet.issuer[:-1]), f"**{_md(sheet.issuer[-1])}**", ""]
+    out += [f"**{_md(_MOTTO[0])}**", f"**{_md(_MOTTO[1])}**", ""]
+    if sheet.place_date:
+        out += [f"*{_md(sheet.place_date)}*", ""]
     out += [f"# {_md(sheet.title)}", "", f"**{_md(sheet.subtitle)}**", ""]
     for label, values in sheet.facts:
         if len(values) == 1:
@@ -510,6 +640,8 @@ def _markdown(sheet: _Sheet) -> str:
     for table in sheet.tables:
         out += ["", f"## {_md(table.heading)}", ""]
         out += _markdown_table(table)
+    if sheet.signature:
+        out += ["", *(f"**{_md(line)}**" for line in sheet.signature)]
     return "\n".join(out) + "\n"
 
 
@@ -594,6 +726,9 @@ table.sheet tr.awards td { border-top: none; padding-top: 0; }
 .awards p.group { font-weight: normal; font-style: italic; }
 .awards ol { margin: 0.3mm 0 1mm; padding-left: 7mm; font-size: 11pt; }
 p.empty { font-style: italic; }
+p.place-date { text-align: right; font-style: italic; margin: -5mm 0 5mm; }
+.signature { margin: 8mm 0 0 auto; width: 45%; text-align: center; font-weight: bold; }
+.signature p { margin: 0; }
 @media screen {
   html { background: #d9d9d9; }
   body { margin: 8mm auto; box-shadow: 0 0 3mm rgba(0, 0, 0, 0.25); }
@@ -625,6 +760,7 @@ def _html(sheet: _Sheet) -> str:
         f'<div class="issuer">{issuer}</div>',
         f'<div class="motto">{motto}</div>',
         "</header>",
+        f'<p class="place-date">{_h(sheet.place_date)}</p>' if sheet.place_date else "",
         f"<h1>{_h(sheet.title)}</h1>",
         f'<p class="subtitle">{_h(sheet.subtitle)}</p>',
         '<dl class="facts">',
@@ -638,6 +774,9 @@ def _html(sheet: _Sheet) -> str:
     out.append("</dl>")
     for table in sheet.tables:
         out += _html_table(table)
+    if sheet.signature:
+        lines = "".join(f"<p>{_h(line)}</p>" for line in sheet.signature)
+        out.append(f'<div class="signature">{lines}</div>')
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -36,7 +38,15 @@ from ngayhoi.model._fields import (
     valid_text,
 )
 
-__all__ = ["Award", "AwardForm", "Issuer"]
+__all__ = [
+    "Award",
+    "AwardForm",
+    "Issuer",
+    "RegisterLine",
+    "award_register",
+    "ceremony_seconds",
+    "issuer_rank",
+]
 
 
 class AwardForm(enum.StrEnum):
@@ -92,6 +102,42 @@ class Issuer:
         return not (self.valid_to is not None and day > self.valid_to)
 
 
+_BELOW_PROVINCE = re.compile(r"^Chủ tịch UBND (xã|phường|thị trấn|đặc khu|huyện|quận|thị xã) ")
+
+
+def _valid_power(instance: Award, _attribute: attrs.Attribute[Any], _value: object) -> None:
+    """The issuer may give this form (DOMAIN.md §6.1).
+
+    Luật Thi đua, khen thưởng 2022 art. 80: a chairman of a commune- or
+    district-level People's Committee gives giấy khen, not bằng khen or cờ thi
+    đua; the Kỷ niệm chương "Bảo vệ an ninh Tổ quốc" is given by the Bộ trưởng
+    Bộ Công an to individuals only (Thông tư 20/2025/TT-BCA, before it 11/2021/TT-BCA).
+    """
+    title = instance.issuer.title if isinstance(instance.issuer, Issuer) else ""
+    form = instance.form
+    problem = ""
+    if form in {AwardForm.BANG_KHEN, AwardForm.CO_THI_DUA} and _BELOW_PROVINCE.match(title):
+        problem = (
+            f"a {title} gives giấy khen, not {form.value} (Luật Thi đua, khen thưởng 2022 "
+            'art. 80); use form = "giấy khen" or an issuer of province level'
+        )
+    elif form is AwardForm.KY_NIEM_CHUONG and instance.collective:
+        problem = (
+            "the Kỷ niệm chương “Bảo vệ an ninh Tổ quốc” goes to individuals only "
+            "(Thông tư 20/2025/TT-BCA); set collective = false or choose another form"
+        )
+    elif form is AwardForm.KY_NIEM_CHUONG and title != "Bộ trưởng Bộ Công an":
+        problem = (
+            f"the Kỷ niệm chương “Bảo vệ an ninh Tổ quốc” is given by the Bộ trưởng Bộ Công an, "
+            f"not the {title}; set the issuer to the Bộ trưởng Bộ Công an"
+        )
+    elif form is AwardForm.CO_THI_DUA and not instance.collective:
+        problem = "a cờ thi đua goes to collectives only; set collective = true"
+    if problem:
+        msg = f"award '{instance.id}': {problem}"
+        raise PlanError(msg)
+
+
 def _award_form(value: AwardForm | str) -> AwardForm:
     return to_enum(AwardForm, value)
 
@@ -108,6 +154,8 @@ class Award:
         issuer: who signs it.
         ceremony: the id of the activity where it is presented.
         reason: the achievement, in Vietnamese.
+        presenter: who hands it over, when not the issuer ("Chủ tịch UBND tỉnh" for a
+            Bằng khen of the Bộ trưởng Bộ Công an).
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -117,10 +165,110 @@ class Award:
     issuer: Issuer = attrs.field(validator=_valid_issuer)
     ceremony: str = attrs.field(validator=valid_id)
     reason: str | None = attrs.field(
+        default=None, converter=to_optional_text, validator=[valid_optional_text, _valid_power]
+    )
+    presenter: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text
     )
 
     @property
     def title(self) -> str:
-        """The award as read out: form and issuer."""
+        """The award as read out: form and issuer.
+
+        >>> bca = Issuer(id="bt-bca", title="Bộ trưởng Bộ Công an")
+        >>> Award(id="k", recipient="Ông A", collective=False, form="kỷ niệm chương",
+        ...       issuer=bca, ceremony="x.trao-thuong").title
+        'Kỷ niệm chương “Bảo vệ an ninh Tổ quốc”'
+        """
+        if self.form is AwardForm.KY_NIEM_CHUONG:
+            return "Kỷ niệm chương “Bảo vệ an ninh Tổ quốc”"
         return f"{self.form.value.capitalize()} của {self.issuer.title}"
+
+
+def issuer_rank(title: str) -> int:
+    """The order an issuer's awards are read in: the ministry first, the commune last.
+
+    >>> sorted(["Chủ tịch UBND xã Long Hòa", "Bộ trưởng Bộ Công an", "Chủ tịch UBND tỉnh Long An"],
+    ...        key=issuer_rank)
+    ['Bộ trưởng Bộ Công an', 'Chủ tịch UBND tỉnh Long An', 'Chủ tịch UBND xã Long Hòa']
+    """
+    ranks = (
+        ("Bộ trưởng", 0),
+        ("tỉnh", 1),
+        ("thành phố", 2),
+        ("huyện", 3),
+        ("quận", 3),
+        ("thị xã", 3),
+    )
+    for word, rank in ranks:
+        if word in title:
+            return rank
+    return 4
+
+
+@attrs.frozen
+class RegisterLine:
+    """One line of the award register: an issuer, a form, and how many of each category."""
+
+    issuer: str
+    form: AwardForm
+    collective: int
+    individual: int
+
+    @property
+    def text(self) -> str:
+        """The line as read or reported ("Giấy khen của …: 05 tập thể, 15 cá nhân")."""
+        parts = [
+            f"{n:02d} {label}"
+            for n, label in ((self.collective, "tập thể"), (self.individual, "cá nhân"))
+            if n
+        ]
+        name = (
+            "Kỷ niệm chương “Bảo vệ an ninh Tổ quốc”"
+            if self.form is AwardForm.KY_NIEM_CHUONG
+            else f"{self.form.value.capitalize()} của {self.issuer}"
+        )
+        return f"{name}: {', '.join(parts)}"
+
+
+def award_register(awards: Iterable[Award]) -> list[RegisterLine]:
+    """Counts by issuer, form and category, in the order of reading (highest level first).
+
+    >>> xa = Issuer(id="ct-xa", title="Chủ tịch UBND xã Long Hòa")
+    >>> huyen = Issuer(id="ct-huyen", title="Chủ tịch UBND huyện Cần Đước")
+    >>> given = [Award(id=f"a{i}", recipient=f"R{i}", collective=i < 2, form="giấy khen",
+    ...                issuer=xa if i % 2 else huyen, ceremony="x.trao-thuong") for i in range(5)]
+    >>> [line.text for line in award_register(given)]
+    ['Giấy khen của Chủ tịch UBND huyện Cần Đước: 01 tập thể, 02 cá nhân', \
+'Giấy khen của Chủ tịch UBND xã Long Hòa: 01 tập thể, 01 cá nhân']
+    """
+    counts: dict[tuple[str, AwardForm], list[int]] = {}
+    for award in awards:
+        key = (award.issuer.title, award.form)
+        counts.setdefault(key, [0, 0])[0 if award.collective else 1] += 1
+    order = _FORM_ORDER
+    lines = [RegisterLine(issuer, form, c, i) for (issuer, form), (c, i) in counts.items()]
+    return sorted(lines, key=lambda ln: (issuer_rank(ln.issuer), order[ln.form], ln.issuer))
+
+
+_FORM_ORDER = {form: rank for rank, form in enumerate(AwardForm)}
+#: Reading one decision aloud, and handing over to one group of up to ten on stage
+#: (a planning default, not from a source: DOMAIN.md §6 gives no durations).
+DECISION_SECONDS = 60
+GROUP_SECONDS = 90
+GROUP_SIZE = 10
+
+
+def ceremony_seconds(awards: Iterable[Award]) -> int:
+    """Seconds the award ceremony needs: each decision read, each group of ten on stage.
+
+    >>> xa = Issuer(id="ct-xa", title="Chủ tịch UBND xã Long Hòa")
+    >>> ceremony_seconds([Award(id=f"a{i}", recipient=f"R{i}", collective=False,
+    ...     form="giấy khen", issuer=xa, ceremony="x.trao-thuong") for i in range(12)])
+    240
+    """
+    total = 0
+    for line in award_register(awards):
+        groups = -(-line.collective // GROUP_SIZE) + -(-line.individual // GROUP_SIZE)
+        total += DECISION_SECONDS + GROUP_SECONDS * groups
+    return total

@@ -46,7 +46,8 @@ def schedule(
 
     Args:
         festival: the plan.
-        backend: ``"temporal"`` (dependencies and windows only, exact),
+        backend: ``"temporal"`` (dependencies and windows only, exact; refuses
+            plans whose activities need a limited resource),
             ``"heuristic"`` (the built-in resource-aware scheduler),
             ``"cpsat"`` (OR-Tools CP-SAT, exact, needs ``ngayhoi[cpsat]``),
             or ``"auto"``: temporal when no activity needs a resource with a
@@ -67,7 +68,10 @@ def schedule(
         ``unwrap()`` to raise when no schedule meets every constraint.
 
     Raises:
-        PlanError: the festival has no activities, or names an unknown backend.
+        PlanError: the festival has no activities, names an unknown backend,
+            or asks ``"temporal"`` to schedule limited resources.
+        DependencyCycleError: the dependencies form a cycle (bad input, a
+            :class:`PlanError`, from every backend).
 
     >>> import ngayhoi
     >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")

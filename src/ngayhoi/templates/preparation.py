@@ -35,7 +35,7 @@ COMMUNE_STEPS: tuple[PrepStep, ...] = (
     PrepStep("ke-hoach", "Xây dựng kế hoạch tổ chức Ngày hội, thành lập Ban tổ chức", -30,
              "cong-an-xa", "Kế hoạch tổ chức Ngày hội"),
     PrepStep("de-xuat-khen-thuong",
-             "Đề xuất khen thưởng: báo cáo thành tích, họp Hội đồng thi đua – khen thưởng xã", -30,
+             "Đề xuất khen thưởng: báo cáo thành tích, họp Hội đồng Thi đua – Khen thưởng", -30,
              "ubnd-xa", "Tờ trình khen thưởng", ("ke-hoach",)),
     PrepStep("kich-ban", "Xây dựng kịch bản chi tiết, lời dẫn MC; phân công các đoàn thể", -14,
              "cong-an-xa", "Kịch bản chương trình", ("ke-hoach",)),
@@ -44,10 +44,11 @@ COMMUNE_STEPS: tuple[PrepStep, ...] = (
     PrepStep("quyet-dinh-khen-thuong", "Ký quyết định khen thưởng; in, đóng khung giấy khen", -7,
              "ubnd-xa", "Quyết định khen thưởng", ("de-xuat-khen-thuong",)),
     PrepStep("an-ninh-hau-can",
-             "Phương án an ninh, giao thông tuyến diễu hành; phương án thời tiết; âm thanh, "
-             "nhà bạt",
+             "Phương án an ninh, giao thông tuyến diễu hành; phương án dự phòng khi mưa, "
+             "nắng; âm thanh, nhà bạt",
              -3, "cong-an-xa", "Phương án bảo đảm", ("kich-ban",)),
-    PrepStep("tong-duyet", "Tổng duyệt chương trình", -1, "ban-to-chuc", "Biên bản tổng duyệt",
+    PrepStep("tong-duyet", "Tổng duyệt chương trình", -1, "ban-to-chuc",
+             "Kịch bản hoàn chỉnh sau tổng duyệt",
              ("an-ninh-hau-can", "quyet-dinh-khen-thuong", "giay-moi")),
     PrepStep("bao-cao-ket-qua", "Báo cáo kết quả tổ chức Ngày hội lên cấp trên", 7, "cong-an-xa",
              "Báo cáo kết quả", ("tong-duyet",)),

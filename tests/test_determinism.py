@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from ngayhoi import io, schedule
+from ngayhoi import io, samples, schedule
 from ngayhoi.cli import main
 from ngayhoi.scheduling import Schedule
 
@@ -88,21 +88,22 @@ def test_a_plan_file_with_its_tables_shuffled_gives_the_same_schedule(seed: int)
     assert _placed(schedule(shuffled)) == _placed(schedule(before))
 
 
-def test_a_time_cap_that_fires_is_said_and_export_refuses_it(tmp_path: Path) -> None:
-    fest = io.load(PLAN)
-    cut = schedule(fest, budget=None, time_limit=0.05)
+def test_a_time_cap_that_fires_first_is_said_in_the_schedule() -> None:
+    fest = samples.two_communes_one_delegation()
+    cut = schedule(fest, budget=None, time_limit=0.001)
     assert cut.cut_short
     assert "time limit" in cut.note
-    assert not schedule(fest).cut_short
-    err = StringIO()
-    args = ["export", str(PLAN), "--out", str(tmp_path / "lich"), "--budget", "100000"]
-    code = main([*args, "--time-limit", "0.05"], out=StringIO(), err=err)
-    assert code == 1
-    assert "--accept-partial" in err.getvalue()
-    assert not (tmp_path / "lich" / "master.ics").exists()
-    code = main([*args, "--time-limit", "0.05", "--accept-partial"], out=StringIO(), err=err)
-    assert code == 0
-    assert (tmp_path / "lich" / "master.ics").exists()
+    within = schedule(fest)
+    assert not within.cut_short
+    assert within.note == ""
+
+
+def test_the_budget_counts_passes_not_seconds() -> None:
+    fest = samples.two_communes_one_delegation()
+    one = schedule(fest, budget=50, time_limit=600)
+    two = schedule(fest, budget=50)
+    assert one.passes == two.passes
+    assert _placed(one) == _placed(two)
 
 
 def test_budget_below_one_pass_is_refused() -> None:

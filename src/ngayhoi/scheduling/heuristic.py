@@ -64,14 +64,14 @@ def _key(item: object) -> tuple[str, str]:
 
 
 def canonical(festival: Festival) -> Festival:
-    """The same plan with its units, sites, activities, resources, links and tasks sorted by id.
+    """The same plan with its units, sites, resources, links, awards and tasks sorted by id.
 
     The search breaks ties by position, so it runs on this order: a plan file
     that lists its tables in another order gets the same schedule.
 
     >>> import ngayhoi
     >>> fest = ngayhoi.samples.two_communes_one_delegation()
-    >>> [a.id for a in canonical(fest).activities] == sorted(a.id for a in fest.activities)
+    >>> [r.id for r in canonical(fest).resources] == sorted(r.id for r in fest.resources)
     True
     """
     f = festival
@@ -79,7 +79,6 @@ def canonical(festival: Festival) -> Festival:
         f,
         units=tuple(sorted(f.units, key=_key)),
         sites=tuple(sorted(f.sites, key=_key)),
-        activities=tuple(sorted(f.activities, key=_key)),
         dependencies=tuple(sorted(f.dependencies, key=_key)),
         resources=tuple(sorted(f.resources, key=_key)),
         sync_groups=tuple(sorted(f.sync_groups, key=_key)),

@@ -9,14 +9,15 @@ Since 1/7/2025 Vietnam has 34 provinces and 3,321 commune-level units
 festival at ``--points`` hamlet points (ấp) in every one of them, each running
 the 15-item standard programme (the parade opens it everywhere at 06:45, in one
 sync group), plus each commune's preparation cascade; in every province three
-delegations of the provincial steering committee drive between nine communes'
+delegations of the provincial steering committee drive between up to nine nearby communes'
 award ceremonies. It then schedules the whole plan, checks it with the
 independent checker and exports every feed (the master, one per commune, one
 per delegation, one per role) into a fresh folder; then exports the same
 schedule again into that folder (reading the state back, writing nothing).
 
-The units, venues and coordinates are synthetic (a grid of communes around a
-centre per province); the counts are the real ones. Each stage runs in this
+The provinces and communes are the real ones valid on the day (the nationwide
+dataset, ``ngayhoi[vn-units]``), placed at their centres; the hamlet points
+(ấp 1, 2, 3) are synthetic, a few hundred metres apart in each commune. Each stage runs in this
 process; peak memory is the process's maximum resident set size. The anchor is
 the bundled Cần Đước 2023 example (17 communes) run through the same stages in
 the same process first, so the per-activity ratio shows how the cost grows.
@@ -51,15 +52,16 @@ from _common import table
 
 import ngayhoi
 from ngayhoi import templates
-from ngayhoi.model import Requirement, Resource, ResourceKind, Site, TravelTimes, Unit, UnitKind
+from ngayhoi.data import vietnam
+from ngayhoi.model import Requirement, Resource, ResourceKind, Site, TravelTimes, Unit
 from ngayhoi.scheduling.checker import check_schedule
 
 DAY = pendulum.date(2025, 8, 17)
 PROVINCES = 34
-#: Commune-level units by kind after 1/7/2025 (DOMAIN.md §9).
-KINDS = ((UnitKind.XA, 2621), (UnitKind.PHUONG, 687), (UnitKind.DAC_KHU, 13))
 DELEGATIONS = 3
 VISITED = 9
+#: Only communes within this many degrees (about 13 km) of the first one are visited.
+NEAR = 0.12
 
 #: The programme at every hamlet point: the standard one without the forum
 #: (the forum is held once per commune, at its first point).
@@ -74,87 +76,81 @@ VISITED_PROGRAMME = (
 FIRST = templates.standard_programme(forum=True)
 
 
-def _kinds(total: int) -> Iterator[UnitKind]:
-    """The kinds of ``total`` communes in the national proportions."""
-    full = sum(n for _, n in KINDS)
-    counts = [round(n * total / full) for _, n in KINDS]
-    counts[0] += total - sum(counts)
-    for (kind, _), n in zip(KINDS, counts, strict=True):
-        yield from [kind] * n
+def real_units(communes: int) -> tuple[list[Unit], list[Unit]]:
+    """The 34 provinces and the first ``communes`` communes on ``DAY``, from the dataset."""
+    gaz = vietnam.gazetteer()
+    on_day = gaz.units_on(DAY)
+    provinces = [u for u in on_day if u.kind.is_province_level]
+    units = [u for u in on_day if u.kind.is_commune_level][:communes]
+    return provinces, units
+
+
+def _distance(unit: Unit, lat: float, lon: float) -> float:
+    """Squared degrees from the unit's centre to (lat, lon): enough to rank by nearness."""
+    return ((unit.lat or 0) - lat) ** 2 + ((unit.lon or 0) - lon) ** 2
 
 
 def build(communes: int, points: int) -> ngayhoi.Festival:
-    """The nationwide plan: ``communes`` units in 34 provinces, ``points`` points each."""
-    kinds = list(_kinds(communes))
-    provinces = [
-        Unit(id=f"tinh-{p:02d}", name=f"Tỉnh {p:02d}", official_name=f"Tỉnh {p:02d}", kind="tỉnh")
-        for p in range(1, PROVINCES + 1)
-    ]
-    units: list[Unit] = []
+    """The nationwide plan: ``communes`` real units of the 34 provinces, ``points`` points each."""
+    provinces, units = real_units(communes)
+    assert len(provinces) == PROVINCES
+    by_province: dict[str, list[Unit]] = {p.id: [] for p in provinces}
+    for unit in units:
+        assert unit.parent is not None
+        by_province[unit.parent].append(unit)
     sites: list[Site] = []
     resources: list[Resource] = []
     programme: dict[str, templates.Programme] = {}
     needs: dict[str, list[Requirement]] = {}
-    per = [communes // PROVINCES + (p < communes % PROVINCES) for p in range(PROVINCES)]
-    n = 0
-    for p, (province, count) in enumerate(zip(provinces, per, strict=True)):
-        # Province centres spread over Vietnam's latitudes; communes on a grid 4 km apart.
-        lat0, lon0 = 8.8 + 14.0 * p / PROVINCES, 105.0 + 2.5 * ((p * 7) % 5) / 4
+    for province in provinces:
+        members = by_province[province.id]
+        if not members:
+            continue
+        assert province.lat is not None
+        assert province.lon is not None
+        # The delegations visit the commune nearest the province's centre and its nearest
+        # neighbours (real communes are too far apart to reach nine spread across a province).
+        hub = min(members, key=lambda u: _distance(u, province.lat or 0, province.lon or 0))
+        lat0, lon0 = hub.lat or 0, hub.lon or 0
         home = Site(
             id=f"ubnd-{province.id}",
-            name=f"Trụ sở UBND {province.name}",
+            name=f"Trụ sở UBND {province.official_name}",
             unit=province.id,
             lat=lat0,
             lon=lon0,
         )
         sites.append(home)
-        side = max(1, round(count**0.5))
         resources.extend(
             Resource(
                 id=f"doan-{province.id}-{k + 1}",
-                name=f"Đoàn {k + 1} BCĐ 138 {province.name}",
+                name=f"Đoàn {k + 1} BCĐ 138 {province.official_name}",
                 kind=ResourceKind.DELEGATION,
                 group=f"doan-{province.id}",
                 home=home.id,
             )
             for k in range(DELEGATIONS)
         )
-        # The communes nearest the centre are the ones the delegations visit.
-        cells = sorted(
-            range(count), key=lambda i: (i // side - side / 2) ** 2 + (i % side - side / 2) ** 2
-        )
-        visited = set(cells[:VISITED])
-        for i in range(count):
-            kind = kinds[n]
-            n += 1
-            uid = f"{province.id}-xa-{i + 1:03d}"
-            word = kind.value.capitalize()
-            unit = Unit(
-                id=uid,
-                name=f"{i + 1:03d} {province.name}",
-                official_name=f"{word} {i + 1:03d} {province.name}",
-                kind=kind,
-                parent=province.id,
-            )
-            units.append(unit)
-            lat = lat0 + 0.036 * (i // side - side / 2)
-            lon = lon0 + 0.036 * (i % side - side / 2)
+        nearest = sorted(members, key=lambda u: _distance(u, lat0, lon0))
+        visited = {u.id for u in nearest[:VISITED] if _distance(u, lat0, lon0) <= NEAR**2}
+        for unit in members:
+            assert unit.lat is not None
+            assert unit.lon is not None
             for a in range(points):
-                sid = f"{uid}-ap-{a + 1}"
+                sid = f"{unit.id}-ap-{a + 1}"
                 sites.append(
                     Site(
                         id=sid,
                         name=f"Nhà văn hóa ấp {a + 1}",
-                        unit=uid,
+                        unit=unit.id,
                         hamlet=f"ấp {a + 1}",
-                        address=f"Ấp {a + 1}, {unit.official_name}",
-                        lat=lat + 0.004 * a,
-                        lon=lon,
+                        address=f"Ấp {a + 1}, {unit.official_name}, {province.official_name}",
+                        lat=unit.lat + 0.004 * a,
+                        lon=unit.lon,
                     )
                 )
                 if a == 0:
-                    programme[sid] = VISITED_PROGRAMME if i in visited else FIRST
-                    if i in visited:
+                    programme[sid] = VISITED_PROGRAMME if unit.id in visited else FIRST
+                    if unit.id in visited:
                         needs[f"{sid}.trao-thuong"] = [Requirement(f"doan-{province.id}")]
                 else:
                     programme[sid] = HAMLET
@@ -239,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         anchor, anchor_counts = pipeline(build_can_duoc, scratch / "can-duoc")
         gc.collect()
         out = args.keep or scratch / "toan-quoc"
+        began = time.perf_counter()
+        gaz = vietnam.gazetteer()  # read once, before the timed stages
+        load = time.perf_counter() - began
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
@@ -267,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['activities']} activities + {counts['prep']} preparation tasks; "
         f"{counts['feeds']} feeds, {counts['bytes'] / 1e6:.0f} MB; "
         f"schedule {counts['status']}, checker violations {counts['violations']}"
+    )
+    print(
+        f"dataset: {gaz.source}, {len(gaz.units)} unit versions read in {load:.2f} s "
+        f"(before the stages); {len(gaz.communes_on(DAY))} communes on {DAY}"
     )
     print(
         f"anchor: Cần Đước 2023, {anchor_counts['activities']} activities + "

@@ -1,8 +1,17 @@
-"""PSPLIB j30: the built-in heuristic and CP-SAT against the proven optima.
+"""PSPLIB: the built-in heuristic and CP-SAT against optima or best known makespans.
 
 Usage::
 
     python bench/psplib.py [--backend heuristic|cpsat|both] [--time-limit S] [--limit N]
+        [--instances DIR --reference FILE] [--per-param K]
+
+Without ``--instances`` it runs j30 against its optima. ``--instances DIR``
+takes any PSPLIB single-mode folder (``j60``, ``j90``, ``j120``) with its
+``--reference`` table: an optimum table like ``j30opt.sm`` or a best-known
+table like ``j90hrs.sm``. ``--per-param K`` keeps the first K instances of
+each parameter (a stratified sample). The last line is machine-readable:
+``instances=N mean_dev=X.XX% at_reference=M mean_s=S max_s=T`` (of the last
+backend run).
 
 480 single-mode RCPSP instances with 30 activities and 4 renewable resources
 (Kolisch & Sprecher 1997, "PSPLIB - a project scheduling problem library",
@@ -24,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED, table
-from psplib_io import Instance, read_optima, read_sm
+from psplib_io import Instance, parameter_and_instance, read_reference, read_sm
 
 from ngayhoi.scheduling.engine import Problem, solve
 
@@ -63,9 +72,9 @@ def check(inst: Instance, starts: list[int]) -> None:
 
 
 def run_backend(
-    backend: str, files: list[Path], optima: dict[str, int], time_limit: float
-) -> tuple[str, ...]:
-    """Solve every file with one backend; one table row of figures."""
+    backend: str, files: list[Path], optima: dict[tuple[int, int], int], time_limit: float
+) -> tuple[tuple[str, ...], str]:
+    """Solve every file with one backend; one table row of figures and the summary line."""
     devs: list[float] = []
     times: list[float] = []
     for path in files:
@@ -82,10 +91,14 @@ def run_backend(
             starts, makespan = found.starts, found.makespan or 0
         times.append(time.perf_counter() - began)
         check(inst, starts)
-        best = optima[path.stem]
+        best = optima[parameter_and_instance(path.stem)]
         devs.append((makespan - best) / best * 100)
-    at_opt = sum(1 for d in devs if d == 0)
-    return (
+    at_opt = sum(1 for d in devs if d <= 0)
+    summary = (
+        f"instances={len(files)} mean_dev={statistics.mean(devs):.2f}% at_reference={at_opt} "
+        f"mean_s={statistics.mean(times):.3f} max_s={max(times):.3f}"
+    )
+    row = (
         backend,
         str(len(files)),
         f"{statistics.mean(devs):.3f}%",
@@ -95,6 +108,7 @@ def run_backend(
         f"{max(times):.3f}",
         f"{time_limit:g}",
     )
+    return row, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,15 +117,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["heuristic", "cpsat", "both"], default="both")
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--limit", type=int, default=None, help="only the first N instances")
+    parser.add_argument("--instances", type=Path, default=None, help="a PSPLIB .sm folder")
+    parser.add_argument("--reference", type=Path, default=None, help="its makespan table")
+    parser.add_argument("--per-param", type=int, default=None, help="first K of each parameter")
     args = parser.parse_args(argv)
     root = SHARED / "psplib"
-    optima = read_optima(root / "j30opt.sm")
-    files = sorted((root / "j30").glob("*.sm"))[: args.limit]
+    folder = args.instances or root / "j30"
+    reference = args.reference or root / "j30opt.sm"
+    optima = read_reference(reference)
+    files = sorted(folder.glob("*.sm"), key=lambda f: parameter_and_instance(f.stem))
+    if args.per_param is not None:
+        files = [f for f in files if parameter_and_instance(f.stem)[1] <= args.per_param]
+    files = files[: args.limit]
     backends = ["heuristic", "cpsat"] if args.backend == "both" else [args.backend]
     rows = []
+    summary = ""
     for backend in backends:
         limit = args.time_limit or (1.0 if backend == "heuristic" else 10.0)
-        rows.append(run_backend(backend, files, optima, limit))
+        row, summary = run_backend(backend, files, optima, limit)
+        rows.append(row)
     print(
         table(
             [
@@ -119,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 "instances",
                 "mean dev",
                 "max dev",
-                "at optimum",
+                "at reference",
                 "mean s",
                 "max s",
                 "limit s",
@@ -127,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             rows,
         )
     )
-    print("\nData: PSPLIB j30 (Kolisch & Sprecher 1997), optima from j30opt.sm.")
+    print(f"\nData: PSPLIB {folder.name} (Kolisch & Sprecher 1997), reference {reference.name}.")
+    print(summary)
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Read PSPLIB single-mode ``.sm`` files and the j30 optimum table (Kolisch & Sprecher 1997)."""
+"""Read PSPLIB single-mode ``.sm`` files and their reference tables (Kolisch & Sprecher 1997).
+
+A reference table is an optimum table (``j30opt.sm``), a best-known (heuristic
+upper bound) table (``j90hrs.sm``) or a lower-bound table (``j90lb.sm``): rows
+``parameter instance makespan ...`` after a header.
+"""
 
 from __future__ import annotations
 
@@ -45,11 +50,26 @@ def read_sm(path: Path) -> Instance:
     return Instance(path.stem, tuple(durations), tuple(successors), tuple(demands), capacities)
 
 
-def read_optima(path: Path) -> dict[str, int]:
-    """The ``j30opt.sm`` table: instance name (``j301_1``) to its optimal makespan."""
-    out: dict[str, int] = {}
+_NAME = re.compile(r"^(j\d+?0)(\d+)_(\d+)$")
+
+
+def parameter_and_instance(name: str) -> tuple[int, int]:
+    """``j3010_2`` -> (10, 2); ``j1201_7`` -> (1, 7): PSPLIB's set, parameter, instance."""
+    found = _NAME.match(name)
+    if found is None:
+        msg = f"{name}: not a PSPLIB instance name like j3010_2"
+        raise ValueError(msg)
+    return int(found.group(2)), int(found.group(3))
+
+
+def read_reference(path: Path) -> dict[tuple[int, int], int]:
+    """A reference table: (parameter, instance) to its makespan (optimum, best known or bound)."""
+    out: dict[tuple[int, int], int] = {}
     for line in path.read_text().splitlines():
         parts = line.split()
-        if len(parts) >= 3 and parts[0].isdigit() and parts[1].isdigit():
-            out[f"j30{parts[0]}_{parts[1]}"] = int(parts[2])
+        if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
+            out[int(parts[0]), int(parts[1])] = int(parts[2])
+    if not out:
+        msg = f"{path}: no 'parameter instance makespan' rows"
+        raise ValueError(msg)
     return out

@@ -5,7 +5,7 @@ The Cần Đước day of ``can_duoc_2023.py`` is exported; then rain is forecas
 * in three communes the folk games move indoors, to the commune hall, and
   30 minutes later (indoors, the noon-heat limit no longer applies);
 * Tân Ân cancels its forum "Công an xã lắng nghe ý kiến của Nhân dân";
-* Đoàn 1 takes over Long Hòa's award ceremony from whichever delegation had it.
+* Đoàn 1 takes over Long Cang's ceremony and hands Long Khê's to Đoàn 2.
 
 The second export updates every feed in place: changed events get SEQUENCE + 1,
 the cancelled forum stays as ``STATUS:CANCELLED``, unchanged events keep their
@@ -31,7 +31,10 @@ from ngayhoi.model import Dependency, Festival, Requirement, Site
 
 RAINED_ON = ("long-son", "my-le", "phuoc-tuy")
 FORUM_CANCELLED = "tan-an.dien-dan"
-SWAPPED = ("long-hoa.trao-thuong", "doan-1")
+SWAPPED = ("long-cang.trao-thuong", "doan-1")
+#: Đoàn 1 hands its own second visit to Đoàn 2: each stays for a whole formal part,
+#: so a delegation cannot take on a third.
+HANDED_ON = ("long-khe.trao-thuong", "doan-2")
 LATER = pendulum.duration(minutes=30)
 
 
@@ -61,8 +64,9 @@ def replan(fest: Festival) -> Festival:
         if act.item == "tro-choi" and fest.site(act.site).unit in RAINED_ON:
             hall = f"{fest.site(act.site).unit}.hoi-truong"
             changed = attrs.evolve(changed, site=hall, outdoor=False)
-        if act.id == SWAPPED[0]:
-            changed = attrs.evolve(changed, needs=[Requirement(SWAPPED[1])])
+        delegation = dict((SWAPPED, HANDED_ON)).get(act.id)
+        if delegation is not None:
+            changed = attrs.evolve(changed, needs=[Requirement(delegation)])
         activities.append(changed)
     dependencies = []
     forum_before = forum_after = None

@@ -7,8 +7,8 @@ per hamlet or per former commune area inside the big new communes (Ia Pa,
 Saturday 9 and Sunday 10 August 2025. Before them, on a weekday (Thursday
 7/8/2025), the province holds its pilot day (điểm) with an online bridge
 (điểm cầu) from the provincial hall to the six communes' halls, all starting
-the same minute (DOMAIN.md §7, §13 scenario B). The provincial delegation visits the weekend
-points' award ceremonies.
+the same minute (DOMAIN.md §7, §13 scenario B). Three provincial working groups attend
+the formal part at one visited point each a morning.
 
 Points are the former communes' areas, named after hamlets seen in public
 addresses where there is one (DOMAIN.md §11); times, travel and coordinates
@@ -84,12 +84,27 @@ def _points(communes: list[ngayhoi.Unit]) -> tuple[list[Site], dict[str, dt.date
     return sites, day_of
 
 
-#: Points a provincial delegation visits: games first, the ceremony after, so the
-#: ceremonies can be staggered for it (as in the Cần Đước 2023 example).
-VISITED_PROGRAMME = (
-    templates.standard_programme()
-    .move("tro-choi", after="dieu-hanh", gap=10)
-    .gaps(don_dai_bieu=(10, 120))
+#: Points a provincial working group visits. A group stays from the introduction
+#: of guests to the end of its own speech (77 minutes with the forum), so with the
+#: outdoor items done by 11:00 and 20 minutes between communes it attends one
+#: ceremony a morning: the province sends three groups, one to each visited point
+#: of the day ("phân công thành viên tham dự", DOMAIN.md §4.1).
+VISITED_PROGRAMME = templates.standard_programme()
+
+#: The province's working groups, taken as "any one of" the group ``doan-tinh``.
+GROUPS = tuple(
+    Resource(
+        id=f"doan-tinh-{k}",
+        name=f"Đoàn công tác tỉnh số {k}",
+        kind=ResourceKind.DELEGATION,
+        group="doan-tinh",
+        members=members,
+    )
+    for k, members in (
+        (1, ("Phó Giám đốc Công an tỉnh", "Thành viên BCĐ 138 tỉnh")),
+        (2, ("Phó Chủ tịch Ủy ban MTTQ tỉnh", "Thành viên BCĐ 138 tỉnh")),
+        (3, ("Trưởng phòng PV05 Công an tỉnh", "Thành viên BCĐ 138 tỉnh")),
+    )
 )
 
 
@@ -97,7 +112,7 @@ def weekend() -> Festival:
     """The communes' weekend: every point runs the standard programme on its day."""
     communes = list(data.can_duoc_communes(SUNDAY))
     sites, day_of = _points(communes)
-    # One visited point per commune, on alternate days, so the delegation has three a day.
+    # One visited point per commune, on alternate days: three a day, one per working group.
     visited: set[str] = set()
     for n, commune in enumerate(communes):
         want = SATURDAY if n % 2 == 0 else SUNDAY
@@ -139,12 +154,7 @@ def weekend() -> Festival:
         sync_groups=groups,
         resources=[
             *templates.standard_roles(),
-            Resource(
-                id="doan-tinh",
-                name="Đoàn công tác tỉnh",
-                kind=ResourceKind.DELEGATION,
-                members=("Phó Giám đốc Công an tỉnh", "Thành viên BCĐ 138 tỉnh"),
-            ),
+            *GROUPS,
         ],
         prep_tasks=templates.preparation_cascade([c.id for c in communes]),
         # No road data in the sources: 20 minutes between points of different communes,

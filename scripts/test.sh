@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The tests: install ngayhoi with its test, CP-SAT and CalDAV extras into .venv, build the shared
 # ics_check harness (five real calendar parsers; needs apt and npm), then run
-# ruff, mypy --strict and pytest. Extra pytest arguments pass through.
+# ruff, mypy --strict, the import-linter layers contract and pytest. Extra pytest arguments pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 SHARED="${NGAYHOI_SHARED:-$(cd .. && pwd)/shared}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot]'
+.venv/bin/python -m pip install -q -e '.[test,cpsat,caldav,plot,vn-units]'
 # Debian packages: Chromium renders the HTML run sheets in a real browser test;
 # strace kills an export at a chosen disk call in the fault tests.
 missing=""
@@ -30,4 +30,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

@@ -1074,6 +1074,9 @@ def test_a_bad_plan_path_raises_a_typed_error_naming_file_value_and_fix(
 # -- the command line -----------------------------------------------------------------
 
 CYCLE = add('[[dependencies]]\npredecessor = "long-hoa.bao-cao"\nsuccessor = "long-hoa.chao-co"\n')
+WITH_DELEGATION = add(
+    DELEGATION + '\n[[needs]]\nactivity = "long-hoa.bao-cao"\nresources = ["doan"]\n'
+)
 TRAVEL_GAP = add(
     DELEGATION
     + '\n[[activities]]\nid = "long-khe.trao-thuong"\nkind = "award-ceremony"\n'
@@ -1087,6 +1090,7 @@ def _workspace(folder: Path) -> None:
     (folder / "plan.toml").write_text(BASE, encoding="utf-8")
     (folder / "cycle.toml").write_text(CYCLE, encoding="utf-8")
     (folder / "gap.toml").write_text(TRAVEL_GAP, encoding="utf-8")
+    (folder / "delegation.toml").write_text(WITH_DELEGATION, encoding="utf-8")
     (folder / "broken.toml").write_text(BASE.replace("[[sites]]", "[[sites]", 1), encoding="utf-8")
     (folder / "empty.toml").write_text(
         BASE.split("[[activities]]", maxsplit=1)[0], encoding="utf-8"
@@ -1147,6 +1151,21 @@ CLI = [
             "remove one of these dependencies",
         ),
         id="cli-dependency-cycle",
+    ),
+    pytest.param(
+        ["schedule", "cycle.toml"],
+        ("ngayhoi schedule: dependency cycle", "[long-hoa.chao-co]", "remove one of these"),
+        id="cli-dependency-cycle-schedule",
+    ),
+    pytest.param(
+        ["export", "cycle.toml", "--out", "lich-moi"],
+        ("ngayhoi export: dependency cycle", "[long-hoa.chao-co]", "remove one of these"),
+        id="cli-dependency-cycle-export",
+    ),
+    pytest.param(
+        ["schedule", "delegation.toml", "--backend", "temporal"],
+        ("backend 'temporal' ignores resource capacities", "'doan'", "use backend 'heuristic'"),
+        id="cli-temporal-backend-with-delegations",
     ),
     pytest.param(
         ["validate", "gap.toml"],

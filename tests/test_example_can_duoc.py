@@ -13,6 +13,7 @@ import pendulum
 import pytest
 
 import ngayhoi
+from ngayhoi.scheduling.checker import check_protocol, idle_minutes
 
 from conftest import ROOT, load_example
 
@@ -67,19 +68,41 @@ def test_all_17_parades_start_at_0645_in_the_master(written: Path) -> None:
 def test_each_commune_follows_its_programme_order_without_overlap() -> None:
     schedule = ngayhoi.schedule(example.build()).unwrap()
     standard = [i.key for i in ngayhoi.templates.standard_programme(forum=True).enabled()]
-    visited = [i.key for i in example.VISITED_PROGRAMME.enabled()]
+    programmes = example.VISITED_PROGRAMMES
     fest = schedule.festival
     assert len(fest.hosts()) == 17
     for unit in fest.hosts():
         slots = schedule.at_site(unit.id)
-        order = visited if unit.id in example.VISITED else standard
+        order = (
+            [i.key for i in programmes[unit.id].enabled()]
+            if unit.id in example.VISITED
+            else standard
+        )
         assert [fest.activity(s.activity).item for s in slots] == order
         for before, after in itertools.pairwise(slots):
             assert before.end <= after.start, (before.activity, after.activity)
     ceremony = [k for k in standard if k not in {"tap-trung", "dieu-hanh", "tro-choi"}]
     assert ceremony[:4] == ["don-dai-bieu", "van-nghe", "chao-co", "tuyen-bo-ly-do"]
     assert ceremony[-1] == "be-mac"
-    assert [k for k in visited if k in ceremony] == ceremony
+    for programme in programmes.values():
+        assert [i.key for i in programme.enabled() if i.key in ceremony] == ceremony
+
+
+def test_the_example_keeps_protocol_attendance_spans_and_no_wait_over_15_minutes() -> None:
+    schedule = ngayhoi.schedule(example.build()).unwrap()
+    assert check_protocol(schedule) == []
+    waits = idle_minutes(schedule)
+    assert max(m for site in waits.values() for _, m in site) <= 15
+    fest = schedule.festival
+    span = ["tuyen-bo-ly-do", "bao-cao", "dien-dan", "trao-thuong", "phat-bieu-chi-dao"]
+    for unit in example.VISITED:
+        slots = [schedule[f"{unit}.{key}"] for key in span]
+        guests = set(slots[0].resources) & {d.id for d in schedule.delegations()}
+        assert len(guests) == 1, unit
+        assert all(guests <= set(s.resources) for s in slots)
+        for before, after in itertools.pairwise(slots):
+            assert before.end == after.start
+    assert len(fest.hosts()) == 17
 
 
 def test_outdoor_items_end_by_eleven_and_prep_tasks_come_before_the_day() -> None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+
+import networkx as nx
 import pytest
 
 from ngayhoi.errors import DependencyCycleError, InfeasibleError
-from ngayhoi.graph import analyse, check_consistency, dependency_graph, earliest_starts
+from ngayhoi.graph import (
+    _positive_cycle_fallback,
+    analyse,
+    check_consistency,
+    dependency_graph,
+    earliest_starts,
+    positive_cycle,
+)
 from ngayhoi.model import Dependency, DependencyType, Site, SyncGroup, Unit
 
 from conftest import act, at, one_site_festival
@@ -198,3 +209,29 @@ def test_dependency_graph_keeps_parallel_links() -> None:
         DependencyType.SS,
         DependencyType.FF,
     }
+
+
+@pytest.mark.parametrize("finder", [positive_cycle, _positive_cycle_fallback])
+def test_a_positive_cycle_behind_a_long_chain_is_returned_in_edge_order(
+    finder: Callable[[nx.DiGraph[str], str], list[str]],
+) -> None:
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    chain = [f"n{k}" for k in range(500)]
+    for u, v in itertools.pairwise(chain):
+        graph.add_edge(u, v, weight=1)
+    graph.add_edge("n499", "x", weight=3)
+    graph.add_edge("x", "y", weight=2)
+    graph.add_edge("y", "n499", weight=-4)  # 3 + 2 - 4 = 1 > 0
+    cycle = finder(graph, "n0")
+    assert cycle[0] == cycle[-1]
+    assert set(cycle) == {"n499", "x", "y"}
+    assert all(graph.has_edge(u, v) for u, v in itertools.pairwise(cycle))
+    assert sum(graph.edges[u, v]["weight"] for u, v in itertools.pairwise(cycle)) > 0
+
+
+def test_a_consistent_network_has_no_positive_cycle_to_return() -> None:
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edge("a", "b", weight=5)
+    graph.add_edge("b", "a", weight=-5)
+    with pytest.raises(ValueError, match="no positive cycle"):
+        _positive_cycle_fallback(graph, "a")

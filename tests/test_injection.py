@@ -10,7 +10,7 @@ A hostile string that added a property, an element, a table cell, a JSON key
 or a line would make the two differ.
 
 Ids become file names; they are checked by the model, and every file name
-passes :func:`~ngayhoi.export.files.safe_child`, so nothing is written
+passes :func:`~ngayhoi.files.safe_child`, so nothing is written
 outside the output folder.
 """
 

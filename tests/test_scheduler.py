@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 
+import attrs
 import pendulum
 import pytest
 
 import ngayhoi
-from ngayhoi.errors import InfeasibleError
+from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
 from ngayhoi.export.text import itineraries
 from ngayhoi.model import (
     Activity,
@@ -24,7 +25,12 @@ from ngayhoi.model import (
 )
 from ngayhoi.samples import two_communes_one_delegation
 from ngayhoi.scheduling import Schedule, Status, schedule_heuristic
-from ngayhoi.scheduling.checker import check_schedule
+from ngayhoi.scheduling.checker import (
+    check_attendance,
+    check_idle,
+    check_protocol,
+    check_schedule,
+)
 
 from conftest import DAY, TZ, load_example
 
@@ -198,7 +204,7 @@ def test_a_max_lag_pulled_by_a_delegation_moves_the_whole_ceremony() -> None:
         day=DAY,
         communes=_communes("a", "b")[0],
         programme=ngayhoi.templates.standard_programme(folk_games=False).gaps(
-            don_dai_bieu=(15, 120)
+            don_dai_bieu=(15, 150)
         ),
         at=pendulum.time(6, 45),
         resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
@@ -208,10 +214,14 @@ def test_a_max_lag_pulled_by_a_delegation_moves_the_whole_ceremony() -> None:
     )
     sched = _heuristic(fest)
     assert check_schedule(sched) == []
-    a, b = sorted((sched["a.trao-thuong"], sched["b.trao-thuong"]), key=lambda s: s.start)
-    assert (b.start - a.end).in_minutes() == 30
-    later = b.activity.split(".")[0]
-    assert (sched[f"{later}.don-dai-bieu"].start - at(7, 30)).in_minutes() == 45
+    assert check_attendance(sched) == []
+    assert [v.amount for v in check_idle(sched)] == [107]  # the people of the second commune wait
+    # The delegation attends from the introduction of guests to its own speech,
+    # so the second commune's formal part starts 30 min after the first one's ends.
+    first, later = sorted("ab", key=lambda u: sched[f"{u}.tuyen-bo-ly-do"].start)
+    left = sched[f"{first}.phat-bieu-chi-dao"].end
+    assert (sched[f"{later}.tuyen-bo-ly-do"].start - left).in_minutes() == 30
+    assert (sched[f"{later}.don-dai-bieu"].start - at(7, 30)).in_minutes() == 107
 
 
 def _two_fixed_ceremonies_one_delegation() -> Festival:
@@ -289,7 +299,9 @@ def test_the_can_duoc_delegations_each_visit_several_communes_validly() -> None:
         assert legs[-1].destination == "ubnd-huyen"
     text = itineraries(sched)
     assert "di chuyển" in text
-    assert text.count("Công bố quyết định và trao khen thưởng") == 9
+    assert text.count("Công bố quyết định và trao khen thưởng") == 6
+    assert text.count("Tuyên bố lý do, giới thiệu đại biểu") == 6
+    assert check_protocol(sched) == []
 
 
 def test_slack_and_critical_path_after_resources() -> None:
@@ -298,3 +310,48 @@ def test_slack_and_critical_path_after_resources() -> None:
     assert second.total_slack == 0
     assert first.total_slack == 0  # moving the first visit later moves the second
     assert sched.critical_path == (first.activity, second.activity)
+
+
+def test_a_named_member_and_its_group_in_one_block_are_refused_on_the_day() -> None:
+    # Two ceremonies tied to one start: one needs Đoàn 1 by name, the other any
+    # member of "doan", whose only member is Đoàn 1. No start can work.
+    units, sites = _communes("a", "b")
+    awards = [
+        _award("a", needs=[Requirement("doan-1")]),
+        _award("b", needs=[Requirement("doan")]),
+    ]
+    fest = Festival(
+        id="s",
+        name="Ngày hội",
+        days=[DAY],
+        units=units,
+        sites=sites,
+        activities=awards,
+        sync_groups=[SyncGroup(id="tt", title="Đồng loạt", activities=[a.id for a in awards])],
+        resources=[Resource(id="doan-1", name="Đoàn 1", kind="delegation", group="doan")],
+        travel=TravelTimes(minutes={("a", "b"): 10}),
+    )
+    sched = schedule_heuristic(fest)
+    assert sched.status in {Status.INFEASIBLE, Status.UNKNOWN}
+    assert {s.start.date() for s in sched.slots.values()} <= set(fest.days)
+    assert any("doan" in v.message for v in sched.violations)
+    assert not any("the items before it cannot end earlier" in v.message for v in sched.violations)
+
+
+@pytest.mark.parametrize("run", BACKENDS)
+def test_a_cycle_is_bad_input_for_every_backend(run: Backend) -> None:
+    fest = two_communes_one_delegation()
+    looped = attrs.evolve(
+        fest,
+        dependencies=[
+            Dependency("a.trao-thuong", "b.trao-thuong"),
+            Dependency("b.trao-thuong", "a.trao-thuong"),
+        ],
+    )
+    with pytest.raises(DependencyCycleError, match=r"Trao thưởng"):
+        run(looped)
+
+
+def test_the_temporal_backend_refuses_a_plan_with_delegations() -> None:
+    with pytest.raises(PlanError, match="backend 'temporal' ignores resource capacities"):
+        ngayhoi.schedule(two_communes_one_delegation(), backend="temporal")

@@ -28,11 +28,13 @@ from ngayhoi.export import export_calendars, load_state
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
-from ngayhoi.export.text import day_table, itineraries
+from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
-from ngayhoi.model import Festival
+from ngayhoi.model import Festival, Unit
 from ngayhoi.scheduling import Schedule, schedule
-from ngayhoi.text import check_id, nfc
+from ngayhoi.scheduling.checker import check_protocol
+from ngayhoi.templates.units_plan import units_plan_text
+from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
     from ngayhoi.publish.caldav import PublishReport
@@ -113,8 +115,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the festival's Vietnamese name")
     p.add_argument("--id", help="the festival's id (ASCII slug)")
     p.add_argument("--parade", default="06:45", help="when the parades start, HH:MM")
+    p.add_argument(
+        "--delegations",
+        type=int,
+        default=0,
+        help="district delegations attending the ceremonies, two neighbouring communes each",
+    )
     p.add_argument("--out", required=True, type=Path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--province",
+        help="every commune of this province on --date (with --district or --units: "
+        "only to tell names apart)",
+    )
+    p.add_argument("--district", help="every commune of this district (dates before 1/7/2025)")
+    p.add_argument("--units", help="these communes: names, codes or ids, comma-separated")
 
     for name, help_, example in (
         ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
@@ -191,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", nargs="?", default="", help="part of the name; empty lists all")
     p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
+    p.add_argument("--province", help="only units of this province (name or code)")
     return parser
 
 
@@ -237,6 +253,8 @@ def _need_times(result: Schedule, _out: TextIO) -> Schedule:
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
+    if args.province or args.district or args.units:
+        return _init_real(args, out)
     day = _date(args.date)
     if not 1 <= args.communes <= _MAX_COMMUNES:
         msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
@@ -251,6 +269,9 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"{args.out} exists; choose another --out or add --force"
         raise PlanError(msg)
     parade = _time(args.parade, "--parade")
+    if not 0 <= args.delegations <= args.communes:
+        msg = f"--delegations {args.delegations}: give a number from 0 to --communes"
+        raise PlanError(msg)
     text = init_text(
         communes=args.communes,
         day=day,
@@ -258,8 +279,10 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         ident=args.id,
         parade=parade,
     )
+    if args.delegations:
+        text = with_delegations(text, count=args.delegations)
     plan = io.loads(text, source=str(args.out))  # what we write must load
-    from ngayhoi.export.files import write_atomic  # noqa: PLC0415 - only init writes text
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
@@ -369,8 +392,8 @@ def init_text(
             "",
             "[[units.define]]  # rename: id, name and official name of a real commune",
             f"id = {_q(sid)}",
-            f'name = "Xã {sid[-2:]}"',
-            f'official_name = "Xã {sid[-2:]}"',
+            f'name = "Xã {sid[3:]}"',
+            f'official_name = "Xã {sid[3:]}"',
             'kind = "xã"',
         ]
     for unit in known:
@@ -386,7 +409,7 @@ def init_text(
             "",
             "[[sites]]",
             f"id = {_q(sid)}",
-            f'name = "Hội trường UBND xã {sid[-2:]}"',
+            f'name = "Hội trường UBND xã {sid[3:]}"',
             f"unit = {_q(sid)}",
         ]
     lines += [
@@ -412,6 +435,93 @@ def init_text(
         "",
     ]
     return "\n".join(lines)
+
+
+#: Minutes from the parade's start to the end of the folk games after the
+#: ceremony, with the games at their default 75 minutes (DOMAIN.md §2.2).
+_DAY_AFTER_PARADE = 30 + 15 + 122 + 10 + 75
+
+
+def with_delegations(text: str, *, count: int) -> str:
+    """The plan text of :func:`init_text` with ``count`` delegations, two communes each.
+
+    A delegation attends the formal part of two neighbouring communes: the first
+    holds its ceremony after the parade, the second plays the folk games first.
+    The games after a ceremony are shortened (to 45 minutes at the least) so
+    that they end by ``outdoor_until``; a later parade moves ``outdoor_until``
+    on, with a comment.
+
+    >>> text = with_delegations(init_text(communes=4, day=dt.date(2023, 8, 6)), count=1)
+    >>> from ngayhoi import io
+    >>> [r.id for r in io.loads(text).resources if r.group == "doan-huyen"]
+    ['doan-1']
+    """
+    plan = io.loads(text)
+    ids = [u.id for u in plan.hosts()]
+    visited = ids[: 2 * count]
+    early, late = visited[0::2], visited[1::2]
+    head = text.index("[programme]")
+    tail = text.index("[preparation]")
+    at = next(line for line in text[head:tail].splitlines() if line.startswith("at = "))
+    parade = dt.time.fromisoformat(at.split('"')[1])
+    start = parade.hour * 60 + parade.minute
+    limit = 11 * 60
+    games = max(45, min(75, limit - (start + _DAY_AFTER_PARADE - 75)))
+    ends = start + _DAY_AFTER_PARADE - 75 + games
+    lines: list[str] = []
+    if ends > limit:
+        text = text.replace(
+            'outdoor_until = "11:00"  # outdoor items end before the noon heat',
+            f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  # a late parade: the games '
+            "end later",
+        )
+    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  # waits of 10-15 min"
+    minutes = f"minutes = {{ tro-choi = {games} }}"
+    for sites, first in ((early, False), (late, True)):
+        if not sites:
+            continue
+        lines += [
+            "[[programme]]",
+            "# Communes a delegation visits "
+            + ("second: the folk games first." if first else "first: the ceremony first."),
+            f"sites = [{', '.join(_q(s) for s in sites)}]",
+            at,
+            gaps,
+            # The games before the ceremony keep their length: they fill the delegation's drive.
+            "minutes = { tro-choi = 75 }" if first else minutes,
+        ]
+        if first:
+            lines.append('move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]')
+        lines.append("")
+    lines += [
+        "[[programme]]",
+        "# Every other commune: the standard programme.",
+        at,
+        gaps,
+        minutes,
+        "",
+    ]
+    lines += [
+        "[travel]",
+        "default = 10  # minutes between two communes: give the real ones (or coordinates)",
+        "",
+    ]
+    for k in range(1, count + 1):
+        lines += [
+            "[[resources]]",
+            f'id = "doan-{k}"',
+            f'name = "Đoàn {k} BCĐ 138 huyện"',
+            'kind = "delegation"',
+            'group = "doan-huyen"',
+            "",
+        ]
+    for sid in visited:
+        lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', 'resources = ["doan-huyen"]', ""]
+    if start - 15 < 6 * 60:
+        opens = start - 15
+        text = text.replace('opens = "06:00"', f'opens = "{opens // 60:02d}:{opens % 60:02d}"')
+    head, tail = text.index("[programme]"), text.index("[preparation]")
+    return text[:head] + "\n".join(lines) + text[tail:]
 
 
 def _q(text: str) -> str:
@@ -442,6 +552,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         print(f"\n{text}", file=out)
     for wait in result.waits:
         print(f"  · {wait.message}", file=out)
+    print(f"\n{idle_table(result)}", file=out)
+    for broken in check_protocol(result):
+        print(f"  ! {broken.message}", file=out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
     return 0
 
@@ -561,8 +674,106 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _init_real(args: argparse.Namespace, out: TextIO) -> int:
+    """``init --province/--district/--units``: a plan of real communes from the dataset."""
+    day = _date(args.date)
+    if args.id is not None and check_id(args.id) is not None:
+        msg = f"--id {args.id!r} {check_id(args.id)}"
+        raise PlanError(msg)
+    if args.name is not None:
+        _check_name(args.name)
+    _file_out(args.out, "--out")
+    if args.out.exists() and not args.force:
+        msg = f"{args.out} exists; choose another --out or add --force"
+        raise PlanError(msg)
+    parade = _time(args.parade, "--parade")
+    units, where = _real_communes(args, day)
+    text = units_plan_text(
+        units, day=day, name=args.name, ident=args.id, parade=parade, where=where
+    )
+    io.loads(text, source=str(args.out))  # what we write must load
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(
+        f"wrote {args.out}: {len(units)} communes of {where} on {day}; "
+        f"next: ngayhoi validate {args.out}",
+        file=out,
+    )
+    missing = [u.id for u in units if u.lat is None]
+    if missing:
+        print(
+            f"note: {len(missing)} sites have no coordinates ({missing[0]} ...): "
+            "[travel] in the file lists them; give their lat/lon or travel minutes",
+            file=out,
+        )
+    return 0
+
+
+def _real_communes(args: argparse.Namespace, day: dt.date) -> tuple[list[Unit], str]:
+    """The communes ``init`` was asked for, and the words naming them."""
+    gaz = data.vietnam.gazetteer() if data.vietnam.available() else None
+    if day < data.vietnam.COVERS_FROM or gaz is None:
+        return _curated_communes(args, day, gaz)
+    province = None
+    if args.province:
+        province = gaz.one(args.province, day, level="province")
+    if args.district:
+        if day >= data.REFORM_DAY:
+            msg = (
+                f"--district {args.district!r}: districts ended on 1/7/2025 and {day} is later; "
+                "give --province, or --units with the communes"
+            )
+            raise PlanError(msg)
+        district = gaz.one(args.district, day, province=province, level="district")
+        return list(gaz.communes_in(district)), district.official_name
+    if args.units:
+        items = [item.strip() for item in args.units.split(",") if item.strip()]
+        units = [gaz.one(item, day, province=province) for item in items]
+        return _distinct(units), "the chosen communes"
+    assert province is not None  # noqa: S101 - _init_real is called with one of the three
+    return list(gaz.communes_in(province)), province.official_name
+
+
+def _curated_communes(
+    args: argparse.Namespace, day: dt.date, gaz: data.vietnam.Gazetteer | None
+) -> tuple[list[Unit], str]:
+    """Before the nationwide data begins (or without it): only the shipped Cần Đước units."""
+    known = list(data.can_duoc_communes(day))
+    if args.district and fold(args.district).removeprefix("huyen ") == "can duoc":
+        return known, "Huyện Cần Đước"
+    if args.units:
+        items = [item.strip() for item in args.units.split(",") if item.strip()]
+        units = []
+        for item in items:
+            hits = [u for u in known if fold(item) in {u.id, u.code, fold(u.name)}]
+            if not hits:
+                names = ", ".join(u.name for u in known)
+                msg = f"--units: no commune {item!r} known on {day} (known: {names})"
+                raise PlanError(msg)
+            units.append(hits[0])
+        return _distinct(units), "the chosen communes"
+    if gaz is not None:
+        gaz.check_day(day)
+    msg = (
+        "the nationwide units need the vietnamadminunits package: "
+        "pip install 'ngayhoi[vn-units]'; without it ngayhoi knows only the Cần Đước "
+        "units (--district 'Cần Đước', or --units)"
+    )
+    raise data.vietnam.NoDatasetError(msg)
+
+
+def _distinct(units: list[Unit]) -> list[Unit]:
+    return list({u.id: u for u in units}.values())
+
+
 def _units(args: argparse.Namespace, out: TextIO) -> int:
     day = _date(args.date) if args.date else None
+    nationwide = data.vietnam.available() and (
+        args.province or day is None or day >= data.vietnam.COVERS_FROM
+    )
+    if nationwide:
+        return _units_nationwide(args, day, out)
     found = data.search_units(args.name, day)
     if not found:
         other = data.search_units(args.name)
@@ -573,12 +784,60 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
                 for u in other
             )
             msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+        elif day is not None and data.vietnam.available():
+            data.vietnam.gazetteer().check_day(day)  # says what range the data covers
+            msg = f"no unit named like {args.name!r}"
         else:
             msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
         raise PlanError(msg)
     for unit in found:
         about = f"({unit.kind.value}, {unit.validity()})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
+    return 0
+
+
+def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO) -> int:
+    gaz = data.vietnam.gazetteer()
+    if day is not None:
+        gaz.check_day(day)
+    province = None
+    if args.province:
+        province = gaz.one(args.province, day or data.REFORM_DAY, level="province")
+        if day is None:
+            province = None
+            found = tuple(
+                u
+                for u in gaz.find(args.name)
+                if fold(gaz.province_of(u).name) == fold(args.province)
+                or gaz.province_of(u).code == args.province
+            )
+        else:
+            found = gaz.find(args.name, day, province=province)
+    else:
+        found = gaz.find(args.name, day, province=province)
+    if not found:
+        other = gaz.find(args.name) if day is not None else ()
+        if other:
+            names = "; ".join(
+                f"{u.id} ({u.official_name}) is {u.validity()}"
+                + (f", became {', '.join(u.successors)}" if u.successors else "")
+                + f": {gaz.history(u)}"
+                for u in other[:10]
+            )
+            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+        else:
+            pool = gaz.units_on(day) if day is not None else gaz.units
+            near = gaz.closest(args.name, pool)
+            tip = f"; closest names: {', '.join(near)}" if near else "; try fewer words"
+            msg = f"no unit named like {args.name!r}{tip}"
+        raise PlanError(msg)
+    for unit in found:
+        home = gaz.province_of(unit)
+        place = "" if home is unit else f"; {home.official_name}"
+        about = f"({unit.kind.value}, {unit.validity()}{place})"
+        print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
+        if unit.kind.is_commune_level or unit.kind.is_province_level:
+            print(f"    {gaz.history(unit)}", file=out)
     return 0
 
 

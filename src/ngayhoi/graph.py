@@ -34,13 +34,19 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
 import attrs
-import networkx as nx
 
+from ngayhoi._lazy import lazy_import
 from ngayhoi.diagnostics import Violation
 from ngayhoi.errors import DependencyCycleError, InfeasibleError
 from ngayhoi.model import Activity, DependencyType, Festival, minutes
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_import("networkx")  # only cycles, slack and graph views need it
 
 __all__ = [
     "ORIGIN",
@@ -51,6 +57,7 @@ __all__ = [
     "dependency_graph",
     "difference_constraints",
     "earliest_starts",
+    "positive_cycle",
     "start_bounds",
     "temporal_network",
 ]
@@ -279,17 +286,42 @@ def _longest_from(graph: nx.DiGraph[str], source: str, festival: Festival) -> di
     try:
         lengths = nx.single_source_bellman_ford_path_length(graph, source, weight=_negated)
     except nx.NetworkXUnbounded:
-        raise _cycle_error(graph, _positive_cycle(graph, source), festival) from None
+        raise _cycle_error(graph, positive_cycle(graph, source), festival) from None
     return {node: -int(length) for node, length in lengths.items()}
 
 
-def _positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
-    """A cycle of positive total weight reachable from ``source``, first node repeated last.
+def positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
+    """A cycle of positive total ``weight`` reachable from ``source``, first node repeated last.
 
-    Label-correcting longest paths with parent pointers: a node relaxed more
-    often than there are nodes lies on, or behind, a positive cycle; walking
-    its parents as many steps lands on the cycle. (networkx's own
-    ``find_negative_cycle`` can report "detected but not found" here.)
+    networkx finds it in linear-ish time as a negative cycle of the negated
+    weights. Its ``find_negative_cycle`` can report "detected but not found"
+    on some graphs (networkx issue 5916), so a label-correcting search with a
+    parent-walk check stands behind it.
+
+    Raises:
+        ValueError: the graph has no positive cycle reachable from ``source``.
+
+    >>> g = nx.DiGraph()
+    >>> g.add_edge("a", "b", weight=5)
+    >>> g.add_edge("b", "a", weight=-3)
+    >>> positive_cycle(g, "a")
+    ['a', 'b', 'a']
+    """
+    try:
+        found = nx.find_negative_cycle(graph, source, weight=_negated)
+    except nx.NetworkXError:
+        return _positive_cycle_fallback(graph, source)
+    return [str(node) for node in found]
+
+
+def _positive_cycle_fallback(graph: nx.DiGraph[str], source: str) -> list[str]:
+    """Label-correcting longest paths with parent pointers and a periodic cycle check.
+
+    Every ``n`` relaxations the parent pointers of the node just relaxed are
+    walked back towards the source; a walk that meets itself is a cycle of the
+    parent graph, which in a longest-path search has positive weight. That
+    finds the cycle after O(cycle * m) work, not the O(n * m) of waiting until
+    some node was relaxed ``n`` times.
     """
     n = graph.number_of_nodes()
     dist = {source: 0}
@@ -297,6 +329,7 @@ def _positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
     count: dict[str, int] = {}
     queue = deque([source])
     queued = {source}
+    relaxations = 0
     while queue:
         u = queue.popleft()
         queued.discard(u)
@@ -306,6 +339,9 @@ def _positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
                 dist[v] = nd
                 parent[v] = u
                 count[v] = count.get(v, 0) + 1
+                relaxations += 1
+                if relaxations % n == 0 and (walked := _parent_cycle(parent, v)):
+                    return walked
                 if count[v] > n:
                     x = v
                     for _ in range(n):
@@ -322,6 +358,22 @@ def _positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
                     queue.append(v)
     msg = "no positive cycle: the network is consistent"
     raise ValueError(msg)
+
+
+def _parent_cycle(parent: Mapping[str, str], start: str) -> list[str]:
+    """The cycle the parent pointers of ``start`` run into, or ``[]`` if they reach a root."""
+    seen: dict[str, int] = {}
+    path: list[str] = []
+    x: str | None = start
+    while x is not None and x not in seen:
+        seen[x] = len(path)
+        path.append(x)
+        x = parent.get(x)
+    if x is None:
+        return []
+    cycle = path[seen[x] :]
+    cycle.reverse()
+    return [*cycle, cycle[0]]
 
 
 def _cycle_error(

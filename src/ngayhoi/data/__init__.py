@@ -26,6 +26,8 @@ from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold
 
+from . import vietnam
+
 __all__ = [
     "all_units",
     "can_duoc_communes",
@@ -33,6 +35,7 @@ __all__ = [
     "search_units",
     "unit_on",
     "units_on",
+    "vietnam",
 ]
 
 #: The day the 2025 reform took effect: no more districts, merged communes.
@@ -90,7 +93,10 @@ def predecessors(unit: Unit) -> tuple[Unit, ...]:
 
 
 def unit_on(unit_id: str, day: dt.date) -> Unit:
-    """The unit with this id on ``day``.
+    """The unit with this id on ``day``: a shipped unit or, if installed, a nationwide one.
+
+    The nationwide units (:mod:`ngayhoi.data.vietnam`) are used for an id the
+    shipped Cần Đước units do not hold on ``day``.
 
     Raises:
         UnitNotValidError: if the id names a unit that did not exist on ``day``;
@@ -104,6 +110,12 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
     ngayhoi.errors.UnitNotValidError: unit 'rach-kien' (Xã Rạch Kiến) is valid from 2025-07-01, ...
     """
     versions = [u for u in all_units() if u.id == unit_id]
+    valid = any(u.valid_on(day) for u in versions)
+    if not valid and day >= vietnam.COVERS_FROM and vietnam.available():
+        found = vietnam.gazetteer().on(unit_id, day)
+        if found is not None:
+            return found
+        versions = versions or list(vietnam.gazetteer().versions(unit_id))
     if not versions:
         raise UnknownReferenceError(
             item_kind="lookup",

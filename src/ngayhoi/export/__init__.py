@@ -21,7 +21,6 @@ from ngayhoi.export.calendars import (
     recover,
 )
 from ngayhoi.export.diff import Change, PlanDiff, diff, diff_events
-from ngayhoi.export.files import safe_child, write_atomic
 from ngayhoi.export.ics import (
     CalendarEvent,
     Feed,
@@ -36,7 +35,8 @@ from ngayhoi.export.ics import (
     role_feeds,
     standard_feeds,
 )
-from ngayhoi.scheduling import Schedule
+from ngayhoi.files import safe_child, write_atomic
+from ngayhoi.scheduling.result import Schedule
 
 __all__ = [
     "STATE_FILE",

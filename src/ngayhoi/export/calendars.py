@@ -46,7 +46,6 @@ from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export import _lines
 from ngayhoi.export.diff import PlanDiff, diff_events
-from ngayhoi.export.files import fsync_path, safe_child, sync_files, write_atomic
 from ngayhoi.export.ics import (
     CalendarEvent,
     Feed,
@@ -55,6 +54,7 @@ from ngayhoi.export.ics import (
     calendar_events,
     standard_feeds,
 )
+from ngayhoi.files import fsync_path, safe_child, sync_files, write_atomic
 from ngayhoi.scheduling.result import Schedule
 
 __all__ = [

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ngayhoi.errors import ExportError
-from ngayhoi.export.files import write_atomic
+from ngayhoi.files import write_atomic
 from ngayhoi.model import ActivityKind, Part, SyncKind
-from ngayhoi.scheduling import Leg, Schedule, Slot
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.text import one_line, vietnamese_date
 
 if TYPE_CHECKING:

@@ -33,9 +33,9 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError, UnknownReferenceError
-from ngayhoi.export.files import safe_child, write_atomic
+from ngayhoi.files import safe_child, write_atomic
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
-from ngayhoi.scheduling import Leg, Schedule, Slot
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = ["FORMATS", "Format", "commune_runsheet", "delegation_runsheet", "write_runsheets"]

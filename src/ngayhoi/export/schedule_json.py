@@ -70,8 +70,8 @@ import pendulum
 
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
-from ngayhoi.export.files import write_atomic
 from ngayhoi.export.ics import activity_uid
+from ngayhoi.files import write_atomic
 from ngayhoi.model import Festival, Part, ResourceKind, Site
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from ngayhoi.scheduling.result import Leg, Schedule
 from ngayhoi.text import display_width, terminal_text
 
-__all__ = ["day_table", "itineraries", "text_table"]
+__all__ = ["day_table", "idle_table", "itineraries", "text_table"]
 
 #: The programme items shown by default, with their Vietnamese column names.
 DEFAULT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -90,6 +90,26 @@ def day_table(
             )
         rows.append(cells)
     return text_table(["Đơn vị", *(label for _, label in columns)], rows)
+
+
+def idle_table(schedule: Schedule) -> str:
+    """One line per hosting unit: the minutes its people wait between items, in all and longest.
+
+    >>> import ngayhoi
+    >>> print(idle_table(ngayhoi.schedule(ngayhoi.samples.tiny_festival())))
+    Đơn vị       Chờ giữa các mục (phút)  Lâu nhất
+    -----------  -----------------------  --------
+    Xã Long Hòa  2                        2
+    """
+    from ngayhoi.scheduling.checker import idle_minutes  # noqa: PLC0415 - export sits above
+
+    fest = schedule.festival
+    waits = idle_minutes(schedule)
+    rows = []
+    for unit in fest.hosts():
+        mins = [m for site in fest.sites if site.unit == unit.id for _, m in waits.get(site.id, ())]
+        rows.append([unit.official_name, str(sum(mins)), str(max(mins, default=0))])
+    return text_table(["Đơn vị", "Chờ giữa các mục (phút)", "Lâu nhất"], rows)
 
 
 def itineraries(schedule: Schedule) -> str:

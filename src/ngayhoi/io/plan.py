@@ -40,7 +40,7 @@ import tomli_w
 
 from ngayhoi import data as dataset
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
-from ngayhoi.export.files import write_atomic
+from ngayhoi.files import write_atomic
 from ngayhoi.model import (
     Activity,
     Award,
@@ -281,6 +281,8 @@ _FESTIVAL_KEYS = {
     "closes",
     "outdoor_until",
     "domain",
+    "attendance",
+    "max_idle",
 }
 
 
@@ -643,9 +645,9 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         options["outdoor_until"] = (
             None if value is False else _time_at(value, "festival.outdoor_until", reader)
         )
-    for key in ("organiser", "domain"):
+    for key in ("organiser", "domain", "attendance", "max_idle"):
         if key in head:
-            options[key] = head[key]
+            options[key] = None if head[key] is False else head[key]
     return Festival(
         id=head["id"],
         name=head["name"],
@@ -774,6 +776,8 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
             raise reader.fail(f"units.dataset[{k}]", msg) from None
         except PlanError:
             hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
+            if not hint:
+                hint = _nationwide_hint(unit_id, day)
             tip = f"; did you mean '{hint[0]}'?" if hint else ""
             msg = (
                 f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
@@ -785,6 +789,15 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
         raise reader.fail("units.define", "expected [[units.define]] tables")
     out += [reader.structure(t, Unit, f"units.define[{k}]") for k, t in enumerate(defined)]
     return out
+
+
+def _nationwide_hint(unit_id: str, day: pendulum.Date) -> list[str]:
+    """The nationwide id closest to ``unit_id`` on ``day``, if that data is installed."""
+    nationwide = dataset.vietnam
+    if day < nationwide.COVERS_FROM or not nationwide.available():
+        return []
+    ids = [u.id for u in nationwide.gazetteer().units_on(day)]
+    return difflib.get_close_matches(unit_id, ids, n=1, cutoff=0.8)
 
 
 _SWITCHES = {"parade", "performance", "forum", "discussion", "pledge", "model_launch", "folk_games"}
@@ -1094,6 +1107,8 @@ def dumps(festival: Festival) -> str:
         False if festival.outdoor_until is None else festival.outdoor_until.strftime("%H:%M")
     )
     head["domain"] = festival.domain
+    head["attendance"] = False if festival.attendance is None else list(festival.attendance)
+    head["max_idle"] = False if festival.max_idle is None else festival.max_idle
     doc["festival"] = head
     doc["units"] = {"define": [_record(u) for u in festival.units]}
     travel = festival.travel

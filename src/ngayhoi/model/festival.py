@@ -47,6 +47,7 @@ from ngayhoi.model.activities import Activity, Dependency, PrepTask, SyncGroup
 from ngayhoi.model.awards import Award
 from ngayhoi.model.resources import Resource, ResourceKind, TravelTimes
 from ngayhoi.model.units import Site, Unit
+from ngayhoi.text import check_id
 
 __all__ = ["Festival"]
 
@@ -208,6 +209,44 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
             raise PlanError(msg)
 
 
+#: The items a visiting delegation attends, first to last: from the
+#: introduction of guests to the end of its own speech (DOMAIN.md §2.1, items 3-7).
+ATTENDANCE_SPAN: tuple[str, str] = ("tuyen-bo-ly-do", "phat-bieu-chi-dao")
+
+
+#: The most minutes the people at one point wait between two items (a default, DOMAIN.md §2.2).
+MAX_IDLE = 15
+
+
+def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"festival: max_idle {value!r} must be whole minutes >= 0, e.g. max_idle = 15"
+        raise PlanError(msg)
+
+
+def _to_span(value: Any) -> Any:  # noqa: ANN401 - normalises user input; the validator names it
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2  # noqa: PLR2004 - first and last item
+        or not all(isinstance(v, str) and check_id(v) is None for v in value)
+    ):
+        msg = (
+            f"festival: attendance {value!r} must be two programme item keys, the first and "
+            'the last item a delegation attends, e.g. ["tuyen-bo-ly-do", "phat-bieu-chi-dao"]'
+        )
+        raise PlanError(msg)
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class Festival:
     """A plan for the festival day (or days) across many communes.
@@ -278,6 +317,10 @@ class Festival:
         default=dt.time(11, 0), converter=_to_optional_time, validator=_valid_time
     )
     domain: str = attrs.field(default="ngayhoi.vn", validator=_valid_domain)
+    attendance: tuple[str, str] | None = attrs.field(
+        default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
+    )
+    max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)

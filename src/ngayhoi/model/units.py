@@ -31,6 +31,7 @@ from ngayhoi.model._fields import (
     valid_bool,
     valid_date,
     valid_id,
+    valid_ids,
     valid_optional_id,
     valid_optional_text,
     valid_text,
@@ -58,6 +59,7 @@ class UnitKind(enum.StrEnum):
     AP = "ấp"
     KHU_PHO = "khu phố"
     THON = "thôn"
+    BAN = "bản"
     TO_DAN_PHO = "tổ dân phố"
 
     @property
@@ -68,6 +70,26 @@ class UnitKind(enum.StrEnum):
         (True, False)
         """
         return self in {UnitKind.XA, UnitKind.PHUONG, UnitKind.THI_TRAN, UnitKind.DAC_KHU}
+
+    @property
+    def is_province_level(self) -> bool:
+        """Whether units of this kind are provinces (tỉnh, thành phố trung ương).
+
+        >>> UnitKind.THANH_PHO_TW.is_province_level, UnitKind.THANH_PHO.is_province_level
+        (True, False)
+        """
+        return self in {UnitKind.TINH, UnitKind.THANH_PHO_TW}
+
+    @property
+    def is_district_level(self) -> bool:
+        """Whether units of this kind are districts (huyện, quận, thị xã, thành phố thuộc tỉnh).
+
+        The district level ended on 1/7/2025.
+
+        >>> UnitKind.QUAN.is_district_level, UnitKind.XA.is_district_level
+        (True, False)
+        """
+        return self in {UnitKind.HUYEN, UnitKind.QUAN, UnitKind.THI_XA, UnitKind.THANH_PHO}
 
 
 def _valid_dates(instance: Unit, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -84,6 +106,42 @@ def _unit_kind(value: UnitKind | str) -> UnitKind:
     return to_enum(UnitKind, value)
 
 
+def _to_ids(value: object) -> object:
+    """Turn a list of ids into a tuple; leave anything else for the validator to refuse."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _default_successors(instance: Unit) -> tuple[str, ...]:
+    return () if instance.successor is None else (instance.successor,)
+
+
+def _valid_successors(instance: Unit, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        msg = (
+            f"unit '{instance.id}': successors {value!r} is not a list; "
+            'write successors = ["a", "b"]'
+        )
+        raise PlanError(msg)
+    valid_ids(instance, attribute, value)
+    if instance.successor is not None and instance.successor not in value:
+        msg = (
+            f"unit '{instance.id}': successor '{instance.successor}' is not among successors "
+            f"{list(value)!r}; list it there too, or leave successors out"
+        )
+        raise PlanError(msg)
+
+
+def _valid_unit_lat(instance: Unit, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    _check_coordinate(f"unit '{instance.id}'", attribute.name, value, _LAT_MAX)
+
+
+def _valid_unit_lon(instance: Unit, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    _check_coordinate(f"unit '{instance.id}'", attribute.name, value, _LON_MAX)
+    if (instance.lat is None) != (value is None):
+        msg = f"unit '{instance.id}': give both lat and lon, or neither"
+        raise PlanError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class Unit:
     """An administrative unit (tỉnh, huyện, xã, ấp, ...), valid between two dates.
@@ -98,7 +156,11 @@ class Unit:
         parent: the id of the enclosing unit, if any.
         valid_from: first day the unit exists (``None``: long before any plan).
         valid_to: last day the unit exists (``None``: still exists).
-        successor: the id of the unit it became part of, if it ended.
+        successor: the id of the unit it became (most of) part of, if it ended.
+        successors: every unit it became part of; more than one when it was
+            split (defaults to ``successor``).
+        lat: latitude of the unit's centre in decimal degrees, if known.
+        lon: longitude of the unit's centre in decimal degrees, if known.
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -117,6 +179,13 @@ class Unit:
         validator=[valid_date, _valid_dates],
     )
     successor: str | None = attrs.field(default=None, validator=valid_optional_id)
+    successors: tuple[str, ...] = attrs.field(
+        default=attrs.Factory(_default_successors, takes_self=True),
+        converter=_to_ids,
+        validator=_valid_successors,
+    )
+    lat: float | None = attrs.field(default=None, validator=_valid_unit_lat)
+    lon: float | None = attrs.field(default=None, validator=_valid_unit_lon)
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether the unit exists on ``day``.
@@ -153,9 +222,7 @@ def _valid_lon(instance: Site, attribute: attrs.Attribute[Any], value: float | N
     _valid_coordinate(instance, attribute, value, _LON_MAX)
 
 
-def _valid_coordinate(
-    instance: Site, attribute: attrs.Attribute[Any], value: float | None, bound: float
-) -> None:
+def _check_coordinate(label: str, name: str, value: float | None, bound: float) -> None:
     if value is None:
         return
     if (
@@ -164,10 +231,18 @@ def _valid_coordinate(
         or not -bound <= value <= bound
     ):
         msg = (
-            f"site '{instance.id}': {attribute.name} {value!r} is not a coordinate; "
+            f"{label}: {name} {value!r} is not a coordinate; "
             f"expected decimal degrees between -{bound:g} and {bound:g}"
         )
         raise PlanError(msg)
+
+
+def _valid_coordinate(
+    instance: Site, attribute: attrs.Attribute[Any], value: float | None, bound: float
+) -> None:
+    if value is None:
+        return
+    _check_coordinate(f"site '{instance.id}'", attribute.name, value, bound)
     if (instance.lat is None) != (instance.lon is None):
         msg = f"site '{instance.id}': give both lat and lon, or neither"
         raise PlanError(msg)

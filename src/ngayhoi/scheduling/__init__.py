@@ -44,7 +44,8 @@ def schedule(
 
     Args:
         festival: the plan.
-        backend: ``"temporal"`` (dependencies and windows only, exact),
+        backend: ``"temporal"`` (dependencies and windows only, exact; refuses
+            plans whose activities need a limited resource),
             ``"heuristic"`` (the built-in resource-aware scheduler),
             ``"cpsat"`` (OR-Tools CP-SAT, exact, needs ``ngayhoi[cpsat]``),
             or ``"auto"``: temporal when no activity needs a resource with a
@@ -62,7 +63,10 @@ def schedule(
         or with ``raise_on_infeasible=False`` whatever the backend found.
 
     Raises:
-        PlanError: the festival has no activities, or names an unknown backend.
+        PlanError: the festival has no activities, names an unknown backend,
+            or asks ``"temporal"`` to schedule limited resources.
+        DependencyCycleError: the dependencies form a cycle (bad input, a
+            :class:`PlanError`, from every backend).
         InfeasibleError: no schedule meets every constraint; ``err.schedule``
             is the partial schedule and ``err.violations`` says why.
 

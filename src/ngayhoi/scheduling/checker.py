@@ -18,18 +18,26 @@ from collections.abc import Callable, Iterator
 from ngayhoi.diagnostics import Violation
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
+from ngayhoi.scheduling.spans import attendance_spans, travelling
 
 __all__ = [
+    "PROTOCOL",
     "RULES",
+    "check_attendance",
     "check_capacity",
     "check_complete",
+    "check_idle",
     "check_non_preemption",
+    "check_one_place",
+    "check_outdoor",
     "check_precedence",
+    "check_protocol",
     "check_requirements",
     "check_schedule",
     "check_simultaneity",
     "check_unary_travel",
     "check_windows",
+    "idle_minutes",
 ]
 
 
@@ -398,5 +406,223 @@ def check_schedule(schedule: Schedule) -> list[Violation]:
         return list(schedule.violations)
     out: list[Violation] = []
     for rule in RULES.values():
+        out += rule(schedule)
+    return out
+
+
+# -- protocol: what an official signing the programme checks -------------------
+
+
+def check_attendance(schedule: Schedule) -> list[Violation]:
+    """A delegation attending a ceremony is there from the introduction of guests to its speech.
+
+    Each delegation held by an item of an attendance span (see
+    :mod:`~ngayhoi.scheduling.spans`) holds every item of the span, and the
+    items run back to back.
+
+    >>> import ngayhoi
+    >>> check_attendance(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
+    fest = schedule.festival
+    slots = schedule.slots
+    out = []
+    for span in attendance_spans(fest):
+        need = slots.get(span.need)
+        if need is None:
+            continue
+        guests = [r for r in need.resources if travelling(fest, r)]
+        for member in span.members:
+            slot = slots.get(member)
+            if slot is None:
+                continue
+            out += [
+                Violation(
+                    rule="attendance",
+                    activities=(member, span.need),
+                    message=(
+                        f"{fest.label(member)} runs {slot.start.format('HH:mm')}–"
+                        f"{slot.end.format('HH:mm')} without {_name(fest, r)}, who attends "
+                        f"{fest.label(span.need)}: a delegation stays from "
+                        f"{fest.label(span.first)} to {fest.label(span.last)}"
+                    ),
+                    resource=r,
+                )
+                for r in guests
+                if r not in slot.resources
+            ]
+        first, last = slots.get(span.first), slots.get(span.last)
+        if first is not None and last is not None:
+            held = fest.minute(last.end) - fest.minute(first.start)
+            if held != span.minutes:
+                out.append(
+                    Violation(
+                        rule="attendance",
+                        activities=(span.first, span.last),
+                        message=(
+                            f"the formal part from {fest.label(span.first)} to "
+                            f"{fest.label(span.last)} takes {held} min, not {span.minutes}: "
+                            "its items must run back to back"
+                        ),
+                        amount=abs(held - span.minutes),
+                    )
+                )
+    return out
+
+
+def _name(fest: Festival, resource: str) -> str:
+    found = fest.find_resource(resource)
+    return resource if found is None else found.name
+
+
+def idle_minutes(schedule: Schedule) -> dict[str, list[tuple[str, int]]]:
+    """Per site, each wait between consecutive items: (the item after the wait, minutes).
+
+    >>> import ngayhoi
+    >>> waits = idle_minutes(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    >>> all(m > 0 for site in waits.values() for _, m in site)
+    True
+    """
+    fest = schedule.festival
+    by_site: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for slot, act in _known(schedule):
+        by_site[act.site].append((fest.minute(slot.start), fest.minute(slot.end), act.id))
+    out: dict[str, list[tuple[str, int]]] = {}
+    for site, items in sorted(by_site.items()):
+        items.sort()
+        waits: list[tuple[str, int]] = []
+        busy_until: int | None = None
+        for start, end, aid in items:
+            if busy_until is not None and start > busy_until:
+                waits.append((aid, start - busy_until))
+            busy_until = end if busy_until is None else max(busy_until, end)
+        out[site] = waits
+    return out
+
+
+def check_idle(schedule: Schedule) -> list[Violation]:
+    """Between consecutive items at one point the people wait at most ``max_idle`` minutes.
+
+    >>> import ngayhoi
+    >>> check_idle(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
+    fest = schedule.festival
+    limit = fest.max_idle
+    if limit is None:
+        return []
+    return [
+        Violation(
+            rule="idle",
+            activities=(aid,),
+            message=(
+                f"the people at {fest.site(site).name} wait {wait} min before "
+                f"{fest.label(aid)}; at most {limit} min (max_idle) is allowed"
+            ),
+            amount=wait - limit,
+        )
+        for site, waits in idle_minutes(schedule).items()
+        for aid, wait in waits
+        if wait > limit
+    ]
+
+
+#: Items a named official leads in person (DOMAIN.md §2.2, lead roles): nobody is in two places.
+PEOPLE_OF_ITEMS: dict[str, str] = {
+    "phat-bieu-tiep-thu": "Chủ tịch UBND",
+    "bao-cao": "Trưởng Công an",
+}
+
+
+def check_one_place(schedule: Schedule) -> list[Violation]:
+    """Nobody is in two places: a unit's chairman or police chief, or a delegation.
+
+    >>> import ngayhoi
+    >>> check_one_place(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
+    fest = schedule.festival
+    held: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
+    for slot, act in _known(schedule):
+        s, e = fest.minute(slot.start), fest.minute(slot.end)
+        person = PEOPLE_OF_ITEMS.get(act.item or "")
+        if person is not None:
+            unit = fest.site(act.site).unit
+            held[(f"{person} {fest.unit(unit).name}", unit)].append((s, e, act.site, act.id))
+        for r in slot.resources:
+            if travelling(fest, r):
+                held[(_name(fest, r), r)].append((s, e, act.site, act.id))
+    out = []
+    for (who, ident), visits in sorted(held.items()):
+        visits.sort()
+        for (_, e1, site1, a1), (s2, _, site2, a2) in itertools.pairwise(visits):
+            if s2 < e1 and site1 != site2:
+                out.append(
+                    Violation(
+                        rule="one-place",
+                        activities=(a1, a2),
+                        message=(
+                            f"{who} is at {fest.label(a1)} and {fest.label(a2)} at "
+                            f"{_hhmm(fest, s2)}: one person is in one place; send a deputy "
+                            "or run the points one after another"
+                        ),
+                        amount=e1 - s2,
+                        resource=ident,
+                    )
+                )
+    return out
+
+
+def check_outdoor(schedule: Schedule) -> list[Violation]:
+    """Outdoor items, and every item at an outdoor site, end by ``outdoor_until``.
+
+    >>> import ngayhoi
+    >>> check_outdoor(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
+    fest = schedule.festival
+    if fest.outdoor_until is None:
+        return []
+    out = []
+    for slot, act in _known(schedule):
+        if not (act.outdoor or fest.site(act.site).outdoor):
+            continue
+        limit = fest.minute(fest.local(fest.day_of(act), fest.outdoor_until))
+        e = fest.minute(slot.end)
+        if e > limit:
+            out.append(
+                Violation(
+                    rule="outdoor",
+                    activities=(act.id,),
+                    message=(
+                        f"{fest.label(act.id)} is in the open until {_hhmm(fest, e)}, past "
+                        f"outdoor_until {_hhmm(fest, limit)}"
+                    ),
+                    amount=e - limit,
+                )
+            )
+    return out
+
+
+#: The protocol rules by name: what makes a valid schedule a programme an official would sign.
+PROTOCOL: dict[str, Callable[[Schedule], list[Violation]]] = {
+    "attendance": check_attendance,
+    "idle": check_idle,
+    "one-place": check_one_place,
+    "outdoor": check_outdoor,
+}
+
+
+def check_protocol(schedule: Schedule) -> list[Violation]:
+    """Every broken protocol rule: attendance, idle time, one person one place, outdoor limits.
+
+    >>> import ngayhoi
+    >>> check_protocol(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
+    []
+    """
+    if not schedule.slots:
+        return []
+    out: list[Violation] = []
+    for rule in PROTOCOL.values():
         out += rule(schedule)
     return out

@@ -188,15 +188,14 @@ def schedule_cpsat(
     began = time.perf_counter()
     try:
         check_consistency(festival)
-    except DependencyCycleError as err:
-        violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-        return attrs.evolve(_failed(festival, [violation], began), solver="cpsat")
+    except DependencyCycleError:
+        raise  # bad input, not an infeasible result
     except InfeasibleError as err:
         return attrs.evolve(_failed(festival, list(err.violations), began), solver="cpsat")
     tr = Translation(festival)
     starts_hint = None
     if hint is not None and hint.slots:
-        starts_hint = [festival.minute(hint[a].start) for a in tr.ids]
+        starts_hint = tr.extend([festival.minute(hint[a].start) for a in tr.ids[: tr.real]])
     found = solve_cpsat(tr.problem, time_limit=time_limit, workers=workers, hint=starts_hint)
     if not found.status.has_times:
         message = (

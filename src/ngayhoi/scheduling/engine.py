@@ -46,12 +46,20 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
-import networkx as nx
+
+from ngayhoi._lazy import lazy_import
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_import("networkx")  # only blocks that depend on each other both ways need it
 
 __all__ = ["EngineResult", "Problem", "TemporalConflict", "paused_gc", "solve"]
 
+_LOOKAHEAD = 24 * 60
 _BIG = 10**9
 
 
@@ -315,6 +323,13 @@ def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
     """Blocks whose members, tied together in time, need more of a resource than exists."""
     out: dict[int, str] = {}
     for b, members in enumerate(blocks.members):
+        for i in members:
+            # One activity asking a group for more people than it has besides those
+            # the activity already names can never be placed, however late.
+            for g, q in p.need_groups[i]:
+                named = sum(1 for u in p.need_unary[i] if u in p.group_members[g])
+                if q + named > len(p.group_members[g]):
+                    out[b] = p.group_names[g]
         if len(members) < 2:  # noqa: PLR2004
             continue
         off = blocks.offset
@@ -342,9 +357,13 @@ def _impossible(p: Problem, blocks: _Blocks) -> dict[int, str]:
                     if not (e1 + gap <= s2 or e2 + back <= s1):
                         out[b] = p.unary_names[u]
         for g, group in enumerate(p.group_members):
+            # A member named directly takes one of the group's people as well.
+            by_name = [(s, e) for s, e, i in span for u in p.need_unary[i] if u in group]
             events = sorted(
                 [(s, q) for s, _, i in span for gg, q in p.need_groups[i] if gg == g]
-                + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g],
+                + [(e, -q) for _, e, i in span for gg, q in p.need_groups[i] if gg == g]
+                + [(s, 1) for s, _ in by_name]
+                + [(e, -1) for _, e in by_name],
                 key=lambda x: (x[0], x[1]),
             )
             level = 0
@@ -382,6 +401,8 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
     queue = deque(range(p.n))
     in_queue = [True] * p.n
     count = [0] * p.n
+    parent = [-1] * p.n
+    relaxations = 0
     while queue:
         u = queue.popleft()
         in_queue[u] = False
@@ -393,6 +414,13 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
         for v, w, _ in p.out[u]:
             if es[v] < eu + w:
                 es[v] = eu + w
+                parent[v] = u
+                relaxations += 1
+                # A cycle among the parent pointers is a positive cycle; looking
+                # every n relaxations finds it long before a node is relaxed n times.
+                if relaxations % p.n == 0 and _on_parent_cycle(parent, v):
+                    msg = "temporal network has a positive cycle"
+                    raise TemporalConflict(msg)
                 if not in_queue[v]:
                     in_queue[v] = True
                     queue.append(v)
@@ -412,6 +440,16 @@ def _initial_bounds(p: Problem) -> tuple[list[int], list[int]]:
         msg = "a window is empty"
         raise TemporalConflict(msg)
     return es, ls
+
+
+def _on_parent_cycle(parent: Sequence[int], start: int) -> bool:
+    """Whether following ``parent`` from ``start`` runs into a cycle instead of a root."""
+    seen = set()
+    x = start
+    while x != -1 and x not in seen:
+        seen.add(x)
+        x = parent[x]
+    return x != -1
 
 
 def lower_bound(p: Problem, es: Sequence[int]) -> int:
@@ -524,6 +562,7 @@ class _Found:
     latest: int
     chosen: dict[int, list[int]]
     cause: Reason
+    ok: bool = True  # False: no start fits at all (the block asks for what does not exist)
 
 
 class _Line:
@@ -560,6 +599,7 @@ class _Pass:
         self.unary_of: list[list[int]] = [[] for _ in range(p.n)]
         self.conflicts: list[Conflict] = []
         self.clashes: dict[int, str] = {}
+        self.horizon = 0  # the latest end of anything placed: past it, no resource frees up
         self.waits: list[WaitNote] = []
         self.last_reason = _NO_REASON
         self.pool_reasons = [Reason(name) for name in p.pool_names]
@@ -608,6 +648,7 @@ class _Pass:
             if not ok:
                 return False, nxt, []
             if pending is not None and not self._pool_ok_with(r, s, e, q, pending):
+                self.last_reason = self.pool_reasons[r]
                 return False, s + 1, []
         chosen: list[int] = []
         for u in p.need_unary[i]:
@@ -615,6 +656,7 @@ class _Pass:
             if not ok:
                 return False, nxt, []
             if pending is not None and self._clashes(u, s, e, site, pending):
+                self.last_reason = Reason(p.unary_names[u])
                 return False, s + 1, []
             chosen.append(u)
         for g, q in p.need_groups[i]:
@@ -622,6 +664,7 @@ class _Pass:
             soonest = _BIG
             for u in p.group_members[g]:
                 if u in chosen:
+                    soonest = min(soonest, s + 1)  # never free for this activity: no jump
                     continue
                 if pending is not None and self._clashes(u, s, e, site, pending):
                     soonest = min(soonest, s + 1)
@@ -634,6 +677,8 @@ class _Pass:
                 else:
                     soonest = min(soonest, nxt)
             if len(found) < q:
+                if soonest == s + 1:  # only the block's own members are in the way
+                    self.last_reason = Reason(p.group_names[g])
                 return False, max(soonest, s + 1), []
             if choose and len(found) > q:
                 found = self._best_members(found, q, s, i)
@@ -711,9 +756,11 @@ class _Pass:
                     e = s + p.dur[i]
                     pending.lines.extend((u, s, e, p.site[i]) for u in lines)
                     pending.pools.extend((r, s, e, q) for r, q in p.need_pools[i])
-            if ok_all or t > latest + 24 * 60 * 31:
+            # Past the latest start by a day, or a day past the end of everything placed
+            # (from there on every resource is free), no later start can help.
+            if ok_all or t > min(latest, max(earliest, self.horizon)) + _LOOKAHEAD:
                 break
-        return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause)
+        return _Found(t=t, earliest=earliest, latest=latest, chosen=chosen, cause=cause, ok=ok_all)
 
     def settle(self, b: int, found: _Found, *, may_defer: bool) -> int | None:
         """Commit block ``b`` where ``search`` found room, or return the activity to delay."""
@@ -723,6 +770,10 @@ class _Pass:
         t, earliest, latest, cause = found.t, found.earliest, found.latest, found.cause
         if b in self.blocks.impossible and b not in self.clashes:
             self.clashes[b] = self.blocks.impossible[b]
+        if not found.ok and t <= latest:
+            # Nothing fits however late: a clash to report, placed where it was wanted.
+            self.clashes.setdefault(b, cause.resource or "its resources")
+            t = earliest
         if t > latest:
             # Which member's latest start binds, and what set it.
             binding = min(members, key=lambda i: self.ls[i] - off[i])
@@ -778,6 +829,7 @@ class _Pass:
             self.waits.append(WaitNote(i, t - first, self.pool_reasons[needs[0][0]]))
         for r, q in needs:
             profiles[r].add(t, t + d, q)
+        self.horizon = max(self.horizon, t + d)
         self.start[i] = t
         self.es[i] = t
         self.ls[i] = t
@@ -811,6 +863,7 @@ class _Pass:
             for u in chosen.get(i, ()):
                 self.lines[u].insert(s, e, p.site[i], i)
             self.unary_of[i] = chosen.get(i, [])
+            self.horizon = max(self.horizon, e)
         self._propagate(members)
 
     def _propagate(self, changed: list[int]) -> None:
@@ -956,7 +1009,7 @@ def _run_parallel(
         when, _, kind, x = heapq.heappop(heap)
         if kind == 0:
             found = state.search(x, release[x], when)
-            if found.t > when:
+            if found.t > when and found.ok:
                 park(x, found)
                 continue
             state.settle(x, found, may_defer=False)
@@ -970,7 +1023,7 @@ def _run_parallel(
         while queue:
             k, b = heapq.heappop(queue)
             found = state.search(b, release[b], when)
-            if found.t == when:
+            if found.t == when or not found.ok:
                 state.settle(b, found, may_defer=False)
                 done(b)
                 continue
@@ -1374,7 +1427,15 @@ def _solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
 
     pool: list[tuple[int, int, list[int]]] = []
     seen: set[tuple[int, ...]] = set()
-    while len(pool) < max(2, population):
+    # The first member is the parallel pass with Schrage's priorities, the quick
+    # path's answer: decoded again in its start order it can only get shorter,
+    # so the search never ends worse than one quick pass.
+    finish = [(float(ls[i] + p.dur[i]), key[i]) for i in range(p.n)]
+    quick = _run_parallel(p, blocks, es, ls, finish).start
+    span, total, relisted = evaluate(sorted(range(p.n), key=lambda i: (quick[i] or 0, i)))
+    seen.add(tuple(relisted))
+    pool.append((span, total, relisted))
+    while len(pool) < max(2, population) and not finished(min(pool)[0]):
         noise = spread * rng.random() if pool else 0.0
         span, total, relisted = evaluate(_order(blocks, key, rng if pool else None, noise))
         if tuple(relisted) not in seen:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Sequence
 
 from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
@@ -34,6 +35,9 @@ from ngayhoi.scheduling.engine import (
     solve,
 )
 from ngayhoi.scheduling.result import Schedule, Slot, Status, prep_slots
+from ngayhoi.scheduling.spans import attendance_spans, travelling
+
+_travelling = travelling
 
 __all__ = ["Translation", "schedule_heuristic", "translate"]
 
@@ -49,11 +53,18 @@ class Translation:
         acts = festival.activities
         self.ids = [a.id for a in acts]
         self.index = {a: i for i, a in enumerate(self.ids)}
+        self.real = len(acts)
         durations = [minutes(a.duration) for a in acts]
-        p = Problem.new(len(acts), durations=durations)
+        self.spans = attendance_spans(festival)
+        # One hidden activity per attendance span holds the delegation from the
+        # first item it attends to the end of the last; it stands for its need.
+        durations += [span.minutes for span in self.spans]
+        self.ids += [span.need for span in self.spans]
+        p = Problem.new(len(durations), durations=durations)
         site_ids = [s.id for s in festival.sites]
         self.site_index = {s: k for k, s in enumerate(site_ids)}
         p.site = [self.site_index[a.site] for a in acts]
+        p.site += [p.site[self.index[span.first]] for span in self.spans]
         index = self.index
         best: dict[tuple[int, int], tuple[int, str]] = {}
         ordered: set[tuple[int, int]] = set()
@@ -71,6 +82,13 @@ class Translation:
                     ordered.add(key)
         for (a, b), (w, kind) in best.items():
             p.add_edge(a, b, w, label=kind, precedence=(a, b) in ordered)
+        for k, span in enumerate(self.spans):
+            hidden, first, last = self.real + k, index[span.first], index[span.last]
+            tail = span.minutes - p.dur[last]
+            p.add_edge(first, hidden, 0, label="attendance")
+            p.add_edge(hidden, first, 0, label="attendance", precedence=False)
+            p.add_edge(hidden, last, tail, label="attendance", precedence=False)
+            p.add_edge(last, hidden, -tail, label="attendance", precedence=False)
         self.problem = p
         self._resources(festival, site_ids)
 
@@ -120,16 +138,32 @@ class Translation:
                 )
                 raise PlanError(msg)
             self.group_of[gid] = p.add_group(gid, unary)
+        carried = {span.need: self.real + k for k, span in enumerate(self.spans)}
         for i, act in enumerate(festival.activities):
             for req in act.needs:
                 rid = req.resource
+                if act.id in carried and _travelling(festival, rid):
+                    i = carried[act.id]  # noqa: PLW2901 - the span holds it instead
                 if rid in self.pool_of:
                     p.need_pool(i, self.pool_of[rid], req.quantity)
                 elif rid in self.unary_of:
                     p.need_one(i, self.unary_of[rid])
                 elif rid in self.group_of:
                     p.need_any(i, self.group_of[rid], req.quantity)
+                i = self.index[act.id]  # noqa: PLW2901 - back to the activity itself
         self._travel(festival, site_ids)
+
+    def span_lines(self, unary_of: Sequence[Sequence[int]]) -> dict[int, list[int]]:
+        """For each activity inside an attendance span, the unary lines its span holds."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for k, span in enumerate(self.spans):
+            for aid in span.members:
+                out[self.index[aid]].extend(unary_of[self.real + k])
+        return out
+
+    def extend(self, starts: list[int]) -> list[int]:
+        """Starts of the real activities, with the hidden span activities added."""
+        return starts + [starts[self.index[span.first]] for span in self.spans]
 
     def _travel(self, festival: Festival, site_ids: list[str]) -> None:
         p = self.problem
@@ -154,6 +188,10 @@ class Translation:
             return found
 
         p.travel = travel
+
+
+def _spanned(tr: Translation, aid: str) -> bool:
+    return any(aid in span.members for span in tr.spans)
 
 
 def translate(festival: Festival) -> Translation:
@@ -199,26 +237,28 @@ def schedule_heuristic(
         with paused_gc():
             tr = Translation(festival)
             if previous is not None and previous.slots:
-                tr.problem.previous = [
+                known = [
                     festival.minute(previous.slots[a].start) if a in previous.slots else None
-                    for a in tr.ids
+                    for a in tr.ids[: tr.real]
                 ]
+                tr.problem.previous = known + [known[tr.index[s.first]] for s in tr.spans]
                 lines = tr.unary_of
                 tr.problem.previous_lines = [
                     [lines[r] for r in previous.slots[a].resources if r in lines]
-                    if a in previous.slots
+                    if a in previous.slots and (i >= tr.real or not _spanned(tr, a))
                     else []
-                    for a in tr.ids
+                    for i, a in enumerate(tr.ids)
                 ]
             result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
             return _to_schedule(tr, result, began)
     except TemporalConflict:
         # The engine saw a positive cycle; networkx names it by titles.
+        # A cycle of dependencies is bad input (DependencyCycleError, a PlanError),
+        # raised as it is; other contradictions are an infeasible result.
         try:
             check_consistency(festival)
-        except DependencyCycleError as err:
-            violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-            return _failed(festival, [violation], began)
+        except DependencyCycleError:
+            raise
         except InfeasibleError as err:
             return _failed(festival, list(err.violations), began)
         raise
@@ -245,10 +285,12 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
         if name in tr.pooled:
             member_of_pool[(i, r)] = [tr.pooled[name][u - 1] for u in units]
     slots: dict[str, Slot] = {}
+    spans = tr.span_lines(result.unary_of)
     for i, act in enumerate(fest.activities):
         held: list[str] = []
         pool_units: list[tuple[str, tuple[int, ...]]] = []
-        chosen = [p.unary_names[u] for u in result.unary_of[i]]
+        attends = [p.unary_names[u] for u in spans.get(i, ())]
+        chosen = [p.unary_names[u] for u in result.unary_of[i]] + attends
         for req in act.needs:
             rid = req.resource
             if rid in tr.pool_of:
@@ -265,6 +307,7 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
                 held.extend(c for c in chosen if c in members and c not in held)
             else:
                 held.append(rid)  # a role without a capacity: taking part, never short
+        held.extend(c for c in attends if c not in held)
         slots[act.id] = Slot(
             activity=act.id,
             start=fest.at(starts[i]),
@@ -331,7 +374,7 @@ def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
     if reason.blocker < 0:
         return f"{name} is fully in use then"
     blocker = tr.ids[reason.blocker]
-    until = fest.at(starts[reason.blocker] + tr.problem.dur[reason.blocker]).format("HH:mm")
+    until = _clock(fest, starts[reason.blocker] + tr.problem.dur[reason.blocker])
     if reason.travel > 0:
         return (
             f"{name} is at {fest.label(blocker)} until {until} and needs {reason.travel} min "
@@ -340,11 +383,19 @@ def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
     return f"{name} is at {fest.label(blocker)} until {until}"
 
 
+def _clock(fest: Festival, minute: int) -> str:
+    """``HH:mm``, with the date when the time falls outside the festival's days."""
+    at = fest.at(minute)
+    if at.date() in fest.days:
+        return at.format("HH:mm")
+    return at.format("HH:mm DD/MM/YYYY")
+
+
 def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Violation:
     fest = tr.festival
     aid = tr.ids[c.activity]
-    latest = fest.at(c.latest).format("HH:mm")
-    wanted = fest.at(c.wanted).format("HH:mm")
+    latest = _clock(fest, c.latest)
+    wanted = _clock(fest, c.wanted)
     if c.reason.resource:
         why = _reason_text(tr, c.reason, starts)
     else:
@@ -469,7 +520,7 @@ def _slack(
         )
         for aid, s in slots.items()
     }
-    return tuple(tr.ids[i] for i in critical), out
+    return tuple(tr.ids[i] for i in critical if i < tr.real), out
 
 
 def _critical_path(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from ngayhoi.diagnostics import Violation
-from ngayhoi.errors import DependencyCycleError, InfeasibleError
+from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
 from ngayhoi.graph import analyse
 from ngayhoi.model import Festival, minutes
 from ngayhoi.scheduling.result import Schedule, Slot, Status, prep_slots
@@ -45,12 +45,27 @@ def schedule_times(festival: Festival) -> Schedule:
     >>> [(x.activity, x.start.format("HH:mm"), x.total_slack) for x in s]
     [('x.chao-co', '07:30', 0), ('x.bao-cao', '07:37', 0)]
     """
+    if needs_resources(festival):
+        limited = next(
+            req.resource
+            for act in festival.activities
+            for req in act.needs
+            if any(
+                festival.resource(m).capacity is not None
+                for m in festival.group_members(req.resource)
+            )
+        )
+        msg = (
+            f"backend 'temporal' ignores resource capacities, but festival '{festival.id}' "
+            f"has activities that need a limited resource (e.g. '{limited}'); "
+            "use backend 'heuristic', 'cpsat' or 'auto'"
+        )
+        raise PlanError(msg)
     began = time.perf_counter()
     try:
         timing = analyse(festival)
-    except DependencyCycleError as err:
-        violation = Violation(rule="cycle", activities=err.cycle, message=str(err))
-        return _infeasible(festival, (violation,), began)
+    except DependencyCycleError:
+        raise  # bad input, not an infeasible result
     except InfeasibleError as err:
         return _infeasible(festival, err.violations, began)
     slots = {}

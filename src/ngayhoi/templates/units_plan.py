@@ -1,0 +1,132 @@
+"""A new plan file for real communes: every commune of a province or district, or a chosen list.
+
+Each commune gets one site, its people's committee hall (hội trường UBND),
+placed at the commune's centre where the dataset knows it; travel times are
+then derived from the coordinates. Where a commune has no coordinates, the
+file lists the sites whose travel times the organiser must fill in.
+
+>>> import datetime as dt
+>>> from ngayhoi import data, io
+>>> units = data.can_duoc_communes(dt.date(2023, 8, 6))[:2]
+>>> plan = io.loads(units_plan_text(units, day=dt.date(2023, 8, 6)))
+>>> [s.name for s in plan.sites]
+['Hội trường UBND thị trấn Cần Đước', 'Hội trường UBND xã Long Trạch']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from ngayhoi.model import Unit
+from ngayhoi.text import nfc
+
+__all__ = ["units_plan_text"]
+
+#: Driving speed for travel times derived from coordinates (km/h, along straight
+#: lines stretched by the road factor).
+SPEED_KMH = 30
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def units_plan_text(
+    units: Sequence[Unit],
+    *,
+    day: dt.date,
+    name: str | None = None,
+    ident: str | None = None,
+    parade: dt.time = dt.time(6, 45),
+    where: str | None = None,
+) -> str:
+    """A commented plan file holding ``units`` (dataset units valid on ``day``), one site each.
+
+    ``where`` names the area in the file's heading ("Tỉnh Tây Ninh").
+
+    >>> import datetime as dt
+    >>> from ngayhoi import data
+    >>> text = units_plan_text(data.can_duoc_communes(dt.date(2025, 8, 19)),
+    ...                        day=dt.date(2025, 8, 19))
+    >>> "rach-kien" in text
+    True
+    """
+    year = day.year
+    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
+    fid = ident or f"ngay-hoi-{year}"
+    lines = [
+        "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
+        f"# {len(units)} communes" + (f" of {where}" if where else "") + f" on {day}.",
+        "# Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.",
+        "# Check it with: ngayhoi validate THIS_FILE",
+        'format = "ngayhoi-plan"',
+        "version = 1",
+        "",
+        "[festival]",
+        f"id = {_q(fid)}",
+        f"name = {_q(title)}",
+        f"days = [{day.isoformat()}]",
+        f"campaign = [{year}-07-01, {year}-08-19]  # the campaign window the day must fall in",
+        'organiser = "Ban Chỉ đạo 138"',
+        'opens = "06:00"',
+        'closes = "22:00"',
+        'outdoor_until = "11:00"  # outdoor items end before the noon heat',
+        "",
+        "[units]",
+        "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).",
+        "# Hamlets (ấp, khu phố, thôn, bản, tổ dân phố) are in no dataset: add them with",
+        '# [[units.define]] (id, name, official_name, kind = "ấp", parent = the commune id).',
+        "dataset = [",
+        *(f"  {_q(u.id)},  # {u.official_name}" for u in units),
+        "]",
+    ]
+    missing = [u for u in units if u.lat is None or u.lon is None]
+    for unit in units:
+        lines += [
+            "",
+            "[[sites]]",
+            f"id = {_q(unit.id)}",
+            f"name = {_q(f'Hội trường UBND {unit.kind.value} {unit.name}')}",
+            f"unit = {_q(unit.id)}",
+        ]
+        if unit.lat is not None and unit.lon is not None:
+            lines += [
+                f"lat = {unit.lat:.5f}  # the commune's centre: move it to the hall",
+                f"lon = {unit.lon:.5f}",
+            ]
+    lines += ["", "[travel]"]
+    if len(missing) < len(units):
+        lines.append(
+            f"speed_kmh = {SPEED_KMH}  # times between sites with coordinates are derived from them"
+        )
+    if missing:
+        lines += [
+            "# These sites have no coordinates: give each its lat and lon, or the minutes",
+            "# to and from the sites a delegation drives between (validate names any it needs):",
+            *(f"#   {u.id} ({u.official_name})" for u in missing),
+            '# minutes = [{from = "a", to = "b", minutes = 20}]',
+        ]
+    lines += [
+        "",
+        "[programme]",
+        "# The standard programme (DOMAIN.md §2.2) on every site; the parades start together.",
+        f'at = "{parade.strftime("%H:%M")}"',
+        'anchor = "dieu-hanh"',
+        "simultaneous = true",
+        "",
+        "[programme.switch]  # optional items, on or off",
+        "forum = true",
+        "performance = true",
+        "pledge = true",
+        "model_launch = false",
+        "discussion = false",
+        "folk_games = true",
+        "",
+        "[programme.minutes]  # change a default length, e.g. bao-cao = 20",
+        "",
+        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
+        "organiser = true",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,8 +1,10 @@
 """A read-only, hashable mapping for the records' tables (travel matrix, slots).
 
 >>> table = FrozenMap({"a": 1, "b": 2})
->>> table["a"], "b" in table, dict(table) == {"a": 1, "b": 2}, hash(table) == hash(FrozenMap(b=2, a=1))
-(1, True, True, True)
+>>> table["a"], "b" in table, dict(table) == {"a": 1, "b": 2}
+(1, True, True)
+>>> hash(table) == hash(FrozenMap(b=2, a=1))
+True
 """
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ import pendulum
 
 from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model._fields import (
-    count_repr,
     TIMEZONE,
+    count_repr,
     minutes,
     to_date,
     to_optional_text,

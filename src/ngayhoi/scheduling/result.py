@@ -54,7 +54,7 @@ def _to_instant(value: object) -> pendulum.DateTime:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            msg = f"slot time {value!r} is not an ISO date and time; write e.g. 2023-08-06T07:00+07:00"
+            msg = f"slot time {value!r} is not an ISO date and time, e.g. 2023-08-06T07:00+07:00"
             raise PlanError(msg) from None
     if not isinstance(value, dt.datetime):
         msg = f"slot time {value!r} is not a date and time; give an aware datetime"
@@ -80,7 +80,7 @@ def plain_datetime(value: dt.datetime) -> dt.datetime:
     tz = value.tzinfo
     name = getattr(tz, "key", None) or getattr(tz, "name", None)
     zone: dt.tzinfo
-    if isinstance(name, str) and "/" in name or name == "UTC":
+    if (isinstance(name, str) and "/" in name) or name == "UTC":
         zone = ZoneInfo(str(name))
     else:
         offset = value.utcoffset() or dt.timedelta(0)
@@ -256,7 +256,7 @@ class Schedule(Mapping[str, Slot]):
 
     @property
     def makespan(self) -> int | None:
-        """Minutes from the origin to the end of the last placed activity, or ``None`` if none is."""
+        """Minutes from the origin to the end of the last placed activity; ``None`` if none is."""
         if not self.slots:
             return None
         return max(self.festival.minute(s.end) for s in self.slots.values())

@@ -85,17 +85,7 @@ def plain_datetime(value: dt.datetime) -> dt.datetime:
     else:
         offset = value.utcoffset() or dt.timedelta(0)
         zone = dt.timezone(offset)
-    return dt.datetime(
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-        tzinfo=zone,
-        fold=value.fold,
-    )
+    return dt.datetime.fromtimestamp(value.timestamp(), zone)
 
 
 @attrs.frozen(kw_only=True)
@@ -287,7 +277,7 @@ class Schedule(Mapping[str, Slot]):
         and ``critical``.
 
         >>> import ngayhoi
-        >>> rec = ngayhoi.schedule(ngayhoi.samples.tiny_festival()).to_records()[1]
+        >>> rec = ngayhoi.schedule(ngayhoi.samples.tiny_festival()).to_records()[0]
         >>> rec["activity"], rec["unit"], rec["start"].isoformat(), type(rec["start"]).__module__
         ('x.chao-co', 'x', '2023-08-06T07:30:00+07:00', 'datetime')
         """

@@ -18,6 +18,7 @@ from ngayhoi.scheduling.temporal import needs_resources, schedule_times
 Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 
 __all__ = [
+    "Backend",
     "Leg",
     "PrepSlot",
     "Schedule",
@@ -37,6 +38,7 @@ def schedule(
     seed: int = 0,
     time_limit: float = 2.0,
     previous: Schedule | None = None,
+    raise_on_infeasible: bool = True,
 ) -> Schedule:
     """Schedule every activity of the festival.
 
@@ -52,16 +54,21 @@ def schedule(
         time_limit: seconds the heuristic or CP-SAT may search.
         previous: the schedule being re-planned; the heuristic then keeps as
             many activities where they were as the new constraints allow.
+        raise_on_infeasible: raise :class:`InfeasibleError` when no schedule
+            meets every constraint (the default); ``False`` returns that
+            schedule instead, with its ``status`` and ``violations``.
 
     Returns:
-        A :class:`Schedule`; check ``status`` and ``violations``, or call
-        ``unwrap()`` to raise when no schedule meets every constraint.
+        A :class:`Schedule` that meets every constraint (``schedule.feasible``),
+        or with ``raise_on_infeasible=False`` whatever the backend found.
 
     Raises:
         PlanError: the festival has no activities, names an unknown backend,
             or asks ``"temporal"`` to schedule limited resources.
         DependencyCycleError: the dependencies form a cycle (bad input, a
             :class:`PlanError`, from every backend).
+        InfeasibleError: no schedule meets every constraint; ``err.schedule``
+            is the partial schedule and ``err.violations`` says why.
 
     >>> import ngayhoi
     >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")
@@ -74,6 +81,17 @@ def schedule(
             "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
         )
         raise PlanError(msg)
+    result = _run(festival, backend, seed, time_limit, previous)
+    return result.unwrap() if raise_on_infeasible else result
+
+
+def _run(
+    festival: Festival,
+    backend: Backend,
+    seed: int,
+    time_limit: float,
+    previous: Schedule | None,
+) -> Schedule:
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"
     if backend == "temporal":

@@ -25,6 +25,7 @@ import ngayhoi
 from ngayhoi import data, io
 from ngayhoi.errors import (
     DependencyCycleError,
+    NaiveDatetimeError,
     NgayhoiError,
     PlanError,
     UnitNotValidError,
@@ -207,7 +208,7 @@ API = [
     pytest.param(
         lambda: activity(fixed_start=pendulum.naive(2023, 8, 6, 7)),
         Expect(
-            PlanError,
+            NaiveDatetimeError,
             "activity 'long-hoa.chao-co': fixed_start",
             "2023-08-06T07:00:00 has no time zone",
             "tz='Asia/Ho_Chi_Minh'",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ngayhoi.scheduling.engine import EngineResult, Problem, solve
@@ -186,8 +186,25 @@ def test_the_quick_path_keeps_every_rule_it_claims(spec: Spec) -> None:
     assert not result.conflicts, "a serial schedule exists, so one pass must place every block"
 
 
+LAGGED = Spec(
+    durations=(1, 1, 1),
+    edges=((0, 1, 1), (0, 2, 5)),  # a 4-minute lag past the plain RCPSP horizon
+    precedence=(True, True),
+    lo=(0, 0, 0),
+    pools=(1,),
+    pool_needs=((2, 0, 1),),
+    unary=0,
+    sites=(0, 0, 0),
+    unary_needs=(),
+    group=(),
+    group_needs=(),
+    travel=0,
+)
+
+
 @SETTINGS
 @given(specs(), st.integers(0, 3))
+@example(LAGGED, 0)  # found by hypothesis: the lean scheme's horizon ignored lags
 def test_the_genetic_search_keeps_every_rule_and_never_loses_to_one_pass(
     spec: Spec, seed: int
 ) -> None:

@@ -108,7 +108,7 @@ def test_the_example_keeps_protocol_attendance_spans_and_no_wait_over_15_minutes
 def test_outdoor_items_end_by_eleven_and_prep_tasks_come_before_the_day() -> None:
     schedule = ngayhoi.schedule(example.build()).unwrap()
     fest = schedule.festival
-    for slot in schedule:
+    for slot in schedule.values():
         if fest.activity(slot.activity).outdoor:
             assert slot.end.format("HH:mm") <= "11:00"
     before = [p for p in schedule.prep.values() if p.due < fest.days[0]]

@@ -40,7 +40,7 @@ def test_round_trip_gives_back_the_same_uids_and_times() -> None:
     data = calendar_bytes(schedule, master_feed(schedule), stamp=STAMP)
     cal = icalendar.Calendar.from_ical(data)
     parsed = {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("DTEND")) for e in cal.walk("VEVENT")}
-    expected = {f"t.{s.activity}@ngayhoi.vn": (s.start, s.end) for s in schedule}
+    expected = {f"t.{s.activity}@ngayhoi.vn": (s.start, s.end) for s in schedule.values()}
     assert parsed == expected
     forum = next(e for e in cal.walk("VEVENT") if str(e["UID"]) == "t.b@ngayhoi.vn")
     assert (

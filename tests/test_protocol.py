@@ -241,7 +241,7 @@ def test_init_with_delegations_writes_feasible_protocol_correct_plans(
     assert not sched.violations
     assert check_schedule(sched) == []
     assert check_protocol(sched) == []
-    visits = [s for s in sched if any(r.startswith("doan-") for r in s.resources)]
+    visits = [s for s in sched.values() if any(r.startswith("doan-") for r in s.resources)]
     assert len({s.activity.split(".")[0] for s in visits}) == min(communes, 2 * delegations)
 
 

@@ -301,7 +301,7 @@ def test_attending_delegation_is_named_on_the_row_it_attends_and_nowhere_else(
                 assert f"Đoàn dự: {', '.join(names)}" in row.cells[1]
             else:
                 assert "Đoàn dự" not in row.cells[1]
-    assert seen == sum(1 for s in schedule if s.resources)
+    assert seen == sum(1 for s in schedule.values() if s.resources)
 
 
 def test_simultaneous_parades_are_marked_dong_loat(schedule: Schedule) -> None:

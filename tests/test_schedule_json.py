@@ -180,7 +180,7 @@ def test_every_activity_appears_once_at_its_local_start_and_length(
     assert len(events) == len(fest.activities) == len(example_schedule) == 238
     by_guid = {event["guid"]: event for event in events}
     assert len(by_guid) == len(events)
-    for slot in example_schedule:
+    for slot in example_schedule.values():
         event = by_guid[str(uuid.uuid5(GUID_NAMESPACE, activity_uid(fest, slot.activity)))]
         local = slot.start.in_timezone(TZ)
         parsed = dt.datetime.fromisoformat(event["date"])

@@ -86,7 +86,7 @@ def test_one_delegation_visits_two_communes_with_the_drive_between(run: Backend)
     assert sched.status.has_times
     assert not sched.violations
     assert check_schedule(sched) == []
-    starts = sorted(s.start for s in sched)
+    starts = sorted(s.start for s in sched.values())
     assert (starts[1] - starts[0]).in_minutes() == 15 + 25
     legs = [p for p in sched.itinerary("doan-1") if isinstance(p, ngayhoi.Leg)]
     assert [leg.minutes for leg in legs] == [25]
@@ -119,7 +119,7 @@ def test_any_one_of_a_group_spreads_over_the_delegations(run: Backend) -> None:
     fest = _with_needs(fest, "doan")
     sched = run(fest)
     assert check_schedule(sched) == []
-    assert sorted(r for s in sched for r in s.resources) == ["doan-1", "doan-2", "doan-3"]
+    assert sorted(r for s in sched.values() for r in s.resources) == ["doan-1", "doan-2", "doan-3"]
 
 
 def _with_needs(fest: Festival, resource: str) -> Festival:
@@ -156,8 +156,13 @@ def test_a_pool_never_exceeds_its_capacity_and_units_are_numbered(run: Backend) 
     )
     sched = run(fest)
     assert check_schedule(sched) == []
-    assert sorted(s.start.format("HH:mm") for s in sched) == ["07:00", "07:00", "07:30", "07:30"]
-    units_held = sorted(dict(s.pool_units)["loa"] for s in sched)
+    assert sorted(s.start.format("HH:mm") for s in sched.values()) == [
+        "07:00",
+        "07:00",
+        "07:30",
+        "07:30",
+    ]
+    units_held = sorted(dict(s.pool_units)["loa"] for s in sched.values())
     assert units_held == [(1,), (1,), (2,), (2,)]
 
 
@@ -275,8 +280,8 @@ def test_the_heuristic_is_deterministic_for_a_seed() -> None:
     fest = example.build()
     one = schedule_heuristic(fest, seed=3, max_passes=5, time_limit=60)
     two = schedule_heuristic(fest, seed=3, max_passes=5, time_limit=60)
-    assert [(s.activity, s.start, s.resources) for s in one] == [
-        (s.activity, s.start, s.resources) for s in two
+    assert [(s.activity, s.start, s.resources) for s in one.values()] == [
+        (s.activity, s.start, s.resources) for s in two.values()
     ]
 
 
@@ -301,7 +306,7 @@ def test_the_can_duoc_delegations_each_visit_several_communes_validly() -> None:
 
 def test_slack_and_critical_path_after_resources() -> None:
     sched = _heuristic(two_communes_one_delegation())
-    first, second = sorted(sched, key=lambda s: s.start)
+    first, second = sorted(sched.values(), key=lambda s: s.start)
     assert second.total_slack == 0
     assert first.total_slack == 0  # moving the first visit later moves the second
     assert sched.critical_path == (first.activity, second.activity)

@@ -21,14 +21,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ngayhoi.diagnostics import Violation
+    from ngayhoi.scheduling.result import Schedule
 
 __all__ = [
     "DependencyCycleError",
     "ExportError",
     "InfeasibleError",
+    "NaiveDatetimeError",
     "NgayhoiError",
+    "NotScheduledError",
     "PlanError",
     "UnitNotValidError",
+    "UnknownActivityError",
     "UnknownReferenceError",
 ]
 
@@ -88,6 +92,12 @@ class UnknownReferenceError(PlanError):
         super().__init__(f"{item_kind} '{item_id}': unknown {ref_kind} '{ref}'{hint}{tail}")
 
 
+class UnknownActivityError(UnknownReferenceError, KeyError):
+    """A schedule has no slot for that id: both a :class:`PlanError` and a ``KeyError``."""
+
+    __str__ = Exception.__str__
+
+
 class UnitNotValidError(PlanError):
     """An administrative unit is used on a date when it did not exist.
 
@@ -122,17 +132,37 @@ class InfeasibleError(NgayhoiError):
 
     Attributes:
         violations: every constraint that could not be met, by name.
+        schedule: the best (partial) schedule the backend found, with its
+            status and violations, or ``None`` when none was given.
     """
 
-    def __init__(self, message: str, violations: Sequence[Violation] = ()) -> None:
-        """Keep the violations; the message lists them one per line."""
+    def __init__(
+        self,
+        message: str,
+        violations: Sequence[Violation] = (),
+        schedule: Schedule | None = None,
+    ) -> None:
+        """Keep the violations and the schedule; the message lists the violations one per line."""
         self.violations = tuple(violations)
+        self.schedule = schedule
         lines = [message, *(f"  - {v.message}" for v in self.violations)]
         super().__init__("\n".join(lines))
 
 
 class ExportError(NgayhoiError):
     """Writing calendars, run sheets or other files failed."""
+
+
+class NotScheduledError(ExportError):
+    """An exporter was given a schedule without a feasible time for every activity.
+
+    ``ngayhoi.schedule(..., raise_on_infeasible=False)`` returns such schedules;
+    check ``schedule.feasible`` before exporting.
+    """
+
+
+class NaiveDatetimeError(PlanError):
+    """A datetime without a time zone was given where an instant is meant."""
 
 
 def _list_ids(ids: Sequence[str]) -> str:

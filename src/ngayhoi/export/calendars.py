@@ -43,7 +43,7 @@ import attrs
 import orjson
 
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, NaiveDatetimeError, NotScheduledError
 from ngayhoi.export import _lines
 from ngayhoi.export.diff import PlanDiff, diff_events
 from ngayhoi.export.ics import (
@@ -382,12 +382,16 @@ def export_calendars(
     >>> export_calendars(sched, tempfile.mkdtemp()).counts
     {'added': 2}
     """
-    if not schedule.slots:
+    if not schedule.feasible:
         msg = (
-            f"festival '{schedule.festival.id}' has no schedule to export "
-            f"({schedule.status.value}); fix the plan first"
+            f"festival '{schedule.festival.id}' has no feasible schedule to export "
+            f"({schedule.status.value}, {len(schedule.violations)} violation(s)); "
+            "fix the plan first (ngayhoi.schedule raises InfeasibleError naming why)"
         )
-        raise ExportError(msg)
+        raise NotScheduledError(msg)
+    if now is not None and (not isinstance(now, dt.datetime) or now.tzinfo is None):
+        msg = f"export_calendars: now {now!r} is not an aware datetime; give a time zone"
+        raise NaiveDatetimeError(msg)
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):

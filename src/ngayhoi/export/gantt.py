@@ -343,7 +343,9 @@ def _default_title(schedule: Schedule) -> str:
 
 def _chart(schedule: Schedule, rows: list[GanttRow], width: float | None) -> _Chart:
     fest = schedule.festival
-    times = [fest.minute(s.start) for s in schedule] + [fest.minute(s.end) for s in schedule]
+    times = [fest.minute(s.start) for s in schedule.values()] + [
+        fest.minute(s.end) for s in schedule.values()
+    ]
     for delegation in schedule.delegations():
         for part in schedule.itinerary(delegation.id):
             if isinstance(part, Leg):

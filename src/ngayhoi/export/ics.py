@@ -289,7 +289,7 @@ def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, Cale
     fest = schedule.festival
     tz = ZoneInfo(fest.timezone)
     out: dict[str, CalendarEvent] = {}
-    for slot in schedule:
+    for slot in schedule.values():
         event = _activity_event(schedule, slot, tz)
         out[event.uid] = event
     for resource in schedule.delegations():

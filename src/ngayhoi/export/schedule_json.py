@@ -151,7 +151,7 @@ def schedule_json(
     spans: dict[dt.date, list[pendulum.DateTime]] = {day: [] for day in fest.days}
     owners: dict[int, str] = {}
     parts: set[Part] = set()
-    for slot in sorted(schedule, key=_order):
+    for slot in sorted(schedule.values(), key=_order):
         event = _event(schedule, slot, rooms, page)
         other = owners.setdefault(event["id"], slot.activity)
         if other != slot.activity:
@@ -330,7 +330,7 @@ def _acronym(fest: Festival) -> str:
 def _timeslot(fest: Festival, schedule: Schedule) -> int:
     """The coarsest grid (at most 15 minutes) every start and length of the day falls on."""
     step = 60
-    for slot in schedule:
+    for slot in schedule.values():
         start = slot.start.in_timezone(fest.timezone)
         step = math.gcd(step, start.hour * 60 + start.minute, slot.minutes)
     return min(step, _MAX_TIMESLOT)

@@ -11,13 +11,13 @@ import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from typing import Any, TypeVar, cast
 
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import NaiveDatetimeError, PlanError
 from ngayhoi.text import check_id, nfc
 
 T = TypeVar("T")
@@ -38,8 +38,17 @@ def _label(instance: object) -> str:
     return f"{kind} '{ident}'" if isinstance(ident, str) else kind
 
 
-def to_datetime(value: dt.datetime | None) -> pendulum.DateTime | None:
-    """Turn an aware ``datetime`` into a ``pendulum.DateTime``; leave anything else as is."""
+def to_datetime(value: dt.datetime | str | None) -> pendulum.DateTime | None:
+    """Turn an aware ``datetime`` or ISO string into a ``pendulum.DateTime``; leave anything else.
+
+    >>> to_datetime("2023-08-06T07:00:00+07:00").isoformat()
+    '2023-08-06T07:00:00+07:00'
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return cast("pendulum.DateTime | None", value)  # the validator names it
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return pendulum.instance(value)
     return cast("pendulum.DateTime | None", value)
@@ -86,6 +95,15 @@ def to_date(value: dt.date | str) -> pendulum.Date:
 def to_optional_date(value: dt.date | str | None) -> pendulum.Date | None:
     """Like :func:`to_date`, keeping ``None``."""
     return None if value is None else to_date(value)
+
+
+def count_repr(values: Sized) -> str:
+    """How many items, for the ``repr`` of long tables (a 17-commune plan stays one line).
+
+    >>> count_repr((1, 2, 3))
+    '<3 items>'
+    """
+    return f"<{len(values)} items>"
 
 
 def to_text(value: str) -> str:
@@ -249,7 +267,7 @@ def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object
             f"{_label(instance)}: {attribute.name} {value.isoformat()} has no time zone; "
             f"give one, e.g. pendulum.datetime(..., tz='{TIMEZONE}')"
         )
-        raise PlanError(msg)
+        raise NaiveDatetimeError(msg)
     if value.second or value.microsecond:
         msg = (
             f"{_label(instance)}: {attribute.name} {value.isoformat()} is not on a whole minute; "
@@ -327,7 +345,9 @@ E = TypeVar("E", bound=enum.Enum)
 
 
 def to_enum(kind: type[E], value: E | str) -> E:
-    """The member of ``kind`` for ``value``; anything else is left for the validator to name."""
+    """The member of ``kind`` for ``value`` (text compared in NFC); anything else is left as is."""
+    if isinstance(value, str):
+        value = nfc(value).strip()
     try:
         return kind(value)
     except ValueError:

@@ -34,6 +34,7 @@ import pendulum
 from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model._fields import (
     TIMEZONE,
+    count_repr,
     minutes,
     to_date,
     to_optional_text,
@@ -141,6 +142,14 @@ def _valid_time(instance: Festival, attribute: attrs.Attribute[Any], value: obje
         raise PlanError(msg)
 
 
+def _to_zone_name(value: object) -> object:
+    """A ``zoneinfo.ZoneInfo`` (or pendulum zone) as its IANA name; text stripped."""
+    if isinstance(value, dt.tzinfo):
+        name = getattr(value, "key", None) or getattr(value, "name", None)
+        return name if isinstance(name, str) else value
+    return value.strip() if isinstance(value, str) else value
+
+
 def _valid_timezone(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         msg = (
@@ -238,7 +247,7 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
         raise PlanError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Festival:
     """A plan for the festival day (or days) across many communes.
 
@@ -268,31 +277,39 @@ class Festival:
     id: str = attrs.field(validator=valid_id)
     name: str = attrs.field(converter=to_text, validator=valid_text)
     days: tuple[pendulum.Date, ...] = attrs.field(converter=_to_days)
-    timezone: str = attrs.field(default=TIMEZONE, validator=_valid_timezone)
+    timezone: str = attrs.field(
+        default=TIMEZONE, converter=_to_zone_name, validator=_valid_timezone
+    )
     campaign: tuple[pendulum.Date, pendulum.Date] | None = attrs.field(
         default=None, converter=_to_campaign
     )
     organiser: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text
     )
-    units: tuple[Unit, ...] = attrs.field(default=(), converter=_to_units, validator=_items)
-    sites: tuple[Site, ...] = attrs.field(default=(), converter=_to_sites, validator=_items)
+    units: tuple[Unit, ...] = attrs.field(
+        default=(), repr=count_repr, converter=_to_units, validator=_items
+    )
+    sites: tuple[Site, ...] = attrs.field(
+        default=(), repr=count_repr, converter=_to_sites, validator=_items
+    )
     activities: tuple[Activity, ...] = attrs.field(
-        default=(), converter=_to_activities, validator=_items
+        default=(), repr=count_repr, converter=_to_activities, validator=_items
     )
     dependencies: tuple[Dependency, ...] = attrs.field(
-        default=(), converter=_to_dependencies, validator=_items
+        default=(), repr=count_repr, converter=_to_dependencies, validator=_items
     )
     resources: tuple[Resource, ...] = attrs.field(
-        default=(), converter=_to_resources, validator=_items
+        default=(), repr=count_repr, converter=_to_resources, validator=_items
     )
     sync_groups: tuple[SyncGroup, ...] = attrs.field(
-        default=(), converter=_to_sync_groups, validator=_items
+        default=(), repr=count_repr, converter=_to_sync_groups, validator=_items
     )
     prep_tasks: tuple[PrepTask, ...] = attrs.field(
-        default=(), converter=_to_prep_tasks, validator=_items
+        default=(), repr=count_repr, converter=_to_prep_tasks, validator=_items
     )
-    awards: tuple[Award, ...] = attrs.field(default=(), converter=_to_awards, validator=_items)
+    awards: tuple[Award, ...] = attrs.field(
+        default=(), repr=count_repr, converter=_to_awards, validator=_items
+    )
     travel: TravelTimes = attrs.field(factory=TravelTimes, validator=_valid_travel)
     opens: dt.time = attrs.field(default=dt.time(6, 0), converter=_to_time, validator=_valid_time)
     closes: dt.time = attrs.field(default=dt.time(22, 0), converter=_to_time, validator=_valid_time)

@@ -16,8 +16,10 @@ from typing import Any, cast
 
 import attrs
 
+from ngayhoi._frozen import FrozenMap
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
+    count_repr,
     in_enum,
     to_enum,
     to_optional_text,
@@ -116,29 +118,29 @@ class Resource:
 
 def _to_matrix(
     value: Mapping[tuple[str, str], int] | Iterable[tuple[str, str, int]],
-) -> dict[tuple[str, str], int]:
+) -> FrozenMap[tuple[str, str], int]:
     if isinstance(value, Mapping):
         items = list(value.items())
     elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
         items = []
         for row in value:
             if not (isinstance(row, tuple | list) and len(row) == 3):  # noqa: PLR2004
-                return cast("dict[tuple[str, str], int]", value)  # the validator names the row
+                return cast("FrozenMap[tuple[str, str], int]", value)  # the validator names it
             items.append(((row[0], row[1]), row[2]))
     else:
-        return cast("dict[tuple[str, str], int]", value)
+        return cast("FrozenMap[tuple[str, str], int]", value)
     matrix: dict[tuple[str, str], int] = {}
     for pair, m in items:
-        if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004
-            return cast("dict[tuple[str, str], int]", value)
+        if not (isinstance(pair, tuple | list) and len(pair) == 2):  # noqa: PLR2004
+            return cast("FrozenMap[tuple[str, str], int]", value)
         a, b = pair
         matrix[(a, b)] = m
         matrix.setdefault((b, a), m)
-    return matrix
+    return FrozenMap(matrix)
 
 
 def _valid_matrix(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dict):
+    if not isinstance(value, FrozenMap):
         msg = (
             f"travel times: minutes {value!r} is not a travel matrix; give a dict "
             "{(from_site, to_site): minutes} or a list of (from_site, to_site, minutes)"
@@ -189,13 +191,15 @@ class TravelTimes:
     matrix are derived from the sites' coordinates at ``speed_kmh`` along
     straight lines stretched by ``road_factor``, or fall back to ``default``.
 
+    ``minutes`` is read-only (a hashable mapping), so a validated matrix stays valid.
+
     >>> tt = TravelTimes(minutes={("a", "b"): 25})
     >>> tt.lookup("b", "a"), tt.lookup("a", "a")
     (25, 0)
     """
 
-    minutes: dict[tuple[str, str], int] = attrs.field(
-        factory=dict, converter=_to_matrix, validator=_valid_matrix
+    minutes: Mapping[tuple[str, str], int] = attrs.field(
+        factory=FrozenMap, converter=_to_matrix, validator=_valid_matrix, repr=count_repr
     )
     speed_kmh: float | None = attrs.field(default=None, validator=_valid_speed)
     road_factor: float = attrs.field(default=1.3, validator=_valid_speed)

@@ -20,6 +20,7 @@ Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 __all__ = [
     "DEFAULT_BUDGET",
     "TIME_CAP",
+    "Backend",
     "Leg",
     "PrepSlot",
     "Schedule",
@@ -41,6 +42,7 @@ def schedule(
     budget: int | None = DEFAULT_BUDGET,
     time_limit: float | None = None,
     previous: Schedule | None = None,
+    raise_on_infeasible: bool = True,
 ) -> Schedule:
     """Schedule every activity of the festival.
 
@@ -62,16 +64,21 @@ def schedule(
             time (default 2).
         previous: the schedule being re-planned; the heuristic then keeps as
             many activities where they were as the new constraints allow.
+        raise_on_infeasible: raise :class:`InfeasibleError` when no schedule
+            meets every constraint (the default); ``False`` returns that
+            schedule instead, with its ``status`` and ``violations``.
 
     Returns:
-        A :class:`Schedule`; check ``status`` and ``violations``, or call
-        ``unwrap()`` to raise when no schedule meets every constraint.
+        A :class:`Schedule` that meets every constraint (``schedule.feasible``),
+        or with ``raise_on_infeasible=False`` whatever the backend found.
 
     Raises:
         PlanError: the festival has no activities, names an unknown backend,
             or asks ``"temporal"`` to schedule limited resources.
         DependencyCycleError: the dependencies form a cycle (bad input, a
             :class:`PlanError`, from every backend).
+        InfeasibleError: no schedule meets every constraint; ``err.schedule``
+            is the partial schedule and ``err.violations`` says why.
 
     >>> import ngayhoi
     >>> sched = schedule(ngayhoi.samples.two_communes_one_delegation(), backend="heuristic")
@@ -84,6 +91,18 @@ def schedule(
             "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
         )
         raise PlanError(msg)
+    result = _run(festival, backend, seed, (budget, time_limit), previous)
+    return result.unwrap() if raise_on_infeasible else result
+
+
+def _run(
+    festival: Festival,
+    backend: Backend,
+    seed: int,
+    limits: tuple[int | None, float | None],
+    previous: Schedule | None,
+) -> Schedule:
+    budget, time_limit = limits
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"
     if backend == "temporal":

@@ -47,7 +47,7 @@ def _known(schedule: Schedule) -> Iterator[tuple[Slot, Activity]]:
     Slots for activities the plan does not hold are ``check_complete``'s business.
     """
     fest = schedule.festival
-    for slot in schedule:
+    for slot in schedule.values():
         if fest.has_activity(slot.activity):
             yield slot, fest.activity(slot.activity)
 
@@ -114,12 +114,12 @@ def check_non_preemption(schedule: Schedule) -> list[Violation]:
 
 def _starts(schedule: Schedule) -> dict[str, int]:
     fest = schedule.festival
-    return {s.activity: fest.minute(s.start) for s in schedule}
+    return {s.activity: fest.minute(s.start) for s in schedule.values()}
 
 
 def _ends(schedule: Schedule) -> dict[str, int]:
     fest = schedule.festival
-    return {s.activity: fest.minute(s.end) for s in schedule}
+    return {s.activity: fest.minute(s.end) for s in schedule.values()}
 
 
 def check_precedence(schedule: Schedule) -> list[Violation]:
@@ -346,7 +346,7 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
     fest = schedule.festival
     out = []
     uses: dict[str, list[Slot]] = defaultdict(list)
-    for slot in schedule:
+    for slot in schedule.values():
         for rid in slot.resources:
             try:
                 res = fest.resource(rid)

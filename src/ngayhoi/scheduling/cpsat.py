@@ -11,7 +11,7 @@ CP-SAT's status and bound in the same :class:`Schedule`.
 >>> import ngayhoi
 >>> from ngayhoi.samples import two_communes_one_delegation
 >>> sched = schedule_cpsat(two_communes_one_delegation(), time_limit=5)
->>> sched.status, sorted(s.start.format("HH:mm") for s in sched)
+>>> sched.status, sorted(s.start.format("HH:mm") for s in sched.values())
 (<Status.OPTIMAL: 'optimal'>, ['08:00', '08:40'])
 """
 

@@ -1341,10 +1341,11 @@ class _PureSGS:
                 self.preds[v].append((u, w))
                 # Mirrored: end(u) after end(v) by the same gap, in reversed time.
                 self.succs[u].append((v, w + p.dur[v] - p.dur[u]))
-        # Lags longer than the activity before them push starts past the sum of
-        # durations: every positive lag counts towards the horizon.
-        lags = sum(max(0, w) for u in range(p.n) for _, w, _ in p.out[u])
-        self.horizon = sum(p.dur) + lags + max(p.lo, default=0) + max(p.dur, default=0) + 1
+        # A serial pass never starts anything later than every activity (or its
+        # longest lag, mirrored too) laid end to end after the latest release.
+        longest = max(p.dur, default=0)
+        reach = [max([p.dur[u]] + [w + longest for _, w, _ in p.out[u]]) for u in range(p.n)]
+        self.horizon = sum(reach) + max(p.lo, default=0) + longest + 1
 
     def run(self, order: Sequence[int], *, backward: bool = False) -> list[int]:
         dur, caps, needs = self.dur, self.caps, self.needs

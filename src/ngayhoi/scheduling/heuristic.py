@@ -7,7 +7,7 @@ with an explanation for every wait and every constraint it could not meet.
 >>> import ngayhoi
 >>> from ngayhoi.samples import two_communes_one_delegation
 >>> sched = schedule_heuristic(two_communes_one_delegation(), seed=0, time_limit=1.0)
->>> [(s.activity, s.start.format("HH:mm"), s.resources) for s in sched if s.resources]
+>>> [(s.activity, s.start.format("HH:mm"), s.resources) for s in sched.values() if s.resources]
 [('a.trao-thuong', '08:00', ('doan-1',)), ('b.trao-thuong', '08:40', ('doan-1',))]
 >>> print(sched.waits[0])  # doctest: +NORMALIZE_WHITESPACE
 Trao thưởng at Xã B waits 40 min for Đoàn 1: Đoàn 1 is at Trao thưởng at Xã A until 08:15

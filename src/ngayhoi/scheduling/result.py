@@ -11,15 +11,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
 
+from ngayhoi._frozen import FrozenMap
 from ngayhoi.diagnostics import Violation, Wait
-from ngayhoi.errors import InfeasibleError, UnknownReferenceError
+from ngayhoi.errors import (
+    InfeasibleError,
+    NaiveDatetimeError,
+    PlanError,
+    UnknownActivityError,
+)
 from ngayhoi.model import Festival, Resource, ResourceKind, due_date
+from ngayhoi.model._fields import count_repr
 
 __all__ = ["Leg", "PrepSlot", "Schedule", "Slot", "Status"]
 
@@ -38,6 +48,46 @@ class Status(enum.StrEnum):
         return self in {Status.OPTIMAL, Status.FEASIBLE}
 
 
+def _to_instant(value: object) -> pendulum.DateTime:
+    """An aware ``datetime`` or ISO string as a ``pendulum.DateTime``; naive ones are refused."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            msg = f"slot time {value!r} is not an ISO date and time, e.g. 2023-08-06T07:00+07:00"
+            raise PlanError(msg) from None
+    if not isinstance(value, dt.datetime):
+        msg = f"slot time {value!r} is not a date and time; give an aware datetime"
+        raise PlanError(msg)
+    if value.tzinfo is None:
+        msg = (
+            f"slot time {value.isoformat()} has no time zone; give an aware datetime, "
+            "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
+        )
+        raise NaiveDatetimeError(msg)
+    if isinstance(value, pendulum.DateTime):
+        return value
+    return pendulum.instance(value)
+
+
+def plain_datetime(value: dt.datetime) -> dt.datetime:
+    """The same instant as a stdlib ``datetime`` with a ``zoneinfo.ZoneInfo`` (or fixed offset).
+
+    >>> import pendulum
+    >>> plain_datetime(pendulum.datetime(2023, 8, 6, 7, tz="Asia/Ho_Chi_Minh"))
+    datetime.datetime(2023, 8, 6, 7, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Ho_Chi_Minh'))
+    """
+    tz = value.tzinfo
+    name = getattr(tz, "key", None) or getattr(tz, "name", None)
+    zone: dt.tzinfo
+    if (isinstance(name, str) and "/" in name) or name == "UTC":
+        zone = ZoneInfo(str(name))
+    else:
+        offset = value.utcoffset() or dt.timedelta(0)
+        zone = dt.timezone(offset)
+    return dt.datetime.fromtimestamp(value.timestamp(), zone)
+
+
 @attrs.frozen(kw_only=True)
 class Slot:
     """One activity placed in time, with the resources it holds.
@@ -54,8 +104,8 @@ class Slot:
     """
 
     activity: str
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    start: pendulum.DateTime = attrs.field(converter=_to_instant)
+    end: pendulum.DateTime = attrs.field(converter=_to_instant)
     resources: tuple[str, ...] = ()
     pool_units: tuple[tuple[str, tuple[int, ...]], ...] = ()
     total_slack: int | None = None
@@ -102,13 +152,32 @@ class Leg:
         return int((self.arrive - self.depart).total_seconds() // 60)
 
 
-def _copy_slots(slots: Mapping[str, Slot]) -> dict[str, Slot]:
-    return dict(slots)
+def _freeze(table: Mapping[str, Any]) -> FrozenMap[str, Any]:
+    if isinstance(table, FrozenMap):
+        return table
+    if not isinstance(table, Mapping):
+        msg = f"schedule: {table!r} is not a mapping of activity (or task) ids to slots"
+        raise PlanError(msg)
+    return FrozenMap(table)
 
 
-@attrs.frozen(kw_only=True)
-class Schedule:
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Schedule(Mapping[str, Slot]):
     """Start, end, resources and slack of every activity, and how they were found.
+
+    A read-only ``Mapping`` of activity id to :class:`Slot`, in plan order: ``in``,
+    ``get``, ``keys``/``items``/``values`` and ``dict(schedule)`` work, and a
+    missing id raises a ``KeyError``. Two schedules are equal when their plans,
+    times, resources, slack, status and diagnostics are equal; the solver's
+    name, bound and running time do not count. ``to_records()`` gives one plain
+    ``dict`` per slot for pandas or polars.
+
+    >>> import ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> "x.chao-co" in sched, sched.get("nope") is None, list(sched)
+    (True, True, ['x.chao-co', 'x.bao-cao'])
+    >>> sched == ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    True
 
     Attributes:
         festival: the plan that was scheduled.
@@ -129,28 +198,28 @@ class Schedule:
     festival: Festival = attrs.field(repr=False)
     status: Status
     # A copy: the slots are grouped on first use, so they must not change after.
-    slots: Mapping[str, Slot] = attrs.field(factory=dict, converter=_copy_slots, repr=False)
-    prep: Mapping[str, PrepSlot] = attrs.field(factory=dict, repr=False)
-    violations: tuple[Violation, ...] = ()
-    waits: tuple[Wait, ...] = ()
-    critical_path: tuple[str, ...] = ()
-    bound: int | None = None
-    solver: str = "temporal"
-    seconds: float = 0.0
-    passes: int = 0
-    cut_short: bool = False
+    slots: Mapping[str, Slot] = attrs.field(factory=FrozenMap, converter=_freeze, repr=False)
+    prep: Mapping[str, PrepSlot] = attrs.field(factory=FrozenMap, converter=_freeze, repr=False)
+    violations: tuple[Violation, ...] = attrs.field(default=(), repr=count_repr)
+    waits: tuple[Wait, ...] = attrs.field(default=(), repr=count_repr)
+    critical_path: tuple[str, ...] = attrs.field(default=(), repr=False)
+    bound: int | None = attrs.field(default=None, eq=False)
+    solver: str = attrs.field(default="temporal", eq=False)
+    seconds: float = attrs.field(default=0.0, eq=False, repr=False)
+    passes: int = attrs.field(default=0, eq=False, repr=False)
+    cut_short: bool = attrs.field(default=False, eq=False)
     # Slots grouped by site, unit and resource, built on first use: exports ask
     # once per commune and per delegation, and a scan each time is quadratic.
     _groups: dict[str, dict[str, list[Slot]]] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False
+        init=False, factory=dict, eq=False, repr=False, hash=False
     )
 
     def __getitem__(self, activity_id: str) -> Slot:
-        """The slot of an activity."""
+        """The slot of an activity; a ``KeyError`` (naming close ids) when it has none."""
         try:
             return self.slots[activity_id]
-        except KeyError:
-            raise UnknownReferenceError(
+        except (KeyError, TypeError):
+            raise UnknownActivityError(
                 item_kind="schedule",
                 item_id=self.festival.id,
                 ref_kind="activity",
@@ -158,9 +227,13 @@ class Schedule:
                 valid=self.slots,
             ) from None
 
-    def __iter__(self) -> Iterator[Slot]:
-        """The slots, in plan order."""
-        return iter(self.slots.values())
+    def __contains__(self, activity_id: object) -> bool:
+        """Whether the activity has a slot."""
+        return activity_id in self.slots
+
+    def __iter__(self) -> Iterator[str]:
+        """The ids of the placed activities, in plan order (``values()`` gives the slots)."""
+        return iter(self.slots)
 
     def __len__(self) -> int:
         """How many activities are placed."""
@@ -183,8 +256,18 @@ class Schedule:
         )
 
     @property
+    def feasible(self) -> bool:
+        """Whether every activity has a time that meets every constraint.
+
+        >>> import ngayhoi
+        >>> ngayhoi.schedule(ngayhoi.samples.tiny_festival()).feasible
+        True
+        """
+        return self.status.has_times and not self.violations
+
+    @property
     def makespan(self) -> int | None:
-        """Minutes from the origin to the end of the last activity, or ``None`` if infeasible."""
+        """Minutes from the origin to the end of the last placed activity; ``None`` if none is."""
         if not self.slots:
             return None
         return max(self.festival.minute(s.end) for s in self.slots.values())
@@ -192,17 +275,55 @@ class Schedule:
     def unwrap(self) -> Schedule:
         """Return the schedule, or raise :class:`InfeasibleError` listing every violation.
 
+        ``ngayhoi.schedule()`` already raises unless ``raise_on_infeasible=False``.
+
         >>> import ngayhoi
         >>> ngayhoi.schedule(ngayhoi.samples.tiny_festival()).unwrap().status.has_times
         True
         """
-        if not self.status.has_times or self.violations:
+        if not self.feasible:
             msg = (
                 f"no schedule meets every constraint of festival '{self.festival.id}' "
                 f"({self.status.value}, {len(self.violations)} violation(s))"
             )
-            raise InfeasibleError(msg, self.violations)
+            raise InfeasibleError(msg, self.violations, self)
         return self
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per slot, in plan order, for pandas, polars or JSON tools.
+
+        Keys: ``activity``, ``title``, ``kind``, ``unit``, ``site``, ``start`` and
+        ``end`` (aware stdlib ``datetime`` with a ``ZoneInfo``), ``minutes``,
+        ``resources`` (a list of resource ids), ``total_slack``, ``free_slack``
+        and ``critical``.
+
+        >>> import ngayhoi
+        >>> rec = ngayhoi.schedule(ngayhoi.samples.tiny_festival()).to_records()[0]
+        >>> rec["activity"], rec["unit"], rec["start"].isoformat(), type(rec["start"]).__module__
+        ('x.chao-co', 'x', '2023-08-06T07:30:00+07:00', 'datetime')
+        """
+        fest = self.festival
+        unit_of = {s.id: s.unit for s in fest.sites}
+        out: list[dict[str, Any]] = []
+        for slot in self.slots.values():
+            act = fest.activity(slot.activity)
+            out.append(
+                {
+                    "activity": slot.activity,
+                    "title": act.title,
+                    "kind": act.kind.value,
+                    "unit": unit_of[act.site],
+                    "site": act.site,
+                    "start": plain_datetime(slot.start),
+                    "end": plain_datetime(slot.end),
+                    "minutes": slot.minutes,
+                    "resources": list(slot.resources),
+                    "total_slack": slot.total_slack,
+                    "free_slack": slot.free_slack,
+                    "critical": slot.critical,
+                }
+            )
+        return out
 
     def _grouped(self, by: str) -> dict[str, list[Slot]]:
         """The slots by site, unit or resource (and role), each list by start time."""
@@ -298,6 +419,8 @@ def _order(slot: Slot) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
     return (slot.start, slot.end, slot.activity)
 
 
-def prep_slots(festival: Festival) -> dict[str, PrepSlot]:
+def prep_slots(festival: Festival) -> FrozenMap[str, PrepSlot]:
     """The due date of every prep task."""
-    return {t.id: PrepSlot(task=t.id, due=due_date(festival, t)) for t in festival.prep_tasks}
+    return FrozenMap(
+        {t.id: PrepSlot(task=t.id, due=due_date(festival, t)) for t in festival.prep_tasks}
+    )

@@ -42,7 +42,7 @@ def schedule_times(festival: Festival) -> Schedule:
 
     >>> import ngayhoi
     >>> s = schedule_times(ngayhoi.samples.tiny_festival())
-    >>> [(x.activity, x.start.format("HH:mm"), x.total_slack) for x in s]
+    >>> [(x.activity, x.start.format("HH:mm"), x.total_slack) for x in s.values()]
     [('x.chao-co', '07:30', 0), ('x.bao-cao', '07:37', 0)]
     """
     if needs_resources(festival):

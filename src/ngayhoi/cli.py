@@ -33,7 +33,12 @@ from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival, Unit
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
-from ngayhoi.templates.units_plan import units_plan_text
+from ngayhoi.templates.units_plan import (
+    plan_header,
+    programme_lines,
+    toml_string,
+    units_plan_text,
+)
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
@@ -404,28 +409,8 @@ def init_text(
     """
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
-    year = day.year
-    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
-    fid = ident or f"ngay-hoi-{year}"
-    lines = [
-        "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
-        "# Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.",
-        "# Check it with: ngayhoi validate THIS_FILE",
-        'format = "ngayhoi-plan"',
-        "version = 1",
-        "",
-        "[festival]",
-        f"id = {_q(fid)}",
-        f"name = {_q(title)}",
-        f"days = [{day.isoformat()}]",
-        f"campaign = [{year}-07-01, {year}-08-19]  # the campaign window the day must fall in",
-        'organiser = "Ban Chỉ đạo 138"',
-        'opens = "06:00"',
-        'closes = "22:00"',
-        'outdoor_until = "11:00"  # outdoor items end before the noon heat',
-        "",
-        "[units]",
-        "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).",
+    lines = plan_header(day=day, name=name, ident=ident)
+    lines += [
         f"dataset = [{', '.join(_q(u.id) for u in known)}]",
     ]
     synthetic = [f"xa-{k:02d}" for k in range(1, extra + 1)]
@@ -454,28 +439,7 @@ def init_text(
             f'name = "Hội trường UBND xã {sid[3:]}"',
             f"unit = {_q(sid)}",
         ]
-    lines += [
-        "",
-        "[programme]",
-        "# The standard programme (DOMAIN.md §2.2) on every site; the parades start together.",
-        f'at = "{parade.strftime("%H:%M")}"',
-        'anchor = "dieu-hanh"',
-        "simultaneous = true",
-        "",
-        "[programme.switch]  # optional items, on or off",
-        "forum = true",
-        "performance = true",
-        "pledge = true",
-        "model_launch = false",
-        "discussion = false",
-        "folk_games = true",
-        "",
-        "[programme.minutes]  # change a default length, e.g. bao-cao = 20",
-        "",
-        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
-        "organiser = true",
-        "",
-    ]
+    lines += programme_lines(parade)
     return "\n".join(lines)
 
 
@@ -566,8 +530,7 @@ def with_delegations(text: str, *, count: int) -> str:
     return text[:head] + "\n".join(lines) + text[tail:]
 
 
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+_q = toml_string
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:

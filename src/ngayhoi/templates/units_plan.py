@@ -21,15 +21,89 @@ from collections.abc import Sequence
 from ngayhoi.model import Unit
 from ngayhoi.text import nfc
 
-__all__ = ["units_plan_text"]
+__all__ = ["plan_header", "programme_lines", "toml_string", "units_plan_text"]
 
 #: Driving speed for travel times derived from coordinates (km/h, along straight
 #: lines stretched by the road factor).
 SPEED_KMH = 30
 
 
-def _q(text: str) -> str:
+def toml_string(text: str) -> str:
+    r"""``text`` as a TOML basic string.
+
+    >>> print(toml_string('Xã "A"'))
+    "Xã \"A\""
+    """
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_q = toml_string
+
+
+def plan_header(
+    *, day: dt.date, name: str | None, ident: str | None, heading: str | None = None
+) -> list[str]:
+    """The opening lines of a plan file written by ``ngayhoi init``, up to ``[units]``.
+
+    >>> import datetime as dt
+    >>> plan_header(day=dt.date(2025, 8, 19), name=None, ident=None)[-1]
+    "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them)."
+    """
+    year = day.year
+    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
+    fid = ident or f"ngay-hoi-{year}"
+    return [
+        "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
+        *([heading] if heading else []),
+        "# Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.",
+        "# Check it with: ngayhoi validate THIS_FILE",
+        'format = "ngayhoi-plan"',
+        "version = 1",
+        "",
+        "[festival]",
+        f"id = {_q(fid)}",
+        f"name = {_q(title)}",
+        f"days = [{day.isoformat()}]",
+        f"campaign = [{year}-07-01, {year}-08-19]  # the campaign window the day must fall in",
+        'organiser = "Ban Chỉ đạo 138"',
+        'opens = "06:00"',
+        'closes = "22:00"',
+        'outdoor_until = "11:00"  # outdoor items end before the noon heat',
+        "",
+        "[units]",
+        "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).",
+    ]
+
+
+def programme_lines(parade: dt.time) -> list[str]:
+    """The ``[programme]`` and ``[preparation]`` sections of a plan file, parades at ``parade``.
+
+    >>> import datetime as dt
+    >>> programme_lines(dt.time(6, 45))[3]
+    'at = "06:45"'
+    """
+    return [
+        "",
+        "[programme]",
+        "# The standard programme (DOMAIN.md §2.2) on every site; the parades start together.",
+        f'at = "{parade.strftime("%H:%M")}"',
+        'anchor = "dieu-hanh"',
+        "simultaneous = true",
+        "",
+        "[programme.switch]  # optional items, on or off",
+        "forum = true",
+        "performance = true",
+        "pledge = true",
+        "model_launch = false",
+        "discussion = false",
+        "folk_games = true",
+        "",
+        "[programme.minutes]  # change a default length, e.g. bao-cao = 20",
+        "",
+        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
+        "organiser = true",
+        "",
+    ]
 
 
 def units_plan_text(
@@ -52,29 +126,13 @@ def units_plan_text(
     >>> "rach-kien" in text
     True
     """
-    year = day.year
-    title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
-    fid = ident or f"ngay-hoi-{year}"
-    lines = [
-        "# Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.",
-        f"# {len(units)} communes" + (f" of {where}" if where else "") + f" on {day}.",
-        "# Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.",
-        "# Check it with: ngayhoi validate THIS_FILE",
-        'format = "ngayhoi-plan"',
-        "version = 1",
-        "",
-        "[festival]",
-        f"id = {_q(fid)}",
-        f"name = {_q(title)}",
-        f"days = [{day.isoformat()}]",
-        f"campaign = [{year}-07-01, {year}-08-19]  # the campaign window the day must fall in",
-        'organiser = "Ban Chỉ đạo 138"',
-        'opens = "06:00"',
-        'closes = "22:00"',
-        'outdoor_until = "11:00"  # outdoor items end before the noon heat',
-        "",
-        "[units]",
-        "# Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).",
+    lines = plan_header(
+        day=day,
+        name=name,
+        ident=ident,
+        heading=f"# {len(units)} communes" + (f" of {where}" if where else "") + f" on {day}.",
+    )
+    lines += [
         "# Hamlets (ấp, khu phố, thôn, bản, tổ dân phố) are in no dataset: add them with",
         '# [[units.define]] (id, name, official_name, kind = "ấp", parent = the commune id).',
         "dataset = [",
@@ -107,26 +165,5 @@ def units_plan_text(
             *(f"#   {u.id} ({u.official_name})" for u in missing),
             '# minutes = [{from = "a", to = "b", minutes = 20}]',
         ]
-    lines += [
-        "",
-        "[programme]",
-        "# The standard programme (DOMAIN.md §2.2) on every site; the parades start together.",
-        f'at = "{parade.strftime("%H:%M")}"',
-        'anchor = "dieu-hanh"',
-        "simultaneous = true",
-        "",
-        "[programme.switch]  # optional items, on or off",
-        "forum = true",
-        "performance = true",
-        "pledge = true",
-        "model_launch = false",
-        "discussion = false",
-        "folk_games = true",
-        "",
-        "[programme.minutes]  # change a default length, e.g. bao-cao = 20",
-        "",
-        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
-        "organiser = true",
-        "",
-    ]
+    lines += programme_lines(parade)
     return "\n".join(lines)

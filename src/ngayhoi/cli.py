@@ -306,16 +306,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     if not 1 <= args.communes <= _MAX_COMMUNES:
         msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
         raise PlanError(msg)
-    if args.id is not None and check_id(args.id) is not None:
-        msg = f"--id {args.id!r} {check_id(args.id)}"
-        raise PlanError(msg)
-    if args.name is not None:
-        _check_name(args.name)
-    _file_out(args.out, "--out")
-    if args.out.exists() and not args.force:
-        msg = f"{args.out} exists; choose another --out or add --force"
-        raise PlanError(msg)
-    parade = _time(args.parade, "--parade")
+    parade = _init_options(args)
     if not 0 <= args.delegations <= args.communes:
         msg = f"--delegations {args.delegations}: give a number from 0 to --communes"
         raise PlanError(msg)
@@ -721,9 +712,8 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _init_real(args: argparse.Namespace, out: TextIO) -> int:
-    """``init --province/--district/--units``: a plan of real communes from the dataset."""
-    day = _date(args.date)
+def _init_options(args: argparse.Namespace) -> dt.time:
+    """Check the options every ``init`` shares (id, name, the output file); the parade time."""
     if args.id is not None and check_id(args.id) is not None:
         msg = f"--id {args.id!r} {check_id(args.id)}"
         raise PlanError(msg)
@@ -733,7 +723,13 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     if args.out.exists() and not args.force:
         msg = f"{args.out} exists; choose another --out or add --force"
         raise PlanError(msg)
-    parade = _time(args.parade, "--parade")
+    return _time(args.parade, "--parade")
+
+
+def _init_real(args: argparse.Namespace, out: TextIO) -> int:
+    """``init --province/--district/--units``: a plan of real communes from the dataset."""
+    day = _date(args.date)
+    parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(
         units, day=day, name=args.name, ident=args.id, parade=parade, where=where

@@ -32,9 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
-import json
-import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -54,7 +51,16 @@ from ngayhoi.export.ics import (
     calendar_events,
     standard_feeds,
 )
-from ngayhoi.files import fsync_path, safe_child, sync_files, write_atomic
+from ngayhoi.files import (
+    JOURNAL_NAME,
+    STAGING_NAME,
+    Commit,
+    NoLockError,
+    check_replaceable,
+    folder_lock,
+    needs_recovery,
+    recover_folder,
+)
 from ngayhoi.scheduling.result import Schedule
 
 __all__ = [
@@ -68,9 +74,8 @@ __all__ = [
 ]
 
 STATE_FILE = ".ngayhoi-state.json"
-_JOURNAL = ".ngayhoi-journal.json"
-_STAGING = ".ngayhoi-staging"
-_LOCK = ".ngayhoi.lock"
+_JOURNAL = JOURNAL_NAME
+_STAGING = STAGING_NAME
 _FORMAT = "ngayhoi-export-state"
 _VERSION = 1
 
@@ -216,33 +221,14 @@ def load_state(folder: Path | str) -> ExportState:
     return ExportState.from_json(data, source=path)
 
 
-class _NoLockError(ExportError):
-    """The folder's lock cannot even be opened (a read-only folder)."""
+_NoLockError = NoLockError
 
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock (an flock, released by the kernel even if the process dies)."""
-    lock = folder / _LOCK
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = lock.open("a+")
-    except OSError as err:
-        msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
-        raise _NoLockError(msg) from err
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            msg = (
-                f"another export into {folder} is running (it holds the lock {lock}); "
-                "wait for it to finish and try again (two exports into one folder at once "
-                "would mix their files)"
-            )
-            raise ExportError(msg) from None
+    """Hold the folder's lock (an OS lock, released by the kernel even if the process dies)."""
+    with folder_lock(folder):
         yield
-    finally:
-        handle.close()
 
 
 def recover(folder: Path | str) -> bool:
@@ -261,14 +247,14 @@ def recover(folder: Path | str) -> bool:
     False
     """
     root = Path(folder)
-    if not (root / _JOURNAL).exists() and not (root / _STAGING).exists() and not _strays(root):
+    if not needs_recovery(root):
         return False  # nothing to do: no need to write the lock into a read-only folder
     with _locked(root):
         return _recover(root)
 
 
 def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
-    """The state and every feed file (by name) of the last complete export, read as one version.
+    """The state and its feed files (by name) of the last complete export, read as one version.
 
     An interrupted export is finished (or cleared) first, and the files are
     read under the folder's lock, so an export running at the same time cannot
@@ -306,46 +292,24 @@ def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
 def _read(root: Path) -> tuple[ExportState, dict[str, bytes]]:
     state = load_state(root)
     try:
-        files = {
-            path.name: path.read_bytes()
-            for path in sorted(root.glob("*.ics"))
-            if not path.name.startswith(".") and path.is_file()
-        }
+        # Only the feeds the state says ngayhoi wrote: a user's own .ics beside them
+        # is not part of the export (and is never published).
+        files = {}
+        for name in sorted(f.filename for f in state.feeds.values()):
+            path = root / name
+            if path.is_symlink() or not path.exists():
+                continue
+            check_replaceable(path)  # a FIFO or a device would block or never end
+            files[name] = path.read_bytes()
     except OSError as err:
         msg = f"cannot read {err.filename}: {err.strerror or err}"
         raise ExportError(msg) from err
     return state, files
 
 
-def _strays(root: Path) -> list[Path]:
-    """Temporary files of a journal whose writing was interrupted."""
-    return list(root.glob(f".{_JOURNAL}.*.tmp"))  # write_atomic's temporary names
-
-
 def _recover(root: Path) -> bool:
     """:func:`recover` for a caller that holds the lock."""
-    journal = root / _JOURNAL
-    staging = root / _STAGING
-    finished = False
-    if journal.exists():
-        try:
-            names = json.loads(journal.read_text(encoding="utf-8"))["files"]
-        except (OSError, ValueError, KeyError) as err:
-            msg = f"{journal}: the journal of an interrupted export is damaged ({err})"
-            raise ExportError(msg) from err
-        for name in names:
-            staged = staging / name
-            if staged.exists():
-                target = root / STATE_FILE if name == STATE_FILE else safe_child(root, name)
-                staged.replace(target)
-        fsync_path(root)
-        journal.unlink()
-        finished = True
-    if staging.exists():
-        shutil.rmtree(staging)
-    for stray in _strays(root):
-        stray.unlink(missing_ok=True)
-    return finished
+    return recover_folder(root)
 
 
 def export_calendars(
@@ -358,6 +322,7 @@ def export_calendars(
     uid_scope: str = "event",
     cancel_mark: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> ExportReport:
     """Export every feed into ``folder``, updating what subscribers already have.
 
@@ -372,10 +337,15 @@ def export_calendars(
         cancel_mark: prefix cancelled events with ``[HỦY]``.
         progress: called with ``(file name, done, total)`` after each file is
             staged, and once more when the journal makes the new version final.
+        extra_files: more files (plain name: bytes) committed with the feeds and
+            the state, all together or not at all (``schedule.json``).
 
     Raises:
         ExportError: if the folder cannot be written, its state is not
-            ngayhoi's or belongs to another festival, or another export is running.
+            ngayhoi's or belongs to another festival, or another export is running;
+            :class:`~ngayhoi.files.ForeignFileError` if a file it would replace is
+            not one it wrote, :class:`~ngayhoi.files.DiskFullError` if the disk
+            fills up (nothing is changed then).
 
     >>> import tempfile, ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
@@ -417,6 +387,8 @@ def export_calendars(
             uid_scope=uid_scope,
             cancel_mark=cancel_mark,
             progress=progress,
+            old=old,
+            extra_files=extra_files,
         )
         return ExportReport(
             folder=root,
@@ -504,48 +476,52 @@ def _write(
     uid_scope: str,
     cancel_mark: bool,
     progress: Callable[[str, int, int], None] | None,
+    old: ExportState | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> list[Path]:
+    """Stage every changed feed, the extra files and the state; commit them together."""
     revisions = {uid: e.revision for uid, e in state.entries.items()}
-    staged: list[str] = []
-    staging = root / _STAGING
+    before = old.feeds if old is not None else {}
+    # What ngayhoi wrote here: the feeds its state lists, and (once the folder is
+    # ngayhoi's) the extra files it writes beside them. Anything else is the user's.
+    ours = frozenset(f.filename for f in before.values())
+    if before:
+        ours |= frozenset(extra_files or {})
     feeds = list(state.feeds.values())
     total = len(feeds) + 1
     # Each event is written once, whatever feeds show it.
     rendered: dict[str, tuple[bytes, frozenset[str]]] = {}
-    for done, feed in enumerate(feeds, start=1):
-        data = calendar_bytes(
-            schedule,
-            feed,
-            revisions=revisions,
-            events=table,
-            cancel_mark=cancel_mark,
-            tasks=tasks,
-            uid_scope=uid_scope,
-            rendered=rendered,
-        )
-        target = safe_child(root, feed.filename)
-        if target.exists() and target.read_bytes() == data:
-            continue  # unchanged: leave the file (and its ETag) alone
-        write_atomic(safe_child(staging, feed.filename), data, sync=False)
-        staged.append(feed.filename)
+    with Commit(root, ours=ours) as commit:
+        for done, feed in enumerate(feeds, start=1):
+            data = calendar_bytes(
+                schedule,
+                feed,
+                revisions=revisions,
+                events=table,
+                cancel_mark=cancel_mark,
+                tasks=tasks,
+                uid_scope=uid_scope,
+                rendered=rendered,
+            )
+            target = commit.check(feed.filename)
+            if target.exists() and target.read_bytes() == data:
+                continue  # unchanged: leave the file (and its ETag) alone
+            commit.add(feed.filename, data)
+            if progress is not None:
+                progress(feed.filename, done, total)
+        for name, data in sorted((extra_files or {}).items()):
+            target = commit.check(name)
+            if not (target.exists() and target.read_bytes() == data):
+                commit.add(name, data)
+        # orjson: a national state file is 180 MB, which the json module takes
+        # 4.5 s to write and 7.4 s to read back; orjson 0.6 s and 3.8 s.
+        commit.add(STATE_FILE, orjson.dumps(state.to_json()))
+        commit.sync()
         if progress is not None:
-            progress(feed.filename, done, total)
-    # orjson: a national state file is 180 MB, which the json module takes
-    # 4.5 s to write and 7.4 s to read back; orjson 0.6 s and 3.8 s.
-    state_bytes = orjson.dumps(state.to_json())
-    write_atomic(staging / STATE_FILE, state_bytes, sync=False)
-    staged.append(STATE_FILE)
-    # Every staged file, and the staging folder's entries for them, must be on disk
-    # before the journal that points at them says the version is complete.
-    sync_files([staging / name for name in staged])
-    if progress is not None:
-        progress(STATE_FILE, total, total)
-    # The new version is complete once the journal exists: from here on an
-    # interrupted export is finished, not undone.
-    journal = json.dumps({"files": staged}, ensure_ascii=False).encode("utf-8")
-    write_atomic(root / _JOURNAL, journal)
-    fsync_path(root)  # the journal's name is on disk before any file moves
-    if progress is not None:
-        progress(_JOURNAL, total, total)
-    _recover(root)
-    return [root / name for name in staged if name != STATE_FILE]
+            progress(STATE_FILE, total, total)
+
+        def journaled() -> None:
+            if progress is not None:
+                progress(_JOURNAL, total, total)
+
+        return commit.done(journaled=journaled)

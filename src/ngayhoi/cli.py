@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="district delegations attending the ceremonies, two neighbouring communes each",
     )
-    p.add_argument("--out", required=True, type=Path, help="the plan file to write")
+    p.add_argument("--out", required=True, type=_out_path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument(
         "--province",
@@ -151,16 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
     p.add_argument(
-        "--out", required=True, type=Path, help="the calendar folder (kept between exports)"
+        "--out", required=True, type=_out_path, help="the calendar folder (kept between exports)"
     )
-    p.add_argument(
-        "--tasks",
-        choices=["event", "todo"],
-        default="event",
-        help="preparation tasks as all-day events (default) or as to-dos",
-    )
-    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
-    p.add_argument("--json", action="store_true", help="also write schedule.json (c3voc)")
+    _export_options(p)
     _scheduling_options(p, partial=True)
 
     p = command(
@@ -178,8 +171,13 @@ def _parser() -> argparse.ArgumentParser:
         "publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])",
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path, help="a folder written by ngayhoi export")
-    p.add_argument("--feeds", nargs="*", help="only these feed ids")
+    p.add_argument("folder", type=Path, nargs="?", help="a folder written by ngayhoi export")
+    p.add_argument(
+        "--feeds",
+        nargs="+",
+        metavar="FEED",
+        help="only these feed ids (publish lich/ --feeds A B, or publish --feeds A B -- lich/)",
+    )
     p.add_argument("--config", type=Path, help="a caldav.toml (mode 600) instead of env vars")
     p.add_argument(
         "--prune", action="store_true", help="delete server objects ngayhoi does not know"
@@ -191,7 +189,9 @@ def _parser() -> argparse.ArgumentParser:
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="the folder to write the sheets into")
+    p.add_argument(
+        "--out", required=True, type=_out_path, help="the folder to write the sheets into"
+    )
     p.add_argument("--format", default="md,html", help="a comma list of md, html, pdf, docx")
     _scheduling_options(p)
 
@@ -203,7 +203,7 @@ def _parser() -> argparse.ArgumentParser:
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="a .png or .svg file")
+    p.add_argument("--out", required=True, type=_out_path, help="a .png or .svg file")
     _scheduling_options(p)
 
     p = command(
@@ -215,6 +215,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
     p.add_argument("--province", help="only units of this province (name or code)")
     return parser
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tasks",
+        choices=["event", "todo"],
+        default="event",
+        help="preparation tasks as all-day events (default) or as to-dos",
+    )
+    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="also write schedule.json (c3voc), committed with the calendars",
+    )
+    p.add_argument(
+        "--uid-scope",
+        choices=["event", "view"],
+        default="event",
+        help="event: one UID per event in every feed (default); view: each feed its own "
+        "UIDs, linked by RELATED-TO (for servers that refuse one UID in two calendars)",
+    )
 
 
 def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) -> None:
@@ -246,6 +268,25 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
         "CP-SAT: its search time, default 2)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
+
+
+def _out_path(text: str) -> Path:
+    """An ``--out`` value: a path, never the empty string (which would mean this folder)."""
+    if not text.strip():
+        msg = "is empty; give a path, e.g. --out lich/"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
+
+
+def _not_the_plan(plan: Path, out: Path) -> None:
+    """Refuse an output that is the plan file itself (it would be overwritten)."""
+    try:
+        same = out.exists() and plan.exists() and out.samefile(plan)
+    except OSError:
+        same = False
+    if same:
+        msg = f"--out {out} is the plan file {plan}; give another --out, e.g. ngay-hoi.png"
+        raise PlanError(msg)
 
 
 def _date(text: str, what: str = "--date") -> dt.date:
@@ -355,7 +396,13 @@ def _check_name(name: str) -> None:
 
 
 def _folder_out(path: Path, option: str) -> None:
-    """Refuse an output folder that is a file, before any work is done."""
+    """Refuse an output folder that is a file or a link to nothing, before any work is done."""
+    if path.is_symlink() and not path.exists():
+        msg = (
+            f"{option} {path} is a symbolic link to {path.readlink()}, which does not exist; "
+            "create the folder it points to, or give another folder"
+        )
+        raise PlanError(msg)
     if path.exists() and not path.is_dir():
         msg = (
             f"{option} {path} is a file, not a folder; give a folder "
@@ -365,10 +412,13 @@ def _folder_out(path: Path, option: str) -> None:
 
 
 def _file_out(path: Path, option: str) -> None:
-    """Refuse an output file that is a folder, before any work is done."""
+    """Refuse an output file that is a folder or not a regular file, before any work is done."""
     if path.is_dir():
         msg = f"{option} {path} is a folder; give the path of a file in it, e.g. {path / 'x'}"
         raise PlanError(msg)
+    from ngayhoi.files import check_replaceable  # noqa: PLC0415 - only writers need it
+
+    check_replaceable(path)
 
 
 def _time(text: str, what: str) -> dt.time:
@@ -568,18 +618,22 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "(give --accept-partial to export it anyway)"
         )
         raise InfeasibleError(msg)
+    extra = {}
+    if args.json:
+        from ngayhoi.export.schedule_json import schedule_json_bytes  # noqa: PLC0415
+
+        # Rendered first and committed with the calendars: all of them change, or none.
+        extra["schedule.json"] = schedule_json_bytes(result)
     report = export_calendars(
         result,
         args.out,
         now=_stamp(),
         roles=not args.no_roles,
         tasks=args.tasks,
+        uid_scope=args.uid_scope,
         progress=_Progress(err),
+        extra_files=extra,
     )
-    if args.json:
-        from ngayhoi.export.schedule_json import write_schedule_json  # noqa: PLC0415
-
-        write_schedule_json(result, args.out / "schedule.json")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
     first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
     since = "first export" if first else f"since the last export: {counts}"
@@ -629,6 +683,12 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError:
         msg = "publishing needs the caldav extra: pip install 'ngayhoi[caldav]'"
         raise PlanError(msg) from None
+    if args.folder is None:
+        msg = (
+            "give the folder to publish: ngayhoi publish lich/ --feeds A B, "
+            "or ngayhoi publish --feeds A B -- lich/"
+        )
+        raise PlanError(msg)
     config = config_from_env(None, path=args.config)
     try:
         report = publish(
@@ -679,7 +739,7 @@ def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser
         "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="the folder to write them into")
+    p.add_argument("--out", required=True, type=_out_path, help="the folder to write them into")
     p.add_argument("--format", default="html,pdf,docx", help="a comma list of html, pdf, docx")
     _scheduling_options(p)
 
@@ -706,6 +766,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
+    _not_the_plan(args.plan, args.out)
     result = _need_times(_schedule(io.load(args.plan), args), out)
     path = gantt(result, args.out)
     print(f"wrote {path}", file=out)

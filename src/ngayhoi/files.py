@@ -48,6 +48,7 @@ __all__ = [
     "staging_strays",
     "sync_files",
     "write_atomic",
+    "write_together",
 ]
 
 
@@ -602,3 +603,40 @@ class Commit:
             journaled()
         recover_folder(self.root)
         return [self.target(name) for name in shown]
+
+
+def write_together(root: Path, files: list[tuple[str, bytes]]) -> list[Path]:
+    """Write several files into ``root`` all together or not at all; return their paths.
+
+    The folder's lock is held; the files are staged, then committed (see
+    :class:`Commit`). ``.ngayhoi-files.json`` records what was written, and an
+    existing file is replaced only if that record lists it: a user's own file
+    of the same name is refused, not overwritten.
+
+    Raises:
+        ForeignFileError: if a file would replace one ngayhoi did not write.
+        DiskFullError: if the disk fills up (nothing is changed then).
+        ExportError: if the folder cannot be written or another command writes it.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_together(root, [("a.md", b"A"), ("b.md", b"B")])]
+    ['a.md', 'b.md']
+    >>> (root / "mine.md").write_bytes(b"of the user")
+    11
+    >>> write_together(root, [("a.md", b"A2"), ("mine.md", b"M")])
+    Traceback (most recent call last):
+    ...
+    ngayhoi.files.ForeignFileError: ...mine.md exists and ngayhoi did not write it ...
+    >>> (root / "a.md").read_bytes()  # all or nothing: a.md was not replaced either
+    b'A'
+    """
+    with folder_lock(root):
+        recover_folder(root)
+        with Commit(root, ours=read_manifest(root), manifest=True) as commit:
+            for name, _ in files:
+                commit.check(name)  # every refusal before the first byte is staged
+            for name, data in files:
+                commit.add(name, data)
+            commit.done()
+    return [commit.target(name) for name, _ in files]

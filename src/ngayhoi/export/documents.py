@@ -37,7 +37,7 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError
-from ngayhoi.files import safe_child, write_atomic
+from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.templates.terms import Terms, terms_for
@@ -722,11 +722,12 @@ def render(doc: Document, fmt: str) -> bytes:
 def write_documents(
     schedule: Schedule, folder: Path | str, *, formats: Sequence[str] = DOC_FORMATS
 ) -> list[Path]:
-    """Write every document in every format; all are rendered before the first is written.
+    """Write every document in every format: all rendered first, then written all or none.
 
     Raises:
-        ExportError: if the schedule has no times, a format is unknown or the
-            folder cannot be written.
+        ExportError: if the schedule has no times, a format is unknown, the
+            folder cannot be written, or a document would replace a file
+            ngayhoi did not write (see :func:`~ngayhoi.files.write_together`).
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
@@ -740,8 +741,8 @@ def write_documents(
             raise ExportError(msg)
     out = Path(folder)
     rendered = [
-        (safe_child(out, f"{doc.name}.{fmt}"), render(doc, fmt))
+        (safe_child(out, f"{doc.name}.{fmt}").name, render(doc, fmt))
         for doc in festival_documents(schedule)
         for fmt in formats
     ]
-    return [write_atomic(path, data) for path, data in rendered]
+    return write_together(out, rendered)

@@ -52,6 +52,7 @@ __all__ = [
     "master_feed",
     "role_feeds",
     "standard_feeds",
+    "view_uid",
 ]
 
 #: The PRODID of every calendar ngayhoi writes.
@@ -250,6 +251,16 @@ def activity_uid(festival: Festival, item_id: str) -> str:
     'tiny.x.chao-co@ngayhoi.vn'
     """
     return f"{festival.id}.{item_id}@{festival.domain}"
+
+
+def view_uid(uid: str, feed_id: str) -> str:
+    """The UID an event has in one feed with ``uid_scope="view"``.
+
+    >>> view_uid("tiny.x.chao-co@ngayhoi.vn", "master")
+    'tiny.x.chao-co.master@ngayhoi.vn'
+    """
+    local, _, domain = uid.partition("@")
+    return f"{local}.{feed_id}@{domain}"
 
 
 def _leg_uid(festival: Festival, leg: Leg, occurrence: int = 1) -> str:
@@ -594,8 +605,7 @@ def calendar_bytes(
             msg = f"feed '{feed.id}': no event with UID '{uid}' to write; re-run the schedule"
             raise ExportError(msg) from None
         if uid_scope == "view":
-            local, _, domain = uid.partition("@")
-            event = attrs.evolve(event, uid=f"{local}.{feed.id}@{domain}", related_to=uid)
+            event = attrs.evolve(event, uid=view_uid(uid, feed.id), related_to=uid)
         elif rendered is not None and uid in rendered:
             block, used = rendered[uid]
             blocks.append(block)

@@ -33,7 +33,7 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
-from ngayhoi.files import safe_child, write_atomic
+from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
@@ -181,14 +181,16 @@ def write_runsheets(
 ) -> list[Path]:
     """Write ``runsheet-<id>.<fmt>`` for every hosting commune and every delegation in use.
 
-    Each file is written atomically, UTF-8 encoded.
+    Every sheet is rendered first, then all are written together or none is
+    (see :func:`~ngayhoi.files.write_together`), UTF-8 encoded.
 
     Returns:
         The paths written: the communes in plan order, then the delegations.
 
     Raises:
         ExportError: if the schedule has no times, a format is unknown, a
-            commune and a delegation share an id, or the folder cannot be written.
+            commune and a delegation share an id, the folder cannot be written,
+            or a sheet would replace a file ngayhoi did not write.
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
@@ -211,13 +213,12 @@ def write_runsheets(
             )
             raise ExportError(msg)
         seen.add(ident)
-    out = Path(folder)
-    return [
-        write_atomic(safe_child(out, f"runsheet-{ident}.{fmt}"), data)
-        for ident, fmt, data in [
-            (ident, fmt, _render_bytes(sheet, fmt)) for ident, sheet in sheets for fmt in formats
-        ]
+    rendered = [
+        (safe_child(Path(folder), f"runsheet-{ident}.{fmt}").name, _render_bytes(sheet, fmt))
+        for ident, sheet in sheets
+        for fmt in formats
     ]
+    return write_together(Path(folder), rendered)
 
 
 # -- building the sheets ---------------------------------------------------------

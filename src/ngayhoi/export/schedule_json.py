@@ -76,7 +76,14 @@ from ngayhoi.model import Festival, Part, ResourceKind, Site
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify
 
-__all__ = ["GUID_NAMESPACE", "SCHEMA_URL", "event_guid", "schedule_json", "write_schedule_json"]
+__all__ = [
+    "GUID_NAMESPACE",
+    "SCHEMA_URL",
+    "event_guid",
+    "schedule_json",
+    "schedule_json_bytes",
+    "write_schedule_json",
+]
 
 #: The ``$schema`` value the format's producers (frab, pretalx) write and its readers check.
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -240,9 +247,23 @@ def write_schedule_json(
     >>> "Lễ chào cờ" in path.read_text(encoding="utf-8")
     True
     """
+    data = schedule_json_bytes(schedule, base_url=base_url, version=version)
+    return write_atomic(Path(path), data)
+
+
+def schedule_json_bytes(
+    schedule: Schedule, *, base_url: str = "", version: str | None = None
+) -> bytes:
+    """The bytes :func:`write_schedule_json` writes (UTF-8 JSON, safe inside a ``<script>``).
+
+    >>> import json, ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> json.loads(schedule_json_bytes(sched)) == schedule_json(sched)
+    True
+    """
     data = schedule_json(schedule, base_url=base_url, version=version)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(path), text.translate(_SCRIPT_SAFE).encode("utf-8"))
+    return text.translate(_SCRIPT_SAFE).encode("utf-8")
 
 
 def _event(

@@ -453,19 +453,23 @@ def publish(
 
 
 def _chosen(root: Path, state: ExportState, feeds: Iterable[str] | None) -> list[str]:
-    """The feed ids to publish: those of the export state (or the ones asked for, if its own)."""
+    """The feed ids to publish: those of the export state, or those asked for that it holds.
+
+    Asked-for ids the state does not hold are left out (a delegation a later
+    plan adds is published once it is exported); none at all is refused.
+    """
     if feeds is None:
         return sorted(state.feeds)
     wanted = list(dict.fromkeys(feeds))
-    unknown = [f for f in wanted if f not in state.feeds]
-    if unknown:
-        known = ", ".join(sorted(state.feeds))
+    known = [f for f in wanted if f in state.feeds]
+    if not known:
         msg = (
-            f"{root}: no feed {', '.join(repr(f) for f in unknown)} in its export state "
-            f"(ngayhoi publishes only the feeds it exported: {known})"
+            f"{root}: no calendars to publish: no feed {', '.join(repr(f) for f in wanted)} "
+            "in its export state (ngayhoi publishes only the feeds it exported: "
+            f"{', '.join(sorted(state.feeds))})"
         )
         raise ExportError(msg)
-    return wanted
+    return known
 
 
 def _feed_objects(

@@ -194,7 +194,9 @@ def test_an_export_into_its_own_folder_replaces_its_own_feeds_and_keeps_the_user
     assert (out / "master.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
-def test_an_empty_staging_folder_left_by_a_kill_is_cleared(plan_text: bytes, tmp_path: Path) -> None:
+def test_an_empty_staging_folder_left_by_a_kill_is_cleared(
+    plan_text: bytes, tmp_path: Path
+) -> None:
     (tmp_path / "plan.toml").write_bytes(plan_text)
     (tmp_path / "out" / ".ngayhoi-staging").mkdir(parents=True)  # made, then killed before its mark
     code, _, err = run(["export", str(tmp_path / "plan.toml"), "--out", str(tmp_path / "out")])

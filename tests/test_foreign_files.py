@@ -50,7 +50,7 @@ def snapshot(root: Path) -> dict[str, tuple[str, bytes]]:
         if stat.S_ISREG(mode):
             seen[str(path.relative_to(root))] = ("file", path.read_bytes())
         elif stat.S_ISLNK(mode):
-            seen[str(path.relative_to(root))] = ("link", os.readlink(path).encode())
+            seen[str(path.relative_to(root))] = ("link", str(path.readlink()).encode())
         else:
             seen[str(path.relative_to(root))] = (stat.filemode(mode)[0], b"")
     return seen
@@ -66,7 +66,9 @@ def plan_text(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return (folder / "p").read_bytes()
 
 
-def _users(name: str, data: bytes = b"BEGIN:VCALENDAR\r\nmy own\r\nEND:VCALENDAR\r\n") -> Callable:
+def _users(
+    name: str, data: bytes = b"BEGIN:VCALENDAR\r\nmy own\r\nEND:VCALENDAR\r\n"
+) -> Callable[[Path], None]:
     def setup(tmp: Path) -> None:
         (tmp / "out").mkdir(exist_ok=True)
         (tmp / "out" / name).write_bytes(data)
@@ -158,7 +160,7 @@ CASES = [
          lambda tmp: ["init", "--date", DAY, "--force", "--out", str(tmp / "pipe")],
          "pipe is a FIFO"),
     Case("init-out-is-empty", _nothing,
-         lambda tmp: ["init", "--date", DAY, "--out", ""], "--out: is empty"),
+         lambda _: ["init", "--date", DAY, "--out", ""], "--out: is empty"),
 ]  # fmt: skip
 
 

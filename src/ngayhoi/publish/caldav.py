@@ -484,18 +484,20 @@ def _feed_objects(
         msg = f"{path}: the export state lists this feed but the file is missing; {again}"
         raise ExportError(msg)
     try:
+        data.decode("utf-8")
         title = icalendar.Calendar.from_ical(data).get("X-WR-CALNAME")
         parts = split_per_uid(data)
     except (ValueError, KeyError, IndexError) as err:
         text = " ".join(str(err).split())[:_LONGEST]
         msg = f"{path}: the feed file is damaged, not a calendar ngayhoi wrote ({text}); {again}"
         raise ExportError(msg) from None
-    expected = set(feed.uids) | {view_uid(u, fid) for u in feed.uids}
-    strange = sorted(set(parts) - expected)
-    if strange:
+    # Written with one UID per event, or with view-scoped UIDs: exactly one of the two.
+    if set(parts) not in ({*feed.uids}, {view_uid(u, fid) for u in feed.uids}):
+        strange = sorted(set(parts) - set(feed.uids) - {view_uid(u, fid) for u in feed.uids})
+        what = f"event(s) it does not list ({strange[0]} ...)" if strange else "other events"
         msg = (
-            f"{path}: the feed file holds {len(strange)} event(s) its export state does not "
-            f"list ({strange[0]} ...): it was changed by hand; {again}"
+            f"{path}: the feed file holds {len(parts)} event(s), not the {len(feed.uids)} "
+            f"its export state lists ({what}): it was changed or damaged; {again}"
         )
         raise ExportError(msg)
     return (None if title is None else str(title)), parts

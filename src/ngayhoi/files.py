@@ -360,12 +360,23 @@ def folder_lock(root: Path) -> Iterator[None]:
 
 
 def staging_strays(root: Path) -> list[Path]:
-    """Temporary files of a journal whose writing was interrupted."""
+    """Temporary files of a journal whose writing was interrupted.
+
+    >>> import tempfile, pathlib
+    >>> staging_strays(pathlib.Path(tempfile.mkdtemp()))
+    []
+    """
     return list(root.glob(f".{JOURNAL_NAME}.*.tmp"))  # write_atomic's temporary names
 
 
 def needs_recovery(root: Path) -> bool:
-    """Whether an interrupted commit left anything in ``root`` (journal, staging, strays)."""
+    """Whether an interrupted commit left anything in ``root`` (journal, staging, strays).
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> needs_recovery(root), (root / STAGING_NAME).mkdir(), needs_recovery(root)
+    (False, None, True)
+    """
     return (
         (root / JOURNAL_NAME).exists()
         or (root / STAGING_NAME).exists()

@@ -1,18 +1,28 @@
 """Publish exported feeds to a CalDAV server (``pip install 'ngayhoi[caldav]'``).
 
-One calendar per feed (created on first publish, reused after), one resource
+What is published comes from the folder's export state, never from a glob:
+the feeds it lists (a user's own ``.ics`` beside them is never uploaded), each
+checked against the state before the first request (a damaged or hand-edited
+feed file is named, not reported as a server failure). One calendar per feed
+(created on first publish, reused after), one resource
 per UID (RFC 4791 §4.1: a calendar object holds one UID; Radicale refuses
 more, ICAL_INTEROP.md §3.10), each with its VTIMEZONE. Updates go by UID with
 the SEQUENCE ngayhoi wrote: the ``caldav`` library would add 1 on every save
 (ICAL_INTEROP.md §3.9), so it is told not to. Objects on the server that the
 feed no longer holds are handled by who put them there: an event of this
 festival that moved to another feed (a visit given to another delegation) is
-removed from this calendar and reported as moved out; an object ngayhoi does
-not know is reported and kept (``prune=True`` deletes those too, and says so).
+removed from this calendar and reported as moved out (with either UID scope:
+base or view-scoped UIDs are both ngayhoi's); an object ngayhoi does not know
+is reported and kept (``prune=True`` deletes those too, and says so).
 
 Credentials come from the environment (``NGAYHOI_CALDAV_URL``,
 ``NGAYHOI_CALDAV_USERNAME``, ``NGAYHOI_CALDAV_PASSWORD``) or a TOML file
 readable by its owner only, never from the command line.
+
+Every request has a limit on its whole time (``timeout``) as well as on
+silence (``idle_timeout``), so a server that trickles its answers fails the
+publish instead of holding it. A server that answers 404 to the first
+requests is told apart: the URL or the principal is wrong.
 
 A publish that fails half-way (the server stops, the network drops, a request
 times out) raises :class:`PublishError`, which names the server, where it
@@ -82,7 +92,11 @@ class CalDAVConfig:
 
     @property
     def idle(self) -> int:
-        """Seconds the server may stay silent within one request."""
+        """Seconds the server may stay silent within one request.
+
+        >>> CalDAVConfig(url="https://dav.example.vn/", timeout=10).idle
+        10
+        """
         return min(self.timeout, self.idle_timeout or _IDLE)
 
     @property
@@ -96,13 +110,15 @@ def config_from_env(
 ) -> CalDAVConfig:
     """The CalDAV settings from the environment, else from a TOML file.
 
-    The file (default ``~/.config/ngayhoi/caldav.toml``) holds a ``[caldav]``
-    table with ``url``, ``username`` and ``password``; it must not be readable
-    by group or others. ``NGAYHOI_CALDAV_TIMEOUT`` (or ``timeout`` in the file)
-    sets the seconds to wait for each answer of the server (default 60).
+    The file (default ``~/.config/ngayhoi/caldav.toml``, UTF-8) holds a
+    ``[caldav]`` table with ``url``, ``username`` and ``password``; it must not
+    be readable by group or others. ``NGAYHOI_CALDAV_TIMEOUT`` (or ``timeout``
+    in the file) sets the seconds one request may take in all, its whole answer
+    included (default 60); ``NGAYHOI_CALDAV_IDLE_TIMEOUT`` (``idle_timeout``)
+    the seconds the server may send nothing (default 30, at most the timeout).
 
     Raises:
-        PlanError: if no URL is configured, or the file is unsafe or malformed.
+        PlanError: if no URL is configured, or the file is unsafe, not UTF-8 or malformed.
 
     >>> config_from_env({"NGAYHOI_CALDAV_URL": "http://127.0.0.1:5232/btc/"}).loopback
     True
@@ -413,7 +429,9 @@ def publish(
         PublishError: if the server refuses, cannot be reached or stops
             answering; what was already published stays, and the next publish
             completes it.
-        ExportError: if the folder holds no export or another export into it is running.
+        ExportError: if the folder holds no export, none of ``feeds``, a feed
+            file that is missing, damaged or edited by hand (named), or another
+            export into it is running.
 
     >>> import tempfile
     >>> publish(tempfile.mkdtemp(), CalDAVConfig(url="http://127.0.0.1:9/"))

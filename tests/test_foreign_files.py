@@ -13,6 +13,8 @@ import contextlib
 import io
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -214,3 +216,17 @@ def test_run_sheets_written_twice_replace_their_own_files(plan_text: bytes, tmp_
     code, _, err = run(argv)
     assert code == 0, err
     assert snapshot(tmp_path / "out") == first
+
+
+def test_ngayhoi_imports_where_there_is_no_fcntl() -> None:
+    """Windows has no fcntl: the folder's lock comes from filelock, imported without it."""
+    code = (
+        "import sys, warnings; sys.modules['fcntl'] = None; warnings.simplefilter('ignore')\n"
+        "import ngayhoi, ngayhoi.cli, ngayhoi.export.calendars, ngayhoi.files\n"
+        "print(ngayhoi.files.LOCK_NAME)"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ".ngayhoi.lock\n"

@@ -538,8 +538,16 @@ class Commit:
             if not _own_staging(self.staging):
                 _refuse_foreign_staging(self.root)
             shutil.rmtree(self.staging)
-        self.staging.mkdir()
-        self._write(OWNER_MARK, _MARK_TEXT)
+        # The mark is the first name in the folder (its content is only for people):
+        # a kill leaves an empty folder or a marked one, both provably ngayhoi's.
+        try:
+            self.staging.mkdir()
+            (self.staging / OWNER_MARK).write_bytes(_MARK_TEXT)
+        except OSError as err:
+            if _disk_full(err):
+                raise DiskFullError(self.root, _full_message(self.root, OWNER_MARK)) from err
+            msg = f"cannot write {self.staging}: {err.strerror or err}; check it is writable"
+            raise ExportError(msg) from err
 
     def _write(self, name: str, data: bytes) -> None:
         try:

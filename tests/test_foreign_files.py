@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 from ngayhoi.cli import main
+from ngayhoi.export import load_state
 
 DAY = "2023-08-06"
 
@@ -230,3 +231,22 @@ def test_ngayhoi_imports_where_there_is_no_fcntl() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ".ngayhoi.lock\n"
+
+
+def test_an_export_refused_half_way_through_staging_leaves_no_staged_files(
+    plan_text: bytes, tmp_path: Path
+) -> None:
+    v1, v2 = tmp_path / "v1.toml", tmp_path / "v2.toml"
+    v1.write_bytes(plan_text)
+    v2.write_bytes(plan_text.replace(b'at = "06:45"', b'at = "06:40"'))
+    out = tmp_path / "out"
+    assert run(["export", str(v1), "--out", str(out)])[0] == 0
+    last = load_state(out).feeds[list(load_state(out).feeds)[-1]].filename
+    (out / last).unlink()
+    os.mkfifo(out / last)  # every feed before it is staged when the export reaches it
+    before = snapshot(tmp_path)
+    code, _, err = run(["export", str(v2), "--out", str(out)])
+    assert code == 2, err
+    assert f"{last} is a FIFO" in err
+    assert snapshot(tmp_path) == before
+    assert not (out / ".ngayhoi-staging").exists()

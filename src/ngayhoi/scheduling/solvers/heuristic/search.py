@@ -36,6 +36,7 @@ depends on the machine; :attr:`EngineResult.clock_cut` says when it fired.
 >>> pool = p.add_pool("may", 1)
 >>> p.need_pool(1, pool, 1); p.need_pool(2, pool, 1)
 >>> solve(p, time_limit=1.0).starts
+[0, 0, 3]
 """
 
 from __future__ import annotations

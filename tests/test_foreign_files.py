@@ -250,3 +250,20 @@ def test_an_export_refused_half_way_through_staging_leaves_no_staged_files(
     assert f"{last} is a FIFO" in err
     assert snapshot(tmp_path) == before
     assert not (out / ".ngayhoi-staging").exists()
+
+
+def test_without_a_state_a_feed_ngayhoi_wrote_is_known_by_its_prodid(
+    plan_text: bytes, tmp_path: Path
+) -> None:
+    (tmp_path / "plan.toml").write_bytes(plan_text)
+    out = tmp_path / "out"
+    argv = ["export", str(tmp_path / "plan.toml"), "--out", str(out)]
+    assert run(argv)[0] == 0
+    (out / ".ngayhoi-state.json").unlink()  # lost, or set aside by a recovery
+    code, _, err = run(argv)
+    assert code == 0, err
+    (out / ".ngayhoi-state.json").unlink()
+    (out / "master.ics").write_bytes(b"BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//EN\r\n")
+    code, _, err = run(argv)
+    assert code == 2
+    assert "master.ics exists and ngayhoi did not write it" in err

@@ -466,6 +466,33 @@ def _keep_in_feeds(
         feeds[fid] = feed
 
 
+def _ours(
+    root: Path, old: ExportState | None, feeds: list[Feed], extra_files: Mapping[str, bytes]
+) -> frozenset[str]:
+    """What ngayhoi wrote here and may replace; anything else in the folder is the user's.
+
+    The feeds the old state lists and, once the folder is ngayhoi's, the extra
+    files written beside them. With no state to ask (a first export, or a
+    damaged state set aside) a feed file is ngayhoi's if its PRODID says so.
+    """
+    before = old.feeds if old is not None else {}
+    if before:
+        return frozenset(f.filename for f in before.values()) | frozenset(extra_files)
+    return frozenset(f.filename for f in feeds if _says_ngayhoi(root / f.filename))
+
+
+def _says_ngayhoi(path: Path) -> bool:
+    """Whether a regular file's head names ngayhoi as the calendar's producer."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\nPRODID:-//ngayhoi//" in head
+
+
 def _write(
     root: Path,
     *,
@@ -481,13 +508,8 @@ def _write(
 ) -> list[Path]:
     """Stage every changed feed, the extra files and the state; commit them together."""
     revisions = {uid: e.revision for uid, e in state.entries.items()}
-    before = old.feeds if old is not None else {}
-    # What ngayhoi wrote here: the feeds its state lists, and (once the folder is
-    # ngayhoi's) the extra files it writes beside them. Anything else is the user's.
-    ours = frozenset(f.filename for f in before.values())
-    if before:
-        ours |= frozenset(extra_files or {})
     feeds = list(state.feeds.values())
+    ours = _ours(root, old, feeds, extra_files or {})
     total = len(feeds) + 1
     # Each event is written once, whatever feeds show it.
     rendered: dict[str, tuple[bytes, frozenset[str]]] = {}

@@ -30,7 +30,7 @@ from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
-from ngayhoi.model import Festival, Unit
+from ngayhoi.model import Festival, Unit, due_note
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import (
@@ -551,10 +551,26 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     print(f"\n{idle_table(result)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
+    _moved_deadlines(plan, out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
     if result.note:
         print(f"note: {result.note}", file=out)
     return 0
+
+
+def _moved_deadlines(plan: Festival, out: TextIO) -> None:
+    """The preparation deadlines moved to a working day, one line per task and reason."""
+    moved: dict[tuple[str, str], int] = {}
+    for task in plan.prep_tasks:
+        note = due_note(plan, task)
+        if note:
+            moved[task.title, note] = moved.get((task.title, note), 0) + 1
+    if not moved:
+        return
+    print("\nHạn chuẩn bị dời vào ngày làm việc:", file=out)
+    for (title, note), count in moved.items():
+        times = f" ({count} đơn vị)" if count > 1 else ""
+        print(f"  · {title}{times}: {note}", file=out)
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -34,7 +34,7 @@ import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
 from ngayhoi.files import safe_child, write_atomic
-from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
+from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.programme import STANDARD_ITEMS
@@ -434,13 +434,19 @@ def _prep_rows(
             _Row(
                 cells=(
                     _Cell(vietnamese_date(due)),
-                    _Cell(task.title),
+                    _Cell(_moved(fest, task)),
                     _Cell(_role_name(fest, task.owner, terms)),
                     _Cell(task.deliverable or _DASH),
                 )
             )
         )
     return rows
+
+
+def _moved(fest: Festival, task: PrepTask) -> str:
+    """The task's title, with why its deadline moved to a working day."""
+    note = due_note(fest, task)
+    return f"{task.title} (hạn {note})" if note else task.title
 
 
 def _role_name(fest: Festival, role_id: str, terms: Terms | None) -> str:

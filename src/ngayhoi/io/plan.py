@@ -286,6 +286,8 @@ _FESTIVAL_KEYS = {
     "domain",
     "attendance",
     "max_idle",
+    "working_days",
+    "days_off",
 }
 
 
@@ -657,6 +659,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     for key in ("organiser", "domain", "attendance", "max_idle"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
+    options.update(_working_days(head, reader))
     return Festival(
         id=head["id"],
         name=head["name"],
@@ -673,6 +676,17 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         travel=travel,
         **options,
     )
+
+
+def _working_days(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
+    """``working_days`` (true or false) and ``days_off`` (a list of dates) of ``[festival]``."""
+    out: dict[str, Any] = {}
+    if "working_days" in head:
+        out["working_days"] = _flag(head, "working_days", "festival", reader)
+    if "days_off" in head:
+        value = head["days_off"]
+        out["days_off"] = _days(value, reader, path="festival.days_off") if value != [] else ()
+    return out
 
 
 def _timezone(value: object, reader: _Reader) -> str:
@@ -1314,7 +1328,7 @@ def _record(item: object) -> dict[str, object]:
     return out
 
 
-def dumps(festival: Festival) -> str:
+def dumps(festival: Festival) -> str:  # noqa: C901 - one optional key after another
     """The festival as plan-file TOML, in full (no generator sections).
 
     >>> import ngayhoi
@@ -1341,6 +1355,10 @@ def dumps(festival: Festival) -> str:
     head["domain"] = festival.domain
     head["attendance"] = False if festival.attendance is None else list(festival.attendance)
     head["max_idle"] = False if festival.max_idle is None else festival.max_idle
+    if not festival.working_days:
+        head["working_days"] = False
+    if festival.days_off:
+        head["days_off"] = [_plain(d) for d in festival.days_off]
     doc["festival"] = head
     doc["units"] = {"define": [_record(u) for u in festival.units]}
     travel = festival.travel

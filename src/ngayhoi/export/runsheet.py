@@ -273,16 +273,17 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         key=lambda t: _due(schedule, t),
     )
     first = days[0]
+    event = _event_word(fest, slots)
     return _Sheet(
         issuer=(nfc(f"UBND {local}".upper()), "BAN TỔ CHỨC"),
-        title="CHƯƠNG TRÌNH NGÀY HỘI",
+        title=f"CHƯƠNG TRÌNH {event.upper()}",
         subtitle=f"{fest.name} – {local}",
         facts=facts,
         place_date=f"{place}, ngày … tháng {first.month} năm {first.year}",
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN"),
         tables=(
             _Table(
-                heading="I. Chương trình Ngày hội",
+                heading=f"I. Chương trình {event}",
                 css="programme",
                 columns=("Thời gian", "Nội dung", "Thực hiện", "Địa điểm"),
                 widths=(13, 43, 22, 22),
@@ -299,6 +300,16 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
             ),
         ),
     )
+
+
+def _event_word(fest: Festival, slots: Sequence[Slot]) -> str:
+    """The sheet's event: "Hội nghị" when every item is a conference's, else "Ngày hội".
+
+    A conference template's items are "<event>.<key>" (templates/events.py).
+    """
+    items = [fest.activity(s.activity).item or "" for s in slots]
+    meeting = bool(items) and all("." in i for i in items)
+    return "Hội nghị" if meeting else "Ngày hội"
 
 
 def _terms(kind: str, day: pendulum.Date) -> Terms | None:

@@ -64,7 +64,9 @@ from ngayhoi.templates import (
     standard_programme,
     standard_roles,
 )
+from ngayhoi.templates.events import commendation_meeting, pilot_day, review_conference
 from ngayhoi.templates.overrides import Override, apply_overrides, reach
+from ngayhoi.text import check_id
 
 __all__ = ["FORMAT", "VERSION", "PlanFileError", "dumps", "load", "loads", "save"]
 
@@ -271,6 +273,8 @@ _TOP = {
     "needs",
     "travel",
     "override",
+    "pilot",
+    "conference",
     *_SECTIONS,
 }
 _FESTIVAL_KEYS = {
@@ -623,6 +627,8 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     travel = _travel(doc["travel"], reader) if "travel" in doc else TravelTimes()
     timezone = _timezone(head.get("timezone", TIMEZONE), reader)
     changes = _overrides(doc.get("override", []), lists["sites"], units, reader)
+    if "pilot" in doc:
+        _pilot(doc["pilot"], lists, units, days, timezone, reader)
     if "programme" in doc:
         blocks = doc["programme"] if isinstance(doc["programme"], list) else [doc["programme"]]
         anchors = []
@@ -634,6 +640,8 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _check_anchors(anchors, reader)
         _merge_sync(lists)
     changes.check_used(reader)
+    if "conference" in doc:
+        _conferences(doc["conference"], lists, days, timezone, reader)
     if "preparation" in doc:
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
@@ -1221,6 +1229,153 @@ def _fix(
         for ident, t in fixed
     }
     return [attrs.evolve(a, fixed_start=starts[a.id]) if a.id in starts else a for a in activities]
+
+
+# -- other events: the pilot day, conferences -------------------------------------------
+
+
+def _keys(table: object, allowed: Sequence[str], path: str, reader: _Reader) -> Mapping[str, Any]:
+    if not isinstance(table, Mapping):
+        raise reader.fail(path, f"expected a table with {', '.join(allowed)}")
+    for key in table:
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(allowed)})"
+            raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+    return table
+
+
+def _one_of(value: object, valid: Sequence[str], kind: str, path: str, reader: _Reader) -> str:
+    if not isinstance(value, str) or value not in valid:
+        section = re.split(r"[\[.]", path, maxsplit=1)[0]
+        unknown = UnknownReferenceError(
+            item_kind=section, item_id=path, ref_kind=kind, ref=str(value), valid=valid
+        )
+        raise reader.fail(path, str(unknown))
+    return value
+
+
+def _event_day(
+    table: Mapping[str, Any], days: Sequence[pendulum.Date], path: str, reader: _Reader
+) -> pendulum.Date:
+    if "day" not in table:
+        return days[0]
+    day = _days(table["day"], reader, path=f"{path}.day")[0]
+    if day not in days:
+        msg = f"{day} is not a day of the festival ({', '.join(map(str, days))}); add it to days"
+        raise reader.fail(f"{path}.day", msg)
+    return day
+
+
+def _add_roles(lists: dict[str, list[Any]]) -> None:
+    mine = {r.id for r in lists["resources"]}
+    lists["resources"] = [*(r for r in standard_roles() if r.id not in mine), *lists["resources"]]
+
+
+def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
+    table: object,
+    lists: dict[str, list[Any]],
+    units: Sequence[Unit],
+    days: Sequence[pendulum.Date],
+    timezone: str,
+    reader: _Reader,
+) -> None:
+    """``[pilot]``: the full programme at one commune, the organiser's delegation attending."""
+    table = _keys(table, ("unit", "site", "organiser", "day", "at", "delegation"), "pilot", reader)
+    by_id = {u.id: u for u in units}
+    hosted = [u.id for u in units if u.kind.is_commune_level]
+    unit = by_id[_one_of(table.get("unit"), hosted, "commune-level unit", "pilot.unit", reader)]
+    mine = [s.id for s in lists["sites"] if s.unit == unit.id]
+    if not mine:
+        msg = f"commune '{unit.id}' has no site; add a [[sites]] table with unit = '{unit.id}'"
+        raise reader.fail("pilot.unit", msg)
+    site_id = _one_of(table.get("site", mine[0]), mine, f"site of {unit.id}", "pilot.site", reader)
+    higher = [u.id for u in units if not u.kind.is_commune_level]
+    organiser = table.get("organiser", unit.parent if unit.parent in higher else None)
+    if organiser is None:
+        msg = (
+            "give the organiser: the id of the province (or district) whose delegation "
+            f"attends, listed in [units] (known: {', '.join(higher) or 'none'})"
+        )
+        raise reader.fail("pilot", msg)
+    boss = by_id[_one_of(organiser, higher, "province or district", "pilot.organiser", reader)]
+    day = _event_day(table, days, "pilot", reader)
+    at = _time_at(table.get("at", "06:45"), "pilot.at", reader)
+    site = next(s for s in lists["sites"] if s.id == site_id)
+    group = None
+    if "delegation" in table:
+        group = reader.structure(table["delegation"], Resource, "pilot.delegation")
+    parts = pilot_day(
+        site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
+    )
+    lists["activities"] = [*parts.activities, *lists["activities"]]
+    lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
+    lists["resources"] = [*parts.resources, *lists["resources"]]
+    _add_roles(lists)
+
+
+_CONFERENCE_KEYS = (
+    "kind", "hub", "points", "day", "at", "presides", "point_presides", "period", "id",
+)  # fmt: skip
+
+
+def _conferences(  # noqa: C901 - one key after another
+    tables: object,
+    lists: dict[str, list[Any]],
+    days: Sequence[pendulum.Date],
+    timezone: str,
+    reader: _Reader,
+) -> None:
+    """``[[conference]]``: an online review conference or a commendation meeting."""
+    if not isinstance(tables, list):
+        raise reader.fail("conference", "expected [[conference]] tables (kind, hub, ...)")
+    sites = {s.id: s for s in lists["sites"]}
+    for k, raw in enumerate(tables):
+        path = f"conference[{k}]"
+        table = _keys(raw, _CONFERENCE_KEYS, path, reader)
+        kind = _one_of(
+            table.get("kind"), ["tong-ket", "bieu-duong"], "conference kind", f"{path}.kind", reader
+        )
+        hub = sites[_one_of(table.get("hub"), list(sites), "site", f"{path}.hub", reader)]
+        day = _event_day(table, days, path, reader)
+        at = _time_at(table.get("at", "14:00" if kind == "tong-ket" else "08:00"), f"{path}.at",
+                      reader)  # fmt: skip
+        prefix = table.get("id", kind)
+        if not isinstance(prefix, str) or check_id(prefix) is not None:
+            raise reader.fail(f"{path}.id", f'{prefix!r} is not an id; write e.g. id = "{kind}"')
+        presides = table.get("presides")
+        if presides is not None and not isinstance(presides, str):
+            raise reader.fail(f"{path}.presides", f"{presides!r} is not text; write it in quotes")
+        options: dict[str, Any] = {"prefix": prefix, "timezone": timezone, "at": at}
+        if presides:
+            options["presides"] = presides
+        try:
+            if kind == "tong-ket":
+                ids = _ids(table.get("points", []), f"{path}.points", reader)
+                points = [
+                    sites[_one_of(p, list(sites), "site", f"{path}.points[{n}]", reader)]
+                    for n, p in enumerate(ids)
+                ]
+                chairs = _subtable(table, "point_presides", path, reader)
+                for sid in chairs:
+                    _one_of(sid, ids, "bridge point", f"{path}.point_presides.{sid}", reader)
+                chair = {str(a): str(b) for a, b in chairs.items()}
+                parts = review_conference(hub, points, day=day, point_presides=chair, **options)
+            else:
+                period = table.get("period")
+                if not isinstance(period, str):
+                    msg = 'the period commended is missing; write period = "2019–2024"'
+                    raise reader.fail(f"{path}.period", msg)
+                parts = commendation_meeting(hub, day=day, period=period, **options)
+        except PlanError as err:
+            if isinstance(err, PlanFileError):
+                raise
+            raise reader.fail(path, str(err)) from None
+        lists["activities"] = [*lists["activities"], *parts.activities]
+        lists["dependencies"] = [*lists["dependencies"], *parts.dependencies]
+        lists["sync_groups"] = [*lists["sync_groups"], *parts.sync_groups]
+        lists["prep_tasks"] = [*lists["prep_tasks"], *parts.prep_tasks]
+        _add_roles(lists)
 
 
 def _prepare(

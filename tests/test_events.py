@@ -144,3 +144,28 @@ def test_bad_event_keys_name_the_key(old: str, new: str, where: str) -> None:
     assert old in BASE
     with pytest.raises(PlanFileError, match=where):
         io.loads(BASE.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("pilot", "day", "organiser"),
+    [("Long Hòa", "2023-08-06", "Huyện Cần Đước"), ("Rạch Kiến", "2025-08-07", "Tỉnh Tây Ninh")],
+)
+def test_init_pilot_writes_the_pilot_day_of_one_commune(
+    tmp_path: Path, pilot: str, day: str, organiser: str
+) -> None:
+    import io as stdio  # noqa: PLC0415
+
+    from ngayhoi.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "diem.toml"
+    out, err = stdio.StringIO(), stdio.StringIO()
+    code = main(["init", "--pilot", pilot, "--date", day, "--out", str(path)], out=out, err=err)
+    assert code == 0, err.getvalue()
+    plan = io.load(path)
+    assert [u.name for u in plan.hosts()] == [pilot]
+    assert plan.name.endswith(f"tại xã {pilot}")
+    delegation = next(r for r in plan.resources if r.kind.value == "delegation")
+    assert delegation.name == f"Đoàn công tác Ban Chỉ đạo 138 {organiser[0].lower()}{organiser[1:]}"
+    sched = ngayhoi.schedule(plan)
+    assert check_schedule(sched) == []
+    assert check_protocol(sched) == []

@@ -35,6 +35,7 @@ from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
+    pilot_plan_text,
     plan_header,
     programme_lines,
     toml_string,
@@ -89,7 +90,7 @@ class _Progress:
             self.stream.flush()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after another
     parser = argparse.ArgumentParser(
         prog="ngayhoi",
         description=(
@@ -136,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--district", help="every commune of this district (dates before 1/7/2025)")
     p.add_argument("--units", help="these communes: names, codes or ids, comma-separated")
+    p.add_argument(
+        "--pilot",
+        metavar="UNIT",
+        help="a pilot day (ngày hội điểm) at this one commune, its province or district attending",
+    )
 
     for name, help_, example in (
         ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
@@ -301,6 +307,8 @@ def _need_times(result: Schedule, _out: TextIO) -> Schedule:
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pilot:
+        return _init_pilot(args, out)
     if args.province or args.district or args.units:
         return _init_real(args, out)
     day = _date(args.date)
@@ -768,6 +776,35 @@ def _init_options(args: argparse.Namespace) -> dt.time:
         msg = f"{args.out} exists; choose another --out or add --force"
         raise PlanError(msg)
     return _time(args.parade, "--parade")
+
+
+def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
+    """``init --pilot UNIT``: the pilot day at one commune, its parent unit attending."""
+    day = _date(args.date)
+    parade = _init_options(args)
+    if args.units or args.district or args.delegations:
+        msg = "--pilot UNIT plans one commune: leave out --units, --district and --delegations"
+        raise PlanError(msg)
+    args.units = args.pilot
+    units, _where = _real_communes(args, day)
+    unit = units[0]
+    if unit.parent is None:
+        msg = (
+            f"--pilot {args.pilot!r}: {unit.official_name} has no province or district in the data"
+        )
+        raise PlanError(msg)
+    organiser = data.unit_on(unit.parent, day)
+    text = pilot_plan_text(unit, organiser, day=day, name=args.name, ident=args.id, parade=parade)
+    io.loads(text, source=str(args.out))  # what we write must load
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(
+        f"wrote {args.out}: the pilot day of {organiser.official_name} at "
+        f"{unit.official_name} on {day}; next: ngayhoi validate {args.out}",
+        file=out,
+    )
+    return 0
 
 
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:

@@ -126,7 +126,8 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
         "--delegations",
         type=int,
         default=0,
-        help="district delegations attending the ceremonies, two neighbouring communes each",
+        help="delegations (the district's, or the province's from 1/7/2025) attending the "
+        "ceremonies, two neighbouring communes each",
     )
     p.add_argument("--out", required=True, type=Path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

@@ -191,3 +191,18 @@ def test_the_programme_table_in_plan_format_is_current() -> None:
     page = (ROOT / "docs" / "plan-format.md").read_text(encoding="utf-8")
     assert module.render(page) == page, "run: python docs/make_programme_table.py"
     assert "| `trao-thuong` | Công bố quyết định và trao khen thưởng | 15 | 10–30 |" in page
+
+
+def test_an_override_with_a_site_changes_only_that_point_of_the_commune() -> None:
+    text = HEAD.replace(
+        '[[sites]]\nid = "long-khe"\nname = "Hội trường UBND xã Long Khê"\nunit = "long-khe"',
+        '[[sites]]\nid = "long-hoa.ap-2"\nname = "Nhà văn hóa ấp 2"\nunit = "long-hoa"',
+    ).replace('"long-khe", ', "")
+    plan = io.loads(
+        text
+        + PROGRAMME
+        + '[[override]]\nunit = "long-hoa"\nsite = "long-hoa.ap-2"\n'
+        + 'item = "tro-choi"\nminutes = 50\n'
+    )
+    assert plan.activity("long-hoa.ap-2.tro-choi").duration.in_minutes() == 50
+    assert plan.activity("long-hoa.tro-choi").duration.in_minutes() == 75

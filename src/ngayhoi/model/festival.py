@@ -341,8 +341,10 @@ class Festival:
         default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
     )
     max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
-    working_days: bool = attrs.field(default=True, validator=_valid_flag)
-    days_off: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_to_days_off)
+    working_days: bool = attrs.field(default=True, validator=_valid_flag, repr=False)
+    days_off: tuple[pendulum.Date, ...] = attrs.field(
+        default=(), converter=_to_days_off, repr=False
+    )
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)

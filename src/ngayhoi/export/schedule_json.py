@@ -73,7 +73,7 @@ from ngayhoi.errors import ExportError
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.export.ics import activity_uid
 from ngayhoi.files import write_atomic
-from ngayhoi.model import Festival, Part, ResourceKind, Site
+from ngayhoi.model import Festival, Part, ResourceKind, Site, SyncKind
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify
 
@@ -257,7 +257,7 @@ def _event(
         lines.append(f"Phụ trách: {act.lead}")
         persons.append({"name": act.lead})
     for group in fest.sync_groups_of(act.id):
-        what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm")
     for resource_id in slot.resources:
         resource = fest.resource(resource_id)

@@ -147,7 +147,7 @@ def test_graphs_round_trip_through_graphml(tmp_path: Path) -> None:
     deps = ngayhoi.graph.dependency_graph(fest)
     nx.write_graphml(deps, tmp_path / "deps.graphml")
     back = nx.read_graphml(tmp_path / "deps.graphml", force_multigraph=True)
-    assert dict(back.nodes(data=True)) == dict(deps.nodes(data=True))
+    assert {n: back.nodes[n] for n in back} == {n: deps.nodes[n] for n in deps}
     assert [d for _, _, d in back.edges(data=True)] == [{"type": "SS", "min_lag": 5, "max_lag": 60}]
     assert back.graph["festival"] == "hai-xa"
     network = ngayhoi.graph.plain_graph(ngayhoi.graph.temporal_network(fest))
@@ -162,7 +162,7 @@ def test_graphs_round_trip_through_graphml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "export",
     [
-        lambda s, out: ngayhoi.export.runsheet.write_runsheets(s, out),
+        ngayhoi.export.runsheet.write_runsheets,
         lambda s, _out: ngayhoi.export.runsheet.commune_runsheet(s, "x"),
         lambda s, out: ngayhoi.export.gantt.gantt(s, out / "ngay-hoi.svg"),
         lambda s, _out: ngayhoi.export.gantt.gantt_rows(s),

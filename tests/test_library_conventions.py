@@ -197,7 +197,7 @@ def test_a_schedule_with_times_but_violations_is_refused_too(tmp_path: Path) -> 
 #: that documents print are the Vietnamese words; ngayhoi's own vocabulary is English
 #: kebab-case; dependency types keep scheduling's FS, SS, FF, SF.
 VIETNAMESE_ENUMS = {"UnitKind", "AwardForm", "Part", "Level", "SyncKind"}
-ENGLISH_ENUMS = {"ActivityKind", "ResourceKind", "Status"}
+ENGLISH_ENUMS = {"ActivityKind", "ResourceKind", "Rule", "Status"}
 ABBREVIATED_ENUMS = {"DependencyType"}
 
 

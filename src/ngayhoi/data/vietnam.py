@@ -9,6 +9,11 @@ vietnamadminunits``: only its data files are read, with ``sqlite3`` and
 ``json``, never its code). The units of the former Huyện Cần Đước keep the
 ids, dates and citations of ngayhoi's own dataset (``units.csv``).
 
+Dates: the 63 provinces hold from 1/8/2008 (``PROVINCES_FROM``; Tỉnh Thừa
+Thiên Huế until 31/12/2024, Thành phố Huế from 1/1/2025); the districts and
+communes of the list before the reform from 1/1/2025 only (``COVERS_FROM``):
+it is the list of that day, and it does not date the 2023–2025 mergers before it.
+
 >>> import pendulum
 >>> gaz = gazetteer()
 >>> len(gaz.communes_on(pendulum.date(2025, 8, 19)))

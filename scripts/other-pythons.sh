@@ -7,13 +7,14 @@
 # A Python whose install fails is reported and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
 main="$(version .venv/bin/python)"
 seen=" $main "
 tested=""
 candidates=()
 for n in 11 12 13 14 15; do
-  if command -v "python3.$n" >/dev/null 2>&1; then candidates+=("$(command -v "python3.$n")"); fi
+  found="$(command -v "python3.$n" 2>/dev/null || true)"
+  case "$found" in "" | */shims/*) ;; *) candidates+=("$found") ;; esac  # pyenv's shims: below
 done
 for py in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[1-9]*/bin/python; do
   [ -x "$py" ] && candidates+=("$py")

@@ -858,8 +858,8 @@ def _validity_vi(unit: Unit) -> str:
         and not unit.kind.is_province_level
         and unit.scheme == "gso-2025-01"
     )
-    if listed and end is not None:
-        return f"có trong dữ liệu từ {_day_vi(start)}, đến hết {_day_vi(end)}"  # type: ignore[arg-type]
+    if listed and start is not None and end is not None:
+        return f"có trong dữ liệu từ {_day_vi(start)}, đến hết {_day_vi(end)}"
     if start is not None and end is not None:
         return f"từ {_day_vi(start)} đến hết {_day_vi(end)}"
     if start is not None:

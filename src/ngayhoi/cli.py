@@ -5,7 +5,8 @@ input (a plan file, an argument, a folder). Errors are one message, never a
 stack trace. A progress bar appears on long runs when stderr is a terminal.
 
 >>> main(["units", "long hoa", "--date", "2023-08-06"])
-long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30)
+long-hoa  28123  Xã Long Hòa  (xã, đến hết 30/6/2025; Tỉnh Long An)
+    Xã Long Hòa → Xã Rạch Kiến từ 1/7/2025
 0
 """
 
@@ -994,7 +995,7 @@ def _curated_communes(
             units.append(hits[0])
         return _distinct(units), "the chosen communes"
     if gaz is not None:
-        gaz.check_day(day)
+        gaz.check_communes_day(day)
     msg = (
         "the nationwide units need the vietnamadminunits package: "
         "pip install 'ngayhoi[vn-units]'; without it ngayhoi knows only the Cần Đước "
@@ -1008,9 +1009,10 @@ def _distinct(units: list[Unit]) -> list[Unit]:
 
 
 def _units(args: argparse.Namespace, out: TextIO) -> int:
+    """``units``: the units named like ``args.name``, listed in Vietnamese."""
     day = _date(args.date) if args.date else None
     nationwide = data.vietnam.available() and (
-        args.province or day is None or day >= data.vietnam.COVERS_FROM
+        args.province or day is None or day >= data.vietnam.PROVINCES_FROM
     )
     if nationwide:
         return _units_nationwide(args, day, out)
@@ -1019,21 +1021,49 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
         other = data.search_units(args.name)
         if day is not None and other:
             names = "; ".join(
-                f"{u.id} ({u.official_name}) is {u.validity()}"
-                + (f", became {u.successor}" if u.successor else "")
+                f"{u.id} ({u.official_name}) {_validity_vi(u)}"
+                + (f", trở thành {u.successor}" if u.successor else "")
                 for u in other
             )
-            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+            msg = f"không có đơn vị nào tên như {args.name!r} vào ngày {_day_vi(day)}: {names}"
         elif day is not None and data.vietnam.available():
             data.vietnam.gazetteer().check_day(day)  # says what range the data covers
-            msg = f"no unit named like {args.name!r}"
+            msg = f"không có đơn vị nào tên như {args.name!r}"
         else:
-            msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
+            msg = f"không có đơn vị nào tên như {args.name!r}; thử ít chữ hơn, ví dụ 'long hoa'"
         raise PlanError(msg)
     for unit in found:
-        about = f"({unit.kind.value}, {unit.validity()})"
+        about = f"({unit.kind.value}, {_validity_vi(unit)})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
     return 0
+
+
+def _day_vi(day: dt.date) -> str:
+    """A day as Vietnamese write it: 1/7/2025."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def _validity_vi(unit: Unit) -> str:
+    """When the unit exists, in Vietnamese ("từ 1/7/2025", "đến hết 30/6/2025").
+
+    A district or commune of the nationwide list of 1/1/2025 says that its data
+    starts then, not that the unit was formed then.
+    """
+    start, end = unit.valid_from, unit.valid_to
+    listed = (
+        start == data.vietnam.COVERS_FROM
+        and not unit.kind.is_province_level
+        and unit.scheme == "gso-2025-01"
+    )
+    if listed and start is not None and end is not None:
+        return f"có trong dữ liệu từ {_day_vi(start)}, đến hết {_day_vi(end)}"
+    if start is not None and end is not None:
+        return f"từ {_day_vi(start)} đến hết {_day_vi(end)}"
+    if start is not None:
+        return f"từ {_day_vi(start)}"
+    if end is not None:
+        return f"đến hết {_day_vi(end)}"
+    return "mọi ngày"
 
 
 def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO) -> int:
@@ -1056,29 +1086,43 @@ def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO
     else:
         found = gaz.find(args.name, day, province=province)
     if not found:
-        other = gaz.find(args.name) if day is not None else ()
-        if other:
-            names = "; ".join(
-                f"{u.id} ({u.official_name}) is {u.validity()}"
-                + (f", became {', '.join(u.successors)}" if u.successors else "")
-                + f": {gaz.history(u)}"
-                for u in other[:10]
-            )
-            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
-        else:
-            pool = gaz.units_on(day) if day is not None else gaz.units
-            near = gaz.closest(args.name, pool)
-            tip = f"; closest names: {', '.join(near)}" if near else "; try fewer words"
-            msg = f"no unit named like {args.name!r}{tip}"
-        raise PlanError(msg)
+        raise PlanError(_units_not_found(gaz, args.name, day))
     for unit in found:
         home = gaz.province_of(unit)
         place = "" if home is unit else f"; {home.official_name}"
-        about = f"({unit.kind.value}, {unit.validity()}{place})"
+        about = f"({unit.kind.value}, {_validity_vi(unit)}{place})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
         if unit.kind.is_commune_level or unit.kind.is_province_level:
             print(f"    {gaz.history(unit)}", file=out)
     return 0
+
+
+def _units_not_found(gaz: data.vietnam.Gazetteer, name: str, day: dt.date | None) -> str:
+    """Say in Vietnamese why no unit named ``name`` exists on ``day``, and what does."""
+    other = gaz.find(name) if day is not None else ()
+    when = f" vào ngày {_day_vi(day)}" if day is not None else ""
+    listed = [u for u in other if u.valid_from == data.vietnam.COVERS_FROM]
+    if day is not None and day < data.vietnam.COVERS_FROM and listed:
+        names = "; ".join(f"{u.official_name} ({u.id})" for u in listed[:5])
+        return (
+            f"không có đơn vị nào tên như {name!r}{when}: trước 1/1/2025 dữ liệu toàn quốc "
+            "chỉ có 63 tỉnh (từ 1/8/2008), không có huyện và xã, vì danh sách trước cải cách "
+            "là danh sách ngày 1/1/2025, sau đợt sắp xếp 2023–2025, và không ghi đơn vị nào "
+            f"đã đổi trước đó; có từ 1/1/2025: {names}. Chỉ các đơn vị Cần Đước có từ "
+            "trước; đơn vị khác khai báo bằng [[units.define]]"
+        )
+    if other:
+        names = "; ".join(
+            f"{u.id} ({u.official_name}) {_validity_vi(u)}"
+            + (f", trở thành {', '.join(u.successors)}" if u.successors else "")
+            + f": {gaz.history(u)}"
+            for u in other[:10]
+        )
+        return f"không có đơn vị nào tên như {name!r}{when}: {names}"
+    pool = gaz.units_on(day) if day is not None else gaz.units
+    near = gaz.closest(name, pool)
+    tip = f"; tên gần nhất: {', '.join(near)}" if near else "; thử ít chữ hơn"
+    return f"không có đơn vị nào tên như {name!r}{when}{tip}"
 
 
 def main(
@@ -1087,7 +1131,8 @@ def main(
     """Run the command line; return the exit code.
 
     >>> main(["units", "tan chanh", "--date", "2023-08-06"])
-    tan-chanh  28156  Xã Tân Chánh  (xã, valid until 2025-06-30)
+    tan-chanh  28156  Xã Tân Chánh  (xã, đến hết 30/6/2025; Tỉnh Long An)
+        Xã Tân Chánh → Xã Cần Đước từ 1/7/2025
     0
     """
     stdout = out or sys.stdout

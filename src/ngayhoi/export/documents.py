@@ -37,6 +37,7 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError
+from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
@@ -463,14 +464,9 @@ def festival_documents(schedule: Schedule) -> list[Document]:
     """Every document of the festival: decisions, the assignment, invitations, MC scripts.
 
     Raises:
-        ExportError: if the schedule holds no times.
+        NotScheduledError: if the schedule has no feasible times.
     """
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{schedule.festival.id}': the schedule is {schedule.status.value} and "
-            "holds no times to print; schedule(...).unwrap() says which constraints fail"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "print")
     docs = award_decisions(schedule)
     assignment = _assignment(schedule)
     if assignment is not None:
@@ -725,9 +721,10 @@ def write_documents(
     """Write every document in every format: all rendered first, then written all or none.
 
     Raises:
-        ExportError: if the schedule has no times, a format is unknown, the
-            folder cannot be written, or a document would replace a file
-            ngayhoi did not write (see :func:`~ngayhoi.files.write_together`).
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if a format is unknown, the folder cannot be written, or a
+            document would replace a file ngayhoi did not write (see
+            :func:`~ngayhoi.files.write_together`).
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())

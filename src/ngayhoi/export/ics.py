@@ -35,7 +35,7 @@ import icalendar
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export import _lines
-from ngayhoi.model import Festival, ResourceKind, due_date, due_note
+from ngayhoi.model import Festival, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 
@@ -344,7 +344,7 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         lines.append(f"Phụ trách: {act.lead}")
     for group in fest.sync_groups_of(act.id):
         when = f"{_wall(slot.start, tz):%H:%M}"
-        what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm, bắt đầu {when}")
     held = []
     for resource_id in slot.resources:

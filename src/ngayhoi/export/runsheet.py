@@ -33,6 +33,7 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
+from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
@@ -142,7 +143,8 @@ def commune_runsheet(schedule: Schedule, unit_id: str, *, fmt: Format = "md") ->
     and after the day (Công việc chuẩn bị).
 
     Raises:
-        ExportError: if the schedule has no times or ``fmt`` is not a format.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if ``fmt`` is not a format.
         UnknownReferenceError: if the unit hosts no activity.
 
     >>> import ngayhoi
@@ -160,7 +162,8 @@ def delegation_runsheet(schedule: Schedule, resource_id: str, *, fmt: Format = "
     """A delegation's itinerary (lịch trình): its members, each visit and each drive.
 
     Raises:
-        ExportError: if the schedule has no times or ``fmt`` is not a format.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if ``fmt`` is not a format.
         UnknownReferenceError: if ``resource_id`` is not a delegation of the plan.
 
     >>> import ngayhoi
@@ -188,9 +191,10 @@ def write_runsheets(
         The paths written: the communes in plan order, then the delegations.
 
     Raises:
-        ExportError: if the schedule has no times, a format is unknown, a
-            commune and a delegation share an id, the folder cannot be written,
-            or a sheet would replace a file ngayhoi did not write.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if a format is unknown, a commune and a delegation share an id,
+            the folder cannot be written, or a sheet would replace a file ngayhoi
+            did not write.
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
@@ -225,12 +229,7 @@ def write_runsheets(
 
 
 def _check_times(schedule: Schedule) -> None:
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{schedule.festival.id}': the schedule is {schedule.status.value} and "
-            "holds no times to print; schedule(...).unwrap() says which constraints fail"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "print")
 
 
 def _check_format(fmt: str) -> None:

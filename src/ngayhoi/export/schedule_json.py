@@ -70,9 +70,10 @@ import pendulum
 
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
+from ngayhoi.export._guard import require_feasible
 from ngayhoi.export.ics import activity_uid
 from ngayhoi.files import write_atomic
-from ngayhoi.model import Festival, Part, ResourceKind, Site
+from ngayhoi.model import Festival, Part, ResourceKind, Site, SyncKind
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify
 
@@ -127,9 +128,9 @@ def schedule_json(
             content, which changes exactly when the exported data change.
 
     Raises:
-        ExportError: if the schedule has no times, two sites would get the same
-            room name, an activity starts outside the festival's days, or two
-            activities would share an id.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if two sites would get the same room name, an activity starts
+            outside the festival's days, or two activities would share an id.
 
     >>> import ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
@@ -146,12 +147,7 @@ def schedule_json(
     True
     """
     fest = schedule.festival
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{fest.id}': the schedule is {schedule.status.value} and has no times "
-            "to export; fix the plan (Schedule.unwrap() lists why) and schedule it again"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "export")
     rooms = _rooms(fest)
     page = base_url.split("#", 1)[0]
     by_day: dict[dt.date, dict[str, list[dict[str, Any]]]] = {day: {} for day in fest.days}
@@ -282,7 +278,7 @@ def _event(
         lines.append(f"Phụ trách: {act.lead}")
         persons.append({"name": act.lead})
     for group in fest.sync_groups_of(act.id):
-        what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm")
     for resource_id in slot.resources:
         resource = fest.resource(resource_id)

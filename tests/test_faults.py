@@ -570,7 +570,8 @@ def incomplete(folder: Path) -> list[str]:
         if set(events) != set(feed.uids):
             problems.append(f"{feed.filename}: its UIDs are not the state's")
         for uid, comp in events.items():
-            entry = state.entries.get(uid)
+            # An event that moved to another feed is cancelled in this one with its own revision.
+            entry = state.withdrawn.get(feed.id, {}).get(uid) or state.entries.get(uid)
             if entry is None or int(comp.decoded("SEQUENCE")) != entry.revision.sequence:
                 problems.append(f"{feed.filename}: {uid} has another SEQUENCE than the state")
             elif comp.decoded("DTSTAMP") != entry.revision.stamp:

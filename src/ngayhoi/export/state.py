@@ -43,7 +43,7 @@ from ngayhoi.export import _lines
 from ngayhoi.export.ics import CalendarEvent, Feed, Revision
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Schedule
-from ngayhoi.scheduling.stored import fingerprint_of, schedule_from_data
+from ngayhoi.scheduling.stored import check_schedule_data, fingerprint_of, schedule_from_data
 
 __all__ = [
     "JOURNAL_FILE",
@@ -162,6 +162,7 @@ class ExportState:
     plan: PlanKey | None = None
     options: ExportOptions | None = None
     schedule: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    source: str = attrs.field(default=STATE_FILE, eq=False, repr=False)
 
     def events(self) -> dict[str, CalendarEvent]:
         """The events as last exported, by UID."""
@@ -204,7 +205,7 @@ class ExportState:
         return schedule_from_data(
             self.schedule,
             festival,
-            source=f"{STATE_FILE} (its schedule)",
+            source=f"{self.source} (its schedule)",
             error=ExportStateError,
             hint=_RECOVER,
             partial=partial,
@@ -305,7 +306,13 @@ class _Reader:
                     raise read.problem(msg)
         schedule = top.get("schedule")
         if schedule is not None:
-            read.table(schedule, "schedule")  # checked in full when it is read against a plan
+            # Its types now; its ids when it is read against a plan.
+            check_schedule_data(
+                read.table(schedule, "schedule"),
+                source=f"{read.source} (its schedule)",
+                error=ExportStateError,
+                hint=_RECOVER,
+            )
         return ExportState(
             festival=festival,
             entries=entries,
@@ -314,6 +321,7 @@ class _Reader:
             plan=self.plan(top.get("plan")),
             options=self.options(top.get("options")),
             schedule=schedule,
+            source=read.source,
         )
 
     def plan(self, raw: object) -> PlanKey | None:

@@ -40,6 +40,7 @@ from ngayhoi.scheduling.result import PrepSlot, Schedule, Slot, Status
 __all__ = [
     "SCHEDULE_FORMAT",
     "SCHEDULE_VERSION",
+    "check_schedule_data",
     "plan_digest",
     "plan_fingerprint",
     "schedule_data",
@@ -113,7 +114,7 @@ def schedule_data(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, in file order
+def schedule_from_data(
     data: object,
     festival: Festival,
     *,
@@ -145,6 +146,32 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
     ngayhoi.errors.ScheduleFileError: s.json: not an ngayhoi schedule (format 'x', expected
     'ngayhoi-schedule'); save the schedule again (ngayhoi.io.save_schedule)
     """
+    found = _read(data, festival, source=source, error=error, hint=hint, partial=partial)
+    assert found is not None  # noqa: S101 - a festival was given
+    return found
+
+
+def check_schedule_data(data: object, *, source: str, error: type[Exception], hint: str) -> None:
+    """Check stored schedule data for its format, version and types, without its plan.
+
+    >>> from ngayhoi.errors import ExportError
+    >>> check_schedule_data({"format": "ngayhoi-schedule", "version": 1, "festival": "f",
+    ...     "status": "optimal", "slots": {}}, source="s", error=ExportError, hint="redo")
+    Traceback (most recent call last):
+    ngayhoi.errors.ExportError: s: slots: expected a list, found a table; redo
+    """
+    _read(data, None, source=source, error=error, hint=hint, partial=True)
+
+
+def _read(  # noqa: C901, PLR0912, PLR0915 - one check per field, in file order
+    data: object,
+    festival: Festival | None,
+    *,
+    source: str = "<schedule>",
+    error: type[Exception] = ScheduleFileError,
+    hint: str = "save the schedule again (ngayhoi.io.save_schedule)",
+    partial: bool = False,
+) -> Schedule | None:
     read = Checked(source, error, hint)
     top = read.table(data, "")
     fmt = top.get("format")
@@ -159,7 +186,7 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
         )
         raise read.problem(msg)
     fest_id = read.text(read.key(top, "festival", "the file"), "festival")
-    if fest_id != festival.id:
+    if festival is not None and fest_id != festival.id:
         msg = f"the schedule of festival '{fest_id}', not of '{festival.id}'"
         raise read.problem(msg)
     status_text = read.text(read.key(top, "status", "the file"), "status")
@@ -167,15 +194,19 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
         status = Status(status_text)
     except ValueError:
         raise read.fail("status", "optimal, feasible, infeasible or unknown", status_text) from None
-    zone = festival.timezone
-    resources = {r.id for r in festival.resources}
+    zone = festival.timezone if festival is not None else "UTC"
+    resources = {r.id for r in festival.resources} if festival is not None else None
     slots: dict[str, Slot] = {}
     for i, raw in enumerate(read.items(read.key(top, "slots", "the file"), "slots")):
         where = f"slots[{i}]"
         row = read.table(raw, where)
         act = read.text(read.key(row, "activity", where), f"{where}.activity")
         held = read.texts(row.get("resources", []), f"{where}.resources")
-        if not festival.has_activity(act) or any(r not in resources for r in held):
+        if (
+            festival is not None
+            and resources is not None
+            and (not festival.has_activity(act) or any(r not in resources for r in held))
+        ):
             if partial:
                 continue
             unknown = (
@@ -222,8 +253,8 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
         except ValueError:
             raise read.fail(f"prep[{i}].due", "a date YYYY-MM-DD", due_text) from None
         prep[task] = PrepSlot(task=task, due=due)
-    known_tasks = {t.id for t in festival.prep_tasks}
-    if not partial and set(prep) != known_tasks:
+    known_tasks = {t.id for t in festival.prep_tasks} if festival is not None else set(prep)
+    if festival is not None and not partial and set(prep) != known_tasks:
         msg = (
             f"its preparation tasks ({len(prep)}) are not those of plan '{festival.id}' "
             f"({len(known_tasks)})"
@@ -254,6 +285,13 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
                 message=read.text(read.key(row, "message", where), f"{where}.message"),
             )
         )
+    critical = read.texts(top.get("critical_path", []), "critical_path")
+    bound = read.optional_integer(top.get("bound"), "bound")
+    solver = read.text(top.get("solver", "stored"), "solver")
+    passes = read.integer(top.get("passes", 0), "passes", minimum=0)
+    cut_short = read.boolean(top.get("cut_short", False), "cut_short")
+    if festival is None:
+        return None
     return Schedule(
         festival=festival,
         status=status,
@@ -261,11 +299,11 @@ def schedule_from_data(  # noqa: C901, PLR0912, PLR0915 - one check per field, i
         prep=prep,
         violations=tuple(violations),
         waits=tuple(waits),
-        critical_path=read.texts(top.get("critical_path", []), "critical_path"),
-        bound=read.optional_integer(top.get("bound"), "bound"),
-        solver=read.text(top.get("solver", "stored"), "solver"),
-        passes=read.integer(top.get("passes", 0), "passes", minimum=0),
-        cut_short=read.boolean(top.get("cut_short", False), "cut_short"),
+        critical_path=critical,
+        bound=bound,
+        solver=solver,
+        passes=passes,
+        cut_short=cut_short,
     )
 
 

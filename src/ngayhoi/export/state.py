@@ -487,12 +487,24 @@ def load_state(folder: Path | str) -> ExportState:
     except OSError as err:
         msg = f"{path}: cannot read the export state ({err.strerror or err}); {_RECOVER}"
         raise ExportStateError(msg) from err
+    key = str(path.absolute())
+    cached = _LAST.get(key)
+    if cached is not None and cached[0] == raw:
+        return cached[1]  # the same bytes read a moment ago (a re-export reads its state twice)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
         msg = f"{path}: the export state is not JSON, or cut short ({err}); {_RECOVER}"
         raise ExportStateError(msg) from err
-    return ExportState.from_json(data, source=path)
+    state = ExportState.from_json(data, source=path)
+    _LAST.clear()
+    _LAST[key] = (raw, state)
+    return state
+
+
+#: The last state read, with its bytes: an ExportState is immutable, so the same bytes
+#: give the same state without checking them again.
+_LAST: dict[str, tuple[bytes, ExportState]] = {}
 
 
 def read_journal(path: Path) -> list[str]:

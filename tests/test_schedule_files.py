@@ -140,3 +140,27 @@ def test_a_prep_task_with_an_activitys_id_is_refused_when_the_plan_is_built() ->
         attrs.evolve(fest, prep_tasks=(clash,))
     other = PrepTask(id="a.trao-thuong.chuan-bi", title="Họp", offset_days=-3, owner="doan-1")
     assert attrs.evolve(fest, prep_tasks=(other,)).prep_tasks == (other,)
+
+
+def test_the_plan_digest_is_that_of_the_canonical_plan_the_search_runs_on() -> None:
+    from ngayhoi.scheduling import canonical  # noqa: PLC0415
+    from ngayhoi.scheduling.stored import plan_digest, plan_fingerprint  # noqa: PLC0415
+
+    fest = io.load(ROOT / "examples" / "can_duoc_2023.toml")
+    assert plan_digest(canonical(fest)) == plan_digest(fest)
+    reordered = attrs.evolve(
+        fest,
+        units=fest.units[::-1],
+        sites=fest.sites[::-1],
+        dependencies=fest.dependencies[::-1],
+        resources=fest.resources[::-1],
+        sync_groups=fest.sync_groups[::-1],
+        prep_tasks=fest.prep_tasks[::-1],
+        awards=fest.awards[::-1],
+    )
+    assert plan_digest(reordered) == plan_digest(fest)
+    # The activities' order is the programme sequence the search's ties follow: it counts.
+    swapped = attrs.evolve(fest, activities=fest.activities[::-1])
+    assert plan_digest(swapped) != plan_digest(fest)
+    key = {"backend": "auto", "budget": 200, "seed": 0}
+    assert plan_fingerprint(fest, **key) != plan_fingerprint(fest, **{**key, "budget": 100})  # type: ignore[arg-type]

@@ -708,7 +708,11 @@ def test_after_a_killed_command_line_export_the_next_two_finish_the_job(
         assert code == 0, err
         assert not err, err
     assert "written; since the last export:" in runs[0][1]
-    assert runs[1][1].endswith("(0 written; since the last export: no changes)\n"), runs[1][1]
+    # The second run finds the plan it exported: reused, no search (issue 12).
+    assert runs[1][1].endswith(
+        "(0 written; since the last export: no changes; "
+        "plan unchanged: the exported schedule reused, no search)\n"
+    ), runs[1][1]
     assert incomplete(folder) == []
     assert without_stamps(folder) == without_stamps(plan_files.ref_v2)
 

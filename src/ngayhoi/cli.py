@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 from ngayhoi import data, io
 from ngayhoi._version import __version__
 from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError
-from ngayhoi.export import export_calendars, load_state
+from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
@@ -163,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, type=_out_path, help="the calendar folder (kept between exports)"
     )
     _export_options(p)
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="plan from scratch instead of re-planning against the last export "
+        "(also the way out of a damaged export state: the feeds are written again)",
+    )
     _scheduling_options(p, partial=True)
 
     p = command(
@@ -662,37 +668,62 @@ def _moved_deadlines(plan: Festival, out: TextIO) -> None:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ngayhoi.folder import export_plan  # noqa: PLC0415 - only export needs it
+
     _check_time_limit(args)
     _folder_out(args.out, "--out")
     plan = io.load(args.plan)
-    result = _need_times(_schedule(plan, args), out)
-    if result.cut_short and not args.accept_partial:
-        msg = (
-            f"{args.plan}: {result.note}; nothing was exported "
-            "(give --accept-partial to export it anyway)"
-        )
-        raise InfeasibleError(msg)
-    extra = {}
-    if args.json:
+
+    def accept(result: Schedule) -> None:
+        _need_times(result, out)
+        if result.cut_short and not args.accept_partial:
+            msg = (
+                f"{args.plan}: {result.note}; nothing was exported "
+                "(give --accept-partial to export it anyway)"
+            )
+            raise InfeasibleError(msg)
+
+    def extra(result: Schedule) -> dict[str, bytes]:
+        if not args.json:
+            return {}
         from ngayhoi.export.schedule_json import schedule_json_bytes  # noqa: PLC0415
 
         # Rendered first and committed with the calendars: all of them change, or none.
-        extra["schedule.json"] = schedule_json_bytes(result)
-    report = export_calendars(
-        result,
+        return {"schedule.json": schedule_json_bytes(result)}
+
+    done = export_plan(
+        plan,
         args.out,
+        backend=args.backend,
+        seed=args.seed,
+        budget=args.budget,
+        time_limit=args.time_limit,
+        fresh=args.fresh,
         now=_stamp(),
         roles=not args.no_roles,
         tasks=args.tasks,
         uid_scope=args.uid_scope,
         progress=_Progress(err),
+        accept=accept,
         extra_files=extra,
     )
+    report = done.report
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
     first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
     since = "first export" if first else f"since the last export: {counts}"
+    how = {
+        "reused": "plan unchanged: the exported schedule reused, no search",
+        "replanned": (
+            f"re-planned against the last export: the edit moved {done.moved} "
+            f"event{'s' if done.moved != 1 else ''}"
+        ),
+        "fresh": "planned from scratch (--fresh)",
+        "first": "",
+    }[done.how]
+    tail = f"; {how}" if how and not first else ""
     print(
-        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; {since})",
+        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; "
+        f"{since}{tail})",
         file=out,
     )
     return 0
@@ -706,11 +737,26 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if len(args.plans) != 1:
             msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
             raise PlanError(msg)
-        state = load_state(args.against)
+        from ngayhoi.folder import plan_for_folder  # noqa: PLC0415 - only diff --against needs it
+
+        # Read as export and publish do: an interrupted export is finished first, and a
+        # damaged state or journal is refused by name.
+        state, _ = read_version(args.against)
         if not state.entries:
             msg = f"{args.against} holds no export; run ngayhoi export first"
             raise PlanError(msg)
-        new = _need_times(_schedule(io.load(args.plans[0]), args), out)
+        # What `export` would write: the same plan reuses the exported schedule,
+        # an edited one is re-planned against it.
+        new = plan_for_folder(
+            io.load(args.plans[0]),
+            args.against,
+            backend=args.backend,
+            seed=args.seed,
+            budget=args.budget,
+            time_limit=args.time_limit,
+            state=state,
+        ).schedule
+        new = _need_times(new, out)
         changes = diff_events(
             state.events(),
             state.feeds,

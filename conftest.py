@@ -23,6 +23,12 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent
 
+# The command line speaks Vietnamese unless told otherwise (ngayhoi.i18n). The suite and
+# the English docs read its English messages; tests/test_i18n.py checks the Vietnamese.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "en_US.UTF-8"
+
 
 def _console(example: Example) -> None:
     block: str = example.parsed

@@ -969,13 +969,13 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _gantt(args: argparse.Namespace, out: TextIO) -> int:
-    from ngayhoi.export.gantt import gantt  # noqa: PLC0415
+    from ngayhoi.export.gantt import gantt_days  # noqa: PLC0415
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
-    path = gantt(result, args.out)
-    print(f"wrote {path}", file=out)
+    for path in gantt_days(result, args.out):
+        print(_("wrote {path}").format(path=path), file=out)
     return 0
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io as stdio
+from pathlib import Path
 
 import attrs
 import pytest
 
 import ngayhoi
+from ngayhoi import io
+from ngayhoi.cli import main
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Award, Issuer
 from ngayhoi.model.awards import award_register, ceremony_seconds, check_power
@@ -110,3 +114,39 @@ def test_the_ceremony_grows_with_the_count_read_out() -> None:
     assert ceremony_seconds(five) == 60 + 90
     assert ceremony_seconds(many) == 60 + 90 * (3 + 27)
     assert ceremony_seconds([]) == 0
+
+
+def _plan_with_awards(tmp_path: Path, count: int, *, fixed: int | None = None) -> str:
+    """A two-commune plan whose first ceremony reads out ``count`` giấy khen."""
+    plan = tmp_path / "plan.toml"
+    assert main(["--lang", "en", "init", "--communes", "2", "--date", "2023-08-06",
+                 "--out", str(plan), "--force"], out=stdio.StringIO()) == 0  # fmt: skip
+    text = plan.read_text(encoding="utf-8")
+    host = io.loads(text).hosts()[0].id
+    if fixed is not None:
+        head = "[programme.minutes]  # change a default length, e.g. bao-cao = 20\n"
+        assert head in text
+        text = text.replace(head, f"{head}trao-thuong = {fixed}\n")
+    for n in range(count):
+        text += (
+            f'\n[[awards]]\nid = "gk-{n}"\nrecipient = "Người {n}"'
+            f"\ncollective = {str(n < 29).lower()}"
+            f'\nform = "giấy khen"\nissuer = {{ id = "ct-xa", title = "Chủ tịch UBND xã {host}" }}'
+            f'\nceremony = "{host}.trao-thuong"\n'
+        )
+    return text
+
+
+def _ceremony_minutes(text: str) -> list[int]:
+    plan = io.loads(text)
+    return [a.duration.in_minutes() for a in plan.activities if a.item == "trao-thuong"]
+
+
+def test_the_award_ceremony_grows_when_many_awards_are_read_out(tmp_path: Path) -> None:
+    # seed 001: one district gave giấy khen for 29 tập thể and 268 cá nhân in one category.
+    assert _ceremony_minutes(_plan_with_awards(tmp_path, 297)) == [46, 15]
+    assert _ceremony_minutes(_plan_with_awards(tmp_path, 5)) == [15, 15]  # it never shrinks
+
+
+def test_minutes_the_plan_gives_the_ceremony_are_kept(tmp_path: Path) -> None:
+    assert _ceremony_minutes(_plan_with_awards(tmp_path, 297, fixed=20)) == [20, 20]

@@ -56,6 +56,7 @@ from ngayhoi.model import (
     Unit,
 )
 from ngayhoi.model._fields import MAX_MINUTES, TIMEZONE
+from ngayhoi.model.awards import ceremony_minutes
 from ngayhoi.templates import (
     Programme,
     preparation_cascade,
@@ -306,6 +307,8 @@ _FESTIVAL_KEYS = {
 class _Reader:
     source: str
     text: str
+    # Award ceremonies whose minutes the plan gives (programme ``minutes.trao-thuong``).
+    fixed: set[str] = attrs.field(factory=set)
 
     def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
@@ -642,6 +645,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
         _add_needs(doc["needs"], lists, reader)
+    lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)
     options: dict[str, Any] = {}
     if "campaign" in head:
         campaign = _days(head["campaign"], reader, path="festival.campaign")
@@ -679,6 +683,31 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         travel=travel,
         **options,
     )
+
+
+def _fit_ceremonies(
+    activities: list[Activity], awards: list[Award], fixed: set[str]
+) -> list[Activity]:
+    """Lengthen each stamped award ceremony to the time its awards take to read out.
+
+    Only the programme's ``trao-thuong`` items grow, never shrink, and not when the
+    plan gives their minutes (``minutes = { trao-thuong = 20 }``) or defines the
+    activity itself.
+    """
+    given: dict[str, list[Award]] = {}
+    for award in awards:
+        given.setdefault(award.ceremony, []).append(award)
+    out = []
+    for activity in activities:
+        needed = ceremony_minutes(given.get(activity.id, ()))
+        if (
+            activity.item == "trao-thuong"
+            and activity.id not in fixed
+            and needed > activity.duration.in_minutes()
+        ):
+            activity = attrs.evolve(activity, duration=needed)  # noqa: PLW2901 - the grown one
+        out.append(activity)
+    return out
 
 
 def _timezone(value: object, reader: _Reader) -> str:
@@ -984,6 +1013,8 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     lists["activities"] = [*stamped.activities, *lists["activities"]]
     lists["dependencies"] = [*stamped.dependencies, *lists["dependencies"]]
     lists["sync_groups"] = [*stamped.sync_groups, *lists["sync_groups"]]
+    if "trao-thuong" in lengths:
+        reader.fixed.update(a.id for a in stamped.activities if a.item == "trao-thuong")
     if _flag(table, "roles", path, reader):
         mine = {r.id for r in lists["resources"]}
         lists["resources"] = [

@@ -47,6 +47,7 @@ __all__ = [
     "Issuer",
     "RegisterLine",
     "award_register",
+    "ceremony_minutes",
     "ceremony_seconds",
     "check_power",
     "issuer_rank",
@@ -341,3 +342,17 @@ def ceremony_seconds(awards: Iterable[Award]) -> int:
         groups = -(-line.collective // GROUP_SIZE) + -(-line.individual // GROUP_SIZE)
         total += DECISION_SECONDS + GROUP_SECONDS * groups
     return total
+
+
+def ceremony_minutes(awards: Iterable[Award]) -> int:
+    """Whole minutes the award ceremony needs (:func:`ceremony_seconds` rounded up).
+
+    A plan file's ``trao-thuong`` item grows to this when its awards take longer
+    than the programme gives, unless the plan sets its minutes.
+
+    >>> xa = Issuer(id="ct-xa", title="Chủ tịch UBND xã Long Hòa")
+    >>> ceremony_minutes([Award(id=f"a{i}", recipient=f"R{i}", collective=i < 29,
+    ...     form="giấy khen", issuer=xa, ceremony="x.trao-thuong") for i in range(29 + 268)])
+    46
+    """
+    return -(-ceremony_seconds(awards) // 60)

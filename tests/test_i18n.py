@@ -145,3 +145,16 @@ def test_a_library_error_with_its_parts_is_said_again_in_vietnamese(tmp_path: Pa
     assert "không có đơn vị hành chính 'long-trac'; có phải 'long-trach'?" in err
     code, _, err = run("validate", str(plan), "--lang", "en")
     assert "unknown unit 'long-trac'; did you mean 'long-trach'?" in err
+
+
+def test_a_wait_is_explained_in_vietnamese_from_its_parts() -> None:
+    plan = str(ROOT / "examples" / "can_duoc_2023.toml")
+    code, out, _ = run("schedule", plan, "--lang", "vi")
+    assert code == 0
+    waits = [line for line in out.splitlines() if line.startswith("  · ")]
+    assert waits
+    assert all(" chờ " in line and " phút " in line for line in waits)
+    assert not any(" waits " in line or " until " in line for line in waits)
+    assert "Đoàn 3 BCĐ 138 huyện đang dự Công bố quyết định và trao khen thưởng tại" in out
+    code, out, _ = run("schedule", plan, "--lang", "en")
+    assert " waits " in out

@@ -43,6 +43,7 @@ from ngayhoi.templates.units_plan import (
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
+    from ngayhoi.diagnostics import Wait
     from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
@@ -795,7 +796,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if text:
         print(f"\n{text}", file=out)
     for wait in result.waits:
-        print(f"  · {wait.message}", file=out)
+        print(f"  · {_wait_text(result, wait)}", file=out)
     print(f"\n{idle_table(result)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
@@ -803,6 +804,37 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if result.note:
         print(_("note: {text}").format(text=result.note), file=out)
     return 0
+
+
+def _label(plan: Festival, activity_id: str) -> str:
+    """An activity and its host, as :meth:`Festival.label` gives it, in the language in use."""
+    act = plan.activity(activity_id)
+    site = plan.site(act.site)
+    unit = plan.unit(site.unit)
+    if sum(1 for s in plan.sites if s.unit == unit.id) > 1:
+        return _("{title} at {site}, {unit}").format(
+            title=act.title, site=site.name, unit=unit.name
+        )
+    return _("{title} at {unit}").format(title=act.title, unit=unit.name)
+
+
+def _wait_text(result: Schedule, wait: Wait) -> str:
+    """Why an activity waited, in the language in use (the library says it in English)."""
+    if translator.language == "en":
+        return wait.message
+    plan = result.festival
+    name = plan.resource(wait.resource).name
+    text = _("{activity} waits {minutes} min for {resource}").format(
+        activity=_label(plan, wait.activity), minutes=wait.minutes, resource=name
+    )
+    if wait.blocker is None:
+        return text + ": " + _("{resource} is fully in use then").format(resource=name)
+    why = _("{resource} is at {activity} until {time}").format(
+        resource=name, activity=_label(plan, wait.blocker), time=wait.free_at
+    )
+    if wait.travel:
+        why += _(" and needs {minutes} min to get here").format(minutes=wait.travel)
+    return f"{text}: {why}"
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

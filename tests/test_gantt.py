@@ -15,6 +15,7 @@ import matplotlib.image
 import pytest
 
 import ngayhoi
+from ngayhoi import io as plan_io
 from ngayhoi.errors import ExportError
 from ngayhoi.export.gantt import gantt, gantt_days, gantt_rows
 from ngayhoi.scheduling import Schedule, Status
@@ -333,3 +334,26 @@ def test_same_schedule_gives_the_same_pdf(sched: Schedule, tmp_path: Path) -> No
     first = gantt(sched, tmp_path / "a.pdf").read_bytes()
     second = gantt(sched, tmp_path / "b.pdf").read_bytes()
     assert first == second
+
+
+def test_the_command_line_writes_each_day_in_each_format_asked(
+    weekend: Schedule, tmp_path: Path
+) -> None:
+    plan = tmp_path / "weekend.toml"
+    plan_io.save(weekend.festival, plan)
+    done = subprocess.run(  # noqa: S603 - the command line as a user runs it
+        [sys.executable, "-m", "ngayhoi", "gantt", str(plan), "--out", str(tmp_path / "lich.png"),
+         "--format", "pdf,png", "--lang", "vi"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.glob("lich*"))
+    assert names == [
+        "lich-2025-08-09.pdf",
+        "lich-2025-08-09.png",
+        "lich-2025-08-10.pdf",
+        "lich-2025-08-10.png",
+    ]
+    assert done.stdout.count("đã ghi ") == 4
+    assert (tmp_path / "lich-2025-08-10.pdf").read_bytes().startswith(b"%PDF-")

@@ -15,8 +15,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from ngayhoi.cli import main
-from ngayhoi.i18n import DOMAIN, LOCALE_DIR, language
+from ngayhoi.cli import error_text, main
+from ngayhoi.errors import PlanError
+from ngayhoi.i18n import DOMAIN, LOCALE_DIR, language, translator
 
 from conftest import ROOT
 
@@ -158,3 +159,27 @@ def test_a_wait_is_explained_in_vietnamese_from_its_parts() -> None:
     assert "Đoàn 3 BCĐ 138 huyện đang dự Công bố quyết định và trao khen thưởng tại" in out
     code, out, _ = run("schedule", plan, "--lang", "en")
     assert " waits " in out
+
+
+class _PartedError(PlanError):
+    """A plan error with the parts every PlanError is to carry (kind, id, field, value, ...)."""
+
+    def __init__(self) -> None:
+        self.kind = "activity"
+        self.id = "long-hoa.bao-cao"
+        self.field = "duration"
+        self.value = -5
+        self.expected = "a whole number of minutes, at least 1"
+        self.hint = "write duration = 15"
+        super().__init__("activity 'long-hoa.bao-cao': duration -5 is not ...")
+
+
+def test_an_error_with_its_parts_is_framed_in_the_language_in_use() -> None:
+    translator.use("vi")
+    try:
+        said = error_text(_PartedError())
+    finally:
+        translator.use("en")
+    assert said.startswith("hoạt động 'long-hoa.bao-cao', duration = -5: cần ")
+    assert said.endswith("; write duration = 15")
+    assert error_text(_PartedError()) == "activity 'long-hoa.bao-cao': duration -5 is not ..."

@@ -261,6 +261,12 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         type=Path,
         help=_("a .png, .svg or .pdf file; a festival of several days gets one file per day"),
     )
+    p.add_argument(
+        "--format",
+        help=_(
+            "a comma list of png, svg, pdf: one file of each beside --out (default: its suffix)"
+        ),
+    )
     _scheduling_options(p)
 
     p = command(
@@ -1005,9 +1011,19 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
+    targets = [args.out]
+    if args.format is not None:
+        formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+        if not formats or any(f not in {"png", "svg", "pdf"} for f in formats):
+            msg = _("--format {value}: use a comma list of png, svg, pdf").format(
+                value=repr(args.format)
+            )
+            raise PlanError(msg)
+        targets = [args.out.with_suffix(f".{f}") for f in dict.fromkeys(formats)]
     result = _need_times(_schedule(io.load(args.plan), args), out)
-    for path in gantt_days(result, args.out):
-        print(_("wrote {path}").format(path=path), file=out)
+    for target in targets:
+        for path in gantt_days(result, target):
+            print(_("wrote {path}").format(path=path), file=out)
     return 0
 
 

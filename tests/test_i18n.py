@@ -152,7 +152,9 @@ def test_a_wait_is_explained_in_vietnamese_from_its_parts() -> None:
     plan = str(ROOT / "examples" / "can_duoc_2023.toml")
     code, out, _ = run("schedule", plan, "--lang", "vi")
     assert code == 0
-    waits = [line for line in out.splitlines() if line.startswith("  · ")]
+    # The waits come before the moved preparation deadlines, which use the same bullet.
+    head = out.split("Hạn chuẩn bị dời vào ngày làm việc:")[0]
+    waits = [line for line in head.splitlines() if line.startswith("  · ")]
     assert waits
     assert all(" chờ " in line and " phút " in line for line in waits)
     assert not any(" waits " in line or " until " in line for line in waits)

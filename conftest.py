@@ -23,6 +23,12 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent
 
+# The command line speaks Vietnamese unless told otherwise (ngayhoi.i18n). The suite and
+# the English docs read its English messages; tests/test_i18n.py checks the Vietnamese.
+# LANGUAGE (gettext's own variable) and not LANG: the machine may have no English locale
+# installed, and programs the tests run (khal) call setlocale.
+os.environ["LANGUAGE"] = "en"
+
 
 def _console(example: Example) -> None:
     block: str = example.parsed

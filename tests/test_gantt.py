@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import struct
 import subprocess
 import sys
@@ -13,8 +15,9 @@ import matplotlib.image
 import pytest
 
 import ngayhoi
+from ngayhoi import io as plan_io
 from ngayhoi.errors import ExportError
-from ngayhoi.export.gantt import gantt, gantt_rows
+from ngayhoi.export.gantt import gantt, gantt_days, gantt_rows
 from ngayhoi.scheduling import Schedule, Status
 
 from conftest import load_example
@@ -147,7 +150,7 @@ def test_title_can_be_given(sched: Schedule, tmp_path: Path) -> None:
     assert "Lịch ngày hội – bản nháp" in _svg_texts(svg)
 
 
-@pytest.mark.parametrize("name", ["ngay-hoi.pdf", "ngay-hoi.jpg", "ngay-hoi"])
+@pytest.mark.parametrize("name", ["ngay-hoi.gif", "ngay-hoi.jpg", "ngay-hoi"])
 def test_bad_suffix_raises_export_error_naming_it_and_the_choices(
     name: str, sched: Schedule, tmp_path: Path
 ) -> None:
@@ -229,3 +232,128 @@ def test_missing_matplotlib_says_how_to_install_it(tmp_path: Path) -> None:
 
     assert "pip install 'ngayhoi[plot]'" in run.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def weekend() -> Schedule:
+    """The Tây Ninh weekend of 9–10/8/2025: ten points over two days, three working groups."""
+    return ngayhoi.schedule(load_example("tay_ninh_2025").weekend()).unwrap()
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    width, height = struct.unpack(">II", _png_chunks(path.read_bytes())[b"IHDR"][:8])
+    return width, height
+
+
+def test_a_weekend_gets_one_chart_per_day_each_a_morning_wide(
+    weekend: Schedule, tmp_path: Path
+) -> None:
+    paths = gantt_days(weekend, tmp_path / "ngay-hoi.png")
+
+    assert [p.name for p in paths] == ["ngay-hoi-2025-08-09.png", "ngay-hoi-2025-08-10.png"]
+    for path in paths:
+        width, height = _png_size(path)
+        # 06:00-11:00 at 3 inches an hour and 150 dpi, not the 14,130 px of both days and the night.
+        assert width <= 3200
+        assert 400 <= height <= 2000
+    rows = {day: gantt_rows(weekend, day) for day in weekend.festival.days}
+    drawn = [a for day_rows in rows.values() for row in day_rows for a in row.activities]
+    assert sorted(drawn) == sorted(weekend.slots)  # every activity on exactly one day's chart
+
+
+def test_a_days_chart_says_its_day_and_holds_only_that_days_points(
+    weekend: Schedule, tmp_path: Path
+) -> None:
+    saturday, sunday = weekend.festival.days
+    svg = gantt(weekend, tmp_path / "thu-bay.svg", day=saturday).read_text(encoding="utf-8")
+    texts = _svg_texts(svg)
+
+    assert any("Thứ bảy, 09/08/2025 (ngày 1/2)" in t for t in texts)
+    assert not any("10/08" in t for t in texts)
+    sunday_only = {r.label for r in gantt_rows(weekend, sunday)} - {
+        r.label for r in gantt_rows(weekend, saturday)
+    }
+    assert sunday_only
+    assert not sunday_only & set(texts)
+    assert "Giờ" not in texts
+    assert any(t.startswith("Thời gian (giờ Việt Nam (UTC+7))") for t in texts)
+
+
+def test_a_day_the_festival_does_not_have_is_refused(weekend: Schedule, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="has no day 2025-08-11; give one of its days"):
+        gantt(weekend, tmp_path / "a.png", day=dt.date(2025, 8, 11))
+
+
+def test_bar_labels_are_drawn_above_every_route(example_svg: str) -> None:
+    root = ET.fromstring(example_svg)  # noqa: S314 - our own file, just written
+    order = [node.get("id", "") for node in root.iter(f"{SVG_NS}g")]
+    routes = [n for n, gid in enumerate(order) if gid.startswith("route-")]
+    labels = [n for n, gid in enumerate(order) if gid.startswith("bar-label-")]
+
+    assert len(routes) > 20
+    assert len(labels) > 17 * 8
+    assert max(routes) < min(labels)  # drawn later: a crossing drive never hides a bar's name
+    assert len(set(order) - {""}) == len([gid for gid in order if gid])  # ids are unique
+
+
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="needs pdftoppm (poppler-utils)")
+def test_pdf_is_one_vector_page_that_renders_as_the_picture(
+    weekend: Schedule, tmp_path: Path
+) -> None:
+    saturday = weekend.festival.days[0]
+    pdf = gantt(weekend, tmp_path / "ngay-hoi.pdf", day=saturday)
+    png = gantt(weekend, tmp_path / "ngay-hoi.png", day=saturday)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert PDFTOPPM is not None
+    subprocess.run(  # noqa: S603 - poppler on our own file
+        [PDFTOPPM, "-png", "-r", "150", str(pdf), str(tmp_path / "page")], check=True
+    )
+    pages = sorted(tmp_path.glob("page*.png"))
+
+    assert len(pages) == 1
+    # The page is the picture: the same size in pixels at the same resolution (±1 px rounding).
+    (pw, ph), (iw, ih) = _png_size(pages[0]), _png_size(png)
+    assert abs(pw - iw) <= 1
+    assert abs(ph - ih) <= 1
+    pixels = matplotlib.image.imread(pages[0])
+    assert pixels.std() > 0.05  # not a blank page
+    fonts = subprocess.run(  # noqa: S603 - poppler on our own file
+        [str(Path(PDFTOPPM).with_name("pdffonts")), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "DejaVuSans" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # all embedded
+
+
+def test_same_schedule_gives_the_same_pdf(sched: Schedule, tmp_path: Path) -> None:
+    first = gantt(sched, tmp_path / "a.pdf").read_bytes()
+    second = gantt(sched, tmp_path / "b.pdf").read_bytes()
+    assert first == second
+
+
+def test_the_command_line_writes_each_day_in_each_format_asked(
+    weekend: Schedule, tmp_path: Path
+) -> None:
+    plan = tmp_path / "weekend.toml"
+    plan_io.save(weekend.festival, plan)
+    done = subprocess.run(  # noqa: S603 - the command line as a user runs it
+        [sys.executable, "-m", "ngayhoi", "gantt", str(plan), "--out", str(tmp_path / "lich.png"),
+         "--format", "pdf,png", "--lang", "vi"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.glob("lich*"))
+    assert names == [
+        "lich-2025-08-09.pdf",
+        "lich-2025-08-09.png",
+        "lich-2025-08-10.pdf",
+        "lich-2025-08-10.png",
+    ]
+    assert done.stdout.count("đã ghi ") == 4
+    assert (tmp_path / "lich-2025-08-10.pdf").read_bytes().startswith(b"%PDF-")

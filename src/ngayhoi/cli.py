@@ -18,19 +18,20 @@ import math
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ngayhoi import data, io
 from ngayhoi._version import __version__
-from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError
+from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownReferenceError
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
+from ngayhoi.i18n import LANGUAGES, N_, language, translator
 from ngayhoi.model import Festival, TravelTimes, Unit, due_note
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
@@ -45,15 +46,14 @@ from ngayhoi.templates.units_plan import (
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
+    from ngayhoi.diagnostics import Wait
     from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
 
-_EXAMPLES = """\
-exit codes: 0 done, 1 the plan cannot be carried out (the reasons are printed),
-            2 bad input (a plan file, an argument, a folder)
+_ = translator.gettext
 
-examples:
+_EXAMPLES = """\
   ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml
   ngayhoi validate plan.toml
   ngayhoi schedule plan.toml
@@ -91,38 +91,84 @@ class _Progress:
             self.stream.flush()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help laid out as written, with the "usage:" prefix in the language in use."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        """Say "usage:" in the language in use."""
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose headings and error line follow the language in use.
+
+    (argparse's own messages, such as "invalid choice", stay English.)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
+        """Build the parser; name its options heading in the language in use."""
+        super().__init__(*args, **kwargs)
+        self._optionals.title = _("options")
+        self._positionals.title = _("arguments")
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error, then exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per command
+    parser = _Parser(
         prog="ngayhoi",
-        description=(
+        description=_(
             "Plan the Ngày hội toàn dân bảo vệ an ninh Tổ quốc across many communes: "
             "check a plan file, schedule it, export synchronised calendars, print run sheets."
         ),
-        epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(
+            "exit codes: 0 done, 1 the plan cannot be carried out (the reasons are printed),\n"
+            "            2 bad input (a plan file, an argument, a folder)\n\nexamples:\n"
+        )
+        + _EXAMPLES,
+        formatter_class=_Formatter,
+        add_help=False,
     )
-    parser.add_argument("--version", action="version", version=f"ngayhoi {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _common_options(parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ngayhoi {__version__}",
+        help=_("show the version and exit"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
 
     def command(name: str, help_: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
+        p = sub.add_parser(
             name,
             help=help_,
             description=help_,
-            epilog=f"example:\n  {example}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=_("example:") + f"\n  {example}",
+            formatter_class=_Formatter,
+            add_help=False,
         )
+        _common_options(p)
+        return p
 
     p = command(
         "init",
-        "write a new plan file for N communes from the standard programme",
+        _("write a new plan file for N communes from the standard programme"),
         "ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml",
     )
-    p.add_argument("--communes", type=int, default=17, help="how many communes (default 17)")
-    p.add_argument("--date", required=True, help="the festival day, YYYY-MM-DD")
-    p.add_argument("--name", help="the festival's Vietnamese name")
-    p.add_argument("--id", help="the festival's id (ASCII slug)")
-    p.add_argument("--parade", default="06:45", help="when the parades start, HH:MM")
+    p.add_argument("--communes", type=int, default=17, help=_("how many communes (default 17)"))
+    p.add_argument("--date", required=True, help=_("the festival day, YYYY-MM-DD"))
+    p.add_argument("--name", help=_("the festival's Vietnamese name"))
+    p.add_argument("--id", help=_("the festival's id (ASCII slug)"))
+    p.add_argument("--parade", default="06:45", help=_("when the parades start, HH:MM"))
     p.add_argument(
         "--delegations",
         type=int,
@@ -130,15 +176,17 @@ def _parser() -> argparse.ArgumentParser:
         help="delegations (the district's, or the province's from 1/7/2025) attending the "
         "ceremonies, two neighbouring communes each",
     )
-    p.add_argument("--out", required=True, type=_out_path, help="the plan file to write")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--out", required=True, type=_out_path, help=_("the plan file to write"))
+    p.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
     p.add_argument(
         "--province",
-        help="every commune of this province on --date (with --district or --units: "
-        "only to tell names apart)",
+        help=_(
+            "every commune of this province on --date (with --district or --units: "
+            "only to tell names apart)"
+        ),
     )
-    p.add_argument("--district", help="every commune of this district (dates before 1/7/2025)")
-    p.add_argument("--units", help="these communes: names, codes or ids, comma-separated")
+    p.add_argument("--district", help=_("every commune of this district (dates before 1/7/2025)"))
+    p.add_argument("--units", help=_("these communes: names, codes or ids, comma-separated"))
     p.add_argument(
         "--pilot",
         metavar="UNIT",
@@ -146,21 +194,25 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     for name, help_, example in (
-        ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
-        ("schedule", "schedule a plan and print each commune's day", "ngayhoi schedule plan.toml"),
+        ("validate", _("check a plan file and its times"), "ngayhoi validate plan.toml"),
+        (
+            "schedule",
+            _("schedule a plan and print each commune's day"),
+            "ngayhoi schedule plan.toml",
+        ),
     ):
         p = command(name, help_, example)
-        p.add_argument("plan", type=Path, help="the plan file (TOML)")
+        p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
         _scheduling_options(p)
 
     p = command(
         "export",
-        "export every calendar feed into a folder (re-exports update in place)",
+        _("export every calendar feed into a folder (re-exports update in place)"),
         "ngayhoi export plan.toml --out lich/",
     )
-    p.add_argument("plan", type=Path, help="the plan file (TOML)")
+    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
     p.add_argument(
-        "--out", required=True, type=_out_path, help="the calendar folder (kept between exports)"
+        "--out", required=True, type=_out_path, help=_("the calendar folder (kept between exports)")
     )
     _export_options(p)
     p.add_argument(
@@ -173,62 +225,73 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command(
         "diff",
-        "what changed between two plans, or since the last export into a folder",
+        _("what changed between two plans, or since the last export into a folder"),
         "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
     )
-    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help="one or two plan files")
-    p.add_argument("--against", type=Path, help="a folder written by ngayhoi export")
-    p.add_argument("--json", action="store_true", help="print the diff as JSON data")
+    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help=_("one or two plan files"))
+    p.add_argument("--against", type=Path, help=_("a folder written by ngayhoi export"))
+    p.add_argument("--json", action="store_true", help=_("print the diff as JSON data"))
     _scheduling_options(p)
 
     p = command(
         "publish",
-        "publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])",
+        _("publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])"),
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path, nargs="?", help="a folder written by ngayhoi export")
+    p.add_argument("folder", type=Path, nargs="?", help=_("a folder written by ngayhoi export"))
     p.add_argument(
         "--feeds",
         nargs="+",
         metavar="FEED",
         help="only these feed ids (publish lich/ --feeds A B, or publish --feeds A B -- lich/)",
     )
-    p.add_argument("--config", type=Path, help="a caldav.toml (mode 600) instead of env vars")
+    p.add_argument("--config", type=Path, help=_("a caldav.toml (mode 600) instead of env vars"))
     p.add_argument(
-        "--prune", action="store_true", help="delete server objects ngayhoi does not know"
+        "--prune", action="store_true", help=_("delete server objects ngayhoi does not know")
     )
 
     p = command(
         "runsheet",
-        "write printable run sheets per commune and delegation (Markdown, HTML)",
+        _("write printable run sheets per commune and delegation (Markdown, HTML)"),
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
-    p.add_argument("plan", type=Path, help="the plan file (TOML)")
+    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
     p.add_argument(
-        "--out", required=True, type=_out_path, help="the folder to write the sheets into"
+        "--out", required=True, type=_out_path, help=_("the folder to write the sheets into")
     )
-    p.add_argument("--format", default="md,html", help="a comma list of md, html, pdf, docx")
+    p.add_argument("--format", default="md,html", help=_("a comma list of md, html, pdf, docx"))
     _scheduling_options(p)
 
     _documents_parser(command)
 
     p = command(
         "gantt",
-        "draw every commune's day on one time axis, with the delegations' routes",
+        _("draw every commune's day on one time axis, with the delegations' routes"),
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
-    p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=_out_path, help="a .png or .svg file")
+    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument(
+        "--out",
+        required=True,
+        type=_out_path,
+        help=_("a .png, .svg or .pdf file; a festival of several days gets one file per day"),
+    )
+    p.add_argument(
+        "--format",
+        help=_(
+            "a comma list of png, svg, pdf: one file of each beside --out (default: its suffix)"
+        ),
+    )
     _scheduling_options(p)
 
     p = command(
         "units",
-        "look up administrative units by name (diacritics optional) on a date",
+        _("look up administrative units by name (diacritics optional) on a date"),
         'ngayhoi units "rach kien" --date 2025-08-10',
     )
-    p.add_argument("name", nargs="?", default="", help="part of the name; empty lists all")
-    p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
-    p.add_argument("--province", help="only units of this province (name or code)")
+    p.add_argument("name", nargs="?", default="", help=_("part of the name; empty lists all"))
+    p.add_argument("--date", help=_("only units valid on this day, YYYY-MM-DD"))
+    p.add_argument("--province", help=_("only units of this province (name or code)"))
     return parser
 
 
@@ -237,9 +300,9 @@ def _export_options(p: argparse.ArgumentParser) -> None:
         "--tasks",
         choices=["event", "todo"],
         default="event",
-        help="preparation tasks as all-day events (default) or as to-dos",
+        help=_("preparation tasks as all-day events (default) or as to-dos"),
     )
-    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
+    p.add_argument("--no-roles", action="store_true", help=_("no feed per role or team"))
     p.add_argument(
         "--json",
         action="store_true",
@@ -254,35 +317,189 @@ def _export_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _day(day: dt.date) -> str:
+    """A date as the reader writes it: 2023-08-06 in English, 06/8/2023 in Vietnamese.
+
+    The Vietnamese form pads days below 10 and the months 1 and 2 (Nghị định 30/2020/NĐ-CP).
+
+    >>> translator.use("vi")
+    >>> _day(dt.date(2023, 8, 6)), _day(dt.date(2025, 2, 10))
+    ('06/8/2023', '10/02/2025')
+    """
+    if translator.language == "en":
+        return day.isoformat()
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)  # noqa: PLR2004 - Jan, Feb
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+def _validity(unit: Unit) -> str:
+    """When the unit exists, in the language in use.
+
+    >>> translator.use("vi")
+    >>> _validity(Unit(id="x", name="X", official_name="Xã X", kind="xã",
+    ...                valid_to=dt.date(2025, 6, 30)))
+    'hiệu lực đến 30/6/2025'
+    """
+    if unit.valid_from and unit.valid_to:
+        return _("valid from {start} to {end}").format(
+            start=_day(unit.valid_from), end=_day(unit.valid_to)
+        )
+    if unit.valid_from:
+        return _("valid from {start}").format(start=_day(unit.valid_from))
+    if unit.valid_to:
+        return _("valid until {end}").format(end=_day(unit.valid_to))
+    return _("valid on every date")
+
+
+def error_text(error: NgayhoiError) -> str:
+    """An error's message in the language in use.
+
+    The library's messages are English. Errors that carry their parts
+    (:class:`~ngayhoi.errors.UnknownReferenceError`, and every
+    :class:`~ngayhoi.errors.PlanError` with ``kind``, ``id``, ``field``,
+    ``value``, ``expected`` and ``hint``) are said again from those parts;
+    the others keep their English text.
+
+    >>> from ngayhoi.errors import UnknownReferenceError
+    >>> err = UnknownReferenceError(item_kind="site", item_id="s", ref_kind="unit",
+    ...                             ref="long-kha", valid=["long-khe"])
+    >>> translator.use("vi")
+    >>> error_text(err)
+    "địa điểm 's': không có đơn vị hành chính 'long-kha'; có phải 'long-khe'? (có: long-khe)"
+    >>> translator.use("en")
+    >>> error_text(err) == str(err)
+    True
+    """
+    if translator.language == "en":
+        return str(error)
+    if isinstance(error, io.PlanFileError):
+        where = f"{error.source}: {error.path}: " if error.path else f"{error.source}: "
+        said = error_text(error.inner) if error.inner is not None else error.message
+        tail = " " + _("(line {line})").format(line=error.line) if error.line else ""
+        return where + said + tail
+    cause = error.__cause__
+    if isinstance(cause, NgayhoiError) and str(cause) and str(cause) in str(error):
+        # A plan file's error wraps the model's: say the inner one again, keep the place.
+        return str(error).replace(str(cause), error_text(cause))
+    if isinstance(error, UnknownReferenceError):
+        return _reference_text(error)
+    parts = {name: getattr(error, name, None) for name in _ERROR_PARTS}
+    if parts["kind"] and parts["expected"]:
+        text = _("{kind} '{id}'").format(kind=_(str(parts["kind"])), id=parts["id"] or "")
+        if parts["field"]:
+            text += f", {parts['field']}"
+        if parts["value"] is not None:
+            text += f" = {parts['value']!r}"
+        text += ": " + _("expected {expected}").format(expected=_(str(parts["expected"])))
+        if parts["hint"]:
+            text += "; " + _(str(parts["hint"]))
+        return text
+    return str(error)
+
+
+_ERROR_PARTS = ("kind", "id", "field", "value", "expected", "hint")
+_LISTED = 12
+
+#: Words the library hands over as data, said with ``_(word)``: a schedule's status,
+#: the kinds of change an export counts, the kinds of item an error names.
+_WORDS = (
+    *(N_("optimal"), N_("feasible"), N_("infeasible"), N_("unknown")),
+    *(N_("added"), N_("cancelled"), N_("moved"), N_("relocated")),
+    *(N_("resources"), N_("renamed"), N_("edited")),
+    *(N_("activity"), N_("award"), N_("delegation"), N_("dependency"), N_("enabled item")),
+    *(N_("hosting unit"), N_("item"), N_("lookup"), N_("needs"), N_("owner role")),
+    *(N_("prep task"), N_("preparation"), N_("programme"), N_("resource or group")),
+    *(N_("resource"), N_("role"), N_("run sheet"), N_("schedule"), N_("site")),
+    *(N_("stamp"), N_("sync group"), N_("travel time"), N_("unit")),
+)
+
+
+def _reference_text(error: UnknownReferenceError) -> str:
+    text = _("{kind} '{id}': unknown {ref_kind} '{ref}'").format(
+        kind=_(error.item_kind), id=error.item_id, ref_kind=_(error.ref_kind), ref=error.ref
+    )
+    if error.suggestions:
+        text += "; " + _("did you mean {ids}?").format(
+            ids=_(" or ").join(f"'{s}'" for s in error.suggestions)
+        )
+    valid = sorted(error.valid)
+    if not valid:
+        text += "; " + _("no {ref_kind} is defined yet: add it first").format(
+            ref_kind=_(error.ref_kind)
+        )
+    else:
+        shown = ", ".join(valid[:_LISTED])
+        if len(valid) > _LISTED:
+            shown += ", " + _("... ({count} more)").format(count=len(valid) - _LISTED)
+        text += " " + _("(valid: {ids})").format(ids=shown)
+    return text
+
+
+def _common_options(p: argparse.ArgumentParser) -> None:
+    """``-h`` and ``--lang``, on the main parser and on every command."""
+    p.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("the language of the messages: vi (default) or en; LANG=en_US.UTF-8 also gives en"),
+    )
+
+
+def _lang_option(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` anywhere before ``--``, read before the parser is built.
+
+    >>> _lang_option(["validate", "p.toml", "--lang", "en"]), _lang_option(["--lang=vi"])
+    ('en', 'vi')
+    >>> _lang_option(["--", "--lang", "en"]) is None
+    True
+    """
+    found = None
+    for n, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and n + 1 < len(argv):
+            found = argv[n + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found if found in LANGUAGES else None
+
+
 def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) -> None:
     if partial:
         p.add_argument(
             "--accept-partial",
             action="store_true",
-            help="export a schedule even if the time limit cut its search short",
+            help=_("export a schedule even if the time limit cut its search short"),
         )
     p.add_argument(
         "--backend",
         choices=["auto", "temporal", "heuristic", "cpsat"],
         default="auto",
-        help="auto (default), temporal (no shared resources), heuristic, or cpsat "
-        "(exact; needs ngayhoi[cpsat])",
+        help=_(
+            "auto (default), temporal (no shared resources), heuristic, or cpsat "
+            "(exact; needs ngayhoi[cpsat])"
+        ),
     )
     p.add_argument(
         "--budget",
         type=int,
         default=DEFAULT_BUDGET,
-        help=f"passes the heuristic may spend (default {DEFAULT_BUDGET}); "
-        "the same budget gives the same schedule on any machine",
+        help=_(
+            "passes the heuristic may spend (default {budget}); "
+            "the same budget gives the same schedule on any machine"
+        ).format(budget=DEFAULT_BUDGET),
     )
     p.add_argument(
         "--time-limit",
         type=float,
         default=None,
-        help=f"safety cap in seconds (default {TIME_CAP:g}; 0: one quick pass; "
-        "CP-SAT: its search time, default 2)",
+        help=_(
+            "safety cap in seconds (default {cap}; 0: one quick pass; "
+            "CP-SAT: its search time, default 2)"
+        ).format(cap=f"{TIME_CAP:g}"),
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
+    p.add_argument("--seed", type=int, default=0, help=_("seed of the heuristic's random passes"))
 
 
 def _out_path(text: str) -> Path:
@@ -308,17 +525,23 @@ def _date(text: str, what: str = "--date") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        msg = f"{what} {text!r} is not a date; write YYYY-MM-DD, e.g. 2023-08-06"
+        msg = _("{option} {value} is not a date; write YYYY-MM-DD, e.g. 2023-08-06").format(
+            option=what, value=repr(text)
+        )
         raise PlanError(msg) from None
 
 
 def _check_time_limit(args: argparse.Namespace) -> None:
     """Refuse a time limit before any plan is read."""
     if args.time_limit is not None and not 0 <= args.time_limit < math.inf:
-        msg = f"--time-limit {args.time_limit} must be zero or more seconds, a finite number"
+        msg = _("--time-limit {value} must be zero or more seconds, a finite number").format(
+            value=args.time_limit
+        )
         raise PlanError(msg)
     if args.budget < 1:
-        msg = f"--budget {args.budget} must be one pass or more, e.g. --budget {DEFAULT_BUDGET}"
+        msg = _("--budget {value} must be one pass or more, e.g. --budget {default}").format(
+            value=args.budget, default=DEFAULT_BUDGET
+        )
         raise PlanError(msg)
 
 
@@ -340,15 +563,21 @@ def _stamp() -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     except (ValueError, OverflowError, OSError):
-        msg = f"SOURCE_DATE_EPOCH {epoch!r} is not a count of seconds since 1970; unset it"
+        msg = _("SOURCE_DATE_EPOCH {value} is not a count of seconds since 1970; unset it").format(
+            value=repr(epoch)
+        )
         raise PlanError(msg) from None
 
 
 def _need_times(result: Schedule, _out: TextIO) -> Schedule:
     if result.violations or not result.status.has_times:
-        found = "no schedule exists" if result.status.value == "infeasible" else "no schedule found"
+        found = (
+            _("no schedule exists that meets every constraint; {count} cannot be met:")
+            if result.status.value == "infeasible"
+            else _("no schedule found that meets every constraint; {count} cannot be met:")
+        )
         lines = [
-            f"{found} that meets every constraint; {len(result.violations)} cannot be met:",
+            found.format(count=len(result.violations)),
             *(f"  - {v.message}" for v in result.violations),
         ]
         raise InfeasibleError("\n".join(lines))
@@ -362,11 +591,15 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         return _init_real(args, out)
     day = _date(args.date)
     if not 1 <= args.communes <= _MAX_COMMUNES:
-        msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
+        msg = _("--communes {value}: give a number from 1 to {most}").format(
+            value=args.communes, most=_MAX_COMMUNES
+        )
         raise PlanError(msg)
     parade = _init_options(args)
     if not 0 <= args.delegations <= args.communes:
-        msg = f"--delegations {args.delegations}: give a number from 0 to --communes"
+        msg = _("--delegations {value}: give a number from 0 to --communes").format(
+            value=args.delegations
+        )
         raise PlanError(msg)
     text = init_text(
         communes=args.communes,
@@ -382,15 +615,19 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        f"wrote {args.out}: {args.communes} communes on {day}; next: ngayhoi validate {args.out}",
+        _("wrote {path}: {count} communes on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=args.communes, day=_day(day)
+        ),
         file=out,
     )
     placeholders = [u.id for u in plan.units if u.code is None]
     if placeholders:
         real = args.communes - len(placeholders)
         print(
-            f"note: ngayhoi knows {real} real communes on {day}; {len(placeholders)} are "
-            f"placeholders ({placeholders[0]} ...): rename them in the file",
+            _(
+                "note: ngayhoi knows {real} real communes on {day}; {count} are "
+                "placeholders ({first} ...): rename them in the file"
+            ).format(real=real, day=_day(day), count=len(placeholders), first=placeholders[0]),
             file=out,
         )
     return 0
@@ -402,13 +639,17 @@ def _check_name(name: str) -> None:
     bad = next((c for c in text if unicodedata.category(c) in {"Cc", "Cs"}), None)
     why = ""
     if not text:
-        why = "is empty"
+        why = _("is empty")
     elif bad is not None:
-        why = f"contains the control character U+{ord(bad):04X}"
+        why = _("contains the control character {char}").format(char=f"U+{ord(bad):04X}")
     elif len(text) > _MAX_NAME:
-        why = f"is {len(text)} characters long, more than {_MAX_NAME}"
+        why = _("is {length} characters long, more than {most}").format(
+            length=len(text), most=_MAX_NAME
+        )
     if why:
-        msg = f"--name {name[:40]!r} {why}; give the festival's Vietnamese name on one line"
+        msg = _("--name {value} {why}; give the festival's Vietnamese name on one line").format(
+            value=repr(name[:40]), why=why
+        )
         raise PlanError(msg)
 
 
@@ -421,17 +662,19 @@ def _folder_out(path: Path, option: str) -> None:
         )
         raise PlanError(msg)
     if path.exists() and not path.is_dir():
-        msg = (
-            f"{option} {path} is a file, not a folder; give a folder "
+        msg = _(
+            "{option} {path} is a file, not a folder; give a folder "
             "(it is made if it does not exist)"
-        )
+        ).format(option=option, path=path)
         raise PlanError(msg)
 
 
 def _file_out(path: Path, option: str) -> None:
     """Refuse an output file that is a folder or not a regular file, before any work is done."""
     if path.is_dir():
-        msg = f"{option} {path} is a folder; give the path of a file in it, e.g. {path / 'x'}"
+        msg = _(
+            "{option} {path} is a folder; give the path of a file in it, e.g. {example}"
+        ).format(option=option, path=path, example=path / "x")
         raise PlanError(msg)
     from ngayhoi.files import check_replaceable  # noqa: PLC0415 - only writers need it
 
@@ -442,7 +685,9 @@ def _time(text: str, what: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
-        msg = f"{what} {text!r} is not a time; write HH:MM, e.g. 06:45"
+        msg = _("{option} {value} is not a time; write HH:MM, e.g. 06:45").format(
+            option=what, value=repr(text)
+        )
         raise PlanError(msg) from None
 
 
@@ -622,11 +867,21 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     plan = io.load(args.plan)
     check_consistency(plan)
     print(
-        f"{args.plan}: ok — festival '{plan.id}' on {', '.join(str(d) for d in plan.days)}: "
-        f"{len(plan.hosts())} communes, {len(plan.sites)} sites, "
-        f"{len(plan.activities)} activities, "
-        f"{len(plan.dependencies)} dependencies, {len(plan.resources)} resources, "
-        f"{len(plan.prep_tasks)} preparation tasks",
+        _(
+            "{path}: ok — festival '{id}' on {days}: {communes} communes, {sites} sites, "
+            "{activities} activities, {dependencies} dependencies, {resources} resources, "
+            "{tasks} preparation tasks"
+        ).format(
+            path=args.plan,
+            id=plan.id,
+            days=", ".join(_day(d) for d in plan.days),
+            communes=len(plan.hosts()),
+            sites=len(plan.sites),
+            activities=len(plan.activities),
+            dependencies=len(plan.dependencies),
+            resources=len(plan.resources),
+            tasks=len(plan.prep_tasks),
+        ),
         file=out,
     )
     return 0
@@ -641,15 +896,46 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if text:
         print(f"\n{text}", file=out)
     for wait in result.waits:
-        print(f"  · {wait.message}", file=out)
+        print(f"  · {_wait_text(result, wait)}", file=out)
     print(f"\n{idle_table(result)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
     _moved_deadlines(plan, out)
-    print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
+    print(f"\n{_(result.status.value)} ({result.solver}, {result.seconds:.1f} s)", file=out)
     if result.note:
-        print(f"note: {result.note}", file=out)
+        print(_("note: {text}").format(text=result.note), file=out)
     return 0
+
+
+def _label(plan: Festival, activity_id: str) -> str:
+    """An activity and its host, as :meth:`Festival.label` gives it, in the language in use."""
+    act = plan.activity(activity_id)
+    site = plan.site(act.site)
+    unit = plan.unit(site.unit)
+    if sum(1 for s in plan.sites if s.unit == unit.id) > 1:
+        return _("{title} at {site}, {unit}").format(
+            title=act.title, site=site.name, unit=unit.name
+        )
+    return _("{title} at {unit}").format(title=act.title, unit=unit.name)
+
+
+def _wait_text(result: Schedule, wait: Wait) -> str:
+    """Why an activity waited, in the language in use (the library says it in English)."""
+    if translator.language == "en":
+        return wait.message
+    plan = result.festival
+    name = plan.resource(wait.resource).name
+    text = _("{activity} waits {minutes} min for {resource}").format(
+        activity=_label(plan, wait.activity), minutes=wait.minutes, resource=name
+    )
+    if wait.blocker is None:
+        return text + ": " + _("{resource} is fully in use then").format(resource=name)
+    why = _("{resource} is at {activity} until {time}").format(
+        resource=name, activity=_label(plan, wait.blocker), time=wait.free_at
+    )
+    if wait.travel:
+        why += _(" and needs {minutes} min to get here").format(minutes=wait.travel)
+    return f"{text}: {why}"
 
 
 def _moved_deadlines(plan: Festival, out: TextIO) -> None:
@@ -677,10 +963,9 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def accept(result: Schedule) -> None:
         _need_times(result, out)
         if result.cut_short and not args.accept_partial:
-            msg = (
-                f"{args.plan}: {result.note}; nothing was exported "
-                "(give --accept-partial to export it anyway)"
-            )
+            msg = _(
+                "{path}: {note}; nothing was exported (give --accept-partial to export it anyway)"
+            ).format(path=args.plan, note=result.note)
             raise InfeasibleError(msg)
 
     def extra(result: Schedule) -> dict[str, bytes]:
@@ -708,9 +993,11 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         extra_files=extra,
     )
     report = done.report
-    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
+    counts = ", ".join(f"{n} {_(k)}" for k, n in sorted(report.counts.items())) or _("no changes")
     first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
-    since = "first export" if first else f"since the last export: {counts}"
+    since = (
+        _("first export") if first else _("since the last export: {counts}").format(counts=counts)
+    )
     how = {
         "reused": "plan unchanged: the exported schedule reused, no search",
         "replanned": (
@@ -722,8 +1009,9 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     }[done.how]
     tail = f"; {how}" if how and not first else ""
     print(
-        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; "
-        f"{since}{tail})",
+        _("{feeds} calendars in {path} ({written} written; {since})").format(
+            feeds=len(report.feeds), path=args.out, written=len(report.written), since=since + tail
+        ),
         file=out,
     )
     return 0
@@ -735,15 +1023,15 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
     if args.against is not None:
         if len(args.plans) != 1:
-            msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
+            msg = _("with --against, give one plan: ngayhoi diff plan.toml --against lich/")
             raise PlanError(msg)
         from ngayhoi.folder import plan_for_folder  # noqa: PLC0415 - only diff --against needs it
 
         # Read as export and publish do: an interrupted export is finished first, and a
         # damaged state or journal is refused by name.
-        state, _ = read_version(args.against)
+        state, _files = read_version(args.against)
         if not state.entries:
-            msg = f"{args.against} holds no export; run ngayhoi export first"
+            msg = _("{path} holds no export; run ngayhoi export first").format(path=args.against)
             raise PlanError(msg)
         # What `export` would write: the same plan reuses the exported schedule,
         # an edited one is re-planned against it.
@@ -765,7 +1053,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         if len(args.plans) != 2:  # noqa: PLR2004
-            msg = "give two plans (old new), or one plan and --against FOLDER"
+            msg = _("give two plans (old new), or one plan and --against FOLDER")
             raise PlanError(msg)
         old = _need_times(_schedule(io.load(args.plans[0]), args), out)
         new = _need_times(_schedule(io.load(args.plans[1]), args), out)
@@ -781,7 +1069,7 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from ngayhoi.publish.caldav import PublishError, config_from_env, publish  # noqa: PLC0415
     except ImportError:
-        msg = "publishing needs the caldav extra: pip install 'ngayhoi[caldav]'"
+        msg = _("publishing needs the caldav extra: pip install 'ngayhoi[caldav]'")
         raise PlanError(msg) from None
     if args.folder is None:
         msg = (
@@ -805,13 +1093,15 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _print_publish(report: PublishReport, out: TextIO) -> None:
     for cal in sorted(report.uploaded):
-        line = f"{cal}: {report.uploaded[cal]} uploaded, {report.unchanged[cal]} unchanged"
+        line = _("{calendar}: {uploaded} uploaded, {unchanged} unchanged").format(
+            calendar=cal, uploaded=report.uploaded[cal], unchanged=report.unchanged[cal]
+        )
         if cal in report.moved_out:
-            line += f", {len(report.moved_out[cal])} moved to other calendars"
+            line += _(", {count} moved to other calendars").format(count=len(report.moved_out[cal]))
         if cal in report.unknown:
-            line += f", {len(report.unknown[cal])} unknown kept (see --prune)"
+            line += _(", {count} unknown kept (see --prune)").format(count=len(report.unknown[cal]))
         if cal in report.deleted:
-            line += f", {len(report.deleted[cal])} unknown deleted"
+            line += _(", {count} unknown deleted").format(count=len(report.deleted[cal]))
         print(line, file=out)
 
 
@@ -822,25 +1112,32 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in {"md", "html", "pdf", "docx"}]
     if bad or not formats:
-        msg = f"--format {args.format!r}: use a comma list of md, html, pdf, docx"
+        msg = _("--format {value}: use a comma list of md, html, pdf, docx").format(
+            value=repr(args.format)
+        )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
-    print(f"{sheets} run sheets in {args.out} ({len(paths)} files: {', '.join(formats)})", file=out)
+    print(
+        _("{sheets} run sheets in {path} ({files} files: {formats})").format(
+            sheets=sheets, path=args.out, files=len(paths), formats=", ".join(formats)
+        ),
+        file=out,
+    )
     return 0
 
 
 def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
     p = command(
         "documents",
-        "write the official documents: award decisions, assignment, invitations, MC scripts",
+        _("write the official documents: award decisions, assignment, invitations, MC scripts"),
         "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
     )
-    p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=_out_path, help="the folder to write them into")
-    p.add_argument("--format", default="html,pdf,docx", help="a comma list of html, pdf, docx")
+    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("--out", required=True, type=_out_path, help=_("the folder to write them into"))
+    p.add_argument("--format", default="html,pdf,docx", help=_("a comma list of html, pdf, docx"))
     _scheduling_options(p)
 
 
@@ -851,25 +1148,43 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in DOC_FORMATS]
     if bad or not formats:
-        msg = f"--format {args.format!r}: dùng danh sách html, pdf, docx cách nhau bởi dấu phẩy"
+        msg = _("--format {value}: use a comma list of html, pdf, docx").format(
+            value=repr(args.format)
+        )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
     result = _need_times(_schedule(io.load(args.plan), args), out)
     paths = write_documents(result, args.out, formats=formats)
     docs = len({p.stem for p in paths})
-    print(f"{docs} văn bản trong {args.out} ({len(paths)} tệp: {', '.join(formats)})", file=out)
+    print(
+        _("{documents} documents in {path} ({files} files: {formats})").format(
+            documents=docs, path=args.out, files=len(paths), formats=", ".join(formats)
+        ),
+        file=out,
+    )
     return 0
 
 
 def _gantt(args: argparse.Namespace, out: TextIO) -> int:
-    from ngayhoi.export.gantt import gantt  # noqa: PLC0415
+    from ngayhoi.export.gantt import gantt_days  # noqa: PLC0415
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
-    _not_the_plan(args.plan, args.out)
+    targets = [args.out]
+    if args.format is not None:
+        formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+        if not formats or any(f not in {"png", "svg", "pdf"} for f in formats):
+            msg = _("--format {value}: use a comma list of png, svg, pdf").format(
+                value=repr(args.format)
+            )
+            raise PlanError(msg)
+        targets = [args.out.with_suffix(f".{f}") for f in dict.fromkeys(formats)]
+    for target in targets:
+        _not_the_plan(args.plan, target)
     result = _need_times(_schedule(io.load(args.plan), args), out)
-    path = gantt(result, args.out)
-    print(f"wrote {path}", file=out)
+    for target in targets:
+        for path in gantt_days(result, target):
+            print(_("wrote {path}").format(path=path), file=out)
     return 0
 
 
@@ -882,7 +1197,7 @@ def _init_options(args: argparse.Namespace) -> dt.time:
         _check_name(args.name)
     _file_out(args.out, "--out")
     if args.out.exists() and not args.force:
-        msg = f"{args.out} exists; choose another --out or add --force"
+        msg = _("{path} exists; choose another --out or add --force").format(path=args.out)
         raise PlanError(msg)
     return _time(args.parade, "--parade")
 
@@ -939,15 +1254,18 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        f"wrote {args.out}: {len(units)} communes of {where} on {day}; "
-        f"next: ngayhoi validate {args.out}",
+        _(
+            "wrote {path}: {count} communes of {where} on {day}; next: ngayhoi validate {path}"
+        ).format(path=args.out, count=len(units), where=where, day=_day(day)),
         file=out,
     )
     missing = [u.id for u in units if u.lat is None]
     if missing:
         print(
-            f"note: {len(missing)} sites have no coordinates ({missing[0]} ...): "
-            "[travel] in the file lists them; give their lat/lon or travel minutes",
+            _(
+                "note: {count} sites have no coordinates ({first} ...): "
+                "[travel] in the file lists them; give their lat/lon or travel minutes"
+            ).format(count=len(missing), first=missing[0]),
             file=out,
         )
     return 0
@@ -1007,17 +1325,17 @@ def _real_communes(args: argparse.Namespace, day: dt.date) -> tuple[list[Unit], 
         province = gaz.one(args.province, day, level="province")
     if args.district:
         if day >= data.REFORM_DAY:
-            msg = (
-                f"--district {args.district!r}: districts ended on 1/7/2025 and {day} is later; "
+            msg = _(
+                "--district {value}: districts ended on 1/7/2025 and {day} is later; "
                 "give --province, or --units with the communes"
-            )
+            ).format(value=repr(args.district), day=_day(day))
             raise PlanError(msg)
         district = gaz.one(args.district, day, province=province, level="district")
         return list(gaz.communes_in(district)), district.official_name
     if args.units:
         items = [item.strip() for item in args.units.split(",") if item.strip()]
         units = [gaz.one(item, day, province=province) for item in items]
-        return _distinct(units), "the chosen communes"
+        return _distinct(units), _("the chosen communes")
     assert province is not None  # noqa: S101 - _init_real is called with one of the three
     return list(gaz.communes_in(province)), province.official_name
 
@@ -1036,13 +1354,15 @@ def _curated_communes(
             hits = [u for u in known if fold(item) in {u.id, u.code, fold(u.name)}]
             if not hits:
                 names = ", ".join(u.name for u in known)
-                msg = f"--units: no commune {item!r} known on {day} (known: {names})"
+                msg = _("--units: no commune {value} known on {day} (known: {names})").format(
+                    value=repr(item), day=_day(day), names=names
+                )
                 raise PlanError(msg)
             units.append(hits[0])
-        return _distinct(units), "the chosen communes"
+        return _distinct(units), _("the chosen communes")
     if gaz is not None:
         gaz.check_communes_day(day)
-    msg = (
+    msg = _(
         "the nationwide units need the vietnamadminunits package: "
         "pip install 'ngayhoi[vn-units]'; without it ngayhoi knows only the Cần Đước "
         "units (--district 'Cần Đước', or --units)"
@@ -1067,19 +1387,25 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
         other = data.search_units(args.name)
         if day is not None and other:
             names = "; ".join(
-                f"{u.id} ({u.official_name}) {_validity_vi(u)}"
-                + (f", trở thành {u.successor}" if u.successor else "")
+                _("{id} ({name}) is {validity}").format(
+                    id=u.id, name=u.official_name, validity=_validity(u)
+                )
+                + (_(", became {ids}").format(ids=u.successor) if u.successor else "")
                 for u in other
             )
-            msg = f"không có đơn vị nào tên như {args.name!r} vào ngày {_day_vi(day)}: {names}"
+            msg = _("no unit named like {value} exists on {day}: {names}").format(
+                value=repr(args.name), day=_day(day), names=names
+            )
         elif day is not None and data.vietnam.available():
             data.vietnam.gazetteer().check_day(day)  # says what range the data covers
-            msg = f"không có đơn vị nào tên như {args.name!r}"
+            msg = _("no unit named like {value}").format(value=repr(args.name))
         else:
-            msg = f"không có đơn vị nào tên như {args.name!r}; thử ít chữ hơn, ví dụ 'long hoa'"
+            msg = _("no unit named like {value}; try fewer words, e.g. 'long hoa'").format(
+                value=repr(args.name)
+            )
         raise PlanError(msg)
     for unit in found:
-        about = f"({unit.kind.value}, {_validity_vi(unit)})"
+        about = f"({unit.kind.value}, {_validity(unit)})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
     return 0
 
@@ -1136,7 +1462,7 @@ def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO
     for unit in found:
         home = gaz.province_of(unit)
         place = "" if home is unit else f"; {home.official_name}"
-        about = f"({unit.kind.value}, {_validity_vi(unit)}{place})"
+        about = f"({unit.kind.value}, {_validity(unit)}{place})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
         if unit.kind.is_commune_level or unit.kind.is_province_level:
             print(f"    {gaz.history(unit)}", file=out)
@@ -1183,9 +1509,11 @@ def main(
     """
     stdout = out or sys.stdout
     stderr = err or sys.stderr
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    translator.use(language(_lang_option(arguments)))
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     if args.command is None:
@@ -1212,10 +1540,10 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
     try:
         code = handler()
     except InfeasibleError as error:
-        print(f"ngayhoi {command}: {error}", file=stderr)
+        print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
         code = 1
     except NgayhoiError as error:
-        print(f"ngayhoi {command}: {error}", file=stderr)
+        print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
         code = 2
     except BrokenPipeError:
         # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.
@@ -1228,6 +1556,7 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
         code = 2
     except KeyboardInterrupt:
-        print(f"ngayhoi {command}: interrupted", file=stderr)
+        said = _("interrupted")
+        print(f"ngayhoi {command}: {said}", file=stderr)
         code = 130
     return code

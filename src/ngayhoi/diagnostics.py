@@ -81,12 +81,19 @@ class Wait:
         resource: the resource it waited for.
         minutes: how long it waited.
         message: the explanation, naming the activity by title.
+        blocker: the activity that held the resource, if one did.
+        free_at: when the resource came free there, as ``HH:mm`` (with the date off the
+            festival's days).
+        travel: the minutes the resource then needed to get here.
     """
 
     activity: str
     resource: str
     minutes: int
     message: str
+    blocker: str | None = None
+    free_at: str | None = None
+    travel: int = 0
 
     def __str__(self) -> str:
         """The message."""

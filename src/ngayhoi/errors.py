@@ -60,6 +60,7 @@ class UnknownReferenceError(PlanError):
         item_id: the id of the item that refers.
         ref_kind: what kind of thing was referred to.
         ref: the unknown id.
+        valid: the ids that exist, sorted.
         suggestions: the closest valid ids.
 
     >>> err = UnknownReferenceError(item_kind="activity", item_id="a1", ref_kind="site",
@@ -83,6 +84,7 @@ class UnknownReferenceError(PlanError):
         self.item_id = item_id
         self.ref_kind = ref_kind
         self.ref = ref
+        self.valid = tuple(valid_ids)
         self.suggestions = tuple(difflib.get_close_matches(ref, valid_ids, n=3, cutoff=0.75))
         hint = ""
         if self.suggestions:

@@ -5,8 +5,11 @@ order; one bar per activity, coloured by the part of the day (phần lễ, phầ
 hội) and hatched when it happens outdoors; the travelling delegations' routes
 drawn across the rows, so a drive between two communes is the sloped segment
 from the end of one visit to the start of the next; a vertical line at every
-simultaneous start (đồng loạt). The picture is a PNG or an SVG (whose text
-stays text, so labels can be searched), written atomically.
+simultaneous start (đồng loạt). Bar labels are drawn above the routes, on a
+white halo, so no route covers them. The picture is a PNG, an SVG (whose text
+stays text, so labels can be searched) or a PDF (vector, fonts embedded, for
+printing), written atomically. :func:`gantt_days` draws one chart per festival
+day, as people print them; ``gantt(..., day=...)`` draws one day.
 
 matplotlib is an optional extra: ``pip install 'ngayhoi[plot]'``.
 :func:`gantt_rows` says what the chart shows without drawing it.
@@ -19,6 +22,7 @@ matplotlib is an optional extra: ``pip install 'ngayhoi[plot]'``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import re
@@ -31,7 +35,7 @@ import attrs
 from ngayhoi.errors import ExportError
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import write_atomic
-from ngayhoi.model import ActivityKind, Part, SyncKind
+from ngayhoi.model import ActivityKind, Part, Resource, SyncKind
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.text import one_line, vietnamese_date
 
@@ -40,12 +44,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["GanttRow", "gantt", "gantt_rows"]
+__all__ = ["GanttRow", "gantt", "gantt_days", "gantt_rows"]
 
-Format = Literal["png", "svg"]
+Format = Literal["png", "svg", "pdf"]
 _LineStyle = Literal["-", "--", "-.", ":"]
 
-_FORMATS: dict[str, Format] = {".png": "png", ".svg": "svg"}
+_FORMATS: dict[str, Format] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 _DPI = 150
 _MAX_WIDTH = 100.0  # inches; Agg refuses pictures much wider than 2**16 pixels
 
@@ -58,6 +62,8 @@ _BAR_FONT = 7.5
 _SMALL_BAR_FONT = 6.5  # for a short name in a narrow bar
 _LABEL_RISE = 0.06  # of a row: labels sit a little above the middle, clear of the routes
 _BAR_PAD = 2.0  # points of bar left free either side of its label
+_ROUTE_Z = 4.0  # routes over the bars ...
+_LABEL_Z = 6.0  # ... and the bars' labels over the routes
 
 # Colours: the two parts of the day in the flag's red and gold, light enough for
 # dark labels; routes in strong colours that stand out from both.
@@ -145,11 +151,13 @@ class GanttRow:
     activities: tuple[str, ...]
 
 
-def gantt_rows(schedule: Schedule) -> list[GanttRow]:
-    """The rows of the chart, top to bottom: every site that hosts activities.
+def gantt_rows(schedule: Schedule, day: dt.date | None = None) -> list[GanttRow]:
+    """The rows of the chart, top to bottom: every site that hosts activities (on ``day``).
 
     Rows are grouped by commune in the festival's order (:meth:`Festival.hosts`),
-    and a commune's sites follow the order of ``festival.sites``.
+    and a commune's sites follow the order of ``festival.sites``. With ``day``,
+    only the activities scheduled on that day count (an unscheduled one counts
+    on the day it is planned for).
 
     >>> import ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation(), time_limit=0.1)
@@ -164,9 +172,12 @@ def gantt_rows(schedule: Schedule) -> list[GanttRow]:
     for unit in fest.hosts():
         for site in fest.sites:
             planned = fest.activities_at(site.id) if site.unit == unit.id else ()
+            if day is not None:
+                planned = tuple(a for a in planned if _day_of(schedule, a.id) == day)
             if not planned:
                 continue
-            placed = [slot.activity for slot in schedule.at_site(site.id)]
+            ids = {a.id for a in planned}
+            placed = [slot.activity for slot in schedule.at_site(site.id) if slot.activity in ids]
             waiting = [a.id for a in planned if a.id not in schedule.slots]
             rows.append(
                 GanttRow(
@@ -179,20 +190,71 @@ def gantt_rows(schedule: Schedule) -> list[GanttRow]:
     return rows
 
 
+def _day_of(schedule: Schedule, activity_id: str) -> dt.date:
+    """The local day an activity is scheduled on (planned on, when it has no time)."""
+    fest = schedule.festival
+    slot = schedule.slots.get(activity_id)
+    if slot is None:
+        return fest.day_of(fest.activity(activity_id))
+    return _local_day(schedule, slot.start)
+
+
+def _local_day(schedule: Schedule, when: dt.datetime) -> dt.date:
+    fest = schedule.festival
+    return fest.at(fest.minute(when)).date()
+
+
+def gantt_days(
+    schedule: Schedule,
+    path: Path | str,
+    *,
+    title: str | None = None,
+    width: float | None = None,
+) -> list[Path]:
+    """Draw one chart per festival day: ``path`` itself for one day, else ``NAME-YYYY-MM-DD.EXT``.
+
+    A weekend festival gives two pictures a morning wide each, not one
+    picture with the night in it. Days with nothing scheduled are left out.
+
+    >>> import pathlib, tempfile, ngayhoi
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation(), time_limit=0.1)
+    >>> [p.name for p in gantt_days(sched, out / "ngay-hoi.pdf")]
+    ['ngay-hoi.pdf']
+    """
+    target = Path(path)
+    _format_of(target)
+    days = sorted({_local_day(schedule, slot.start) for slot in schedule.values()})
+    if len(schedule.festival.days) <= 1 or len(days) <= 1:
+        return [gantt(schedule, target, title=title, width=width)]
+    return [
+        gantt(
+            schedule,
+            target.with_name(f"{target.stem}-{day.isoformat()}{target.suffix}"),
+            title=title,
+            width=width,
+            day=day,
+        )
+        for day in days
+    ]
+
+
 def gantt(
     schedule: Schedule,
     path: Path | str,
     *,
     title: str | None = None,
     width: float | None = None,
+    day: dt.date | None = None,
 ) -> Path:
-    """Draw the whole day as a Gantt chart into ``path`` (``.png`` or ``.svg``).
+    """Draw the whole day as a Gantt chart into ``path`` (``.png``, ``.svg`` or ``.pdf``).
 
     Args:
         schedule: a schedule with times (optimal or feasible).
         path: the file to write; its suffix picks the format. Written atomically.
         title: the chart's title; by default the festival's name and date.
         width: the picture's width in inches; by default it grows with the length of the day.
+        day: draw only this day of the festival (:func:`gantt_days` draws each).
 
     Returns:
         The path written.
@@ -209,10 +271,12 @@ def gantt(
     'ngay-hoi.svg'
     >>> "Đoàn 1" in (out / "ngay-hoi.svg").read_text(encoding="utf-8")
     True
-    >>> gantt(sched, out / "ngay-hoi.pdf")
+    >>> gantt(sched, out / "ngay-hoi.pdf").read_bytes()[:5]
+    b'%PDF-'
+    >>> gantt(sched, out / "ngay-hoi.jpg")
     Traceback (most recent call last):
     ...
-    ngayhoi.errors.ExportError: cannot draw a Gantt chart into 'ngay-hoi.pdf': ...
+    ngayhoi.errors.ExportError: cannot draw a Gantt chart into 'ngay-hoi.jpg': ...
     """
     target = Path(path)
     fmt = _format_of(target)
@@ -220,7 +284,21 @@ def gantt(
         title = _plain(title, _TITLE)
     require_feasible(schedule, "draw")
     inches = _check_width(width)
-    data = _render(schedule, gantt_rows(schedule), fmt=fmt, title=title, width=inches)
+    if day is not None and day not in schedule.festival.days:
+        days = ", ".join(d.isoformat() for d in schedule.festival.days)
+        msg = (
+            f"festival '{schedule.festival.id}' has no day {day.isoformat()}; "
+            f"give one of its days ({days}) or None for all of them"
+        )
+        raise ExportError(msg)
+    rows = gantt_rows(schedule, day)
+    if not rows:
+        msg = (
+            f"festival '{schedule.festival.id}' has nothing scheduled on {day}; "
+            "draw another of its days"
+        )
+        raise ExportError(msg)
+    data = _render(schedule, rows, fmt=fmt, title=title, width=inches, day=day)
     return write_atomic(target, data)
 
 
@@ -265,6 +343,9 @@ class _Chart:
     x1: float
     width: float  # inches
     marks: list[_Mark]  # vertical lines, with their text in lanes above the first row
+    day: dt.date | None  # the one day drawn, or None for all
+    ids: frozenset[str]  # the activities drawn
+    delegations: tuple[Resource, ...]  # the delegations with a visit on the chart
 
     @property
     def lanes(self) -> int:
@@ -279,6 +360,7 @@ def _render(
     fmt: Format,
     title: str | None,
     width: float | None,
+    day: dt.date | None = None,
 ) -> bytes:
     try:
         import matplotlib as mpl  # noqa: PLC0415 - matplotlib is an optional extra
@@ -292,7 +374,7 @@ def _render(
             "install it with: pip install 'ngayhoi[plot]' (in a clone: pip install '.[plot]')"
         )
         raise ExportError(msg) from err
-    chart = _chart(schedule, rows, width)
+    chart = _chart(schedule, rows, width, day)
     size = (chart.width, 2.6 + (len(rows) + 0.6 * chart.lanes) * _ROW_INCHES)
     with mpl.rc_context(
         {
@@ -300,6 +382,7 @@ def _render(
             "svg.fonttype": "none",  # text stays text: searchable, selectable
             "text.parse_math": False,  # a title's "$x$" is dollars and an x, not a formula
             "svg.hashsalt": "ngayhoi",  # the same chart gives the same file
+            "pdf.fonttype": 42,  # TrueType embedded: Vietnamese text that prints and copies
             "hatch.linewidth": 0.7,
         }
     ):
@@ -313,10 +396,11 @@ def _render(
         _draw_axes(ax, chart)
         _draw_legend(fig, chart)
         fest = schedule.festival
-        fig.suptitle(title if title is not None else _default_title(schedule), fontsize=15)
+        fig.suptitle(title if title is not None else _default_title(schedule, day), fontsize=15)
+        drawn = sum(1 for a in chart.ids if a in schedule.slots)
         ax.set_title(
-            f"{len(rows)} điểm tổ chức · {len(schedule.slots)} hoạt động · "
-            f"{len(schedule.delegations())} đoàn đi dự · {_zone_label(fest.timezone)}",
+            f"{len(rows)} điểm tổ chức · {drawn} hoạt động · "
+            f"{len(chart.delegations)} đoàn đi dự · {_zone_label(fest.timezone)}",
             loc="left",
             fontsize=9,
             color="#555555",
@@ -325,27 +409,59 @@ def _render(
         fig.set_layout_engine("none")  # keep the layout the labels were fitted to
         _label_bars(ax, bars)
         buffer = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        metadata = {
+            "svg": {"Date": None},
+            "png": {"Software": None},
+            "pdf": {"CreationDate": None, "Producer": None, "Creator": "ngayhoi"},
+        }[fmt]
         fig.savefig(buffer, format=fmt, dpi=_DPI, metadata=metadata)
     return buffer.getvalue()
 
 
-def _default_title(schedule: Schedule) -> str:
+def _default_title(schedule: Schedule, day: dt.date | None = None) -> str:
+    """The festival's name and its day, or its days; a day of several says which it is.
+
+    >>> import ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation(), time_limit=0.1)
+    >>> _default_title(sched)
+    'Ngày hội toàn dân bảo vệ an ninh Tổ quốc, Chủ nhật, 06/08/2023'
+    """
     days = schedule.festival.days
-    when = vietnamese_date(days[0])
-    if len(days) > 1:
-        when += f" – {vietnamese_date(days[-1])}"
+    if day is not None:
+        when = vietnamese_date(day)
+        if len(days) > 1:
+            when += f" (ngày {days.index(day) + 1}/{len(days)})"
+    else:
+        when = vietnamese_date(days[0])
+        if len(days) > 1:
+            when += f" – {vietnamese_date(days[-1])}"
     return f"{_plain(schedule.festival.name, _TITLE)}, {when}"
 
 
-def _chart(schedule: Schedule, rows: list[GanttRow], width: float | None) -> _Chart:
+def _visible(
+    schedule: Schedule, part: Slot | Leg, ids: frozenset[str], day: dt.date | None
+) -> bool:
+    """Whether a piece of an itinerary is on the chart: a visit drawn, or a drive that day."""
+    if isinstance(part, Slot):
+        return part.activity in ids
+    return day is None or _local_day(schedule, part.depart) == day
+
+
+def _chart(
+    schedule: Schedule, rows: list[GanttRow], width: float | None, day: dt.date | None = None
+) -> _Chart:
     fest = schedule.festival
-    times = [fest.minute(s.start) for s in schedule.values()] + [
-        fest.minute(s.end) for s in schedule.values()
-    ]
-    for delegation in schedule.delegations():
+    ids = frozenset(a for row in rows for a in row.activities)
+    shown = [s for s in schedule.values() if s.activity in ids]
+    times = [fest.minute(s.start) for s in shown] + [fest.minute(s.end) for s in shown]
+    delegations = tuple(
+        d
+        for d in schedule.delegations()
+        if any(isinstance(part, Slot) and part.activity in ids for part in schedule.itinerary(d.id))
+    )
+    for delegation in delegations:
         for part in schedule.itinerary(delegation.id):
-            if isinstance(part, Leg):
+            if isinstance(part, Leg) and _visible(schedule, part, ids, day):
                 times += [fest.minute(part.depart), fest.minute(part.arrive)]
     step = 15
     x0 = (min(times) - 5) // step * step
@@ -360,7 +476,10 @@ def _chart(schedule: Schedule, rows: list[GanttRow], width: float | None) -> _Ch
         x0=x0,
         x1=x1,
         width=width,
-        marks=_top_marks(schedule, x0, x1, width),
+        marks=_top_marks(schedule, x0, x1, width, ids=ids, day=day),
+        day=day,
+        ids=ids,
+        delegations=delegations,
     )
 
 
@@ -451,11 +570,16 @@ def _label_candidates(title: str, kind: ActivityKind) -> list[str]:
 def _label_bars(ax: Axes, bars: Sequence[_Bar]) -> None:
     """Write in every bar the longest label that fits it; leave narrow bars bare.
 
-    Call it once the figure is laid out: it measures the labels against the bars.
+    Labels lie above the delegations' routes, on a white halo: a drive that
+    crosses a row never hides a bar's name. Call it once the figure is laid
+    out: it measures the labels against the bars.
     """
+    from matplotlib import patheffects  # noqa: PLC0415 - optional extra
+
+    halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
     scale = ax.transData.transform((1.0, 0.0))[0] - ax.transData.transform((0.0, 0.0))[0]
     pad = 2 * _BAR_PAD * ax.figure.dpi / 72
-    for bar in bars:
+    for n, bar in enumerate(bars):
         room = (bar.x1 - bar.x0) * scale - pad
         label = ax.text(
             (bar.x0 + bar.x1) / 2,
@@ -465,7 +589,9 @@ def _label_bars(ax: Axes, bars: Sequence[_Bar]) -> None:
             va="center",
             fontsize=_BAR_FONT,
             color="#1d1d1d",
-            zorder=3,
+            zorder=_LABEL_Z,
+            path_effects=halo,
+            gid=f"bar-label-{n}",
         )
         label.set_in_layout(False)
         candidates = _label_candidates(bar.title, bar.kind)
@@ -494,7 +620,15 @@ class _Mark:
 _MARK_FONT = 8.5
 
 
-def _top_marks(schedule: Schedule, x0: float, x1: float, width: float) -> list[_Mark]:
+def _top_marks(
+    schedule: Schedule,
+    x0: float,
+    x1: float,
+    width: float,
+    *,
+    ids: frozenset[str],
+    day: dt.date | None,
+) -> list[_Mark]:
     """The simultaneous starts and online bridges, and the end of the outdoor hours.
 
     Their texts share a lane above the first row where they do not overlap.
@@ -503,7 +637,9 @@ def _top_marks(schedule: Schedule, x0: float, x1: float, width: float) -> list[_
     marks: list[_Mark] = []
     for group in fest.sync_groups:
         starts = [
-            fest.minute(schedule.slots[a].start) for a in group.activities if a in schedule.slots
+            fest.minute(schedule.slots[a].start)
+            for a in group.activities
+            if a in schedule.slots and a in ids
         ]
         if not starts:
             continue
@@ -513,7 +649,7 @@ def _top_marks(schedule: Schedule, x0: float, x1: float, width: float) -> list[_
             _Mark(
                 minute=minute,
                 text=(
-                    f"{_hhmm(schedule, minute)}  {_plain(group.title, _TEXT)} – "
+                    f"{_hhmm(schedule, minute, day)}  {_plain(group.title, _TEXT)} – "
                     f"{kind}{len(starts)} điểm"
                 ),
                 colour=_SYNC_COLOUR,
@@ -522,14 +658,18 @@ def _top_marks(schedule: Schedule, x0: float, x1: float, width: float) -> list[_
         )
     if fest.outdoor_until is not None:
         days = sorted(
-            {fest.day_of(a) for a in fest.activities if a.outdoor and a.id in schedule.slots}
+            {
+                _day_of(schedule, a.id)
+                for a in fest.activities
+                if a.outdoor and a.id in schedule.slots and a.id in ids
+            }
         )
-        for day in days:
-            minute = fest.minute(fest.local(day, fest.outdoor_until))
+        for outdoor_day in days:
+            minute = fest.minute(fest.local(outdoor_day, fest.outdoor_until))
             marks.append(
                 _Mark(
                     minute=minute,
-                    text=f"{_hhmm(schedule, minute)}  hết giờ hoạt động ngoài trời",
+                    text=f"{_hhmm(schedule, minute, day)}  hết giờ hoạt động ngoài trời",
                     colour=_HEAT_COLOUR,
                     style=":",
                 )
@@ -562,10 +702,12 @@ def _lanes(marks: list[_Mark], x0: float, x1: float, width: float) -> list[_Mark
     return out
 
 
-def _hhmm(schedule: Schedule, minute: float) -> str:
+def _hhmm(schedule: Schedule, minute: float, day: dt.date | None = None) -> str:
     fest = schedule.festival
     when = fest.at(round(minute))
-    return when.format("DD/MM HH:mm") if len(fest.days) > 1 else when.format("HH:mm")
+    return (
+        when.format("DD/MM HH:mm") if len(fest.days) > 1 and day is None else when.format("HH:mm")
+    )
 
 
 def _lane_y(lane: int) -> float:
@@ -622,6 +764,9 @@ def _route(chart: _Chart, resource_id: str, offset: float) -> list[_Segment]:
     out: list[_Segment] = []
     here: _Point | None = None
     for part in chart.schedule.itinerary(resource_id):
+        if not _visible(chart.schedule, part, chart.ids, chart.day):
+            here = None
+            continue
         if isinstance(part, Slot):
             y = chart.y[fest.activity(part.activity).site] + offset
             start: _Point = (fest.minute(part.start), y)
@@ -668,12 +813,12 @@ def _draw_routes(ax: Axes, chart: _Chart) -> None:
     from matplotlib import patheffects  # noqa: PLC0415 - optional extra
 
     halo = [patheffects.Stroke(linewidth=4.4, foreground="white"), patheffects.Normal()]
-    delegations = chart.schedule.delegations()
+    delegations = chart.delegations
     for k, (delegation, offset) in enumerate(
         zip(delegations, _offsets(len(delegations)), strict=True)
     ):
         colour, style = _route_style(k)
-        for segment in _route(chart, delegation.id, offset):
+        for n, segment in enumerate(_route(chart, delegation.id, offset)):
             (xa, ya), (xb, yb) = segment.points
             if segment.kind == "visit":
                 ax.plot(
@@ -684,7 +829,8 @@ def _draw_routes(ax: Axes, chart: _Chart) -> None:
                     solid_capstyle="butt",
                     marker="o",
                     markersize=4.5,
-                    zorder=4.5,
+                    zorder=_ROUTE_Z + 0.5,
+                    gid=f"route-{k}-{n}",
                 )
             elif segment.kind == "move":
                 ax.plot(
@@ -694,10 +840,19 @@ def _draw_routes(ax: Axes, chart: _Chart) -> None:
                     linewidth=2.2,
                     linestyle=style,
                     path_effects=halo,
-                    zorder=4,
+                    zorder=_ROUTE_Z,
+                    gid=f"route-{k}-{n}",
                 )
             else:
-                ax.plot([xa, xb], [ya, yb], color=colour, linewidth=1.8, linestyle=":", zorder=4)
+                ax.plot(
+                    [xa, xb],
+                    [ya, yb],
+                    color=colour,
+                    linewidth=1.8,
+                    linestyle=":",
+                    zorder=_ROUTE_Z,
+                    gid=f"route-{k}-{n}",
+                )
                 home = segment.points[segment.home or 0]
                 ax.plot(
                     [home[0]],
@@ -707,7 +862,8 @@ def _draw_routes(ax: Axes, chart: _Chart) -> None:
                     markersize=6,
                     markerfacecolor="white",
                     markeredgewidth=1.6,
-                    zorder=4.6,
+                    zorder=_ROUTE_Z + 0.6,
+                    gid=f"route-{k}-{n}-home",
                 )
 
 
@@ -734,7 +890,7 @@ def _draw_axes(ax: Axes, chart: _Chart) -> None:
     major, minor = _tick_steps(chart.x1 - chart.x0)
     ax.xaxis.set_major_locator(MultipleLocator(major))
     ax.xaxis.set_minor_locator(MultipleLocator(minor))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _hhmm(chart.schedule, v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _hhmm(chart.schedule, v, chart.day)))
     ax.tick_params(axis="x", which="both", top=True, labeltop=True, labelsize=9)
     ax.grid(axis="x", which="major", color="#c3c8cf", linewidth=0.7)
     ax.grid(axis="x", which="minor", color="#e2e5e9", linewidth=0.5)
@@ -755,7 +911,7 @@ def _draw_legend(fig: Figure, chart: _Chart) -> None:
     handles.append(
         Patch(facecolor="white", edgecolor=_EDGE, hatch=_HATCH, label="Hoạt động ngoài trời")
     )
-    for k, delegation in enumerate(chart.schedule.delegations()):
+    for k, delegation in enumerate(chart.delegations):
         colour, style = _route_style(k)
         handles.append(
             Line2D(
@@ -769,9 +925,7 @@ def _draw_legend(fig: Figure, chart: _Chart) -> None:
                 label=_plain(delegation.name, _NAME),
             )
         )
-    if any(
-        s.kind == "away" for d in chart.schedule.delegations() for s in _route(chart, d.id, 0.0)
-    ):
+    if any(s.kind == "away" for d in chart.delegations for s in _route(chart, d.id, 0.0)):
         handles.append(
             Line2D(
                 [],

@@ -38,6 +38,7 @@ from ngayhoi.export import _lines
 from ngayhoi.model import Festival, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
+from ngayhoi.templates.terms import role_wording, unit_terms, worded
 
 __all__ = [
     "PRODID",
@@ -312,6 +313,9 @@ def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, Cale
             uid = activity_uid(fest, task.id)
             owner = fest.resource(task.owner).name
             host = f" – {fest.unit(task.unit).name}" if task.unit else ""
+            if task.unit:
+                terms = unit_terms(fest.unit(task.unit).kind, fest.days[0])
+                owner = (role_wording(task.owner, terms) if terms else None) or owner
             lines = [f"Chủ trì: {owner}"]
             if task.deliverable:
                 lines.append(f"Sản phẩm: {task.deliverable}")
@@ -339,13 +343,13 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
     location = site.location
     if unit.name not in location:
         location = f"{location}, {unit.official_name}"
+    # A standard item is titled in the words of its unit's kind and day (templates/terms.py).
+    terms = unit_terms(unit.kind, slot.start.in_timezone(fest.timezone).date())
+    title, lead = worded(act.item, act.title, act.lead, terms)
     lines: list[str] = []
-    if act.lead:
-        lines.append(f"Phụ trách: {act.lead}")
-    for group in fest.sync_groups_of(act.id):
-        when = f"{_wall(slot.start, tz):%H:%M}"
-        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
-        lines.append(f"{what}: {group.title}, {len(group.activities)} điểm, bắt đầu {when}")
+    if lead:
+        lines.append(f"Phụ trách: {lead}")
+    lines += _sync_lines(fest, slot, title, tz)
     held = []
     for resource_id in slot.resources:
         resource = fest.resource(resource_id)
@@ -366,7 +370,7 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
     return CalendarEvent(
         uid=activity_uid(fest, act.id),
         kind="activity",
-        summary=f"{act.title} – {unit.name}",
+        summary=f"{title} – {unit.name}",
         start=_wall(slot.start, tz),
         end=_wall(slot.end, tz),
         location=location,
@@ -376,6 +380,20 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         related_to=related,
         resources=tuple(held),
     )
+
+
+def _sync_lines(fest: Festival, slot: Slot, title: str, tz: ZoneInfo) -> list[str]:
+    """A line per simultaneous start or online bridge the activity takes part in."""
+    act = fest.activity(slot.activity)
+    lines = []
+    for group in fest.sync_groups_of(act.id):
+        when = f"{_wall(slot.start, tz):%H:%M}"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
+        shared = group.title
+        if shared == f"{act.title} (đồng loạt)":  # named after this item: in this unit's words
+            shared = f"{title} (đồng loạt)"
+        lines.append(f"{what}: {shared}, {len(group.activities)} điểm, bắt đầu {when}")
+    return lines
 
 
 def _wall(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:

@@ -38,9 +38,8 @@ from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
-from ngayhoi.templates.programme import STANDARD_ITEMS
 from ngayhoi.templates.roles import ROLE_NAMES
-from ngayhoi.templates.terms import Terms, item_wording, role_wording, terms_for
+from ngayhoi.templates.terms import Terms, role_wording, terms_for, worded
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ ALL_FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "docx")
 _DASH = "—"
 _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc")
 _AWARD_ORDER = {form: rank for rank, form in enumerate(AwardForm)}  # highest first
-_DEFAULTS = {item.key: (item.title, item.lead) for item in STANDARD_ITEMS}
 
 
 # -- the document, before it is rendered -------------------------------------
@@ -317,30 +315,6 @@ def _terms(kind: str, day: pendulum.Date) -> Terms | None:
         return terms_for(kind, day)
     except PlanError:
         return None
-
-
-def worded(
-    key: str | None, title: str, lead: str | None, terms: Terms | None
-) -> tuple[str, str | None]:
-    """A standard item's title and lead in the unit's words; plan-written text is kept.
-
-    >>> import datetime as dt
-    >>> worded("phat-bieu-tiep-thu", "Phát biểu tiếp thu", "Chủ tịch UBND xã, Trưởng BCĐ 138 xã",
-    ...        terms_for("thị trấn", dt.date(2023, 8, 6)))
-    ('Phát biểu tiếp thu ý kiến chỉ đạo', 'Chủ tịch UBND thị trấn, Trưởng Ban Chỉ đạo 138 thị trấn')
-    >>> worded("phat-bieu-tiep-thu", "Lời cảm ơn", None, None)
-    ('Lời cảm ơn', None)
-    """
-    if terms is None or key is None or key not in _DEFAULTS:
-        return title, lead
-    wording = item_wording(key, terms)
-    if wording is None:
-        return title, lead
-    default_title, default_lead = _DEFAULTS[key]
-    return (
-        wording[0] if title == default_title else title,
-        wording[1] if lead == default_lead else lead,
-    )
 
 
 def _programme_rows(

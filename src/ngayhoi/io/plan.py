@@ -56,6 +56,7 @@ from ngayhoi.model import (
     Unit,
 )
 from ngayhoi.model._fields import MAX_MINUTES, TIMEZONE
+from ngayhoi.model.awards import ceremony_minutes
 from ngayhoi.templates import (
     STANDARD_ITEMS,
     Programme,
@@ -78,13 +79,26 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PlanFileError(PlanError):
-    """A plan file is malformed; the message names the file, the key path and the line."""
+    """A plan file is malformed; the message names the file, the key path and the line.
 
-    def __init__(self, source: str, path: str, message: str, line: int | None = None) -> None:
+    ``message`` is what was wrong there; ``inner`` the model's error it came from, if any.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        path: str,
+        message: str,
+        line: int | None = None,
+        *,
+        inner: PlanError | None = None,
+    ) -> None:
         """Compose ``source: path: message (line N)``."""
         self.source = source
         self.path = path
         self.line = line
+        self.message = message
+        self.inner = inner
         where = f"{source}: {path}: " if path else f"{source}: "
         tail = f" (line {line})" if line else ""
         super().__init__(f"{where}{message}{tail}")
@@ -302,9 +316,11 @@ _FESTIVAL_KEYS = {
 class _Reader:
     source: str
     text: str
+    # Award ceremonies whose minutes the plan gives (programme ``minutes.trao-thuong``).
+    fixed: set[str] = attrs.field(factory=set)
 
-    def fail(self, path: str, message: str) -> PlanFileError:
-        return PlanFileError(self.source, path, message, self.line_of(path))
+    def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
+        return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
 
     def line_of(self, path: str) -> int | None:  # noqa: C901 - tables, arrays of tables, keys
         """The line of a key path such as ``activities[3].duration`` (best effort)."""
@@ -360,7 +376,7 @@ class _Reader:
         except cattrs.ClassValidationError as err:
             raise self._explain(err, path, table) from None
         except PlanError as err:
-            raise self.fail(_keyed(path, str(err), table), str(err)) from None
+            raise self.fail(_keyed(path, str(err), table), str(err), err) from None
 
     def _explain(
         self, err: cattrs.ClassValidationError, path: str, table: Mapping[str, Any]
@@ -372,7 +388,7 @@ class _Reader:
             )
             key = f"{path}.{attr}" if attr else _keyed(path, str(sub), table)
             if isinstance(sub, PlanError):
-                return self.fail(key, str(sub))
+                return self.fail(key, str(sub), sub)
             if isinstance(sub, cattrs.ClassValidationError):
                 inner = table.get(attr) if attr else None
                 return self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
@@ -471,7 +487,9 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     except UnknownReferenceError as err:
         raise _locate(err, doc, reader) from None
     except NgayhoiError as err:
-        raise reader.fail(_place(str(err), doc), str(err)) from None
+        raise reader.fail(
+            _place(str(err), doc), str(err), err if isinstance(err, PlanError) else None
+        ) from None
     if not plan.activities:
         msg = (
             f"festival '{plan.id}' has no activities; add [[activities]] tables, or a "
@@ -540,19 +558,19 @@ def _locate(err: UnknownReferenceError, doc: Mapping[str, Any], reader: _Reader)
         for k, row in enumerate(rows):
             if isinstance(row, Mapping) and f"{row.get('from')}->{row.get('to')}" == err.item_id:
                 key = "from" if row.get("from") == err.ref else "to"
-                return reader.fail(f"travel.minutes[{k}].{key}", text)
-        return reader.fail("travel", text)
+                return reader.fail(f"travel.minutes[{k}].{key}", text, err)
+        return reader.fail("travel", text, err)
     section = _SECTION_OF.get(err.item_kind)
     if section is None:
-        return reader.fail("", text)
+        return reader.fail("", text, err)
     for path, table in _tables(doc, section):
         ident = table.get("id")
         if section == "dependencies":
             ident = f"{table.get('predecessor')}->{table.get('successor')}"
         if ident == err.item_id:
             blamed = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
-            return reader.fail(f"{path}.{blamed}" if blamed else path, text)
-    return reader.fail(section, text)
+            return reader.fail(f"{path}.{blamed}" if blamed else path, text, err)
+    return reader.fail(section, text, err)
 
 
 _ABOUT = re.compile(
@@ -646,6 +664,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
         _add_needs(doc["needs"], lists, reader)
+    lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)
     options: dict[str, Any] = {}
     if "campaign" in head:
         campaign = _days(head["campaign"], reader, path="festival.campaign")
@@ -684,6 +703,31 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         travel=travel,
         **options,
     )
+
+
+def _fit_ceremonies(
+    activities: list[Activity], awards: list[Award], fixed: set[str]
+) -> list[Activity]:
+    """Lengthen each stamped award ceremony to the time its awards take to read out.
+
+    Only the programme's ``trao-thuong`` items grow, never shrink, and not when the
+    plan gives their minutes (``minutes = { trao-thuong = 20 }``) or defines the
+    activity itself.
+    """
+    given: dict[str, list[Award]] = {}
+    for award in awards:
+        given.setdefault(award.ceremony, []).append(award)
+    out = []
+    for activity in activities:
+        needed = ceremony_minutes(given.get(activity.id, ()))
+        if (
+            activity.item == "trao-thuong"
+            and activity.id not in fixed
+            and needed > activity.duration.in_minutes()
+        ):
+            activity = attrs.evolve(activity, duration=needed)  # noqa: PLW2901 - the grown one
+        out.append(activity)
+    return out
 
 
 def _working_days(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
@@ -848,7 +892,7 @@ def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) 
             unknown = UnknownReferenceError(
                 item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=known
             )
-            raise reader.fail(f"sites[{k}].unit", str(unknown))
+            raise reader.fail(f"sites[{k}].unit", str(unknown), unknown)
 
 
 def _subtable(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> Mapping[str, Any]:
@@ -975,7 +1019,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
                 unknown = UnknownReferenceError(
                     item_kind="programme", item_id="sites", ref_kind="site", ref=sid, valid=known
                 )
-                raise reader.fail(f"{path}.sites[{k}]", str(unknown))
+                raise reader.fail(f"{path}.sites[{k}]", str(unknown), unknown)
             chosen.append(known[sid])
         stamped_sites = {a.site for a in lists["activities"] if a.item is not None}
         again = [s.id for s in chosen if s.id in stamped_sites]
@@ -1009,6 +1053,8 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     ]
     lists["dependencies"] = [*stamped.dependencies, *lists["dependencies"]]
     lists["sync_groups"] = [*stamped.sync_groups, *lists["sync_groups"]]
+    if "trao-thuong" in lengths:
+        reader.fixed.update(a.id for a in stamped.activities if a.item == "trao-thuong")
     if _flag(table, "roles", path, reader):
         mine = {r.id for r in lists["resources"]}
         lists["resources"] = [
@@ -1400,7 +1446,7 @@ def _prepare(
                     ref=unit_id,
                     valid=hosted,
                 )
-                raise reader.fail(f"preparation.communes[{k}]", str(unknown))
+                raise reader.fail(f"preparation.communes[{k}]", str(unknown), unknown)
     lists["prep_tasks"] = [
         *preparation_cascade(communes, organiser=_flag(table, "organiser", "preparation", reader)),
         *lists["prep_tasks"],
@@ -1423,7 +1469,7 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             unknown = UnknownReferenceError(
                 item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id
             )
-            raise reader.fail(f"needs[{k}].activity", str(unknown))
+            raise reader.fail(f"needs[{k}].activity", str(unknown), unknown)
         try:
             extra = list(_CONVERTER.structure(table.get("resources", []), tuple[Requirement, ...]))
         except PlanError as err:
@@ -1440,7 +1486,7 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
                     ref=req.resource,
                     valid=known,
                 )
-                raise reader.fail(f"needs[{k}].resources", str(unknown))
+                raise reader.fail(f"needs[{k}].resources", str(unknown), unknown)
         act = lists["activities"][by_id[aid]]
         lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
 

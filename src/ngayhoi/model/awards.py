@@ -39,12 +39,17 @@ from ngayhoi.model._fields import (
 )
 
 __all__ = [
+    "LAW_BASES",
+    "MEDAL_BASES",
     "Award",
     "AwardForm",
+    "Basis",
     "Issuer",
     "RegisterLine",
     "award_register",
+    "ceremony_minutes",
     "ceremony_seconds",
+    "check_power",
     "issuer_rank",
 ]
 
@@ -105,36 +110,101 @@ class Issuer:
 _BELOW_PROVINCE = re.compile(r"^Chủ tịch UBND (xã|phường|thị trấn|đặc khu|huyện|quận|thị xã) ")
 
 
-def _valid_power(instance: Award, _attribute: attrs.Attribute[Any], _value: object) -> None:
-    """The issuer may give this form (DOMAIN.md §6.1).
+@attrs.frozen
+class Basis:
+    """A legal instrument in force from ``valid_from`` to ``valid_to`` (inclusive; ``None``: open).
 
-    Luật Thi đua, khen thưởng 2022 art. 80: a chairman of a commune- or
-    district-level People's Committee gives giấy khen, not bằng khen or cờ thi
-    đua; the Kỷ niệm chương "Bảo vệ an ninh Tổ quốc" is given by the Bộ trưởng
-    Bộ Công an to individuals only (Thông tư 20/2025/TT-BCA, before it 11/2021/TT-BCA).
+    >>> import datetime as dt
+    >>> MEDAL_BASES[1].in_force(dt.date(2025, 4, 28)), MEDAL_BASES[0].in_force(dt.date(2025, 5, 1))
+    (True, False)
     """
-    title = instance.issuer.title if isinstance(instance.issuer, Issuer) else ""
-    form = instance.form
+
+    text: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the instrument applies on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+#: Who may give which form, by date. A chairman of a commune- or district-level People's
+#: Committee gives giấy khen: from 1/1/2024 by Luật Thi đua, khen thưởng 2022 (06/2022/QH15)
+#: art. 80.2-80.3 (Công báo 571+572/2022, DOMAIN.md §6.1, §8, src 43, 58). Before it the 2003
+#: law applied, as consolidated in 16/VBHN-VPQH of 13/12/2013 (the basis provincial reward
+#: rules cite, e.g. Bắc Giang QĐ 172/2015/QĐ-UBND); the same rule is applied then and that law
+#: is named, its article not checked here against the text.
+LAW_BASES = (
+    Basis(
+        "Luật Thi đua, khen thưởng 2003 (văn bản hợp nhất 16/VBHN-VPQH ngày 13/12/2013)",
+        valid_to=dt.date(2023, 12, 31),
+    ),
+    Basis(
+        "Luật Thi đua, khen thưởng 2022 (06/2022/QH15) Điều 80",
+        valid_from=dt.date(2024, 1, 1),
+    ),
+)
+#: The Kỷ niệm chương “Bảo vệ an ninh Tổ quốc”: individuals only, given by the Bộ trưởng Bộ
+#: Công an; Thông tư 20/2025/TT-BCA (14/3/2025, in force 28/4/2025) replaced 11/2021/TT-BCA
+#: (DOMAIN.md §6.1, src 49, 50).
+MEDAL_BASES = (
+    Basis("Thông tư 11/2021/TT-BCA", valid_to=dt.date(2025, 4, 27)),
+    Basis("Thông tư 20/2025/TT-BCA", valid_from=dt.date(2025, 4, 28)),
+)
+
+
+def _basis(bases: tuple[Basis, ...], day: dt.date) -> str:
+    return next(b.text for b in bases if b.in_force(day))
+
+
+def check_power(award: Award, day: dt.date) -> None:
+    """Refuse an award its issuer has no power to give on ``day``, citing the rule then in force.
+
+    :class:`~ngayhoi.model.Festival` checks every award on each of its days.
+
+    Raises:
+        PlanError: naming the award, the issuer, the form and the instrument in force.
+
+    >>> import datetime as dt
+    >>> xa = Issuer(id="ct-xa", title="Chủ tịch UBND xã Long Hòa")
+    >>> bad = Award(id="a1", recipient="Ấp 1", collective=True, form="bằng khen", issuer=xa,
+    ...             ceremony="x.trao-thuong")
+    >>> check_power(bad, dt.date(2023, 8, 6))
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.PlanError: award 'a1': on 2023-08-06 a Chủ tịch UBND xã Long Hòa gives giấy
+    khen, not bằng khen (Luật Thi đua, khen thưởng 2003 ...); use form = "giấy khen" or ...
+    >>> check_power(bad, dt.date(2025, 8, 10))
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.PlanError: award 'a1': on 2025-08-10 ... not bằng khen (Luật Thi đua, khen
+    thưởng 2022 (06/2022/QH15) Điều 80); ...
+    """
+    title = award.issuer.title
+    form = award.form
     problem = ""
     if form in {AwardForm.BANG_KHEN, AwardForm.CO_THI_DUA} and _BELOW_PROVINCE.match(title):
         problem = (
-            f"a {title} gives giấy khen, not {form.value} (Luật Thi đua, khen thưởng 2022 "
-            'art. 80); use form = "giấy khen" or an issuer of province level'
+            f"a {title} gives giấy khen, not {form.value} ({_basis(LAW_BASES, day)}); "
+            'use form = "giấy khen" or an issuer of province level'
         )
-    elif form is AwardForm.KY_NIEM_CHUONG and instance.collective:
+    elif form is AwardForm.KY_NIEM_CHUONG and award.collective:
         problem = (
             "the Kỷ niệm chương “Bảo vệ an ninh Tổ quốc” goes to individuals only "
-            "(Thông tư 20/2025/TT-BCA); set collective = false or choose another form"
+            f"({_basis(MEDAL_BASES, day)}); set collective = false or choose another form"
         )
     elif form is AwardForm.KY_NIEM_CHUONG and title != "Bộ trưởng Bộ Công an":
         problem = (
-            f"the Kỷ niệm chương “Bảo vệ an ninh Tổ quốc” is given by the Bộ trưởng Bộ Công an, "
-            f"not the {title}; set the issuer to the Bộ trưởng Bộ Công an"
+            f"the Kỷ niệm chương “Bảo vệ an ninh Tổ quốc” is given by the Bộ trưởng Bộ Công an "
+            f"({_basis(MEDAL_BASES, day)}), not the {title}; set the issuer to the Bộ trưởng "
+            "Bộ Công an"
         )
-    elif form is AwardForm.CO_THI_DUA and not instance.collective:
+    elif form is AwardForm.CO_THI_DUA and not award.collective:
         problem = "a cờ thi đua goes to collectives only; set collective = true"
     if problem:
-        msg = f"award '{instance.id}': {problem}"
+        msg = f"award '{award.id}': on {day.isoformat()} {problem}"
         raise PlanError(msg)
 
 
@@ -165,7 +235,7 @@ class Award:
     issuer: Issuer = attrs.field(validator=_valid_issuer)
     ceremony: str = attrs.field(validator=valid_id)
     reason: str | None = attrs.field(
-        default=None, converter=to_optional_text, validator=[valid_optional_text, _valid_power]
+        default=None, converter=to_optional_text, validator=valid_optional_text
     )
     presenter: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text
@@ -272,3 +342,17 @@ def ceremony_seconds(awards: Iterable[Award]) -> int:
         groups = -(-line.collective // GROUP_SIZE) + -(-line.individual // GROUP_SIZE)
         total += DECISION_SECONDS + GROUP_SECONDS * groups
     return total
+
+
+def ceremony_minutes(awards: Iterable[Award]) -> int:
+    """Whole minutes the award ceremony needs (:func:`ceremony_seconds` rounded up).
+
+    A plan file's ``trao-thuong`` item grows to this when its awards take longer
+    than the programme gives, unless the plan sets its minutes.
+
+    >>> xa = Issuer(id="ct-xa", title="Chủ tịch UBND xã Long Hòa")
+    >>> ceremony_minutes([Award(id=f"a{i}", recipient=f"R{i}", collective=i < 29,
+    ...     form="giấy khen", issuer=xa, ceremony="x.trao-thuong") for i in range(29 + 268)])
+    46
+    """
+    return -(-ceremony_seconds(awards) // 60)

@@ -44,7 +44,7 @@ from ngayhoi.model._fields import (
     valid_text,
 )
 from ngayhoi.model.activities import Activity, Dependency, PrepTask, SyncGroup
-from ngayhoi.model.awards import Award
+from ngayhoi.model.awards import Award, check_power
 from ngayhoi.model.resources import Resource, ResourceKind, TravelTimes
 from ngayhoi.model.units import Site, Unit
 from ngayhoi.model.workdays import working_day_after, working_day_before
@@ -748,6 +748,7 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                 valid=activities,
             )
         for day in fest.days:
+            check_power(award, day)
             if not award.issuer.valid_on(day):
                 msg = (
                     f"award '{award.id}' ({award.title}): the issuer '{award.issuer.id}' cannot "

@@ -320,6 +320,13 @@ def to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedule
                 f"{fest.label(tr.ids[w.activity])} waits {w.minutes} min for "
                 f"{_resource_name(fest, w.reason.resource)}: {_reason_text(tr, w.reason, starts)}"
             ),
+            blocker=tr.ids[w.reason.blocker] if w.reason.blocker >= 0 else None,
+            free_at=(
+                _clock(fest, starts[w.reason.blocker] + tr.problem.dur[w.reason.blocker])
+                if w.reason.blocker >= 0
+                else None
+            ),
+            travel=max(0, w.reason.travel),
         )
         for w in result.waits
     ]

@@ -45,6 +45,8 @@ __all__ = [
     "item_wording",
     "role_wording",
     "terms_for",
+    "unit_terms",
+    "worded",
 ]
 
 #: The day the Tổ bảo vệ an ninh, trật tự replaced the older grassroots forces
@@ -296,3 +298,46 @@ def item_wording(key: str, terms: Terms) -> tuple[str, str] | None:
     """
     build = ITEM_WORDING.get(key)
     return None if build is None else build(terms)
+
+
+def unit_terms(kind: UnitKind | str, day: dt.date) -> Terms | None:
+    """:func:`terms_for`, or ``None`` for a kind the table has no words for (plan text is kept).
+
+    >>> import datetime as dt
+    >>> unit_terms("phường", dt.date(2023, 8, 6)).police
+    'Công an phường'
+    """
+    try:
+        return terms_for(kind, day)
+    except PlanError:
+        return None
+
+
+def worded(
+    key: str | None, title: str, lead: str | None, terms: Terms | None
+) -> tuple[str, str | None]:
+    """A standard item's title and lead in the unit's words; plan-written text is kept.
+
+    A title or lead still as the standard programme wrote it takes the unit's
+    words; one the plan changed stays as written.
+
+    >>> import datetime as dt
+    >>> worded("phat-bieu-tiep-thu", "Phát biểu tiếp thu", "Chủ tịch UBND xã, Trưởng BCĐ 138 xã",
+    ...        terms_for("thị trấn", dt.date(2023, 8, 6)))
+    ('Phát biểu tiếp thu ý kiến chỉ đạo', 'Chủ tịch UBND thị trấn, Trưởng Ban Chỉ đạo 138 thị trấn')
+    >>> worded("phat-bieu-tiep-thu", "Lời cảm ơn", None, None)
+    ('Lời cảm ơn', None)
+    """
+    from ngayhoi.templates.programme import STANDARD_ITEMS  # noqa: PLC0415 - programme is heavier
+
+    defaults = {item.key: (item.title, item.lead) for item in STANDARD_ITEMS}
+    if terms is None or key is None or key not in defaults:
+        return title, lead
+    wording = item_wording(key, terms)
+    if wording is None:
+        return title, lead
+    default_title, default_lead = defaults[key]
+    return (
+        wording[0] if title == default_title else title,
+        wording[1] if lead == default_lead else lead,
+    )

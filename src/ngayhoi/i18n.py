@@ -1,0 +1,130 @@
+"""The command line's language: Vietnamese by default, English on request (gettext catalogue).
+
+The command line's own strings (help, summaries, its error messages) are
+written in English in the code, wrapped in ``_()``, and translated through the
+standard gettext catalogue ``locale/vi/LC_MESSAGES/ngayhoi.po`` (extracted with
+Babel's ``pybabel extract``; the compiled ``.mo`` ships beside it). The library
+itself speaks English in its exceptions; :func:`ngayhoi.cli` renders them in the
+chosen language.
+
+The language is, in order: ``--lang`` on the command line, then the first of
+``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set: English when it
+starts with ``en``, Vietnamese otherwise (a machine set to ``C.UTF-8`` speaks
+Vietnamese).
+
+>>> language(environ={"LANG": "en_US.UTF-8"}), language(environ={"LANG": "C.UTF-8"})
+('en', 'vi')
+>>> language("en", environ={"LANG": "vi_VN.UTF-8"})
+'en'
+>>> translator.use("vi")
+>>> _("interrupted")
+'bị ngắt'
+>>> translator.use("en")
+>>> _("interrupted")
+'interrupted'
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "Translator", "language", "translator"]
+
+#: The gettext domain: ``locale/<lang>/LC_MESSAGES/ngayhoi.mo``.
+DOMAIN = "ngayhoi"
+#: Where the catalogues live, inside the package.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: The languages the command line speaks; the first is the default.
+LANGUAGES = ("vi", "en")
+
+_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language(choice: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+    """The language to speak: ``choice`` when given, else what the environment asks for.
+
+    Only English is told apart: any ``LANG`` that does not start with ``en``
+    (``vi_VN``, ``C.UTF-8``, unset) gives Vietnamese.
+
+    >>> language(environ={}), language(environ={"LC_ALL": "en_GB.UTF-8", "LANG": "vi_VN"})
+    ('vi', 'en')
+    >>> language("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: language 'fr' is not one of vi, en
+    """
+    if choice is not None:
+        if choice not in LANGUAGES:
+            msg = f"language {choice!r} is not one of {', '.join(LANGUAGES)}"
+            raise ValueError(msg)
+        return choice
+    env = os.environ if environ is None else environ
+    for name in _ENV:
+        value = env.get(name, "").strip()
+        if value:
+            # LANGUAGE is a colon list of preferences; the first one decides.
+            return "en" if value.split(":")[0].lower().startswith("en") else "vi"
+    return LANGUAGES[0]
+
+
+class Translator:
+    """The catalogue in use; ``_ = translator.gettext`` at module level follows :meth:`use`.
+
+    >>> t = Translator()
+    >>> t.use("vi")
+    >>> t.gettext("interrupted")
+    'bị ngắt'
+    >>> t.language
+    'vi'
+    """
+
+    def __init__(self) -> None:
+        """Start in Vietnamese, the default."""
+        self._catalogues: dict[str, _gettext.NullTranslations] = {}
+        self.language = LANGUAGES[0]
+
+    def use(self, lang: str) -> None:
+        """Speak ``lang`` (``"vi"`` or ``"en"``) from now on.
+
+        >>> Translator().use("en")
+        """
+        self.language = language(lang)
+
+    def gettext(self, message: str) -> str:
+        """``message`` in the language in use, NFC (the English text when it has no entry).
+
+        >>> t = Translator()
+        >>> t.use("en")
+        >>> t.gettext("interrupted")
+        'interrupted'
+        """
+        return unicodedata.normalize("NFC", self._catalogue().gettext(message))
+
+    def _catalogue(self) -> _gettext.NullTranslations:
+        lang = self.language
+        if lang not in self._catalogues:
+            if lang == "en":  # the code's own text is English
+                self._catalogues[lang] = _gettext.NullTranslations()
+            else:
+                self._catalogues[lang] = _gettext.translation(
+                    DOMAIN, localedir=LOCALE_DIR, languages=[lang]
+                )
+        return self._catalogues[lang]
+
+
+#: The command line's translator.
+translator = Translator()
+_ = translator.gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text
+    """Mark ``message`` for the catalogue without translating it now (``_(word)`` later).
+
+    >>> N_("optimal")
+    'optimal'
+    """
+    return message

@@ -1,0 +1,195 @@
+"""The command line speaks Vietnamese by default, English on request, from a current catalogue."""
+
+from __future__ import annotations
+
+import gettext
+import io as stdio
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from ngayhoi.cli import error_text, main
+from ngayhoi.errors import PlanError
+from ngayhoi.i18n import DOMAIN, LOCALE_DIR, language, translator
+
+from conftest import ROOT
+
+PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"
+MO = PO.with_suffix(".mo")
+_FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+
+
+def _code_messages() -> set[str]:
+    """Every text the code wraps in ``_()`` or ``N_()``, as ``pybabel extract`` finds them."""
+    found = extract_from_dir(
+        str(ROOT / "src" / "ngayhoi"),
+        method_map=[("**.py", "python")],
+        keywords={"_": None, "N_": None},
+    )
+    return {m for _file, _line, m, _comments, _context in found if isinstance(m, str) and m}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = stdio.StringIO(), stdio.StringIO()
+    code = main(list(args), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_catalogue_holds_exactly_the_texts_of_the_code() -> None:
+    catalogue = read_po(PO.open("rb"))
+    held = {m.id for m in catalogue if m.id}
+    code = _code_messages()
+    assert code - held == set(), "new texts: run scripts/catalogue.sh and translate them"
+    assert held - code == set(), "texts the code no longer has: run scripts/catalogue.sh"
+
+
+def test_every_entry_is_translated_nfc_and_keeps_its_placeholders() -> None:
+    for message in read_po(PO.open("rb")):
+        if not message.id:
+            continue
+        text = str(message.string)
+        assert text, f"not translated: {message.id!r}"
+        assert not message.fuzzy, f"fuzzy: {message.id!r}"
+        assert unicodedata.is_normalized("NFC", text), message.id
+        assert sorted(_FIELD.findall(text)) == sorted(_FIELD.findall(str(message.id))), message.id
+
+
+def test_the_compiled_catalogue_is_the_po_file_compiled(tmp_path: Path) -> None:
+    compiled = tmp_path / "ngayhoi.mo"
+    with compiled.open("wb") as handle:
+        write_mo(handle, read_po(PO.open("rb")))
+    fresh = gettext.GNUTranslations(compiled.open("rb"))
+    shipped = gettext.GNUTranslations(MO.open("rb"))
+    for message in read_po(PO.open("rb")):
+        if message.id:
+            assert shipped.gettext(str(message.id)) == fresh.gettext(str(message.id)), message.id
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "vi"),
+        ({"LANG": "C.UTF-8"}, "vi"),
+        ({"LANG": "vi_VN.UTF-8"}, "vi"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "vi_VN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LANGUAGE": "vi:en"}, "vi"),
+    ],
+)
+def test_the_environment_picks_the_language(environ: dict[str, str], expected: str) -> None:
+    assert language(environ=environ) == expected
+
+
+def test_a_machine_without_an_english_locale_gets_vietnamese_help_and_messages(
+    tmp_path: Path,
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "ngayhoi", "export", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0
+    assert "cách dùng: ngayhoi export" in done.stdout
+    assert "xuất mọi lịch vào một thư mục" in done.stdout
+    assert "ví dụ:" in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "ngayhoi", "init", "--date", "06/08/2023", "--out", "x.toml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "--date '06/08/2023' không phải là ngày; hãy viết YYYY-MM-DD" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_lang_en_anywhere_on_the_line_gives_english() -> None:
+    code, out, _ = run("units", "long hoa", "--date", "2023-08-06", "--lang", "vi")
+    first = out.strip().splitlines()[0]
+    assert (code, first) == (
+        0,
+        "long-hoa  28123  Xã Long Hòa  (xã, hiệu lực đến 30/6/2025; Tỉnh Long An)",
+    )
+    code, out, _ = run("--lang", "en", "units", "long hoa", "--date", "2023-08-06")
+    first = out.strip().splitlines()[0]
+    assert (code, first) == (
+        0,
+        "long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30; Tỉnh Long An)",
+    )
+
+
+def test_the_summaries_of_init_and_validate_are_vietnamese(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.toml"
+    code, out, _ = run(
+        "--lang", "vi", "init", "--communes", "3", "--date", "2023-08-06", "--out", str(plan)
+    )
+    assert code == 0
+    assert out.startswith(f"đã ghi {plan}: 3 xã vào ngày 06/8/2023; tiếp theo: ngayhoi validate")
+    code, out, _ = run("validate", str(plan), "--lang", "vi")
+    assert code == 0
+    assert "hợp lệ — Ngày hội" in out
+    assert "3 xã, 3 địa điểm, 42 hoạt động" in out
+
+
+def test_a_library_error_with_its_parts_is_said_again_in_vietnamese(tmp_path: Path) -> None:
+    plan = tmp_path / "bad.toml"
+    run("--lang", "en", "init", "--communes", "2", "--date", "2023-08-06", "--out", str(plan))
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('unit = "long-trach"', 'unit = "long-trac"', 1), encoding="utf-8")
+    code, _, err = run("validate", str(plan), "--lang", "vi")
+    assert code == 2
+    assert "địa điểm" in err
+    assert "không có đơn vị hành chính 'long-trac'; có phải 'long-trach'?" in err
+    code, _, err = run("validate", str(plan), "--lang", "en")
+    assert "unknown unit 'long-trac'; did you mean 'long-trach'?" in err
+
+
+def test_a_wait_is_explained_in_vietnamese_from_its_parts() -> None:
+    plan = str(ROOT / "examples" / "can_duoc_2023.toml")
+    code, out, _ = run("schedule", plan, "--lang", "vi")
+    assert code == 0
+    # The waits come before the moved preparation deadlines, which use the same bullet.
+    head = out.split("Hạn chuẩn bị dời vào ngày làm việc:")[0]
+    waits = [line for line in head.splitlines() if line.startswith("  · ")]
+    assert waits
+    assert all(" chờ " in line and " phút " in line for line in waits)
+    assert not any(" waits " in line or " until " in line for line in waits)
+    assert "Đoàn 3 BCĐ 138 huyện đang dự Công bố quyết định và trao khen thưởng tại" in out
+    code, out, _ = run("schedule", plan, "--lang", "en")
+    assert " waits " in out
+
+
+class _PartedError(PlanError):
+    """A plan error with the parts every PlanError is to carry (kind, id, field, value, ...)."""
+
+    def __init__(self) -> None:
+        self.kind = "activity"
+        self.id = "long-hoa.bao-cao"
+        self.field = "duration"
+        self.value = -5
+        self.expected = "a whole number of minutes, at least 1"
+        self.hint = "write duration = 15"
+        super().__init__("activity 'long-hoa.bao-cao': duration -5 is not ...")
+
+
+def test_an_error_with_its_parts_is_framed_in_the_language_in_use() -> None:
+    translator.use("vi")
+    try:
+        said = error_text(_PartedError())
+    finally:
+        translator.use("en")
+    assert said.startswith("hoạt động 'long-hoa.bao-cao', duration = -5: cần ")
+    assert said.endswith("; write duration = 15")
+    assert error_text(_PartedError()) == "activity 'long-hoa.bao-cao': duration -5 is not ..."

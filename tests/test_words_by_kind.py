@@ -1,0 +1,140 @@
+"""Each kind of unit's calendars and documents speak of its own bodies, never another kind's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import attrs
+import icalendar
+import pytest
+
+import ngayhoi
+from ngayhoi.export import export_calendars
+from ngayhoi.export.documents import festival_documents, to_html
+from ngayhoi.model import Festival
+from ngayhoi.scheduling import Schedule
+
+from conftest import load_example
+
+#: A kind → the unit of the 2023 example that plays it, and its official name as that kind.
+CASES = {
+    "thị trấn": ("can-duoc", "Thị trấn Cần Đước"),
+    "xã": ("long-hoa", "Xã Long Hòa"),
+    "phường": ("long-hoa", "Phường Long Hòa"),
+    "tỉnh": ("long-hoa", "Tỉnh Long Hòa"),
+}
+#: The bodies a unit's words name: police, People's Committee, Front, steering committee.
+BODIES = ("Công an", "UBND", "MTTQ Việt Nam", "Ban Chỉ đạo 138", "Chủ tịch UBND")
+#: Its residential areas, in the phrases the programme uses.
+AREAS = {
+    "xã": ("các ấp", "văn nghệ ấp"),
+    "thị trấn": ("các khu phố", "văn nghệ khu phố"),
+    "phường": ("các khu phố", "văn nghệ khu phố"),
+}
+
+
+@pytest.fixture(scope="module")
+def schedule() -> Schedule:
+    fest: Festival = load_example("can_duoc_2023").build()
+    return ngayhoi.schedule(fest).unwrap()
+
+
+def as_kind(schedule: Schedule, unit_id: str, kind: str, name: str) -> Schedule:
+    """The schedule with one unit made a ``kind``, its plan's own text (venues, issuers) too."""
+    fest = schedule.festival
+    unit = fest.unit(unit_id)
+    if unit.kind.value == kind:
+        return schedule
+    area = {"phường": "khu phố", "tỉnh": "xã"}.get(kind, "ấp")
+
+    def said(text: str) -> str:
+        text = re.sub(rf"\b[Xx]ã {unit.name}", f"{kind} {unit.name}", text)
+        return re.sub(r"\bấp\b", area, text)
+
+    units = [
+        attrs.evolve(u, kind=kind, official_name=name) if u.id == unit_id else u for u in fest.units
+    ]
+    sites = [
+        attrs.evolve(
+            s,
+            name=said(s.name),
+            address=said(s.address) if s.address else None,
+            hamlet=said(s.hamlet) if s.hamlet else None,
+        )
+        if s.unit == unit_id
+        else s
+        for s in fest.sites
+    ]
+    mine = {a.id for a in fest.activities if fest.site(a.site).unit == unit_id}
+    awards = [
+        attrs.evolve(
+            a,
+            recipient=said(a.recipient),
+            issuer=attrs.evolve(a.issuer, title=said(a.issuer.title)),
+        )
+        if a.ceremony in mine
+        else a
+        for a in fest.awards
+    ]
+    return attrs.evolve(
+        schedule,
+        festival=attrs.evolve(fest, units=units, sites=sites, awards=awards),
+    )
+
+
+def calendar_text(schedule: Schedule, unit_id: str, folder: Path) -> str:
+    """Every title, description and place of the unit's calendar, as a real parser reads them."""
+    export_calendars(schedule, folder, roles=False)
+    cal = icalendar.Calendar.from_ical((folder / f"commune-{unit_id}.ics").read_bytes())
+    keys = ("SUMMARY", "DESCRIPTION", "LOCATION")
+    return "\n".join(str(c[k]) for c in cal.walk("VEVENT") for k in keys if k in c)
+
+
+def documents_text(schedule: Schedule, unit_id: str) -> str:
+    own = re.compile(rf"^(quyet-dinh-khen-thuong|loi-dan|giay-moi|phan-cong)-{unit_id}(-|$)")
+    pages = [to_html(d) for d in festival_documents(schedule) if own.match(d.name)]
+    assert pages
+    return "\n".join(pages)
+
+
+def _wrong_words(kind: str, text: str) -> list[str]:
+    """The other kinds' words found in ``text``: bodies named with another kind, other areas."""
+    found = []
+    for other in CASES:
+        if other == kind:
+            continue
+        for body in BODIES:
+            found += re.findall(rf"{body} {other}\b", text)
+    mine = AREAS.get(kind, ())
+    for phrases in AREAS.values():
+        found += [p for p in phrases if p not in mine and p in text]
+    return found
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_a_units_calendar_names_its_own_bodies_and_no_other_kinds(
+    kind: str, schedule: Schedule, tmp_path: Path
+) -> None:
+    unit_id, name = CASES[kind]
+    text = calendar_text(as_kind(schedule, unit_id, kind, name), unit_id, tmp_path)
+
+    assert f"Công an {kind}" in text
+    assert _wrong_words(kind, text) == []
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_a_units_documents_name_its_own_bodies_and_no_other_kinds(
+    kind: str, schedule: Schedule
+) -> None:
+    unit_id, name = CASES[kind]
+    text = documents_text(as_kind(schedule, unit_id, kind, name), unit_id)
+
+    assert f"Công an {kind}" in text
+    assert _wrong_words(kind, text) == []
+
+
+def test_a_town_calendar_titles_the_forum_in_its_words(schedule: Schedule, tmp_path: Path) -> None:
+    text = calendar_text(schedule, "can-duoc", tmp_path)
+    assert "Diễn đàn “Công an thị trấn lắng nghe ý kiến của Nhân dân” – Cần Đước" in text
+    assert 'Diễn đàn "Công an xã' not in text

@@ -31,6 +31,7 @@ from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival, Unit
+from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import (
@@ -256,6 +257,24 @@ def _date(text: str, what: str = "--date") -> dt.date:
         raise PlanError(msg) from None
 
 
+def _init_day(text: str) -> dt.date:
+    """The day ``init`` writes: a date in the sane years, inside the campaign window it writes."""
+    day = _date(text)
+    low, high = YEARS
+    if not low <= day.year <= high:
+        msg = f"--date {text}: the year must be from {low} to {high}; write YYYY-MM-DD"
+        raise PlanError(msg, kind="option", item="--date", value=text)
+    first, last = dt.date(day.year, 7, 1), dt.date(day.year, 8, 19)
+    if not first <= day <= last:
+        msg = (
+            f"--date {text} is outside the campaign window {first} to {last} that init writes "
+            "(the festival is held by 19 August); choose a day in it, or edit campaign in "
+            "the written file"
+        )
+        raise PlanError(msg, kind="option", item="--date", value=text)
+    return day
+
+
 def _check_time_limit(args: argparse.Namespace) -> None:
     """Refuse a time limit before any plan is read."""
     if args.time_limit is not None and not 0 <= args.time_limit < math.inf:
@@ -302,7 +321,7 @@ def _need_times(result: Schedule, _out: TextIO) -> Schedule:
 def _init(args: argparse.Namespace, out: TextIO) -> int:
     if args.province or args.district or args.units:
         return _init_real(args, out)
-    day = _date(args.date)
+    day = _init_day(args.date)
     if not 1 <= args.communes <= _MAX_COMMUNES:
         msg = f"--communes {args.communes}: give a number from 1 to {_MAX_COMMUNES}"
         raise PlanError(msg)
@@ -728,7 +747,7 @@ def _init_options(args: argparse.Namespace) -> dt.time:
 
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     """``init --province/--district/--units``: a plan of real communes from the dataset."""
-    day = _date(args.date)
+    day = _init_day(args.date)
     parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(

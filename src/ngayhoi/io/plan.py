@@ -351,7 +351,7 @@ class _Reader:
         except cattrs.ClassValidationError as err:
             raise self._explain(err, path, table) from None
         except PlanError as err:
-            raise self.fail(_keyed(path, str(err), table), str(err)) from None
+            raise self.fail(_keyed(path, err, table), str(err)) from None
 
     def _explain(
         self, err: cattrs.ClassValidationError, path: str, table: Mapping[str, Any]
@@ -361,7 +361,7 @@ class _Reader:
             attr = next(
                 (n.split("@ attribute ")[-1].strip() for n in notes if "@ attribute" in n), None
             )
-            key = f"{path}.{attr}" if attr else _keyed(path, str(sub), table)
+            key = f"{path}.{attr}" if attr else _keyed(path, sub, table)
             if isinstance(sub, PlanError):
                 return self.fail(key, str(sub))
             if isinstance(sub, cattrs.ClassValidationError):
@@ -377,8 +377,15 @@ _ID_SUBJECT = re.compile(r"^[a-z]+(?: [a-z]+)? id ")
 _FIRST_WORD = re.compile(r"^[^:]*?: ([a-z_]+)\b")
 
 
-def _keyed(path: str, text: str, table: Mapping[str, Any]) -> str:
-    """The key of ``table`` a record's own error is about: the key path gets its line."""
+def _keyed(path: str, err: BaseException, table: Mapping[str, Any]) -> str:
+    """The key of ``table`` a record's own error is about: the key path gets its line.
+
+    The error's own ``field`` says it; older messages without one fall back to their words.
+    """
+    field = getattr(err, "field", None)
+    if isinstance(field, str) and field in table:
+        return f"{path}.{field}"
+    text = str(err)
     if _ID_SUBJECT.match(text) and "id" in table:
         return f"{path}.id"
     found = _FIRST_WORD.match(text)
@@ -461,6 +468,8 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
         raise
     except UnknownReferenceError as err:
         raise _locate(err, doc, reader) from None
+    except PlanError as err:
+        raise reader.fail(_placed(err, doc) or _place(str(err), doc), str(err)) from None
     except NgayhoiError as err:
         raise reader.fail(_place(str(err), doc), str(err)) from None
     if not plan.activities:
@@ -553,6 +562,22 @@ _ABOUT = re.compile(
 _DUPLICATE = re.compile(
     r"duplicate (activity|site|resource|sync group|prep task|award|unit) id '([^']+)'"
 )
+
+
+def _placed(err: PlanError, doc: Mapping[str, Any]) -> str | None:
+    """The key path of an error from its fields (kind, item, field), or ``None``."""
+    if err.kind == "festival" and err.field is not None:
+        head = doc.get("festival")
+        return f"festival.{err.field}" if isinstance(head, Mapping) else "festival"
+    if err.kind == "travel" and err.field is not None:
+        return f"travel.{err.field}"
+    section = _SECTION_OF.get(err.kind or "")
+    if section is None or err.item is None:
+        return None
+    for path, table in _tables(doc, section):
+        if table.get("id") == err.item:
+            return f"{path}.{err.field}" if err.field in table else path
+    return section
 
 
 def _place(text: str, doc: Mapping[str, Any]) -> str:
@@ -1018,6 +1043,10 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
             raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
         aid = table.get("activity")
+        if not isinstance(aid, str):
+            # A table or a list here is not hashable: say what to write before looking it up.
+            msg = f'{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'
+            raise reader.fail(f"needs[{k}].activity", msg)
         if aid not in by_id:
             unknown = UnknownReferenceError(
                 item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id

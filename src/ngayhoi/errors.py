@@ -69,7 +69,7 @@ class PlanError(NgayhoiError, ValueError):
     ('capacity', 1000000000)
     """
 
-    def __init__(  # noqa: PLR0913 - the parts of a message
+    def __init__(
         self,
         message: str | None = None,
         *,
@@ -92,7 +92,7 @@ class PlanError(NgayhoiError, ValueError):
         super().__init__(message)
 
 
-def render(  # noqa: PLR0913, PLR0917 - the parts of a message
+def render(  # noqa: PLR0917 - the parts of a message
     kind: str | None,
     item: str | None,
     field: str | None,

@@ -33,8 +33,8 @@ import pendulum
 
 from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model._fields import (
-    check_year,
     TIMEZONE,
+    check_year,
     count_repr,
     minutes,
     to_date,

@@ -39,6 +39,7 @@ import pendulum
 import tomli_w
 
 from ngayhoi import data as dataset
+from ngayhoi.arguments import path_argument, text_argument
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.files import write_atomic
 from ngayhoi.model import (
@@ -413,7 +414,7 @@ def load(path: Path | str) -> Festival:
     >>> load(path).id
     'tiny'
     """
-    file = Path(path)
+    file = path_argument(path, "path")
     try:
         size = file.stat().st_size
         if size > _MAX_BYTES:
@@ -444,6 +445,8 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     ...
     ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' ...
     """
+    text = text_argument(text, "text")
+    source = text_argument(source, "source")
     if len(text) > _MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > _MAX_BYTES:
         raise PlanFileError(source, "", _too_big(len(text.encode("utf-8", "surrogatepass"))))
     broken = _SURROGATE.search(text)

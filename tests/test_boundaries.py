@@ -336,3 +336,35 @@ def test_fuzzed_plan_files_are_refused_or_accepted_never_with_a_traceback() -> N
         except Exception as err:  # noqa: BLE001 - what the fuzz is looking for
             tracebacks.append((seed, repr(err)))
     assert (tracebacks, unplaced) == ([], [])
+
+
+LOCATED = [
+    pytest.param(
+        '\n[programme]\nat = "06:30"\n\n[programme.switch]\nparade = "có"\n',
+        r"programme\.switch\.parade: .*\(line {}\)",
+        "parade =",
+        id="programme-switch",
+    ),
+    pytest.param(
+        '\n[travel]\nminutes = [\n  {from = "a", to = "b", minutes = 5},\n'
+        '  {from = "long-hoa", to = "long-kha", minutes = "x"},\n]\n',
+        r"travel\.minutes\[1\]\.minutes: .*\(line {}\)",
+        '"long-kha"',
+        id="inline-array-entry",
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "pattern", "marker"), LOCATED)
+def test_an_error_inside_a_sub_table_or_inline_array_names_its_own_line(
+    extra: str, pattern: str, marker: str
+) -> None:
+    text = (EXAMPLES / "tay_ninh_2025.toml").read_text(encoding="utf-8")
+    head, rest = text.split("\n[travel]", 1)
+    tail = "\n[programme]" + rest.split("\n[programme]", 1)[1]
+    if "[programme]" in extra:  # the example's own programme, replaced
+        tail = "\n[travel]" + rest.split("\n[programme]", 1)[0]
+    doc = head + tail + extra
+    line = next(n for n, t in enumerate(doc.splitlines(), start=1) if marker in t)
+    with pytest.raises(PlanError, match=pattern.format(line)):
+        io.loads(doc)

@@ -294,45 +294,25 @@ _FESTIVAL_KEYS = {
 class _Reader:
     source: str
     text: str
+    lines: dict[tuple[str | int, ...], int] | None = None
 
     def fail(self, path: str, message: str) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path))
 
-    def line_of(self, path: str) -> int | None:  # noqa: C901 - tables, arrays of tables, keys
-        """The line of a key path such as ``activities[3].duration`` (best effort)."""
-        lines = self.text.splitlines()
-        match = re.match(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?", path)
-        if match is None:
-            return None
-        section, index, key = match.group(1), match.group(2), match.group(3)
-        start = 0
-        if index is not None:
-            header = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
-            seen = -1
-            for n, line in enumerate(lines):
-                if header.match(line):
-                    seen += 1
-                    if seen == int(index):
-                        start = n
-                        break
-            else:
-                return None
-        else:
-            header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
-            start = next((n for n, line in enumerate(lines) if header.match(line)), -1)
-            if start < 0:
-                keyed = re.compile(rf"^\s*{re.escape(section)}\s*=")
-                found = next((n for n, line in enumerate(lines) if keyed.match(line)), None)
-                return None if found is None else found + 1
-        if key is None:
-            return start + 1
-        keyed = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for n in range(start + 1, len(lines)):
-            if lines[n].lstrip().startswith("["):
-                break
-            if keyed.match(lines[n]):
-                return n + 1
-        return start + 1
+    def line_of(self, path: str) -> int | None:
+        """The line of a key path such as ``activities[3].duration`` or ``programme.switch.x``.
+
+        The longest part of the path the file spells out gets the line: a key inside
+        ``[[units.define]]``, an entry of an inline array, a key of ``[programme.switch]``.
+        """
+        if self.lines is None:
+            self.lines = _key_lines(self.text)
+        tokens = _path_tokens(path)
+        for end in range(len(tokens), 0, -1):
+            found = self.lines.get(tuple(tokens[:end]))
+            if found is not None:
+                return found
+        return None
 
     def structure(self, table: object, cls: type[T], path: str) -> T:
         if not isinstance(table, Mapping):
@@ -372,6 +352,116 @@ class _Reader:
                 return self.fail(path, f"missing required key {sub}")
             return self.fail(key, _plain_error(sub))
         return self.fail(path, str(err))
+
+
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+
+
+def _path_tokens(path: str) -> list[str | int]:
+    """``units.define[1].name`` as ``["units", "define", 1, "name"]``."""
+    return [int(index) if index else name for name, index in _PATH_TOKEN.findall(path)]
+
+
+def _dotted(text: str) -> list[str | int]:
+    return [
+        part.strip().strip("\"'")
+        for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", text)
+    ]
+
+
+def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    r"""The first line of every key path the TOML text spells out (tables, keys, array entries).
+
+    Reads headers (``[a.b]``, ``[[a.b]]`` counted per array), ``key =`` lines and the
+    entries and keys of inline arrays and tables (also over several lines).
+
+    >>> found = _key_lines('[[a]]\nx = 1\n[[a]]\ny = [\n  {b = 2},\n  {c = 3}]\n')
+    >>> found[("a", 1, "y", 1, "c")], found[("a", 0, "x")]
+    (6, 2)
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    counts: dict[tuple[str | int, ...], int] = {}
+    current: tuple[str | int, ...] = ()
+    # Open inline arrays and tables: [path, kind, entries so far, inside an entry].
+    stack: list[list[Any]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _STRING.sub('""', raw).split("#", 1)[0]
+        at = 0
+        if not stack:
+            header = _HEADER.match(line)
+            if header:
+                names = tuple(_dotted(header.group(2)))
+                if header.group(1) == "[[":
+                    counts[names] = counts.get(names, -1) + 1
+                    current = (*names, counts[names])
+                else:
+                    current = names
+                for end in range(1, len(current) + 1):
+                    lines.setdefault(current[:end], number)
+                continue
+            key = _KEY.match(line)
+            if key is None:
+                continue
+            path = (*current, *_dotted(key.group(1)))
+            lines.setdefault(path, number)
+            at = _open(line, key.end(), path, stack)
+        _scan(line, at, number, stack, lines)
+    return lines
+
+
+def _open(line: str, at: int, path: tuple[str | int, ...], stack: list[list[Any]]) -> int:
+    """After ``key =``: push an inline array or table that starts here; the next position."""
+    rest = line[at:].lstrip()
+    if rest[:1] in {"[", "{"}:
+        stack.append([path, rest[0], -1, False])
+        return len(line) - len(rest) + 1
+    return at
+
+
+def _scan(
+    line: str,
+    at: int,
+    number: int,
+    stack: list[list[Any]],
+    lines: dict[tuple[str | int, ...], int],
+) -> None:
+    while at < len(line) and stack:
+        frame = stack[-1]
+        path, kind = frame[0], frame[1]
+        char = line[at]
+        if char in "]}":
+            stack.pop()
+            if stack:
+                stack[-1][3] = True
+            at += 1
+        elif char == ",":
+            frame[3] = False
+            at += 1
+        elif char.isspace():
+            at += 1
+        elif kind == "[" and not frame[3]:
+            frame[2] += 1
+            frame[3] = True
+            entry = (*path, frame[2])
+            lines.setdefault(entry, number)
+            if char in "[{":
+                stack.append([entry, char, -1, False])
+            at += 1
+        elif kind == "{" and not frame[3]:
+            key = _KEY.match(line[at:])
+            if key is None:
+                return
+            entry = (*path, *_dotted(key.group(1)))
+            lines.setdefault(entry, number)
+            frame[3] = True
+            at = _open(line, at + key.end(), entry, stack)
+        else:
+            at += 1
 
 
 _ID_SUBJECT = re.compile(r"^[a-z]+(?: [a-z]+)? id ")

@@ -60,7 +60,7 @@ def test_units_lookup_ignores_diacritics_and_knows_the_reform() -> None:
     assert (code, out.split()[0]) == (0, "long-hoa")
     code, _, err = run("units", "long khe", "--date", "2025-08-10")
     assert code == 2
-    assert "became rach-kien" in err
+    assert "trở thành rach-kien" in err
 
 
 def test_help_shows_examples() -> None:
@@ -101,7 +101,7 @@ BAD_INPUTS = [
     (["documents", "PLAN", "--out", "x", "--format", "md"], "--format 'md'"),
     (["diff", "PLAN"], "give two plans"),
     (["diff", "PLAN", "--against", "EMPTY"], "holds no export"),
-    (["units", "zzz"], "no unit named like 'zzz'"),
+    (["units", "zzz"], "không có đơn vị nào tên như 'zzz'"),
     (["publish", "EMPTY"], "no CalDAV server configured"),
     (["schedule", "PLAN", "--backend", "magic"], "invalid choice: 'magic'"),
 ]

@@ -8,14 +8,24 @@ times, records are immutable and stdlib values are accepted.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import importlib
+import pkgutil
+import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
+import networkx as nx
 import pytest
 
 import ngayhoi
+import ngayhoi.export.documents
+import ngayhoi.export.gantt
+import ngayhoi.export.runsheet
+import ngayhoi.export.schedule_json
 from ngayhoi.errors import NaiveDatetimeError, NotScheduledError
 from ngayhoi.export import export_calendars
 
@@ -124,3 +134,106 @@ def test_reprs_are_short() -> None:
     sched = ngayhoi.schedule(fest)
     assert len(repr(fest)) < 600
     assert len(repr(sched)) < 200
+
+
+def test_graphs_round_trip_through_graphml(tmp_path: Path) -> None:
+    fest = ngayhoi.samples.two_communes_one_delegation()
+    fest = attrs.evolve(
+        fest,
+        dependencies=(
+            ngayhoi.Dependency("a.trao-thuong", "b.trao-thuong", "SS", min_lag=5, max_lag=60),
+        ),
+    )
+    deps = ngayhoi.graph.dependency_graph(fest)
+    nx.write_graphml(deps, tmp_path / "deps.graphml")
+    back = nx.read_graphml(tmp_path / "deps.graphml", force_multigraph=True)
+    assert {n: back.nodes[n] for n in back} == {n: deps.nodes[n] for n in deps}
+    assert [d for _, _, d in back.edges(data=True)] == [{"type": "SS", "min_lag": 5, "max_lag": 60}]
+    assert back.graph["festival"] == "hai-xa"
+    network = ngayhoi.graph.plain_graph(ngayhoi.graph.temporal_network(fest))
+    nx.write_graphml(network, tmp_path / "network.graphml")
+    again = nx.read_graphml(tmp_path / "network.graphml")
+    assert set(again.edges) == set(network.edges)
+    edge = again.edges["a.trao-thuong", "b.trao-thuong"]
+    assert (edge["weight"], edge["kind"]) == (5, "dependency")
+    assert "Trao thưởng" in edge["why"]
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        ngayhoi.export.runsheet.write_runsheets,
+        lambda s, _out: ngayhoi.export.runsheet.commune_runsheet(s, "x"),
+        lambda s, out: ngayhoi.export.gantt.gantt(s, out / "ngay-hoi.svg"),
+        lambda s, _out: ngayhoi.export.gantt.gantt_rows(s),
+        lambda s, _out: ngayhoi.export.schedule_json.schedule_json(s),
+        lambda s, out: ngayhoi.export.schedule_json.write_schedule_json(s, out / "s.json"),
+        lambda s, _out: ngayhoi.export.documents.festival_documents(s),
+    ],
+    ids=["runsheets", "commune-runsheet", "gantt", "gantt-rows", "json", "json-file", "docs"],
+)
+def test_every_exporter_refuses_a_schedule_without_feasible_times(
+    export: Callable[[ngayhoi.Schedule, Path], object], tmp_path: Path
+) -> None:
+    failed = ngayhoi.schedule(_impossible(), raise_on_infeasible=False)
+    with pytest.raises(NotScheduledError, match="infeasible"):
+        export(failed, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_schedule_with_times_but_violations_is_refused_too(tmp_path: Path) -> None:
+    sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    slot = next(iter(sched.values()))
+    broken = attrs.evolve(
+        sched,
+        status=ngayhoi.Status.FEASIBLE,
+        violations=(ngayhoi.Violation(rule="window", activities=(slot.activity,), message="late"),),
+    )
+    with pytest.raises(NotScheduledError, match="1 violation"):
+        ngayhoi.export.runsheet.write_runsheets(broken, tmp_path)
+
+
+#: The convention of enum values: what a plan file writes, in NFC. Vietnamese terms
+#: that documents print are the Vietnamese words; ngayhoi's own vocabulary is English
+#: kebab-case; dependency types keep scheduling's FS, SS, FF, SF.
+VIETNAMESE_ENUMS = {"UnitKind", "AwardForm", "Part", "Level", "SyncKind"}
+ENGLISH_ENUMS = {"ActivityKind", "ResourceKind", "Rule", "Status"}
+ABBREVIATED_ENUMS = {"DependencyType"}
+
+
+def _public_enums() -> dict[str, type[enum.Enum]]:
+    found: dict[str, type[enum.Enum]] = {}
+    for info in pkgutil.walk_packages(ngayhoi.__path__, "ngayhoi."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            public = not name.startswith("_") and getattr(value, "__module__", "") == info.name
+            if public and isinstance(value, type) and issubclass(value, enum.Enum):
+                found[name] = value
+    return found
+
+
+def test_enum_values_follow_one_convention() -> None:
+    enums = _public_enums()
+    assert set(enums) == VIETNAMESE_ENUMS | ENGLISH_ENUMS | ABBREVIATED_ENUMS
+    for name, kind in enums.items():
+        values = [str(m.value) for m in kind]
+        assert all(unicodedata.normalize("NFC", v) == v for v in values), name
+        if name in ENGLISH_ENUMS:
+            assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", v) for v in values), name
+        if name in VIETNAMESE_ENUMS:
+            assert all(v == v.lower() and "-" not in v for v in values), name
+            assert any(not v.isascii() for v in values), name
+    assert ngayhoi.SyncKind("dong-loat") is ngayhoi.SyncKind.SIMULTANEOUS  # older plan files
+
+
+def test_every_subpackage_has_a_public_all_of_names_it_holds() -> None:
+    for info in pkgutil.walk_packages(ngayhoi.__path__, "ngayhoi."):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
+        names = getattr(module, "__all__", None)
+        assert names is not None, f"{info.name} has no __all__"
+        assert all(hasattr(module, n) for n in names), info.name
+    assert "Backend" in ngayhoi.__all__

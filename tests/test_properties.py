@@ -252,3 +252,43 @@ def test_every_feed_of_every_scheduled_plan_passes_the_structural_check(
         summaries = {str(e["SUMMARY"]) for e in master.walk("VEVENT")}
         for act in fest.activities:
             assert any(s.startswith(f"{act.title} – ") for s in summaries)
+
+
+def test_a_group_member_leaves_the_named_delegation_to_the_item_that_names_it() -> None:
+    # Found by the property above: three simultaneous first items, one taking any
+    # delegation of the group and one naming doan-1; the first once took doan-1 too.
+    names = ["x0", "x1", "x2"]
+    needs = {"x0.a0": [Requirement("doan")], "x2.a0": [Requirement("doan-1")]}
+    activities = [
+        Activity(
+            id=f"{n}.a{k}",
+            kind="other",
+            title=f"Hoạt động {k}",
+            site=n,
+            duration=5,
+            needs=needs.get(f"{n}.a{k}", []),
+        )
+        for n in names
+        for k in range(2)
+    ]
+    fest = Festival(
+        id="prop",
+        name="Ngày hội",
+        days=[DAY],
+        units=[Unit(id=n, name=n, official_name=f"Xã {n}", kind="xã") for n in names],
+        sites=[Site(id=n, name=f"Sân {n}", unit=n) for n in names],
+        activities=activities,
+        dependencies=[Dependency(f"{n}.a0", f"{n}.a1", DependencyType.FS) for n in names],
+        sync_groups=[
+            SyncGroup(id="dong-loat", title="Đồng loạt", activities=[f"{n}.a0" for n in names])
+        ],
+        resources=[
+            Resource(id=f"doan-{k}", name=f"Đoàn {k}", kind="delegation", group="doan")
+            for k in (1, 2)
+        ],
+        travel=TravelTimes(default=0),
+    )
+    sched = schedule_heuristic(fest, seed=1, max_passes=4, time_limit=5)
+    assert sched["x0.a0"].resources == ("doan-2",)
+    assert sched["x2.a0"].resources == ("doan-1",)
+    assert check_schedule(sched) == []

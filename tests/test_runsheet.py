@@ -443,7 +443,11 @@ def test_write_runsheets_writes_one_md_and_one_html_per_commune_and_delegation_a
     ids = [u.id for u in fest.hosts()] + [r.id for r in schedule.delegations()]
     assert [p.name for p in paths] == [f"runsheet-{i}.{ext}" for i in ids for ext in ("md", "html")]
     assert len(paths) == 2 * (17 + 3)
-    assert {p for p in tmp_path.rglob("*") if p.is_file()} == set(paths)
+    # Besides the sheets: only the folder's lock and the record of what ngayhoi wrote.
+    visible = {p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert visible == set(paths)
+    hidden = {p.name for p in tmp_path.rglob(".*")}
+    assert hidden == {".ngayhoi.lock", ".ngayhoi-files.json"}
     assert {p.parent for p in paths} == {out}
     for path in paths:
         text = path.read_text(encoding="utf-8")
@@ -461,7 +465,7 @@ def test_write_runsheets_writes_only_the_formats_asked_for(
 ) -> None:
     paths = write_runsheets(schedule, tmp_path, formats=("html",))
     assert len(paths) == 20
-    assert {p.suffix for p in tmp_path.iterdir()} == {".html"}
+    assert {p.suffix for p in tmp_path.iterdir() if not p.name.startswith(".ngayhoi")} == {".html"}
 
 
 def test_unknown_commune_delegation_or_format_is_refused(schedule: Schedule) -> None:

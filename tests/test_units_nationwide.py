@@ -68,8 +68,20 @@ def test_ids_are_unique_among_the_units_of_one_day(gaz: vietnam.Gazetteer) -> No
             ("Phường Trúc Bạch", UnitKind.PHUONG, "Phường Trúc Bạch → Phường Ba Đình từ 1/7/2025"),
         ),
         ("00004", NEW, "Hà Nội", ("Phường Ba Đình", UnitKind.PHUONG, "Phường Ba Đình từ 1/7/2025")),
-        # Centre: a phường of Đà Nẵng.
+        # Centre: a phường of Đà Nẵng, before and after; a phường of Huế before.
+        (
+            "hai chau",
+            OLD,
+            "Đà Nẵng",
+            ("Phường Hải Châu", UnitKind.PHUONG, "Phường Hải Châu → Phường Hải Châu từ 1/7/2025"),
+        ),
         ("hai chau", NEW, "Đà Nẵng", ("Phường Hải Châu", UnitKind.PHUONG, "Phường Hải Châu từ")),
+        (
+            "thuan hoa",
+            OLD,
+            "Huế",
+            ("Phường Thuận Hòa", UnitKind.PHUONG, "Phường Thuận Hòa → Phường Phú Xuân từ 1/7/2025"),
+        ),
         # South: a thị trấn that became a xã, and a đặc khu.
         (
             "ben luc",
@@ -144,21 +156,96 @@ def test_the_17_can_duoc_units_map_as_the_gso_table_says(gaz: vietnam.Gazetteer)
         assert gaz.province_of(after).official_name == "Tỉnh Tây Ninh"
 
 
-def test_units_command_searches_the_country_with_history() -> None:
+def test_units_command_searches_the_country_with_history_in_vietnamese() -> None:
     code, out, _ = run("units", "long trach", "--date", "2025-03-01")
     assert code == 0
-    assert "Xã Long Trạch → Xã Rạch Kiến từ 1/7/2025" in out
+    assert out.splitlines() == [
+        "long-trach  28111  Xã Long Trạch  (xã, đến hết 30/6/2025; Tỉnh Long An)",
+        "    Xã Long Trạch → Xã Rạch Kiến từ 1/7/2025",
+    ]
+    code, out, _ = run("units", "ben luc", "--date", "2025-03-01", "--province", "long an")
+    assert "(thị trấn, có trong dữ liệu từ 1/1/2025, đến hết 30/6/2025; Tỉnh Long An)" in out
     code, out, _ = run("units", "Tân Phú", "--date", "2025-08-19", "--province", "tay ninh")
     assert (code, out.split()[0]) == (0, "tan-phu-25549")
 
 
 def test_units_command_says_the_range_and_the_closest_names() -> None:
-    code, _, err = run("units", "ben luc", "--date", "2020-08-06")
+    code, _, err = run("units", "ben luc", "--date", "2005-08-06")
     assert code == 2
-    assert "it covers from 2025-01-01" in err
+    assert "it covers provinces from 2008-08-01, districts and communes from 2025-01-01" in err
     code, _, err = run("units", "tay ninhh", "--date", "2025-08-19")
     assert code == 2
-    assert "closest names: Tỉnh Tây Ninh" in err
+    assert "tên gần nhất: Tỉnh Tây Ninh" in err
+
+
+def test_the_old_tay_ninh_is_found_before_2025_and_its_area_is_not_called_long_an() -> None:
+    code, out, _ = run("units", "tay ninh", "--date", "2024-08-13")
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "tinh-tay-ninh  72  Tỉnh Tây Ninh  (tỉnh, từ 1/8/2008 đến hết 30/6/2025)",
+            "    Tỉnh Tây Ninh → Tỉnh Tây Ninh từ 1/7/2025",
+        ],
+    )
+    old = data.unit_on("tinh-tay-ninh", dt.date(2024, 8, 13))
+    assert (old.code, old.official_name) == ("72", "Tỉnh Tây Ninh")
+    new = data.unit_on("tinh-tay-ninh", NEW)
+    assert [u.official_name for u in data.predecessors(new)] == ["Tỉnh Long An", "Tỉnh Tây Ninh"]
+
+
+def test_provinces_hold_from_2008_and_hue_was_a_province_until_2025(
+    gaz: vietnam.Gazetteer,
+) -> None:
+    day = dt.date(2024, 8, 13)
+    provinces = [u for u in gaz.units_on(day) if u.kind.is_province_level]
+    assert len(provinces) == 63
+    hue = gaz.one("Thừa Thiên Huế", day, level="province")
+    assert (hue.code, hue.kind, hue.valid_to) == ("46", UnitKind.TINH, dt.date(2024, 12, 31))
+    assert gaz.history(hue) == "Tỉnh Thừa Thiên Huế → Thành phố Huế từ 1/1/2025"
+    city = gaz.one("Huế", OLD, level="province")
+    assert (city.official_name, city.kind) == ("Thành phố Huế", UnitKind.THANH_PHO_TW)
+    with pytest.raises(vietnam.DateOutOfRangeError, match="before the nationwide data"):
+        gaz.units_on(dt.date(2008, 7, 31))
+
+
+def test_districts_and_communes_before_2025_are_refused_saying_the_data_cannot_tell(
+    gaz: vietnam.Gazetteer, tmp_path: Path
+) -> None:
+    day = dt.date(2024, 8, 13)
+    # Only the cited Cần Đước units are known below the provinces before 1/1/2025.
+    below = [u for u in gaz.units_on(day) if not u.kind.is_province_level]
+    assert {u.parent for u in below} == {"tinh-long-an", "huyen-can-duoc"}
+    assert len(below) == 18
+    code, _, err = run("units", "ben luc", "--date", "2024-08-13")
+    assert code == 2
+    assert "trước 1/1/2025 dữ liệu toàn quốc chỉ có 63 tỉnh" in err
+    assert "Thị trấn Bến Lức (ben-luc-27991)" in err
+    with pytest.raises(PlanError, match="does not say which units existed earlier"):
+        data.unit_on("ben-luc-27991", day)
+    out = tmp_path / "p.toml"
+    code, _, err = run("init", "--province", "Tây Ninh", "--date", "2024-08-13", "--out", str(out))
+    assert code == 2
+    assert "has the 63 provinces but not their districts and communes" in err
+    code, _, _ = run("init", "--district", "Cần Đước", "--date", "2024-08-13", "--out", str(out))
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        # vietnamadminunits' codes, which ngayhoi uses; the government's draft list
+        # (as packaged by vietnam-provinces 2025.10.1) gives 00226, 00196 and 00073.
+        ("Phường Kim Liên", "00229"),
+        ("Phường Văn Miếu - Quốc Tử Giám", "00226"),
+        ("Phường Cửa Nam", "00082"),
+        # Codes both lists agree on.
+        ("Phường Ba Đình", "00004"),
+        ("Phường Hoàn Kiếm", "00070"),
+    ],
+)
+def test_post_reform_codes_of_ha_noi_wards(gaz: vietnam.Gazetteer, name: str, code: str) -> None:
+    ha_noi = gaz.one("Hà Nội", NEW, level="province")
+    assert gaz.one(name, NEW, province=ha_noi).code == code
 
 
 def test_init_asks_for_the_province_when_a_name_is_ambiguous(tmp_path: Path) -> None:
@@ -232,7 +319,7 @@ def test_the_tay_ninh_plan_file_validates() -> None:
 
 
 def test_a_plan_is_checked_against_the_units_of_its_date() -> None:
-    with pytest.raises(PlanError, match="valid until 2025-06-30"):
+    with pytest.raises(PlanError, match="valid from 2025-01-01 to 2025-06-30"):
         data.unit_on("truc-bach-00004", NEW)
     assert data.unit_on("ba-dinh-00004", NEW).official_name == "Phường Ba Đình"
 

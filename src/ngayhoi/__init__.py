@@ -42,13 +42,14 @@ from ngayhoi.model import (
     Unit,
     UnitKind,
 )
-from ngayhoi.scheduling import Leg, Schedule, Slot, Status, schedule
+from ngayhoi.scheduling import Backend, Leg, Schedule, Slot, Status, schedule
 
 __all__ = [
     "Activity",
     "ActivityKind",
     "Award",
     "AwardForm",
+    "Backend",
     "Dependency",
     "DependencyCycleError",
     "DependencyType",

@@ -5,7 +5,8 @@ input (a plan file, an argument, a folder). Errors are one message, never a
 stack trace. A progress bar appears on long runs when stderr is a terminal.
 
 >>> main(["units", "long hoa", "--date", "2023-08-06"])
-long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30)
+long-hoa  28123  Xã Long Hòa  (xã, đến hết 30/6/2025; Tỉnh Long An)
+    Xã Long Hòa → Xã Rạch Kiến từ 1/7/2025
 0
 """
 
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 from ngayhoi import data, io
 from ngayhoi._version import __version__
 from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError
-from ngayhoi.export import export_calendars, load_state
+from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
@@ -91,7 +92,7 @@ class _Progress:
             self.stream.flush()
 
 
-def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after another
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ngayhoi",
         description=(
@@ -130,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
         help="delegations (the district's, or the province's from 1/7/2025) attending the "
         "ceremonies, two neighbouring communes each",
     )
-    p.add_argument("--out", required=True, type=Path, help="the plan file to write")
+    p.add_argument("--out", required=True, type=_out_path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument(
         "--province",
@@ -160,16 +161,15 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
     p.add_argument(
-        "--out", required=True, type=Path, help="the calendar folder (kept between exports)"
+        "--out", required=True, type=_out_path, help="the calendar folder (kept between exports)"
     )
+    _export_options(p)
     p.add_argument(
-        "--tasks",
-        choices=["event", "todo"],
-        default="event",
-        help="preparation tasks as all-day events (default) or as to-dos",
+        "--fresh",
+        action="store_true",
+        help="plan from scratch instead of re-planning against the last export "
+        "(also the way out of a damaged export state: the feeds are written again)",
     )
-    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
-    p.add_argument("--json", action="store_true", help="also write schedule.json (c3voc)")
     _scheduling_options(p, partial=True)
 
     p = command(
@@ -187,8 +187,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
         "publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])",
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path, help="a folder written by ngayhoi export")
-    p.add_argument("--feeds", nargs="*", help="only these feed ids")
+    p.add_argument("folder", type=Path, nargs="?", help="a folder written by ngayhoi export")
+    p.add_argument(
+        "--feeds",
+        nargs="+",
+        metavar="FEED",
+        help="only these feed ids (publish lich/ --feeds A B, or publish --feeds A B -- lich/)",
+    )
     p.add_argument("--config", type=Path, help="a caldav.toml (mode 600) instead of env vars")
     p.add_argument(
         "--prune", action="store_true", help="delete server objects ngayhoi does not know"
@@ -200,7 +205,9 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="the folder to write the sheets into")
+    p.add_argument(
+        "--out", required=True, type=_out_path, help="the folder to write the sheets into"
+    )
     p.add_argument("--format", default="md,html", help="a comma list of md, html, pdf, docx")
     _scheduling_options(p)
 
@@ -212,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="a .png or .svg file")
+    p.add_argument("--out", required=True, type=_out_path, help="a .png or .svg file")
     _scheduling_options(p)
 
     p = command(
@@ -224,6 +231,28 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after an
     p.add_argument("--date", help="only units valid on this day, YYYY-MM-DD")
     p.add_argument("--province", help="only units of this province (name or code)")
     return parser
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tasks",
+        choices=["event", "todo"],
+        default="event",
+        help="preparation tasks as all-day events (default) or as to-dos",
+    )
+    p.add_argument("--no-roles", action="store_true", help="no feed per role or team")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="also write schedule.json (c3voc), committed with the calendars",
+    )
+    p.add_argument(
+        "--uid-scope",
+        choices=["event", "view"],
+        default="event",
+        help="event: one UID per event in every feed (default); view: each feed its own "
+        "UIDs, linked by RELATED-TO (for servers that refuse one UID in two calendars)",
+    )
 
 
 def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) -> None:
@@ -255,6 +284,25 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
         "CP-SAT: its search time, default 2)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
+
+
+def _out_path(text: str) -> Path:
+    """An ``--out`` value: a path, never the empty string (which would mean this folder)."""
+    if not text.strip():
+        msg = "is empty; give a path, e.g. --out lich/"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
+
+
+def _not_the_plan(plan: Path, out: Path) -> None:
+    """Refuse an output that is the plan file itself (it would be overwritten)."""
+    try:
+        same = out.exists() and plan.exists() and out.samefile(plan)
+    except OSError:
+        same = False
+    if same:
+        msg = f"--out {out} is the plan file {plan}; give another --out, e.g. ngay-hoi.png"
+        raise PlanError(msg)
 
 
 def _date(text: str, what: str = "--date") -> dt.date:
@@ -384,7 +432,13 @@ def _check_name(name: str) -> None:
 
 
 def _folder_out(path: Path, option: str) -> None:
-    """Refuse an output folder that is a file, before any work is done."""
+    """Refuse an output folder that is a file or a link to nothing, before any work is done."""
+    if path.is_symlink() and not path.exists():
+        msg = (
+            f"{option} {path} is a symbolic link to {path.readlink()}, which does not exist; "
+            "create the folder it points to, or give another folder"
+        )
+        raise PlanError(msg)
     if path.exists() and not path.is_dir():
         msg = (
             f"{option} {path} is a file, not a folder; give a folder "
@@ -394,10 +448,13 @@ def _folder_out(path: Path, option: str) -> None:
 
 
 def _file_out(path: Path, option: str) -> None:
-    """Refuse an output file that is a folder, before any work is done."""
+    """Refuse an output file that is a folder or not a regular file, before any work is done."""
     if path.is_dir():
         msg = f"{option} {path} is a folder; give the path of a file in it, e.g. {path / 'x'}"
         raise PlanError(msg)
+    from ngayhoi.files import check_replaceable  # noqa: PLC0415 - only writers need it
+
+    check_replaceable(path)
 
 
 def _time(text: str, what: str) -> dt.time:
@@ -630,33 +687,62 @@ def _moved_deadlines(plan: Festival, out: TextIO) -> None:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ngayhoi.folder import export_plan  # noqa: PLC0415 - only export needs it
+
     _check_time_limit(args)
     _folder_out(args.out, "--out")
     plan = io.load(args.plan)
-    result = _need_times(_schedule(plan, args), out)
-    if result.cut_short and not args.accept_partial:
-        msg = (
-            f"{args.plan}: {result.note}; nothing was exported "
-            "(give --accept-partial to export it anyway)"
-        )
-        raise InfeasibleError(msg)
-    report = export_calendars(
-        result,
+
+    def accept(result: Schedule) -> None:
+        _need_times(result, out)
+        if result.cut_short and not args.accept_partial:
+            msg = (
+                f"{args.plan}: {result.note}; nothing was exported "
+                "(give --accept-partial to export it anyway)"
+            )
+            raise InfeasibleError(msg)
+
+    def extra(result: Schedule) -> dict[str, bytes]:
+        if not args.json:
+            return {}
+        from ngayhoi.export.schedule_json import schedule_json_bytes  # noqa: PLC0415
+
+        # Rendered first and committed with the calendars: all of them change, or none.
+        return {"schedule.json": schedule_json_bytes(result)}
+
+    done = export_plan(
+        plan,
         args.out,
+        backend=args.backend,
+        seed=args.seed,
+        budget=args.budget,
+        time_limit=args.time_limit,
+        fresh=args.fresh,
         now=_stamp(),
         roles=not args.no_roles,
         tasks=args.tasks,
+        uid_scope=args.uid_scope,
         progress=_Progress(err),
+        accept=accept,
+        extra_files=extra,
     )
-    if args.json:
-        from ngayhoi.export.schedule_json import write_schedule_json  # noqa: PLC0415
-
-        write_schedule_json(result, args.out / "schedule.json")
+    report = done.report
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no changes"
     first = report.counts.get("added") and not any(c.before for c in report.diff.changes)
     since = "first export" if first else f"since the last export: {counts}"
+    how = {
+        "reused": "plan unchanged: the exported schedule reused, no search",
+        "replanned": (
+            f"re-planned against the last export: the edit moved {done.moved} "
+            f"event{'s' if done.moved != 1 else ''}"
+        ),
+        "fresh": "planned from scratch (--fresh)",
+        "first": "",
+    }[done.how]
+    tail = f"; {how}" if how and not first else ""
     print(
-        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; {since})",
+        f"{len(report.feeds)} calendars in {args.out} ({len(report.written)} written; "
+        f"{since}{tail})",
         file=out,
     )
     return 0
@@ -670,11 +756,26 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if len(args.plans) != 1:
             msg = "with --against, give one plan: ngayhoi diff plan.toml --against lich/"
             raise PlanError(msg)
-        state = load_state(args.against)
+        from ngayhoi.folder import plan_for_folder  # noqa: PLC0415 - only diff --against needs it
+
+        # Read as export and publish do: an interrupted export is finished first, and a
+        # damaged state or journal is refused by name.
+        state, _ = read_version(args.against)
         if not state.entries:
             msg = f"{args.against} holds no export; run ngayhoi export first"
             raise PlanError(msg)
-        new = _need_times(_schedule(io.load(args.plans[0]), args), out)
+        # What `export` would write: the same plan reuses the exported schedule,
+        # an edited one is re-planned against it.
+        new = plan_for_folder(
+            io.load(args.plans[0]),
+            args.against,
+            backend=args.backend,
+            seed=args.seed,
+            budget=args.budget,
+            time_limit=args.time_limit,
+            state=state,
+        ).schedule
+        new = _need_times(new, out)
         changes = diff_events(
             state.events(),
             state.feeds,
@@ -701,6 +802,12 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError:
         msg = "publishing needs the caldav extra: pip install 'ngayhoi[caldav]'"
         raise PlanError(msg) from None
+    if args.folder is None:
+        msg = (
+            "give the folder to publish: ngayhoi publish lich/ --feeds A B, "
+            "or ngayhoi publish --feeds A B -- lich/"
+        )
+        raise PlanError(msg)
     config = config_from_env(None, path=args.config)
     try:
         report = publish(
@@ -751,7 +858,7 @@ def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser
         "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
     )
     p.add_argument("plan", type=Path, help="the plan file (TOML)")
-    p.add_argument("--out", required=True, type=Path, help="the folder to write them into")
+    p.add_argument("--out", required=True, type=_out_path, help="the folder to write them into")
     p.add_argument("--format", default="html,pdf,docx", help="a comma list of html, pdf, docx")
     _scheduling_options(p)
 
@@ -778,6 +885,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
+    _not_the_plan(args.plan, args.out)
     result = _need_times(_schedule(io.load(args.plan), args), out)
     path = gantt(result, args.out)
     print(f"wrote {path}", file=out)
@@ -952,7 +1060,7 @@ def _curated_communes(
             units.append(hits[0])
         return _distinct(units), "the chosen communes"
     if gaz is not None:
-        gaz.check_day(day)
+        gaz.check_communes_day(day)
     msg = (
         "the nationwide units need the vietnamadminunits package: "
         "pip install 'ngayhoi[vn-units]'; without it ngayhoi knows only the Cần Đước "
@@ -966,9 +1074,10 @@ def _distinct(units: list[Unit]) -> list[Unit]:
 
 
 def _units(args: argparse.Namespace, out: TextIO) -> int:
+    """``units``: the units named like ``args.name``, listed in Vietnamese."""
     day = _date(args.date) if args.date else None
     nationwide = data.vietnam.available() and (
-        args.province or day is None or day >= data.vietnam.COVERS_FROM
+        args.province or day is None or day >= data.vietnam.PROVINCES_FROM
     )
     if nationwide:
         return _units_nationwide(args, day, out)
@@ -977,21 +1086,49 @@ def _units(args: argparse.Namespace, out: TextIO) -> int:
         other = data.search_units(args.name)
         if day is not None and other:
             names = "; ".join(
-                f"{u.id} ({u.official_name}) is {u.validity()}"
-                + (f", became {u.successor}" if u.successor else "")
+                f"{u.id} ({u.official_name}) {_validity_vi(u)}"
+                + (f", trở thành {u.successor}" if u.successor else "")
                 for u in other
             )
-            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
+            msg = f"không có đơn vị nào tên như {args.name!r} vào ngày {_day_vi(day)}: {names}"
         elif day is not None and data.vietnam.available():
             data.vietnam.gazetteer().check_day(day)  # says what range the data covers
-            msg = f"no unit named like {args.name!r}"
+            msg = f"không có đơn vị nào tên như {args.name!r}"
         else:
-            msg = f"no unit named like {args.name!r}; try fewer words, e.g. 'long hoa'"
+            msg = f"không có đơn vị nào tên như {args.name!r}; thử ít chữ hơn, ví dụ 'long hoa'"
         raise PlanError(msg)
     for unit in found:
-        about = f"({unit.kind.value}, {unit.validity()})"
+        about = f"({unit.kind.value}, {_validity_vi(unit)})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
     return 0
+
+
+def _day_vi(day: dt.date) -> str:
+    """A day as Vietnamese write it: 1/7/2025."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def _validity_vi(unit: Unit) -> str:
+    """When the unit exists, in Vietnamese ("từ 1/7/2025", "đến hết 30/6/2025").
+
+    A district or commune of the nationwide list of 1/1/2025 says that its data
+    starts then, not that the unit was formed then.
+    """
+    start, end = unit.valid_from, unit.valid_to
+    listed = (
+        start == data.vietnam.COVERS_FROM
+        and not unit.kind.is_province_level
+        and unit.scheme == "gso-2025-01"
+    )
+    if listed and start is not None and end is not None:
+        return f"có trong dữ liệu từ {_day_vi(start)}, đến hết {_day_vi(end)}"
+    if start is not None and end is not None:
+        return f"từ {_day_vi(start)} đến hết {_day_vi(end)}"
+    if start is not None:
+        return f"từ {_day_vi(start)}"
+    if end is not None:
+        return f"đến hết {_day_vi(end)}"
+    return "mọi ngày"
 
 
 def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO) -> int:
@@ -1014,29 +1151,43 @@ def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO
     else:
         found = gaz.find(args.name, day, province=province)
     if not found:
-        other = gaz.find(args.name) if day is not None else ()
-        if other:
-            names = "; ".join(
-                f"{u.id} ({u.official_name}) is {u.validity()}"
-                + (f", became {', '.join(u.successors)}" if u.successors else "")
-                + f": {gaz.history(u)}"
-                for u in other[:10]
-            )
-            msg = f"no unit named like {args.name!r} exists on {day}: {names}"
-        else:
-            pool = gaz.units_on(day) if day is not None else gaz.units
-            near = gaz.closest(args.name, pool)
-            tip = f"; closest names: {', '.join(near)}" if near else "; try fewer words"
-            msg = f"no unit named like {args.name!r}{tip}"
-        raise PlanError(msg)
+        raise PlanError(_units_not_found(gaz, args.name, day))
     for unit in found:
         home = gaz.province_of(unit)
         place = "" if home is unit else f"; {home.official_name}"
-        about = f"({unit.kind.value}, {unit.validity()}{place})"
+        about = f"({unit.kind.value}, {_validity_vi(unit)}{place})"
         print(f"{unit.id}  {unit.code or '-'}  {unit.official_name}  {about}", file=out)
         if unit.kind.is_commune_level or unit.kind.is_province_level:
             print(f"    {gaz.history(unit)}", file=out)
     return 0
+
+
+def _units_not_found(gaz: data.vietnam.Gazetteer, name: str, day: dt.date | None) -> str:
+    """Say in Vietnamese why no unit named ``name`` exists on ``day``, and what does."""
+    other = gaz.find(name) if day is not None else ()
+    when = f" vào ngày {_day_vi(day)}" if day is not None else ""
+    listed = [u for u in other if u.valid_from == data.vietnam.COVERS_FROM]
+    if day is not None and day < data.vietnam.COVERS_FROM and listed:
+        names = "; ".join(f"{u.official_name} ({u.id})" for u in listed[:5])
+        return (
+            f"không có đơn vị nào tên như {name!r}{when}: trước 1/1/2025 dữ liệu toàn quốc "
+            "chỉ có 63 tỉnh (từ 1/8/2008), không có huyện và xã, vì danh sách trước cải cách "
+            "là danh sách ngày 1/1/2025, sau đợt sắp xếp 2023–2025, và không ghi đơn vị nào "
+            f"đã đổi trước đó; có từ 1/1/2025: {names}. Chỉ các đơn vị Cần Đước có từ "
+            "trước; đơn vị khác khai báo bằng [[units.define]]"
+        )
+    if other:
+        names = "; ".join(
+            f"{u.id} ({u.official_name}) {_validity_vi(u)}"
+            + (f", trở thành {', '.join(u.successors)}" if u.successors else "")
+            + f": {gaz.history(u)}"
+            for u in other[:10]
+        )
+        return f"không có đơn vị nào tên như {name!r}{when}: {names}"
+    pool = gaz.units_on(day) if day is not None else gaz.units
+    near = gaz.closest(name, pool)
+    tip = f"; tên gần nhất: {', '.join(near)}" if near else "; thử ít chữ hơn"
+    return f"không có đơn vị nào tên như {name!r}{when}{tip}"
 
 
 def main(
@@ -1045,7 +1196,8 @@ def main(
     """Run the command line; return the exit code.
 
     >>> main(["units", "tan chanh", "--date", "2023-08-06"])
-    tan-chanh  28156  Xã Tân Chánh  (xã, valid until 2025-06-30)
+    tan-chanh  28156  Xã Tân Chánh  (xã, đến hết 30/6/2025; Tỉnh Long An)
+        Xã Tân Chánh → Xã Cần Đước từ 1/7/2025
     0
     """
     stdout = out or sys.stdout

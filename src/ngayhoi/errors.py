@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DependencyCycleError",
     "ExportError",
+    "ExportStateError",
     "InfeasibleError",
     "NaiveDatetimeError",
     "NgayhoiError",
     "NotScheduledError",
     "PlanError",
+    "ScheduleFileError",
     "UnitNotValidError",
     "UnknownActivityError",
     "UnknownReferenceError",
@@ -226,6 +228,22 @@ class InfeasibleError(NgayhoiError):
 
 class ExportError(NgayhoiError):
     """Writing calendars, run sheets or other files failed."""
+
+
+class ExportStateError(ExportError):
+    """An export folder's state (or journal) is damaged, foreign or of a newer ngayhoi.
+
+    The message names the file, what is wrong in it and how to recover
+    (``ngayhoi export --fresh``, which re-plans and rewrites the folder's state).
+    """
+
+
+class ScheduleFileError(PlanError):
+    """A saved schedule cannot be read; the message names the file.
+
+    It is of another format or a newer version, damaged, or made for another
+    plan (it names activities the plan does not have).
+    """
 
 
 class NotScheduledError(ExportError):

@@ -57,6 +57,7 @@ __all__ = [
     "dependency_graph",
     "difference_constraints",
     "earliest_starts",
+    "plain_graph",
     "positive_cycle",
     "start_bounds",
     "temporal_network",
@@ -72,26 +73,56 @@ def dependency_graph(festival: Festival) -> nx.MultiDiGraph[str]:
     """The activities as nodes and the dependencies as edges, as the plan states them.
 
     Nodes carry ``title``, ``site`` and ``duration`` (minutes); edges carry
-    ``type``, ``min_lag`` and ``max_lag`` (minutes, ``None`` for no maximum).
-    Two activities may be linked more than once (an SS and an FF), hence a
-    multigraph.
+    ``type`` ("FS", "SS", "FF", "SF"), ``min_lag`` and, where the plan sets one,
+    ``max_lag`` (minutes; absent for no maximum). Two activities may be linked
+    more than once (an SS and an FF), hence a multigraph. Every attribute is a
+    plain ``str`` or ``int``, so ``nx.write_graphml`` writes the graph as it is.
 
+    >>> import io
     >>> from ngayhoi.model import Festival
-    >>> dependency_graph(Festival(id="f", name="F", days=["2023-08-06"])).number_of_nodes()
-    0
+    >>> graph = dependency_graph(Festival(id="f", name="F", days=["2023-08-06"]))
+    >>> graph.number_of_nodes(), graph.graph["festival"]
+    (0, 'f')
+    >>> nx.write_graphml(graph, io.BytesIO())
     """
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(festival=festival.id)
     for act in festival.activities:
         graph.add_node(act.id, title=act.title, site=act.site, duration=minutes(act.duration))
     for dep in festival.dependencies:
-        graph.add_edge(
-            dep.predecessor,
-            dep.successor,
-            type=dep.type,
-            min_lag=minutes(dep.min_lag),
-            max_lag=None if dep.max_lag is None else minutes(dep.max_lag),
-        )
+        lags = {"min_lag": minutes(dep.min_lag)}
+        if dep.max_lag is not None:
+            lags["max_lag"] = minutes(dep.max_lag)
+        graph.add_edge(dep.predecessor, dep.successor, type=str(dep.type.value), **lags)
     return graph
+
+
+def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
+    """A copy of a :func:`temporal_network` whose attributes are plain types, for GraphML.
+
+    Each edge keeps its ``weight`` and gets ``kind`` (the rule: "dependency",
+    "window", "sync", ...) and ``why`` (the rule in words) as strings, in place
+    of the object the explanations use; the words are made here, once per edge.
+
+    >>> import io
+    >>> from ngayhoi.model import Festival
+    >>> plain = plain_graph(temporal_network(Festival(id="f", name="F", days=["2023-08-06"])))
+    >>> nx.write_graphml(plain, io.BytesIO())
+    """
+    plain: nx.DiGraph[str] = nx.DiGraph(**{k: v for k, v in graph.graph.items() if _plain(v)})
+    for node, data in graph.nodes(data=True):
+        plain.add_node(node, **{k: v for k, v in data.items() if _plain(v)})
+    for u, v, data in graph.edges(data=True):
+        attrs_: dict[str, object] = {k: w for k, w in data.items() if _plain(w)}
+        why = data.get("why")
+        if isinstance(why, _Why):
+            attrs_["kind"], attrs_["why"] = why.kind, why.text
+        plain.add_edge(u, v, **attrs_)
+    return plain
+
+
+def _plain(value: object) -> bool:
+    """Whether GraphML holds the value as it is (an enum is not, even a str one)."""
+    return type(value) in {str, int, float, bool}
 
 
 def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
@@ -158,8 +189,11 @@ def temporal_network(festival: Festival) -> nx.DiGraph[str]:
     >>> from ngayhoi.model import Festival
     >>> sorted(temporal_network(Festival(id="f", name="F", days=["2023-08-06"])).nodes)
     ['@origin']
+
+    Its edges carry an object that words the rule on demand; :func:`plain_graph`
+    turns them into strings for ``nx.write_graphml``.
     """
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph(festival=festival.id)
     graph.add_node(ORIGIN)
     for act in festival.activities:
         graph.add_node(act.id, duration=minutes(act.duration))

@@ -48,7 +48,7 @@ def all_units() -> tuple[Unit, ...]:
     """Every unit in the shipped dataset, in file order, all versions.
 
     >>> len(all_units())
-    26
+    27
     """
     text = resources.files(__package__).joinpath("units.csv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
@@ -114,10 +114,12 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
     day = day_argument(day, "day")
     versions = [u for u in all_units() if u.id == unit_id]
     valid = any(u.valid_on(day) for u in versions)
-    if not valid and day >= vietnam.COVERS_FROM and vietnam.available():
+    nationwide = False
+    if not valid and day >= vietnam.PROVINCES_FROM and vietnam.available():
         found = vietnam.gazetteer().on(unit_id, day)
         if found is not None:
             return found
+        nationwide = not versions
         versions = versions or list(vietnam.gazetteer().versions(unit_id))
     if not versions:
         raise UnknownReferenceError(
@@ -131,6 +133,8 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
         if unit.valid_on(day):
             return unit
     unit = versions[-1]
+    if all(u.valid_from is not None and day < u.valid_from for u in versions):
+        unit = min(versions, key=lambda u: u.valid_from or day)  # the first version after day
     instead: tuple[Unit, ...] = ()
     if unit.valid_from is not None and day < unit.valid_from:
         instead = predecessors(unit)
@@ -138,6 +142,13 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
         instead = tuple(u for u in all_units() if u.id == unit.successor and u.valid_on(day))
     named = ", ".join(f"{u.id} ({u.official_name})" for u in instead)
     hint = f"; on that date its area was: {named}" if named else ""
+    if nationwide and unit.valid_from == vietnam.COVERS_FROM and day < unit.valid_from:
+        hint = (
+            "; the nationwide data lists it from that day only: its list before the reform "
+            "is that of 1/1/2025, after the 2023–2025 arrangement of districts and communes, "
+            "and it does not say which units existed earlier. If this one did on "
+            f"{day}, define it with [[units.define]]"
+        )
     msg = f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, not on {day}{hint}"
     raise UnitNotValidError(msg)
 

@@ -9,6 +9,11 @@ vietnamadminunits``: only its data files are read, with ``sqlite3`` and
 ``json``, never its code). The units of the former Huyện Cần Đước keep the
 ids, dates and citations of ngayhoi's own dataset (``units.csv``).
 
+Dates: the 63 provinces hold from 1/8/2008 (``PROVINCES_FROM``; Tỉnh Thừa
+Thiên Huế until 31/12/2024, Thành phố Huế from 1/1/2025); the districts and
+communes of the list before the reform from 1/1/2025 only (``COVERS_FROM``):
+it is the list of that day, and it does not date the 2023–2025 mergers before it.
+
 >>> import pendulum
 >>> gaz = gazetteer()
 >>> len(gaz.communes_on(pendulum.date(2025, 8, 19)))
@@ -42,7 +47,9 @@ from ngayhoi.text import fold, slugify
 
 __all__ = [
     "COVERS_FROM",
+    "HUE_CITY_FROM",
     "PACKAGE",
+    "PROVINCES_FROM",
     "REFORM_DAY",
     "AmbiguousUnitError",
     "DateOutOfRangeError",
@@ -56,11 +63,22 @@ __all__ = [
 PACKAGE = "vietnamadminunits"
 #: The day the 2025 reform took effect: 34 provinces, no districts, merged communes.
 REFORM_DAY = dt.date(2025, 7, 1)
-#: The first day the pre-reform list is known to hold (Thành phố Huế, centrally
-#: run from 1/1/2025, is in it; communes merged before then are not).
+#: The first day the pre-reform list holds for districts and communes: it is the
+#: list of 1/1/2025, after the 2023–2025 arrangement of districts and communes
+#: (UBTVQH resolutions, most in force from 1/1/2025), and it does not date the
+#: units that arrangement changed; so no district or commune of it is taken as
+#: valid before this day (the Cần Đước units, cited in ``units.csv``, are).
 COVERS_FROM = dt.date(2025, 1, 1)
+#: The first day the 63 provinces hold: Hà Tây merged into Hà Nội on 1/8/2008
+#: (Nghị quyết 15/2008/QH12); no province's name, kind or code changed after
+#: that until 1/7/2025 except Huế (see ``HUE_CITY_FROM``).
+PROVINCES_FROM = dt.date(2008, 8, 1)
+#: Tỉnh Thừa Thiên Huế became Thành phố Huế, run by the centre, on 1/1/2025
+#: (Nghị quyết 175/2024/QH15; same code, 46).
+HUE_CITY_FROM = dt.date(2025, 1, 1)
 _LAST_OLD_DAY = REFORM_DAY - dt.timedelta(days=1)
 _OLD, _NEW = "gso-2025-01", "gso-2025-07"
+_HUE_CODE = "46"
 _KINDS = {
     "huyện": UnitKind.HUYEN,
     "quận": UnitKind.QUAN,
@@ -159,26 +177,49 @@ class Gazetteer:
         """The dates the data covers, in words.
 
         >>> gazetteer().range_text
-        'from 2025-01-01 (63 provinces until 2025-06-30, 34 from 2025-07-01; vietnamadminunits ...)'
+        'provinces from 2008-08-01, districts and communes from 2025-01-01 (63 provinces ...)'
         """
         return (
-            f"from {COVERS_FROM} (63 provinces until {_LAST_OLD_DAY}, 34 from {REFORM_DAY}; "
-            f"{self.source})"
+            f"provinces from {PROVINCES_FROM}, districts and communes from {COVERS_FROM} "
+            f"(63 provinces until {_LAST_OLD_DAY}, 34 from {REFORM_DAY}; {self.source})"
         )
 
     def check_day(self, day: dt.date) -> None:
         """Refuse a day before the data begins, saying what range it covers.
 
-        >>> gazetteer().check_day(dt.date(2020, 8, 6))
+        >>> gazetteer().check_day(dt.date(2005, 8, 19))
         Traceback (most recent call last):
         ...
-        ngayhoi.data.vietnam.DateOutOfRangeError: 2020-08-06 is before the nationwide data: ...
+        ngayhoi.data.vietnam.DateOutOfRangeError: 2005-08-19 is before the nationwide data: ...
         """
+        if day < PROVINCES_FROM:
+            msg = (
+                f"{day} is before the nationwide data: it covers {self.range_text}. "
+                "For an earlier date define the units with [[units.define]]"
+            )
+            raise DateOutOfRangeError(msg)
+
+    def check_communes_day(self, day: dt.date) -> None:
+        """Refuse a day before the data has districts and communes, saying why.
+
+        The list before the reform is that of 1/1/2025; the 2023–2025 arrangement
+        merged and renamed districts and communes before then (most on 1/1/2025),
+        and the data does not say which, so it cannot give the communes of an
+        earlier day. Only the Cần Đước units (``units.csv``) are known earlier.
+
+        >>> gazetteer().check_communes_day(dt.date(2024, 8, 13))
+        Traceback (most recent call last):
+        ...
+        ngayhoi.data.vietnam.DateOutOfRangeError: on 2024-08-13 the nationwide data has ...
+        """
+        self.check_day(day)
         if day < COVERS_FROM:
             msg = (
-                f"{day} is before the nationwide data: it covers {self.range_text}; "
-                "communes merged before 2025 are not in it. For an earlier date ngayhoi "
-                "knows only the Cần Đước units; define others with [[units.define]]"
+                f"on {day} the nationwide data has the 63 provinces but not their districts "
+                f"and communes: its list before the reform is that of {COVERS_FROM}, after "
+                "the 2023–2025 arrangement merged and renamed some districts and communes, "
+                "and it does not say which. Only the Cần Đước units are known earlier; "
+                "define the others with [[units.define]], or use a date from 2025-01-01"
             )
             raise DateOutOfRangeError(msg)
 
@@ -272,14 +313,22 @@ class Gazetteer:
         )
 
     def history(self, unit: Unit) -> str:
-        """Say in Vietnamese what the unit was or became on 1/7/2025.
+        """Say in Vietnamese what the unit was or became on 1/7/2025 (or 1/1/2025 for Huế).
 
         >>> gazetteer().history(gazetteer().on("rach-kien", REFORM_DAY))
         'Xã Rạch Kiến từ 1/7/2025 ← Xã Long Trạch, Xã Long Khê, Xã Long Hòa'
+        >>> gazetteer().history(gazetteer().on("tinh-thua-thien-hue", dt.date(2024, 8, 13)))
+        'Tỉnh Thừa Thiên Huế → Thành phố Huế từ 1/1/2025'
         """
-        if unit.valid_from is not None:
+        if unit.valid_from is not None and unit.valid_from >= REFORM_DAY:
             before = ", ".join(u.official_name for u in self.predecessors(unit))
             return f"{unit.official_name} từ 1/7/2025" + (f" ← {before}" if before else "")
+        if unit.valid_to is not None and unit.valid_to < _LAST_OLD_DAY:
+            nxt = unit.valid_to + dt.timedelta(days=1)
+            after = ", ".join(
+                u.official_name for sid in unit.successors if (u := self.on(sid, nxt)) is not None
+            )
+            return f"{unit.official_name} → {after} từ {nxt.day}/{nxt.month}/{nxt.year}"
         after = ", ".join(u.official_name for u in self.successors(unit))
         if after:
             return f"{unit.official_name} → {after} từ 1/7/2025"
@@ -479,20 +528,19 @@ def _build(  # noqa: C901 - one pass over each table, in order
         pid = slugify(row["province"], strip_kind=False)
         if row["provinceCode"] not in seen:
             seen.add(row["provinceCode"])
-            before.append(
-                _unit(
-                    curated,
-                    _OLD,
-                    row["provinceCode"],
-                    pid,
-                    row["province"],
-                    _province_kind(row["province"]),
-                    None,
-                    row["provinceLat"],
-                    row["provinceLon"],
-                    (province_to[row["provinceKey"]],),
-                )
+            province = _unit(
+                curated,
+                _OLD,
+                row["provinceCode"],
+                pid,
+                row["province"],
+                _province_kind(row["province"]),
+                None,
+                row["provinceLat"],
+                row["provinceLon"],
+                (province_to[row["provinceKey"]],),
             )
+            before += _province_versions(province)
         did = f"{slugify(row['district'], strip_kind=False)}-{row['districtCode']}"
         if "d" + row["districtCode"] not in seen:
             seen.add("d" + row["districtCode"])
@@ -534,6 +582,25 @@ def _build(  # noqa: C901 - one pass over each table, in order
     return tuple(before + after)
 
 
+def _province_versions(province: Unit) -> list[Unit]:
+    """A province of the list of 1/1/2025, dated back to 1/8/2008 (Huế: back to its province)."""
+    if province.code != _HUE_CODE:
+        return [attrs.evolve(province, valid_from=PROVINCES_FROM)]
+    city = attrs.evolve(province, valid_from=HUE_CITY_FROM)
+    earlier = attrs.evolve(
+        province,
+        id="tinh-thua-thien-hue",
+        official_name="Tỉnh Thừa Thiên Huế",
+        name="Thừa Thiên Huế",
+        kind=UnitKind.TINH,
+        valid_from=PROVINCES_FROM,
+        valid_to=HUE_CITY_FROM - dt.timedelta(days=1),
+        successor=city.id,
+        successors=(city.id,),
+    )
+    return [earlier, city]
+
+
 def _unit(  # noqa: PLR0917 - one row's columns, in the order of the tables
     curated: Mapping[tuple[str | None, str | None], Unit],
     scheme: str,
@@ -559,7 +626,7 @@ def _unit(  # noqa: PLR0917 - one row's columns, in the order of the tables
         name=_name(official),
         kind=kind,
         parent=parent,
-        valid_from=None if old else REFORM_DAY,
+        valid_from=COVERS_FROM if old else REFORM_DAY,
         valid_to=_LAST_OLD_DAY if old else None,
         successor=successors[0] if successors else None,
         successors=successors,

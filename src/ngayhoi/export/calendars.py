@@ -30,22 +30,24 @@ version; one interrupted after it is finished by the next export (or
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
-import fcntl
-import json
-import shutil
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import attrs
 import orjson
 
-from ngayhoi._version import __version__
 from ngayhoi.arguments import aware_argument, choice_argument, path_argument
-from ngayhoi.errors import ExportError, NaiveDatetimeError, NotScheduledError, PlanError
-from ngayhoi.export import _lines
+from ngayhoi.errors import (
+    ExportError,
+    ExportStateError,
+    NaiveDatetimeError,
+    NotScheduledError,
+    PlanError,
+)
 from ngayhoi.export.diff import PlanDiff, diff_events
 from ngayhoi.export.ics import (
     CalendarEvent,
@@ -55,8 +57,28 @@ from ngayhoi.export.ics import (
     calendar_events,
     standard_feeds,
 )
-from ngayhoi.files import fsync_path, safe_child, sync_files, write_atomic
+from ngayhoi.export.state import (
+    STATE_FILE,
+    Entry,
+    ExportOptions,
+    ExportState,
+    PlanKey,
+    Withdrawn,
+    load_state,
+    read_journal,
+)
+from ngayhoi.files import (
+    JOURNAL_NAME,
+    STAGING_NAME,
+    Commit,
+    NoLockError,
+    check_replaceable,
+    folder_lock,
+    needs_recovery,
+    recover_folder,
+)
 from ngayhoi.scheduling.result import Schedule
+from ngayhoi.scheduling.stored import schedule_data
 
 __all__ = [
     "STATE_FILE",
@@ -68,108 +90,8 @@ __all__ = [
     "recover",
 ]
 
-STATE_FILE = ".ngayhoi-state.json"
-_JOURNAL = ".ngayhoi-journal.json"
-_STAGING = ".ngayhoi-staging"
-_LOCK = ".ngayhoi.lock"
-_FORMAT = "ngayhoi-export-state"
-_VERSION = 1
-
-
-@attrs.frozen(kw_only=True)
-class _Entry:
-    event: CalendarEvent
-    fingerprint: str
-    revision: Revision
-    feeds: tuple[str, ...]
-
-
-@attrs.frozen(kw_only=True)
-class ExportState:
-    """The last exported version of every event and feed of a folder.
-
-    Attributes:
-        festival: the id of the festival the folder belongs to.
-        entries: per UID: the event, its fingerprint, SEQUENCE and change time, its feeds.
-        feeds: per feed id: the feed as last written.
-    """
-
-    festival: str | None = None
-    entries: Mapping[str, _Entry] = attrs.field(factory=dict)
-    feeds: Mapping[str, Feed] = attrs.field(factory=dict)
-
-    def events(self) -> dict[str, CalendarEvent]:
-        """The events as last exported, by UID."""
-        return {uid: e.event for uid, e in self.entries.items()}
-
-    def to_json(self) -> dict[str, Any]:
-        """The state as JSON data."""
-        return {
-            "format": _FORMAT,
-            "version": _VERSION,
-            "generator": f"ngayhoi {__version__}",
-            "festival": self.festival,
-            "feeds": {
-                fid: {
-                    "name": f.name,
-                    "description": f.description,
-                    "kind": f.kind,
-                    "subject": f.subject,
-                    "uids": list(f.uids),
-                }
-                for fid, f in sorted(self.feeds.items())
-            },
-            "events": {
-                uid: {
-                    "fingerprint": e.fingerprint,
-                    "sequence": e.revision.sequence,
-                    "stamp": _lines.iso(e.revision.stamp),
-                    "created": _lines.iso(e.revision.created),
-                    "feeds": list(e.feeds),
-                    "event": e.event.to_json(),
-                }
-                for uid, e in sorted(self.entries.items())
-            },
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any], *, source: Path) -> ExportState:
-        """The state from JSON data; a file of another format is refused by name."""
-        if data.get("format") != _FORMAT or data.get("version") != _VERSION:
-            msg = (
-                f"{source}: not an ngayhoi export state (format {data.get('format')!r}, "
-                f"version {data.get('version')!r}); move it away or export into another folder"
-            )
-            raise ExportError(msg)
-        try:
-            feeds = {
-                fid: Feed(
-                    id=fid,
-                    name=f["name"],
-                    description=f["description"],
-                    kind=f["kind"],
-                    subject=f.get("subject"),
-                    uids=tuple(f.get("uids", ())),
-                )
-                for fid, f in data.get("feeds", {}).items()
-            }
-            entries = {
-                uid: _Entry(
-                    event=CalendarEvent.from_json(e["event"]),
-                    fingerprint=e["fingerprint"],
-                    revision=Revision(
-                        sequence=int(e["sequence"]),
-                        stamp=dt.datetime.fromisoformat(e["stamp"]),
-                        created=dt.datetime.fromisoformat(e["created"]),
-                    ),
-                    feeds=tuple(e.get("feeds", ())),
-                )
-                for uid, e in data.get("events", {}).items()
-            }
-        except (KeyError, TypeError, ValueError) as err:
-            msg = f"{source}: the export state is damaged ({err}); restore it from a backup"
-            raise ExportError(msg) from err
-        return cls(festival=data.get("festival"), entries=entries, feeds=feeds)
+_JOURNAL = JOURNAL_NAME
+_STAGING = STAGING_NAME
 
 
 @attrs.frozen(kw_only=True)
@@ -196,54 +118,14 @@ class ExportReport:
         return self.diff.counts()
 
 
-def load_state(folder: Path | str) -> ExportState:
-    """The export state of a folder (empty if it was never exported to).
-
-    Raises:
-        ExportError: if the state file is unreadable or not ngayhoi's.
-
-    >>> import tempfile
-    >>> load_state(tempfile.mkdtemp()).entries
-    {}
-    """
-    path = Path(folder) / STATE_FILE
-    if not path.exists():
-        return ExportState()
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, ValueError) as err:
-        msg = f"{path}: cannot read the export state ({err}); restore it from a backup"
-        raise ExportError(msg) from err
-    return ExportState.from_json(data, source=path)
-
-
-class _NoLockError(ExportError):
-    """The folder's lock cannot even be opened (a read-only folder)."""
+_NoLockError = NoLockError
 
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock (an flock, released by the kernel even if the process dies)."""
-    lock = folder / _LOCK
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = lock.open("a+")
-    except OSError as err:
-        msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
-        raise _NoLockError(msg) from err
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            msg = (
-                f"another export into {folder} is running (it holds the lock {lock}); "
-                "wait for it to finish and try again (two exports into one folder at once "
-                "would mix their files)"
-            )
-            raise ExportError(msg) from None
+    """Hold the folder's lock (an OS lock, released by the kernel even if the process dies)."""
+    with folder_lock(folder):
         yield
-    finally:
-        handle.close()
 
 
 def recover(folder: Path | str) -> bool:
@@ -262,14 +144,14 @@ def recover(folder: Path | str) -> bool:
     False
     """
     root = Path(folder)
-    if not (root / _JOURNAL).exists() and not (root / _STAGING).exists() and not _strays(root):
+    if not needs_recovery(root):
         return False  # nothing to do: no need to write the lock into a read-only folder
     with _locked(root):
         return _recover(root)
 
 
 def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
-    """The state and every feed file (by name) of the last complete export, read as one version.
+    """The state and its feed files (by name) of the last complete export, read as one version.
 
     An interrupted export is finished (or cleared) first, and the files are
     read under the folder's lock, so an export running at the same time cannot
@@ -307,46 +189,27 @@ def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
 def _read(root: Path) -> tuple[ExportState, dict[str, bytes]]:
     state = load_state(root)
     try:
-        files = {
-            path.name: path.read_bytes()
-            for path in sorted(root.glob("*.ics"))
-            if not path.name.startswith(".") and path.is_file()
-        }
+        # Only the feeds the state says ngayhoi wrote: a user's own .ics beside them
+        # is not part of the export (and is never published).
+        files = {}
+        for name in sorted(f.filename for f in state.feeds.values()):
+            path = root / name
+            if path.is_symlink() or not path.exists():
+                continue
+            check_replaceable(path)  # a FIFO or a device would block or never end
+            files[name] = path.read_bytes()
     except OSError as err:
         msg = f"cannot read {err.filename}: {err.strerror or err}"
         raise ExportError(msg) from err
     return state, files
 
 
-def _strays(root: Path) -> list[Path]:
-    """Temporary files of a journal whose writing was interrupted."""
-    return list(root.glob(f".{_JOURNAL}.*.tmp"))  # write_atomic's temporary names
-
-
 def _recover(root: Path) -> bool:
     """:func:`recover` for a caller that holds the lock."""
     journal = root / _JOURNAL
-    staging = root / _STAGING
-    finished = False
     if journal.exists():
-        try:
-            names = json.loads(journal.read_text(encoding="utf-8"))["files"]
-        except (OSError, ValueError, KeyError) as err:
-            msg = f"{journal}: the journal of an interrupted export is damaged ({err})"
-            raise ExportError(msg) from err
-        for name in names:
-            staged = staging / name
-            if staged.exists():
-                target = root / STATE_FILE if name == STATE_FILE else safe_child(root, name)
-                staged.replace(target)
-        fsync_path(root)
-        journal.unlink()
-        finished = True
-    if staging.exists():
-        shutil.rmtree(staging)
-    for stray in _strays(root):
-        stray.unlink(missing_ok=True)
-    return finished
+        read_journal(journal)  # a damaged journal: ExportStateError, with the way out
+    return recover_folder(root)
 
 
 def export_calendars(
@@ -359,24 +222,47 @@ def export_calendars(
     uid_scope: str = "event",
     cancel_mark: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
+    plan: PlanKey | None = None,
+    discard_damaged: bool = False,
 ) -> ExportReport:
     """Export every feed into ``folder``, updating what subscribers already have.
+
+    Feed membership comes from this schedule only. A feed the plan no longer
+    has stays in the folder with every event cancelled (SEQUENCE raised); an
+    event that moved to another feed (a visit given to another delegation)
+    stays in its old feed as cancelled, with a note saying where it went.
+    The folder's state keeps the schedule (and, given ``plan``, what it was
+    made from), so :func:`ngayhoi.folder.export_plan` can reuse it or re-plan
+    against it.
 
     Args:
         schedule: the schedule to publish (it must have times).
         folder: the output folder; it keeps its own export state.
         now: the change time written on changed events (default: now, UTC).
         roles: also write one feed per role or team.
-        tasks: preparation tasks as ``"event"`` (all-day) or ``"todo"`` (VTODO).
+        tasks: preparation tasks as ``"event"`` (all-day) or ``"todo"`` (VTODO);
+            switching counts as a change of every task (SEQUENCE + 1).
         uid_scope: ``"event"`` (one UID everywhere) or ``"view"`` (see
             :func:`~ngayhoi.export.ics.calendar_bytes`).
         cancel_mark: prefix cancelled events with ``[HỦY]``.
         progress: called with ``(file name, done, total)`` after each file is
             staged, and once more when the journal makes the new version final.
+        extra_files: more files (plain name: bytes) committed with the feeds and
+            the state, all together or not at all (``schedule.json``).
+        plan: the plan's digest and scheduling options, recorded in the state
+            (:class:`~ngayhoi.export.state.PlanKey`).
+        discard_damaged: a damaged state or journal is set aside instead of
+            refused (the recovery ``ngayhoi export --fresh`` asks for): the
+            feeds are written again from SEQUENCE 0.
 
     Raises:
         ExportError: if the folder cannot be written, its state is not
-            ngayhoi's or belongs to another festival, or another export is running.
+            ngayhoi's or belongs to another festival, or another export is running;
+            :class:`~ngayhoi.files.ForeignFileError` if a file it would replace is
+            not one it wrote, :class:`~ngayhoi.files.DiskFullError` if the disk
+            fills up (nothing is changed then).
+        ExportStateError: the state or journal is damaged (unless ``discard_damaged``).
 
     >>> import tempfile, ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
@@ -411,11 +297,11 @@ def export_calendars(
     if now is not None and (not isinstance(now, dt.datetime) or now.tzinfo is None):
         msg = f"export_calendars: now {now!r} is not an aware datetime; give a time zone"
         raise NaiveDatetimeError(msg)
+    options = ExportOptions(roles=roles, tasks=tasks, uid_scope=uid_scope, cancel_mark=cancel_mark)
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):
-        _recover(root)
-        old = load_state(root)
+        old = _old_state(root, discard_damaged=discard_damaged)
         fest = schedule.festival
         if old.festival not in (None, fest.id):
             msg = (
@@ -425,7 +311,15 @@ def export_calendars(
             raise ExportError(msg)
         events = calendar_events(schedule)
         feeds = {f.id: f for f in standard_feeds(schedule, roles=roles, events=events)}
-        new_state, table = _next_state(fest.id, old, events, feeds, stamp)
+        new_state, table = _next_state(
+            old,
+            events,
+            feeds,
+            stamp,
+            kept=ExportState(
+                festival=fest.id, plan=plan, options=options, schedule=schedule_data(schedule)
+            ),
+        )
         changes = diff_events(old.events(), old.feeds, table, new_state.feeds)
         written = _write(
             root,
@@ -436,6 +330,8 @@ def export_calendars(
             uid_scope=uid_scope,
             cancel_mark=cancel_mark,
             progress=progress,
+            old=old,
+            extra_files=extra_files,
         )
         return ExportReport(
             folder=root,
@@ -446,21 +342,48 @@ def export_calendars(
         )
 
 
-def _next_state(
-    festival: str,
+def _old_state(root: Path, *, discard_damaged: bool) -> ExportState:
+    """The folder's state after finishing an interrupted export; damage refused or set aside."""
+    try:
+        _recover(root)
+        return load_state(root)
+    except ExportStateError:
+        if not discard_damaged:
+            raise
+    # --fresh over a damaged state: an unfinished version cannot be trusted either.
+    (root / _JOURNAL).unlink(missing_ok=True)
+    recover_folder(root)  # clears ngayhoi's own staging only, never a user's folder
+    try:
+        return load_state(root)
+    except ExportStateError:
+        return ExportState()
+
+
+def _task_mode(event: CalendarEvent, tasks: str) -> str:
+    """The event's digest, with the way a task is written (event or to-do) counted."""
+    fingerprint = event.fingerprint()
+    if event.kind == "task" and tasks == "todo":
+        return hashlib.sha256(f"{fingerprint}:todo".encode()).hexdigest()
+    return fingerprint
+
+
+def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old feed's leftovers
     old: ExportState,
     events: Mapping[str, CalendarEvent],
     feeds: Mapping[str, Feed],
     stamp: dt.datetime,
+    *,
+    kept: ExportState,
 ) -> tuple[ExportState, dict[str, CalendarEvent]]:
+    tasks = kept.options.tasks if kept.options is not None else "event"
     membership: dict[str, list[str]] = {}
     for feed in feeds.values():
         for uid in feed.uids:
             membership.setdefault(uid, []).append(feed.id)
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, Entry] = {}
     table: dict[str, CalendarEvent] = {}
     for uid, event in events.items():
-        fingerprint = event.fingerprint()
+        fingerprint = _task_mode(event, tasks)
         before = old.entries.get(uid)
         if before is None:
             revision = Revision(sequence=0, stamp=stamp, created=stamp)
@@ -470,14 +393,25 @@ def _next_state(
             revision = Revision(
                 sequence=before.revision.sequence + 1, stamp=stamp, created=before.revision.created
             )
-        entries[uid] = _Entry(
+        # Back in a feed that showed it cancelled: its SEQUENCE must pass the cancelled copy's.
+        floor = max(
+            (
+                old.withdrawn[fid][uid].revision.sequence
+                for fid in membership.get(uid, ())
+                if uid in old.withdrawn.get(fid, {})
+            ),
+            default=-1,
+        )
+        if floor >= revision.sequence:
+            created = before.revision.created if before is not None else stamp
+            revision = Revision(sequence=floor + 1, stamp=stamp, created=created)
+        entries[uid] = Entry(
             event=event,
             fingerprint=fingerprint,
             revision=revision,
             feeds=tuple(membership.get(uid, ())),
         )
         table[uid] = event
-    out_feeds = dict(feeds)
     for uid, before in old.entries.items():
         if uid in events:
             continue
@@ -489,28 +423,132 @@ def _next_state(
             revision = Revision(
                 sequence=before.revision.sequence + 1, stamp=stamp, created=before.revision.created
             )
-        entries[uid] = _Entry(
+        entries[uid] = Entry(
             event=cancelled,
             fingerprint=cancelled.fingerprint(),
             revision=revision,
             feeds=before.feeds,
         )
         table[uid] = cancelled
-        _keep_in_feeds(uid, before.feeds, out_feeds, old.feeds)
-    return ExportState(festival=festival, entries=entries, feeds=out_feeds), table
+    out_feeds = dict(feeds)
+    withdrawn: dict[str, dict[str, Withdrawn]] = {}
+    for fid, old_feed in old.feeds.items():
+        live = set(feeds[fid].uids) if fid in feeds else set()
+        extra: list[str] = []
+        for uid in old_feed.uids:
+            if uid in live:
+                continue
+            prior = old.withdrawn.get(fid, {}).get(uid)
+            if prior is not None:
+                withdrawn.setdefault(fid, {})[uid] = prior  # already cancelled here: unchanged
+            elif uid in events:
+                # Moved to other feeds (or this feed left the plan): cancelled here only.
+                withdrawn.setdefault(fid, {})[uid] = _withdraw(
+                    old, feed=old_feed, uid=uid, now_entry=entries[uid], feeds=feeds, stamp=stamp
+                )
+            elif uid not in entries:
+                continue
+            extra.append(uid)
+        if fid in feeds:
+            if extra:
+                out_feeds[fid] = attrs.evolve(feeds[fid], uids=(*feeds[fid].uids, *extra))
+        elif extra:
+            out_feeds[fid] = attrs.evolve(old_feed, uids=tuple(extra))
+    for feed in out_feeds.values():
+        if len(set(feed.uids)) != len(feed.uids):
+            twice = next(u for u in feed.uids if feed.uids.count(u) > 1)
+            msg = f"feed '{feed.id}' would list the UID '{twice}' twice; report this as a bug"
+            raise ExportError(msg)
+    state = attrs.evolve(kept, entries=entries, feeds=out_feeds, withdrawn=withdrawn)
+    return state, table
 
 
-def _keep_in_feeds(
-    uid: str, feed_ids: tuple[str, ...], feeds: dict[str, Feed], old_feeds: Mapping[str, Feed]
-) -> None:
-    """Keep a cancelled event in every feed it was in, even a feed that left the plan."""
-    for fid in feed_ids:
-        feed = feeds.get(fid) or old_feeds.get(fid)
-        if feed is None:
-            continue
-        if uid not in feed.uids:
-            feed = attrs.evolve(feed, uids=(*feed.uids, uid))
-        feeds[fid] = feed
+def _withdraw(
+    old: ExportState,
+    *,
+    feed: Feed,
+    uid: str,
+    now_entry: Entry,
+    feeds: Mapping[str, Feed],
+    stamp: dt.datetime,
+) -> Withdrawn:
+    """The cancelled copy a feed keeps of an event that moved to other feeds."""
+    before = old.entries.get(uid)
+    seen = before.event if before is not None else now_entry.event
+    same_kind = [f for f in feeds.values() if uid in f.uids and f.kind == feed.kind]
+    if same_kind:
+        names = ", ".join(f.name.rsplit(" – ", 1)[-1] for f in same_kind)
+        note = f"Đã chuyển sang lịch: {names}"
+    else:
+        note = "Không còn trong lịch này; xem lịch tổng hợp"
+    description = f"{seen.description}\n{note}" if seen.description else note
+    sequence = max(
+        before.revision.sequence if before is not None else 0, now_entry.revision.sequence
+    )
+    created = before.revision.created if before is not None else stamp
+    return Withdrawn(
+        event=attrs.evolve(seen, cancelled=True, description=description),
+        revision=Revision(sequence=sequence + 1, stamp=stamp, created=created),
+    )
+
+
+def _feed_bytes(
+    schedule: Schedule,
+    feed: Feed,
+    *,
+    state: ExportState,
+    table: Mapping[str, CalendarEvent],
+    revisions: Mapping[str, Revision],
+    rendered: dict[str, tuple[bytes, frozenset[str]]],
+    tasks: str,
+    uid_scope: str,
+    cancel_mark: bool,
+) -> bytes:
+    """One feed's bytes; the events it shows cancelled because they moved are its own."""
+    moved = state.withdrawn.get(feed.id)
+    events: Mapping[str, CalendarEvent] = table
+    cache: dict[str, tuple[bytes, frozenset[str]]] | None = rendered
+    if moved:
+        events = collections.ChainMap({u: w.event for u, w in moved.items()}, dict(table))
+        revisions = collections.ChainMap({u: w.revision for u, w in moved.items()}, dict(revisions))
+        cache = None  # the shared cache holds the live version of these UIDs
+    return calendar_bytes(
+        schedule,
+        feed,
+        revisions=revisions,
+        events=events,
+        cancel_mark=cancel_mark,
+        tasks=tasks,
+        uid_scope=uid_scope,
+        rendered=cache,
+    )
+
+
+def _ours(
+    root: Path, old: ExportState | None, feeds: list[Feed], extra_files: Mapping[str, bytes]
+) -> frozenset[str]:
+    """What ngayhoi wrote here and may replace; anything else in the folder is the user's.
+
+    The feeds the old state lists and, once the folder is ngayhoi's, the extra
+    files written beside them. With no state to ask (a first export, or a
+    damaged state set aside) a feed file is ngayhoi's if its PRODID says so.
+    """
+    before = old.feeds if old is not None else {}
+    if before:
+        return frozenset(f.filename for f in before.values()) | frozenset(extra_files)
+    return frozenset(f.filename for f in feeds if _says_ngayhoi(root / f.filename))
+
+
+def _says_ngayhoi(path: Path) -> bool:
+    """Whether a regular file's head names ngayhoi as the calendar's producer."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\nPRODID:-//ngayhoi//" in head
 
 
 def _write(
@@ -523,48 +561,52 @@ def _write(
     uid_scope: str,
     cancel_mark: bool,
     progress: Callable[[str, int, int], None] | None,
+    old: ExportState | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> list[Path]:
+    """Stage every changed feed, the extra files and the state; commit them together."""
     revisions = {uid: e.revision for uid, e in state.entries.items()}
-    staged: list[str] = []
-    staging = root / _STAGING
     feeds = list(state.feeds.values())
+    ours = _ours(root, old, feeds, extra_files or {})
     total = len(feeds) + 1
     # Each event is written once, whatever feeds show it.
     rendered: dict[str, tuple[bytes, frozenset[str]]] = {}
-    for done, feed in enumerate(feeds, start=1):
-        data = calendar_bytes(
-            schedule,
-            feed,
-            revisions=revisions,
-            events=table,
-            cancel_mark=cancel_mark,
-            tasks=tasks,
-            uid_scope=uid_scope,
-            rendered=rendered,
-        )
-        target = safe_child(root, feed.filename)
-        if target.exists() and target.read_bytes() == data:
-            continue  # unchanged: leave the file (and its ETag) alone
-        write_atomic(safe_child(staging, feed.filename), data, sync=False)
-        staged.append(feed.filename)
-        if progress is not None:
-            progress(feed.filename, done, total)
-    # orjson: a national state file is 180 MB, which the json module takes
-    # 4.5 s to write and 7.4 s to read back; orjson 0.6 s and 3.8 s.
     state_bytes = orjson.dumps(state.to_json())
-    write_atomic(staging / STATE_FILE, state_bytes, sync=False)
-    staged.append(STATE_FILE)
-    # Every staged file, and the staging folder's entries for them, must be on disk
-    # before the journal that points at them says the version is complete.
-    sync_files([staging / name for name in staged])
-    if progress is not None:
-        progress(STATE_FILE, total, total)
-    # The new version is complete once the journal exists: from here on an
-    # interrupted export is finished, not undone.
-    journal = json.dumps({"files": staged}, ensure_ascii=False).encode("utf-8")
-    write_atomic(root / _JOURNAL, journal)
-    fsync_path(root)  # the journal's name is on disk before any file moves
-    if progress is not None:
-        progress(_JOURNAL, total, total)
-    _recover(root)
-    return [root / name for name in staged if name != STATE_FILE]
+    with Commit(root, ours=ours) as commit:
+        for done, feed in enumerate(feeds, start=1):
+            data = _feed_bytes(
+                schedule,
+                feed,
+                state=state,
+                table=table,
+                revisions=revisions,
+                rendered=rendered,
+                tasks=tasks,
+                uid_scope=uid_scope,
+                cancel_mark=cancel_mark,
+            )
+            target = commit.check(feed.filename)
+            if target.exists() and target.read_bytes() == data:
+                continue  # unchanged: leave the file (and its ETag) alone
+            commit.add(feed.filename, data)
+            if progress is not None:
+                progress(feed.filename, done, total)
+        for name, data in sorted((extra_files or {}).items()):
+            target = commit.check(name)
+            if not (target.exists() and target.read_bytes() == data):
+                commit.add(name, data)
+        current = root / STATE_FILE
+        if not commit.names and current.is_file() and current.read_bytes() == state_bytes:
+            return []  # nothing changed at all: not even the state is rewritten
+        # orjson: a national state file is 180 MB, which the json module takes
+        # 4.5 s to write and 7.4 s to read back; orjson 0.6 s and 3.8 s.
+        commit.add(STATE_FILE, state_bytes)
+        commit.sync()
+        if progress is not None:
+            progress(STATE_FILE, total, total)
+
+        def journaled() -> None:
+            if progress is not None:
+                progress(_JOURNAL, total, total)
+
+        return commit.done(journaled=journaled)

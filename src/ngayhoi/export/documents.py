@@ -37,7 +37,8 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError
-from ngayhoi.files import safe_child, write_atomic
+from ngayhoi.export._guard import require_feasible
+from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.templates.terms import Terms, terms_for
@@ -463,14 +464,9 @@ def festival_documents(schedule: Schedule) -> list[Document]:
     """Every document of the festival: decisions, the assignment, invitations, MC scripts.
 
     Raises:
-        ExportError: if the schedule holds no times.
+        NotScheduledError: if the schedule has no feasible times.
     """
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{schedule.festival.id}': the schedule is {schedule.status.value} and "
-            "holds no times to print; schedule(...).unwrap() says which constraints fail"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "print")
     docs = award_decisions(schedule)
     assignment = _assignment(schedule)
     if assignment is not None:
@@ -722,11 +718,13 @@ def render(doc: Document, fmt: str) -> bytes:
 def write_documents(
     schedule: Schedule, folder: Path | str, *, formats: Sequence[str] = DOC_FORMATS
 ) -> list[Path]:
-    """Write every document in every format; all are rendered before the first is written.
+    """Write every document in every format: all rendered first, then written all or none.
 
     Raises:
-        ExportError: if the schedule has no times, a format is unknown or the
-            folder cannot be written.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if a format is unknown, the folder cannot be written, or a
+            document would replace a file ngayhoi did not write (see
+            :func:`~ngayhoi.files.write_together`).
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
@@ -740,8 +738,8 @@ def write_documents(
             raise ExportError(msg)
     out = Path(folder)
     rendered = [
-        (safe_child(out, f"{doc.name}.{fmt}"), render(doc, fmt))
+        (safe_child(out, f"{doc.name}.{fmt}").name, render(doc, fmt))
         for doc in festival_documents(schedule)
         for fmt in formats
     ]
-    return [write_atomic(path, data) for path, data in rendered]
+    return write_together(out, rendered)

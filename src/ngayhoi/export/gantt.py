@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ngayhoi.errors import ExportError
+from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import write_atomic
 from ngayhoi.model import ActivityKind, Part, SyncKind
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
@@ -157,6 +158,7 @@ def gantt_rows(schedule: Schedule) -> list[GanttRow]:
     Xã A – Hội trường UBND xã A ('a.trao-thuong',)
     Xã B – Hội trường UBND xã B ('b.trao-thuong',)
     """
+    require_feasible(schedule, "draw")
     fest = schedule.festival
     rows: list[GanttRow] = []
     for unit in fest.hosts():
@@ -216,12 +218,7 @@ def gantt(
     fmt = _format_of(target)
     if title is not None:
         title = _plain(title, _TITLE)
-    if not schedule.slots:
-        msg = (
-            f"schedule of festival '{schedule.festival.id}' is {schedule.status.value} and "
-            "holds no times to draw; schedule.unwrap() says what stands in the way"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "draw")
     inches = _check_width(width)
     data = _render(schedule, gantt_rows(schedule), fmt=fmt, title=title, width=inches)
     return write_atomic(target, data)

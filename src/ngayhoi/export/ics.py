@@ -35,7 +35,7 @@ import icalendar
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export import _lines
-from ngayhoi.model import Festival, ResourceKind, due_date, due_note
+from ngayhoi.model import Festival, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 
@@ -52,6 +52,7 @@ __all__ = [
     "master_feed",
     "role_feeds",
     "standard_feeds",
+    "view_uid",
 ]
 
 #: The PRODID of every calendar ngayhoi writes.
@@ -252,6 +253,16 @@ def activity_uid(festival: Festival, item_id: str) -> str:
     return f"{festival.id}.{item_id}@{festival.domain}"
 
 
+def view_uid(uid: str, feed_id: str) -> str:
+    """The UID an event has in one feed with ``uid_scope="view"``.
+
+    >>> view_uid("tiny.x.chao-co@ngayhoi.vn", "master")
+    'tiny.x.chao-co.master@ngayhoi.vn'
+    """
+    local, _, domain = uid.partition("@")
+    return f"{local}.{feed_id}@{domain}"
+
+
 def _leg_uid(festival: Festival, leg: Leg, occurrence: int = 1) -> str:
     more = f".{occurrence}" if occurrence > 1 else ""
     return (
@@ -333,7 +344,7 @@ def _activity_event(schedule: Schedule, slot: Slot, tz: ZoneInfo) -> CalendarEve
         lines.append(f"Phụ trách: {act.lead}")
     for group in fest.sync_groups_of(act.id):
         when = f"{_wall(slot.start, tz):%H:%M}"
-        what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm, bắt đầu {when}")
     held = []
     for resource_id in slot.resources:
@@ -597,8 +608,7 @@ def calendar_bytes(
             msg = f"feed '{feed.id}': no event with UID '{uid}' to write; re-run the schedule"
             raise ExportError(msg) from None
         if uid_scope == "view":
-            local, _, domain = uid.partition("@")
-            event = attrs.evolve(event, uid=f"{local}.{feed.id}@{domain}", related_to=uid)
+            event = attrs.evolve(event, uid=view_uid(uid, feed.id), related_to=uid)
         elif rendered is not None and uid in rendered:
             block, used = rendered[uid]
             blocks.append(block)

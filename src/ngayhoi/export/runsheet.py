@@ -33,7 +33,8 @@ import attrs
 import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
-from ngayhoi.files import safe_child, write_atomic
+from ngayhoi.export._guard import require_feasible
+from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
@@ -142,7 +143,8 @@ def commune_runsheet(schedule: Schedule, unit_id: str, *, fmt: Format = "md") ->
     and after the day (Công việc chuẩn bị).
 
     Raises:
-        ExportError: if the schedule has no times or ``fmt`` is not a format.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if ``fmt`` is not a format.
         UnknownReferenceError: if the unit hosts no activity.
 
     >>> import ngayhoi
@@ -160,7 +162,8 @@ def delegation_runsheet(schedule: Schedule, resource_id: str, *, fmt: Format = "
     """A delegation's itinerary (lịch trình): its members, each visit and each drive.
 
     Raises:
-        ExportError: if the schedule has no times or ``fmt`` is not a format.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if ``fmt`` is not a format.
         UnknownReferenceError: if ``resource_id`` is not a delegation of the plan.
 
     >>> import ngayhoi
@@ -181,14 +184,17 @@ def write_runsheets(
 ) -> list[Path]:
     """Write ``runsheet-<id>.<fmt>`` for every hosting commune and every delegation in use.
 
-    Each file is written atomically, UTF-8 encoded.
+    Every sheet is rendered first, then all are written together or none is
+    (see :func:`~ngayhoi.files.write_together`), UTF-8 encoded.
 
     Returns:
         The paths written: the communes in plan order, then the delegations.
 
     Raises:
-        ExportError: if the schedule has no times, a format is unknown, a
-            commune and a delegation share an id, or the folder cannot be written.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if a format is unknown, a commune and a delegation share an id,
+            the folder cannot be written, or a sheet would replace a file ngayhoi
+            did not write.
 
     >>> import ngayhoi, pathlib, tempfile
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
@@ -211,25 +217,19 @@ def write_runsheets(
             )
             raise ExportError(msg)
         seen.add(ident)
-    out = Path(folder)
-    return [
-        write_atomic(safe_child(out, f"runsheet-{ident}.{fmt}"), data)
-        for ident, fmt, data in [
-            (ident, fmt, _render_bytes(sheet, fmt)) for ident, sheet in sheets for fmt in formats
-        ]
+    rendered = [
+        (safe_child(Path(folder), f"runsheet-{ident}.{fmt}").name, _render_bytes(sheet, fmt))
+        for ident, sheet in sheets
+        for fmt in formats
     ]
+    return write_together(Path(folder), rendered)
 
 
 # -- building the sheets ---------------------------------------------------------
 
 
 def _check_times(schedule: Schedule) -> None:
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{schedule.festival.id}': the schedule is {schedule.status.value} and "
-            "holds no times to print; schedule(...).unwrap() says which constraints fail"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "print")
 
 
 def _check_format(fmt: str) -> None:

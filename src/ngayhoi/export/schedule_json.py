@@ -70,13 +70,21 @@ import pendulum
 
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
+from ngayhoi.export._guard import require_feasible
 from ngayhoi.export.ics import activity_uid
 from ngayhoi.files import write_atomic
-from ngayhoi.model import Festival, Part, ResourceKind, Site
+from ngayhoi.model import Festival, Part, ResourceKind, Site, SyncKind
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify
 
-__all__ = ["GUID_NAMESPACE", "SCHEMA_URL", "event_guid", "schedule_json", "write_schedule_json"]
+__all__ = [
+    "GUID_NAMESPACE",
+    "SCHEMA_URL",
+    "event_guid",
+    "schedule_json",
+    "schedule_json_bytes",
+    "write_schedule_json",
+]
 
 #: The ``$schema`` value the format's producers (frab, pretalx) write and its readers check.
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -120,9 +128,9 @@ def schedule_json(
             content, which changes exactly when the exported data change.
 
     Raises:
-        ExportError: if the schedule has no times, two sites would get the same
-            room name, an activity starts outside the festival's days, or two
-            activities would share an id.
+        NotScheduledError: if the schedule has no feasible times.
+        ExportError: if two sites would get the same room name, an activity starts
+            outside the festival's days, or two activities would share an id.
 
     >>> import ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
@@ -139,12 +147,7 @@ def schedule_json(
     True
     """
     fest = schedule.festival
-    if not schedule.status.has_times:
-        msg = (
-            f"festival '{fest.id}': the schedule is {schedule.status.value} and has no times "
-            "to export; fix the plan (Schedule.unwrap() lists why) and schedule it again"
-        )
-        raise ExportError(msg)
+    require_feasible(schedule, "export")
     rooms = _rooms(fest)
     page = base_url.split("#", 1)[0]
     by_day: dict[dt.date, dict[str, list[dict[str, Any]]]] = {day: {} for day in fest.days}
@@ -240,9 +243,23 @@ def write_schedule_json(
     >>> "Lễ chào cờ" in path.read_text(encoding="utf-8")
     True
     """
+    data = schedule_json_bytes(schedule, base_url=base_url, version=version)
+    return write_atomic(Path(path), data)
+
+
+def schedule_json_bytes(
+    schedule: Schedule, *, base_url: str = "", version: str | None = None
+) -> bytes:
+    """The bytes :func:`write_schedule_json` writes (UTF-8 JSON, safe inside a ``<script>``).
+
+    >>> import json, ngayhoi
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> json.loads(schedule_json_bytes(sched)) == schedule_json(sched)
+    True
+    """
     data = schedule_json(schedule, base_url=base_url, version=version)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(path), text.translate(_SCRIPT_SAFE).encode("utf-8"))
+    return text.translate(_SCRIPT_SAFE).encode("utf-8")
 
 
 def _event(
@@ -261,7 +278,7 @@ def _event(
         lines.append(f"Phụ trách: {act.lead}")
         persons.append({"name": act.lead})
     for group in fest.sync_groups_of(act.id):
-        what = "Điểm cầu trực tuyến" if group.kind.value == "diem-cau" else "Đồng loạt"
+        what = "Điểm cầu trực tuyến" if group.kind is SyncKind.BRIDGE else "Đồng loạt"
         lines.append(f"{what}: {group.title}, {len(group.activities)} điểm")
     for resource_id in slot.resources:
         resource = fest.resource(resource_id)

@@ -1,4 +1,4 @@
-"""Plan files in and out (TOML).
+"""Plan files in and out (TOML), and schedules saved as JSON.
 
 >>> import ngayhoi
 >>> fest = ngayhoi.samples.tiny_festival()
@@ -7,5 +7,16 @@ True
 """
 
 from ngayhoi.io.plan import FORMAT, VERSION, PlanFileError, dumps, load, loads, save
+from ngayhoi.io.schedule import load_schedule, save_schedule
 
-__all__ = ["FORMAT", "VERSION", "PlanFileError", "dumps", "load", "loads", "save"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "PlanFileError",
+    "dumps",
+    "load",
+    "load_schedule",
+    "loads",
+    "save",
+    "save_schedule",
+]

@@ -378,10 +378,23 @@ class Dependency:
 
 
 class SyncKind(enum.StrEnum):
-    """How a group of activities across communes is synchronised."""
+    """How a group of activities across communes is synchronised.
 
-    SIMULTANEOUS = "dong-loat"
-    BRIDGE = "diem-cau"
+    The values are the Vietnamese words, as for the other Vietnamese terms
+    (:class:`UnitKind`, :class:`Part`, :class:`AwardForm`); the ASCII spellings
+    of earlier plan files (``dong-loat``, ``diem-cau``) are still read.
+
+    >>> SyncKind("dong-loat"), SyncKind("điểm cầu")
+    (<SyncKind.SIMULTANEOUS: 'đồng loạt'>, <SyncKind.BRIDGE: 'điểm cầu'>)
+    """
+
+    SIMULTANEOUS = "đồng loạt"
+    BRIDGE = "điểm cầu"
+
+    @classmethod
+    def _missing_(cls, value: object) -> SyncKind | None:
+        """Read the ASCII spellings plan files used before the values were Vietnamese."""
+        return {"dong-loat": cls.SIMULTANEOUS, "diem-cau": cls.BRIDGE}.get(str(value))
 
 
 def _valid_members(
@@ -416,7 +429,7 @@ class SyncGroup:
     bridge (điểm cầu) whose ``hub`` activity links the others.
 
     >>> SyncGroup(id="dieu-hanh", title="Diễu hành đồng loạt", activities=("a.p", "b.p")).kind
-    <SyncKind.SIMULTANEOUS: 'dong-loat'>
+    <SyncKind.SIMULTANEOUS: 'đồng loạt'>
     """
 
     id: str = attrs.field(validator=valid_id)

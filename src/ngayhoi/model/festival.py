@@ -703,6 +703,15 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
             sync_by_activity[member].append(group)
     prep = _by_id(fest.prep_tasks, "prep task", fest)
     for task in fest.prep_tasks:
+        if task.id in activities:
+            # Both become calendar events with the UID <festival>.<id>@<domain>: one
+            # would silently replace the other in every feed.
+            msg = (
+                f"festival '{fest.id}': prep task '{task.id}' has the id of an activity; "
+                "activities and prep tasks share one calendar UID space, so give the task "
+                f"another id (e.g. '{task.id}.chuan-bi')"
+            )
+            raise PlanError(msg)
         if task.owner not in resources:
             raise UnknownReferenceError(
                 item_kind="prep task",

@@ -1,18 +1,28 @@
 """Publish exported feeds to a CalDAV server (``pip install 'ngayhoi[caldav]'``).
 
-One calendar per feed (created on first publish, reused after), one resource
+What is published comes from the folder's export state, never from a glob:
+the feeds it lists (a user's own ``.ics`` beside them is never uploaded), each
+checked against the state before the first request (a damaged or hand-edited
+feed file is named, not reported as a server failure). One calendar per feed
+(created on first publish, reused after), one resource
 per UID (RFC 4791 §4.1: a calendar object holds one UID; Radicale refuses
 more, ICAL_INTEROP.md §3.10), each with its VTIMEZONE. Updates go by UID with
 the SEQUENCE ngayhoi wrote: the ``caldav`` library would add 1 on every save
 (ICAL_INTEROP.md §3.9), so it is told not to. Objects on the server that the
 feed no longer holds are handled by who put them there: an event of this
 festival that moved to another feed (a visit given to another delegation) is
-removed from this calendar and reported as moved out; an object ngayhoi does
-not know is reported and kept (``prune=True`` deletes those too, and says so).
+removed from this calendar and reported as moved out (with either UID scope:
+base or view-scoped UIDs are both ngayhoi's); an object ngayhoi does not know
+is reported and kept (``prune=True`` deletes those too, and says so).
 
 Credentials come from the environment (``NGAYHOI_CALDAV_URL``,
 ``NGAYHOI_CALDAV_USERNAME``, ``NGAYHOI_CALDAV_PASSWORD``) or a TOML file
 readable by its owner only, never from the command line.
+
+Every request has a limit on its whole time (``timeout``) as well as on
+silence (``idle_timeout``), so a server that trickles its answers fails the
+publish instead of holding it. A server that answers 404 to the first
+requests is told apart: the URL or the principal is wrong.
 
 A publish that fails half-way (the server stops, the network drops, a request
 times out) raises :class:`PublishError`, which names the server, where it
@@ -27,9 +37,11 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
+import threading
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -40,7 +52,8 @@ import attrs
 import icalendar
 
 from ngayhoi.errors import ExportError, PlanError
-from ngayhoi.export.calendars import read_version
+from ngayhoi.export.calendars import ExportState, read_version
+from ngayhoi.export.ics import view_uid
 
 __all__ = [
     "CalDAVConfig",
@@ -54,15 +67,20 @@ __all__ = [
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMPONENTS = ("VEVENT", "VTODO")
 _TIMEOUT = 60
+_IDLE = 30
 _LONGEST = 200
+_NOT_FOUND = 404
 
 
 @attrs.frozen(kw_only=True)
 class CalDAVConfig:
     """Where to publish, and as whom. The password never appears in ``repr``.
 
-    ``timeout`` is how many seconds to wait for each answer of the server (a
-    server that stops answering makes the publish fail instead of hang).
+    ``timeout`` is how many seconds one request may take in all, its whole
+    answer included; ``idle_timeout`` how long the server may send nothing at
+    all (by default the smaller of 30 s and ``timeout``). A server that stops
+    answering, or trickles its answer a byte at a time, makes the publish
+    fail within ``timeout`` seconds instead of hang.
     """
 
     url: str
@@ -70,6 +88,16 @@ class CalDAVConfig:
     password: str | None = attrs.field(default=None, repr=False)
     prefix: str = ""
     timeout: int = _TIMEOUT
+    idle_timeout: int | None = None
+
+    @property
+    def idle(self) -> int:
+        """Seconds the server may stay silent within one request.
+
+        >>> CalDAVConfig(url="https://dav.example.vn/", timeout=10).idle
+        10
+        """
+        return min(self.timeout, self.idle_timeout or _IDLE)
 
     @property
     def loopback(self) -> bool:
@@ -82,13 +110,15 @@ def config_from_env(
 ) -> CalDAVConfig:
     """The CalDAV settings from the environment, else from a TOML file.
 
-    The file (default ``~/.config/ngayhoi/caldav.toml``) holds a ``[caldav]``
-    table with ``url``, ``username`` and ``password``; it must not be readable
-    by group or others. ``NGAYHOI_CALDAV_TIMEOUT`` (or ``timeout`` in the file)
-    sets the seconds to wait for each answer of the server (default 60).
+    The file (default ``~/.config/ngayhoi/caldav.toml``, UTF-8) holds a
+    ``[caldav]`` table with ``url``, ``username`` and ``password``; it must not
+    be readable by group or others. ``NGAYHOI_CALDAV_TIMEOUT`` (or ``timeout``
+    in the file) sets the seconds one request may take in all, its whole answer
+    included (default 60); ``NGAYHOI_CALDAV_IDLE_TIMEOUT`` (``idle_timeout``)
+    the seconds the server may send nothing (default 30, at most the timeout).
 
     Raises:
-        PlanError: if no URL is configured, or the file is unsafe or malformed.
+        PlanError: if no URL is configured, or the file is unsafe, not UTF-8 or malformed.
 
     >>> config_from_env({"NGAYHOI_CALDAV_URL": "http://127.0.0.1:5232/btc/"}).loopback
     True
@@ -107,6 +137,9 @@ def config_from_env(
             password=source.get("NGAYHOI_CALDAV_PASSWORD"),
             prefix=source.get("NGAYHOI_CALDAV_PREFIX", ""),
             timeout=_seconds(source.get("NGAYHOI_CALDAV_TIMEOUT"), "NGAYHOI_CALDAV_TIMEOUT"),
+            idle_timeout=_seconds(
+                source.get("NGAYHOI_CALDAV_IDLE_TIMEOUT"), "NGAYHOI_CALDAV_IDLE_TIMEOUT", _IDLE
+            ),
         )
     file = Path(path) if path else Path.home() / ".config" / "ngayhoi" / "caldav.toml"
     if not file.exists():
@@ -120,24 +153,38 @@ def config_from_env(
         msg = f"{file}: holds a password but others can read it; run: chmod 600 {file}"
         raise PlanError(msg)
     try:
-        table = tomllib.loads(file.read_text(encoding="utf-8"))["caldav"]
-        timeout = table.get("timeout")
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        msg = (
+            f"{file}: not UTF-8 text (byte {err.start} is {err.object[err.start]:#04x}); "
+            "save it as UTF-8 with a [caldav] table (url, username, password)"
+        )
+        raise PlanError(msg) from None
+    except OSError as err:
+        msg = f"{file}: cannot read it: {err.strerror or err}"
+        raise PlanError(msg) from err
+    try:
+        table = tomllib.loads(text)["caldav"]
+        timeout, idle = table.get("timeout"), table.get("idle_timeout")
         return CalDAVConfig(
             url=str(table["url"]),
             username=table.get("username"),
             password=table.get("password"),
             prefix=str(table.get("prefix", "")),
             timeout=_seconds(None if timeout is None else str(timeout), f"{file}: timeout"),
+            idle_timeout=_seconds(
+                None if idle is None else str(idle), f"{file}: idle_timeout", _IDLE
+            ),
         )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as err:
         msg = f"{file}: expected a [caldav] table with url, username, password ({err})"
         raise PlanError(msg) from err
 
 
-def _seconds(text: str | None, what: str) -> int:
+def _seconds(text: str | None, what: str, default: int = _TIMEOUT) -> int:
     """A timeout in whole seconds (default 60); anything but a positive number is refused."""
     if text is None or not text.strip():
-        return _TIMEOUT
+        return default
     try:
         value = int(text)
     except ValueError:
@@ -198,8 +245,9 @@ class PublishError(ExportError):
         removed: int = 0,
         report: PublishReport | None,
         reason: str,
+        hint: str | None = None,
     ) -> None:
-        """Name the server, the calendar, the count so far and the reason."""
+        """Name the server, the calendar, the count so far and the reason (``hint``: the fix)."""
         self.url = url
         self.calendar = calendar
         self.uploaded = uploaded
@@ -219,11 +267,19 @@ class PublishError(ExportError):
             if uploaded or removed
             else "nothing was uploaded; publish again when the server answers"
         )
+        if hint is not None:
+            done = hint
         super().__init__(f"CalDAV server {url} failed {where}: {reason}; {done}")
+
+
+class _SlowAnswerError(TimeoutError):
+    """A request whose whole answer did not come within the configured time."""
 
 
 def _reason(err: Exception, timeout: int) -> str:
     """The failure in a few words: refused, timed out, or the client's own message."""
+    if isinstance(err, _SlowAnswerError):
+        return str(err)
     name = type(err).__name__
     text = " ".join(str(err).split())
     if "timeout" in name.lower() or "timed out" in text.lower():
@@ -274,13 +330,54 @@ def _client(config: CalDAVConfig) -> Any:  # noqa: ANN401 - the caldav client ha
             "use https (plain http is allowed only for a server on this machine)"
         )
         raise PlanError(msg)
-    return DAVClient(
+    client = DAVClient(
         url=config.url,
         username=config.username,
         password=config.password,
         require_tls=not config.loopback,
-        timeout=config.timeout,
+        timeout=config.idle,
     )
+    _bound(client.session, total=config.timeout, idle=config.idle)
+    return client
+
+
+def _bound(session: Any, *, total: float, idle: float) -> None:  # noqa: ANN401 - requests-like
+    """Give every request of ``session`` a limit on its whole time, not only on each read.
+
+    The HTTP libraries' timeout bounds each wait for a byte: a server that
+    trickles its answer a byte a second never trips it. Each request runs in a
+    worker thread that is given up on (and the session closed) once ``total``
+    seconds have passed.
+    """
+    plain = session.request
+
+    def request(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - passes through
+        kwargs["timeout"] = (idle, idle)  # connect, then each read
+        outcome: list[tuple[bool, Any]] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, plain(*args, **kwargs)))
+            except BaseException as err:  # noqa: BLE001 - handed to the caller below
+                outcome.append((False, err))
+
+        worker = threading.Thread(target=run, name="ngayhoi-caldav-request", daemon=True)
+        worker.start()
+        worker.join(total)
+        if worker.is_alive() or not outcome:
+            with contextlib.suppress(Exception):
+                session.close()
+            msg = (
+                f"no whole answer within {total:g} s (timeout): the server answers too "
+                "slowly or not at all; try later, or raise NGAYHOI_CALDAV_TIMEOUT"
+            )
+            raise _SlowAnswerError(msg)
+        ok, value = outcome[0]
+        if ok:
+            return value
+        raise value
+
+    session.request = request
 
 
 def _uid_of(obj: Any) -> str | None:  # noqa: ANN401 - caldav objects
@@ -323,7 +420,8 @@ def publish(
     Args:
         folder: a folder written by :func:`ngayhoi.export.export_calendars`.
         config: the server and credentials (see :func:`config_from_env`).
-        feeds: only these feed ids (default: every ``.ics`` in the folder).
+        feeds: only these feed ids (default: every feed of the folder's export
+            state; a ``.ics`` file the state does not list is never published).
         prune: delete server objects the feed no longer holds (reported either way).
         progress: called with ``(calendar, done, total)`` after each object.
 
@@ -331,7 +429,9 @@ def publish(
         PublishError: if the server refuses, cannot be reached or stops
             answering; what was already published stays, and the next publish
             completes it.
-        ExportError: if the folder holds no export or another export into it is running.
+        ExportError: if the folder holds no export, none of ``feeds``, a feed
+            file that is missing, damaged or edited by hand (named), or another
+            export into it is running.
 
     >>> import tempfile
     >>> publish(tempfile.mkdtemp(), CalDAVConfig(url="http://127.0.0.1:9/"))
@@ -340,49 +440,130 @@ def publish(
     ngayhoi.errors.ExportError: ...: no calendars to publish; run ngayhoi export first
     """
     root = Path(folder)
-    wanted = None if feeds is None else set(feeds)
     state, files = read_version(root)
-    chosen = {
-        name: data
-        for name, data in files.items()
-        if wanted is None or name.removesuffix(".ics") in wanted
-    }
-    if not chosen:
+    if not state.feeds:
         msg = f"{root}: no calendars to publish; run ngayhoi export first"
         raise ExportError(msg)
+    chosen = {fid: _feed_objects(root, state, fid, files) for fid in _chosen(root, state, feeds)}
     client = _client(config)
-    run = _Run(ours=frozenset(state.entries), prune=prune, progress=progress)
+    run = _Run(prune=prune, progress=progress)
     try:
         principal = client.principal()
         existing = {_cal_id(c.url): c for c in principal.calendars()}
-        for name, data in chosen.items():
-            cal_id = f"{config.prefix}{name.removesuffix('.ics')}"
-            run.calendar = cal_id
-            calendar = existing.get(cal_id)
-            if calendar is None:
-                title = str(icalendar.Calendar.from_ical(data).get("X-WR-CALNAME", cal_id))
-                calendar = principal.make_calendar(name=title, cal_id=cal_id)
-                run.created.append(cal_id)
-            run.feed(calendar, cal_id, data)
     except (ExportError, PlanError):
         raise
     except Exception as err:  # whatever the client raises: the server failed
-        raise PublishError(
-            url=config.url,
-            calendar=run.calendar,
-            uploaded=sum(run.uploaded.values()),
-            removed=run.removed,
-            report=run.report(),
-            reason=_reason(err, config.timeout),
-        ) from err
+        raise _failed(config, run, err) from err
+    try:
+        for fid, (title, parts) in chosen.items():
+            cal_id = f"{config.prefix}{fid}"
+            run.calendar = cal_id
+            calendar = existing.get(cal_id)
+            if calendar is None:
+                calendar = principal.make_calendar(name=title or cal_id, cal_id=cal_id)
+                run.created.append(cal_id)
+            run.feed(calendar, cal_id, parts, ours=_ours(state, fid))
+    except (ExportError, PlanError):
+        raise
+    except Exception as err:  # whatever the client raises: the server failed
+        raise _failed(config, run, err) from err
     return run.report()
+
+
+def _chosen(root: Path, state: ExportState, feeds: Iterable[str] | None) -> list[str]:
+    """The feed ids to publish: those of the export state, or those asked for that it holds.
+
+    Asked-for ids the state does not hold are left out (a delegation a later
+    plan adds is published once it is exported); none at all is refused.
+    """
+    if feeds is None:
+        return sorted(state.feeds)
+    wanted = list(dict.fromkeys(feeds))
+    known = [f for f in wanted if f in state.feeds]
+    if not known:
+        msg = (
+            f"{root}: no calendars to publish: no feed {', '.join(repr(f) for f in wanted)} "
+            "in its export state (ngayhoi publishes only the feeds it exported: "
+            f"{', '.join(sorted(state.feeds))})"
+        )
+        raise ExportError(msg)
+    return known
+
+
+def _feed_objects(
+    root: Path, state: ExportState, fid: str, files: Mapping[str, bytes]
+) -> tuple[str | None, dict[str, bytes]]:
+    """A feed's calendar name and its objects by UID, read and checked before any upload."""
+    feed = state.feeds[fid]
+    path = root / feed.filename
+    data = files.get(feed.filename)
+    again = f"run ngayhoi export again into {root} to rewrite it"
+    if data is None:
+        msg = f"{path}: the export state lists this feed but the file is missing; {again}"
+        raise ExportError(msg)
+    try:
+        data.decode("utf-8")
+        title = icalendar.Calendar.from_ical(data).get("X-WR-CALNAME")
+        parts = split_per_uid(data)
+    except (ValueError, KeyError, IndexError) as err:
+        text = " ".join(str(err).split())[:_LONGEST]
+        msg = f"{path}: the feed file is damaged, not a calendar ngayhoi wrote ({text}); {again}"
+        raise ExportError(msg) from None
+    # Written with one UID per event, or with view-scoped UIDs: exactly one of the two.
+    if set(parts) not in ({*feed.uids}, {view_uid(u, fid) for u in feed.uids}):
+        strange = sorted(set(parts) - set(feed.uids) - {view_uid(u, fid) for u in feed.uids})
+        what = f"event(s) it does not list ({strange[0]} ...)" if strange else "other events"
+        msg = (
+            f"{path}: the feed file holds {len(parts)} event(s), not the {len(feed.uids)} "
+            f"its export state lists ({what}): it was changed or damaged; {again}"
+        )
+        raise ExportError(msg)
+    return (None if title is None else str(title)), parts
+
+
+def _ours(state: ExportState, fid: str) -> frozenset[str]:
+    """Every UID ngayhoi may have put into feed ``fid``'s calendar (both UID scopes)."""
+    return frozenset(state.entries) | {view_uid(u, fid) for u in state.entries}
+
+
+def _not_found(err: Exception) -> bool:
+    status = getattr(err, "status", None) or getattr(
+        getattr(err, "response", None), "status_code", None
+    )
+    text = str(err)
+    return (
+        type(err).__name__ == "NotFoundError"
+        or str(status) == str(_NOT_FOUND)
+        or ("404" in text and "not found" in text.lower())
+    )
+
+
+def _failed(config: CalDAVConfig, run: _Run, err: Exception) -> PublishError:
+    uploaded = sum(run.uploaded.values())
+    hint = None
+    reason = _reason(err, config.timeout)
+    if _not_found(err) and not uploaded and not run.removed:
+        reason = f"the server answered 404 Not Found for {config.url}"
+        hint = (
+            "the URL or the principal (user) is wrong, so publishing again will not help: "
+            "check NGAYHOI_CALDAV_URL (the calendar home or user URL, e.g. "
+            "https://dav.example.vn/USER/) and NGAYHOI_CALDAV_USERNAME; nothing was uploaded"
+        )
+    return PublishError(
+        url=config.url,
+        calendar=run.calendar,
+        uploaded=uploaded,
+        removed=run.removed,
+        report=run.report(),
+        reason=reason,
+        hint=hint,
+    )
 
 
 @attrs.define
 class _Run:
     """What one publish has done so far, kept up to date object by object."""
 
-    ours: frozenset[str]
     prune: bool
     progress: Callable[[str, int, int], None] | None
     calendar: str | None = None
@@ -394,12 +575,19 @@ class _Run:
     unknown: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     deleted: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
-    def feed(self, calendar: Any, cal_id: str, data: bytes) -> None:  # noqa: ANN401 - caldav
+    def feed(
+        self,
+        calendar: Any,  # noqa: ANN401 - caldav objects
+        cal_id: str,
+        parts: Mapping[str, bytes],
+        *,
+        ours: frozenset[str],
+    ) -> None:
         """Put every UID of one feed, then remove what moved away (and, with prune, strays)."""
         self.uploaded[cal_id] = self.unchanged[cal_id] = 0
-        strays = _publish_feed(calendar, cal_id, data, self._count, self.progress)
-        left = {u: o for u, o in strays.items() if u in self.ours}
-        foreign = {u: o for u, o in strays.items() if u not in self.ours}
+        strays = _publish_feed(calendar, cal_id, parts, self._count, self.progress)
+        left = {u: o for u, o in strays.items() if u in ours}
+        foreign = {u: o for u, o in strays.items() if u not in ours}
         gone: list[str] = []
         for uid, obj in sorted(left.items()):
             obj.delete()
@@ -437,12 +625,11 @@ class _Run:
 def _publish_feed(
     calendar: Any,  # noqa: ANN401 - caldav objects
     cal_id: str,
-    data: bytes,
+    parts: Mapping[str, bytes],
     count: Callable[..., None],
     progress: Callable[[str, int, int], None] | None,
 ) -> dict[str, Any]:
     """Put every UID of one feed, counting each; return the server objects not in it."""
-    parts = split_per_uid(data)
     on_server = {}
     for obj in [*calendar.events(), *calendar.todos()]:
         uid = _uid_of(obj)

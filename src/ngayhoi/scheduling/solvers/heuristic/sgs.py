@@ -145,6 +145,9 @@ class Pass:
         self.waits: list[WaitNote] = []
         self.last_reason = NO_REASON
         self.pool_reasons = [Reason(name) for name in p.pool_names]
+        # Unary lines that members of the block being placed name outright: a
+        # member that takes "any of the group" leaves them to those members.
+        self.reserved: frozenset[int] = frozenset()
 
     # resource checks return (ok, next candidate start of the activity)
 
@@ -257,14 +260,16 @@ class Pass:
 
         kept = set(p.previous_lines[i]) if p.previous_lines is not None else set()
 
-        def idle(u: int) -> tuple[int, int, int]:
+        reserved = self.reserved
+
+        def idle(u: int) -> tuple[bool, int, int, int]:
             line = self.lines[u]
             stay = 0 if u in kept else 1  # a re-plan keeps whom it can
             k = bisect_right(line.starts, s)
             if k == 0:
-                return (stay, BIG, u)  # fresh members last: keep them for later
+                return (u in reserved, stay, BIG, u)  # fresh members last: keep them for later
             travel = p.travel(line.sites[k - 1], p.site[i]) if p.unary_travels[u] else 0
-            return (stay, s - line.ends[k - 1] - travel, u)
+            return (u in reserved, stay, s - line.ends[k - 1] - travel, u)
 
         return sorted(found, key=idle)[:q]
 
@@ -282,6 +287,9 @@ class Pass:
         cause = NO_REASON
         joint = len(members) > 1 and b not in self.blocks.impossible
         p = self.p
+        self.reserved = (
+            frozenset(u for i in members for u in p.need_unary[i]) if joint else frozenset()
+        )
         while True:
             ok_all = True
             pending = _Pending() if joint else None

@@ -175,13 +175,15 @@ class _PartedError(PlanError):
     """A plan error with the parts every PlanError is to carry (kind, id, field, value, ...)."""
 
     def __init__(self) -> None:
-        self.kind = "activity"
-        self.id = "long-hoa.bao-cao"
-        self.field = "duration"
-        self.value = -5
-        self.expected = "a whole number of minutes, at least 1"
-        self.hint = "write duration = 15"
-        super().__init__("activity 'long-hoa.bao-cao': duration -5 is not ...")
+        super().__init__(
+            "activity 'long-hoa.bao-cao': duration -5 is not ...",
+            kind="activity",
+            item="long-hoa.bao-cao",
+            field="duration",
+            value=-5,
+            expected="a whole number of minutes, at least 1",
+            hint="write duration = 15",
+        )
 
 
 def test_an_error_with_its_parts_is_framed_in_the_language_in_use() -> None:

@@ -33,6 +33,7 @@ from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
 from ngayhoi.model import Festival, TravelTimes, Unit, due_note
+from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import (
@@ -356,7 +357,7 @@ def error_text(error: NgayhoiError) -> str:
 
     The library's messages are English. Errors that carry their parts
     (:class:`~ngayhoi.errors.UnknownReferenceError`, and every
-    :class:`~ngayhoi.errors.PlanError` with ``kind``, ``id``, ``field``,
+    :class:`~ngayhoi.errors.PlanError` with ``kind``, ``item``, ``field``,
     ``value``, ``expected`` and ``hint``) are said again from those parts;
     the others keep their English text.
 
@@ -385,7 +386,7 @@ def error_text(error: NgayhoiError) -> str:
         return _reference_text(error)
     parts = {name: getattr(error, name, None) for name in _ERROR_PARTS}
     if parts["kind"] and parts["expected"]:
-        text = _("{kind} '{id}'").format(kind=_(str(parts["kind"])), id=parts["id"] or "")
+        text = _("{kind} '{id}'").format(kind=_(str(parts["kind"])), id=parts["item"] or "")
         if parts["field"]:
             text += f", {parts['field']}"
         if parts["value"] is not None:
@@ -397,7 +398,7 @@ def error_text(error: NgayhoiError) -> str:
     return str(error)
 
 
-_ERROR_PARTS = ("kind", "id", "field", "value", "expected", "hint")
+_ERROR_PARTS = ("kind", "item", "field", "value", "expected", "hint")
 _LISTED = 12
 
 #: Words the library hands over as data, said with ``_(word)``: a schedule's status,
@@ -531,6 +532,24 @@ def _date(text: str, what: str = "--date") -> dt.date:
         raise PlanError(msg) from None
 
 
+def _init_day(text: str) -> dt.date:
+    """The day ``init`` writes: a date in the sane years, inside the campaign window it writes."""
+    day = _date(text)
+    low, high = YEARS
+    if not low <= day.year <= high:
+        msg = f"--date {text}: the year must be from {low} to {high}; write YYYY-MM-DD"
+        raise PlanError(msg, kind="option", item="--date", value=text)
+    first, last = dt.date(day.year, 7, 1), dt.date(day.year, 8, 19)
+    if not first <= day <= last:
+        msg = (
+            f"--date {text} is outside the campaign window {first} to {last} that init writes "
+            "(the festival is held by 19 August); choose a day in it, or edit campaign in "
+            "the written file"
+        )
+        raise PlanError(msg, kind="option", item="--date", value=text)
+    return day
+
+
 def _check_time_limit(args: argparse.Namespace) -> None:
     """Refuse a time limit before any plan is read."""
     if args.time_limit is not None and not 0 <= args.time_limit < math.inf:
@@ -589,7 +608,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
         return _init_pilot(args, out)
     if args.province or args.district or args.units:
         return _init_real(args, out)
-    day = _date(args.date)
+    day = _init_day(args.date)
     if not 1 <= args.communes <= _MAX_COMMUNES:
         msg = _("--communes {value}: give a number from 1 to {most}").format(
             value=args.communes, most=_MAX_COMMUNES
@@ -1233,7 +1252,7 @@ def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
 
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     """``init --province/--district/--units``: a plan of real communes from the dataset."""
-    day = _date(args.date)
+    day = _init_day(args.date)
     parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(

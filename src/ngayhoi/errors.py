@@ -36,6 +36,7 @@ __all__ = [
     "UnitNotValidError",
     "UnknownActivityError",
     "UnknownReferenceError",
+    "render",
 ]
 
 _MAX_LISTED = 12
@@ -49,7 +50,69 @@ class PlanError(NgayhoiError, ValueError):
     """The plan is malformed: a bad value, a duplicate or unknown id, a bad unit.
 
     The message names the item, the value, what was expected and how to fix it.
+    The parts are fields too, so a plan-file reader locates the error by them
+    (``kind`` and ``item`` find the table, ``field`` the key), never by its text:
+
+    Attributes:
+        kind: what is wrong (``"activity"``, ``"resource"``, ``"argument"``, ...), or ``None``.
+        item: the id of that item (or the argument's name), or ``None``.
+        field: the field or key that holds the bad value, or ``None``.
+        value: the bad value (:data:`NO_VALUE` when none is known).
+        expected: what was expected, in words.
+        hint: how to fix it.
+
+    Without a message, it is rendered from the fields:
+
+    >>> err = PlanError(kind="resource", item="loa", field="capacity", value=10**9,
+    ...                 expected="a whole number from 1 to 10000", hint="lower it")
+    >>> print(err)
+    resource 'loa': capacity 1000000000: expected a whole number from 1 to 10000; lower it
+    >>> err.field, err.value
+    ('capacity', 1000000000)
     """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        kind: str | None = None,
+        item: str | None = None,
+        field: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        """Keep the parts; render the message from them unless one is given."""
+        self.kind = kind
+        self.item = item
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.hint = hint
+        if message is None:
+            message = render(kind, item, field, value, expected, hint)
+        super().__init__(message)
+
+
+def render(  # noqa: PLR0917 - the parts of a message
+    kind: str | None,
+    item: str | None,
+    field: str | None,
+    value: object,
+    expected: str | None,
+    hint: str | None,
+) -> str:
+    """The English message of a :class:`PlanError` from its parts.
+
+    >>> render("argument", "seed", None, "x", "a whole number", "e.g. seed=0")
+    "argument 'seed': 'x': expected a whole number; e.g. seed=0"
+    """
+    head = f"{kind} '{item}'" if kind and item is not None else (kind or "")
+    what = " ".join(p for p in (field or "", repr(value) if value is not None else "") if p)
+    text = ": ".join(p for p in (head, what) if p)
+    if expected:
+        text = f"{text}: expected {expected}" if text else f"expected {expected}"
+    return f"{text}; {hint}" if hint else text
 
 
 class UnknownReferenceError(PlanError):
@@ -77,8 +140,12 @@ class UnknownReferenceError(PlanError):
         ref_kind: str,
         ref: str,
         valid: Iterable[str] = (),
+        field: str | None = None,
     ) -> None:
-        """Build the message from the parts; ``valid`` lists the ids that exist."""
+        """Build the message from the parts; ``valid`` lists the ids that exist.
+
+        ``field`` names the field of the item that holds the reference, when known.
+        """
         valid_ids = sorted(set(valid))
         self.item_kind = item_kind
         self.item_id = item_id
@@ -93,7 +160,15 @@ class UnknownReferenceError(PlanError):
             hint = f"; no {ref_kind} is defined yet: add it first"
         listed = _list_ids(valid_ids)
         tail = f" (valid: {listed})" if valid_ids else ""
-        super().__init__(f"{item_kind} '{item_id}': unknown {ref_kind} '{ref}'{hint}{tail}")
+        super().__init__(
+            f"{item_kind} '{item_id}': unknown {ref_kind} '{ref}'{hint}{tail}",
+            kind=item_kind,
+            item=item_id,
+            field=field,
+            value=ref,
+            expected=f"the id of a {ref_kind} the plan holds",
+            hint=hint.removeprefix("; ") or None,
+        )
 
 
 class UnknownActivityError(UnknownReferenceError, KeyError):

@@ -114,7 +114,7 @@ def check_id(value: str) -> str | None:
         return "must not be empty"
     if len(value) > _MAX_ID:
         return f"must be at most {_MAX_ID} characters long (it has {len(value)})"
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):  # match() would let "abc\n" through ($ before a newline)
         suggestion = _NON_ALNUM.sub("-", fold(value).replace(".", "-")).strip("-")
         hint = f" (try '{suggestion}')" if suggestion else ""
         return f"must be lowercase ASCII letters and digits joined by '-', '_' or '.'{hint}"

@@ -22,6 +22,7 @@ import functools
 import io
 from importlib import resources
 
+from ngayhoi.arguments import day_argument, text_argument
 from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold
@@ -109,6 +110,8 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
     ...
     ngayhoi.errors.UnitNotValidError: unit 'rach-kien' (Xã Rạch Kiến) is valid from 2025-07-01, ...
     """
+    unit_id = text_argument(unit_id, "unit_id")
+    day = day_argument(day, "day")
     versions = [u for u in all_units() if u.id == unit_id]
     valid = any(u.valid_on(day) for u in versions)
     nationwide = False
@@ -173,6 +176,6 @@ def search_units(name: str, day: dt.date | None = None) -> tuple[Unit, ...]:
     >>> [u.official_name for u in search_units("long huu")]
     ['Xã Long Hựu Đông', 'Xã Long Hựu Tây', 'Xã Long Hựu']
     """
-    wanted = fold(name)
-    pool = all_units() if day is None else units_on(day)
+    wanted = fold(text_argument(name, "name"))
+    pool = all_units() if day is None else units_on(day_argument(day, "day"))
     return tuple(u for u in pool if wanted in fold(u.official_name) or wanted == u.id)

@@ -40,7 +40,14 @@ from pathlib import Path
 import attrs
 import orjson
 
-from ngayhoi.errors import ExportError, ExportStateError, NaiveDatetimeError, NotScheduledError
+from ngayhoi.arguments import aware_argument, choice_argument, path_argument
+from ngayhoi.errors import (
+    ExportError,
+    ExportStateError,
+    NaiveDatetimeError,
+    NotScheduledError,
+    PlanError,
+)
 from ngayhoi.export.diff import PlanDiff, diff_events
 from ngayhoi.export.ics import (
     CalendarEvent,
@@ -262,6 +269,24 @@ def export_calendars(
     >>> export_calendars(sched, tempfile.mkdtemp()).counts
     {'added': 2}
     """
+    if not isinstance(schedule, Schedule):
+        raise PlanError(
+            kind="argument",
+            item="schedule",
+            value=type(schedule).__name__,
+            expected="a Schedule (from ngayhoi.schedule)",
+        )
+    tasks = choice_argument(tasks, "tasks", ("event", "todo"))
+    uid_scope = choice_argument(uid_scope, "uid_scope", ("event", "view"))
+    for flag, value in (("roles", roles), ("cancel_mark", cancel_mark)):
+        if not isinstance(value, bool):
+            raise PlanError(kind="argument", item=flag, value=value, expected="True or False")
+    if progress is not None and not callable(progress):
+        raise PlanError(
+            kind="argument", item="progress", value=progress, expected="None or a callable"
+        )
+    aware_argument(now, "now")
+    folder = path_argument(folder, "folder")
     if not schedule.feasible:
         msg = (
             f"festival '{schedule.festival.id}' has no feasible schedule to export "

@@ -39,6 +39,7 @@ import pendulum
 import tomli_w
 
 from ngayhoi import data as dataset
+from ngayhoi.arguments import path_argument, text_argument
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.files import write_atomic
 from ngayhoi.model import (
@@ -318,45 +319,25 @@ class _Reader:
     text: str
     # Award ceremonies whose minutes the plan gives (programme ``minutes.trao-thuong``).
     fixed: set[str] = attrs.field(factory=set)
+    lines: dict[tuple[str | int, ...], int] | None = None
 
     def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
 
-    def line_of(self, path: str) -> int | None:  # noqa: C901 - tables, arrays of tables, keys
-        """The line of a key path such as ``activities[3].duration`` (best effort)."""
-        lines = self.text.splitlines()
-        match = re.match(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?", path)
-        if match is None:
-            return None
-        section, index, key = match.group(1), match.group(2), match.group(3)
-        start = 0
-        if index is not None:
-            header = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
-            seen = -1
-            for n, line in enumerate(lines):
-                if header.match(line):
-                    seen += 1
-                    if seen == int(index):
-                        start = n
-                        break
-            else:
-                return None
-        else:
-            header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
-            start = next((n for n, line in enumerate(lines) if header.match(line)), -1)
-            if start < 0:
-                keyed = re.compile(rf"^\s*{re.escape(section)}\s*=")
-                found = next((n for n, line in enumerate(lines) if keyed.match(line)), None)
-                return None if found is None else found + 1
-        if key is None:
-            return start + 1
-        keyed = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for n in range(start + 1, len(lines)):
-            if lines[n].lstrip().startswith("["):
-                break
-            if keyed.match(lines[n]):
-                return n + 1
-        return start + 1
+    def line_of(self, path: str) -> int | None:
+        """The line of a key path such as ``activities[3].duration`` or ``programme.switch.x``.
+
+        The longest part of the path the file spells out gets the line: a key inside
+        ``[[units.define]]``, an entry of an inline array, a key of ``[programme.switch]``.
+        """
+        if self.lines is None:
+            self.lines = _key_lines(self.text)
+        tokens = _path_tokens(path)
+        for end in range(len(tokens), 0, -1):
+            found = self.lines.get(tuple(tokens[:end]))
+            if found is not None:
+                return found
+        return None
 
     def structure(self, table: object, cls: type[T], path: str) -> T:
         if not isinstance(table, Mapping):
@@ -376,7 +357,7 @@ class _Reader:
         except cattrs.ClassValidationError as err:
             raise self._explain(err, path, table) from None
         except PlanError as err:
-            raise self.fail(_keyed(path, str(err), table), str(err), err) from None
+            raise self.fail(_keyed(path, err, table), str(err), err) from None
 
     def _explain(
         self, err: cattrs.ClassValidationError, path: str, table: Mapping[str, Any]
@@ -386,7 +367,7 @@ class _Reader:
             attr = next(
                 (n.split("@ attribute ")[-1].strip() for n in notes if "@ attribute" in n), None
             )
-            key = f"{path}.{attr}" if attr else _keyed(path, str(sub), table)
+            key = f"{path}.{attr}" if attr else _keyed(path, sub, table)
             if isinstance(sub, PlanError):
                 return self.fail(key, str(sub), sub)
             if isinstance(sub, cattrs.ClassValidationError):
@@ -398,12 +379,129 @@ class _Reader:
         return self.fail(path, str(err))
 
 
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+
+
+def _path_tokens(path: str) -> list[str | int]:
+    """``units.define[1].name`` as ``["units", "define", 1, "name"]``."""
+    return [int(index) if index else name for name, index in _PATH_TOKEN.findall(path)]
+
+
+def _dotted(text: str) -> list[str | int]:
+    return [
+        part.strip().strip("\"'")
+        for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", text)
+    ]
+
+
+def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    r"""The first line of every key path the TOML text spells out (tables, keys, array entries).
+
+    Reads headers (``[a.b]``, ``[[a.b]]`` counted per array), ``key =`` lines and the
+    entries and keys of inline arrays and tables (also over several lines).
+
+    >>> found = _key_lines('[[a]]\nx = 1\n[[a]]\ny = [\n  {b = 2},\n  {c = 3}]\n')
+    >>> found[("a", 1, "y", 1, "c")], found[("a", 0, "x")]
+    (6, 2)
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    counts: dict[tuple[str | int, ...], int] = {}
+    current: tuple[str | int, ...] = ()
+    # Open inline arrays and tables: [path, kind, entries so far, inside an entry].
+    stack: list[list[Any]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _STRING.sub('""', raw).split("#", 1)[0]
+        at = 0
+        if not stack:
+            header = _HEADER.match(line)
+            if header:
+                names = tuple(_dotted(header.group(2)))
+                if header.group(1) == "[[":
+                    counts[names] = counts.get(names, -1) + 1
+                    current = (*names, counts[names])
+                else:
+                    current = names
+                for end in range(1, len(current) + 1):
+                    lines.setdefault(current[:end], number)
+                continue
+            key = _KEY.match(line)
+            if key is None:
+                continue
+            path = (*current, *_dotted(key.group(1)))
+            lines.setdefault(path, number)
+            at = _open(line, key.end(), path, stack)
+        _scan(line, at, number, stack, lines)
+    return lines
+
+
+def _open(line: str, at: int, path: tuple[str | int, ...], stack: list[list[Any]]) -> int:
+    """After ``key =``: push an inline array or table that starts here; the next position."""
+    rest = line[at:].lstrip()
+    if rest[:1] in {"[", "{"}:
+        stack.append([path, rest[0], -1, False])
+        return len(line) - len(rest) + 1
+    return at
+
+
+def _scan(
+    line: str,
+    at: int,
+    number: int,
+    stack: list[list[Any]],
+    lines: dict[tuple[str | int, ...], int],
+) -> None:
+    while at < len(line) and stack:
+        frame = stack[-1]
+        path, kind = frame[0], frame[1]
+        char = line[at]
+        if char in "]}":
+            stack.pop()
+            if stack:
+                stack[-1][3] = True
+            at += 1
+        elif char == ",":
+            frame[3] = False
+            at += 1
+        elif char.isspace():
+            at += 1
+        elif kind == "[" and not frame[3]:
+            frame[2] += 1
+            frame[3] = True
+            entry = (*path, frame[2])
+            lines.setdefault(entry, number)
+            if char in "[{":
+                stack.append([entry, char, -1, False])
+            at += 1
+        elif kind == "{" and not frame[3]:
+            key = _KEY.match(line[at:])
+            if key is None:
+                return
+            entry = (*path, *_dotted(key.group(1)))
+            lines.setdefault(entry, number)
+            frame[3] = True
+            at = _open(line, at + key.end(), entry, stack)
+        else:
+            at += 1
+
+
 _ID_SUBJECT = re.compile(r"^[a-z]+(?: [a-z]+)? id ")
 _FIRST_WORD = re.compile(r"^[^:]*?: ([a-z_]+)\b")
 
 
-def _keyed(path: str, text: str, table: Mapping[str, Any]) -> str:
-    """The key of ``table`` a record's own error is about: the key path gets its line."""
+def _keyed(path: str, err: BaseException, table: Mapping[str, Any]) -> str:
+    """The key of ``table`` a record's own error is about: the key path gets its line.
+
+    The error's own ``field`` says it; older messages without one fall back to their words.
+    """
+    field = getattr(err, "field", None)
+    if isinstance(field, str) and field in table:
+        return f"{path}.{field}"
+    text = str(err)
     if _ID_SUBJECT.match(text) and "id" in table:
         return f"{path}.id"
     found = _FIRST_WORD.match(text)
@@ -431,7 +529,7 @@ def load(path: Path | str) -> Festival:
     >>> load(path).id
     'tiny'
     """
-    file = Path(path)
+    file = path_argument(path, "path")
     try:
         size = file.stat().st_size
         if size > _MAX_BYTES:
@@ -462,6 +560,8 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
     ...
     ngayhoi.io.plan.PlanFileError: <plan>: format: expected format = "ngayhoi-plan", got 'other' ...
     """
+    text = text_argument(text, "text")
+    source = text_argument(source, "source")
     if len(text) > _MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > _MAX_BYTES:
         raise PlanFileError(source, "", _too_big(len(text.encode("utf-8", "surrogatepass"))))
     broken = _SURROGATE.search(text)
@@ -486,6 +586,8 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
         raise
     except UnknownReferenceError as err:
         raise _locate(err, doc, reader) from None
+    except PlanError as err:
+        raise reader.fail(_placed(err, doc) or _place(str(err), doc), str(err), err) from None
     except NgayhoiError as err:
         raise reader.fail(
             _place(str(err), doc), str(err), err if isinstance(err, PlanError) else None
@@ -580,6 +682,22 @@ _ABOUT = re.compile(
 _DUPLICATE = re.compile(
     r"duplicate (activity|site|resource|sync group|prep task|award|unit) id '([^']+)'"
 )
+
+
+def _placed(err: PlanError, doc: Mapping[str, Any]) -> str | None:
+    """The key path of an error from its fields (kind, item, field), or ``None``."""
+    if err.kind == "festival" and err.field is not None:
+        head = doc.get("festival")
+        return f"festival.{err.field}" if isinstance(head, Mapping) else "festival"
+    if err.kind == "travel" and err.field is not None:
+        return f"travel.{err.field}"
+    section = _SECTION_OF.get(err.kind or "")
+    if section is None or err.item is None:
+        return None
+    for path, table in _tables(doc, section):
+        if table.get("id") == err.item:
+            return f"{path}.{err.field}" if err.field in table else path
+    return section
 
 
 def _place(text: str, doc: Mapping[str, Any]) -> str:
@@ -1465,6 +1583,10 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
             raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
         aid = table.get("activity")
+        if not isinstance(aid, str):
+            # A table or a list here is not hashable: say what to write before looking it up.
+            msg = f'{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'
+            raise reader.fail(f"needs[{k}].activity", msg)
         if aid not in by_id:
             unknown = UnknownReferenceError(
                 item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id

@@ -24,6 +24,9 @@ T = TypeVar("T")
 #: The longest duration or lag, in minutes: a festival lasts at most 100 days.
 MAX_MINUTES = 100 * 24 * 60
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: The years a plan's dates may fall in: the festival is planned from 1945 on,
+#: and no calendar or time zone table is trusted far beyond 2100.
+YEARS = (1945, 2100)
 
 #: The festival's clock. Vietnam has had no daylight saving time since 1975.
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -142,21 +145,21 @@ def _not_a_list(instance: object, attribute: attrs.Attribute[Any], value: object
         f"{_label(instance)}: {attribute.name} {value!r} is not a list "
         f'({type(value).__name__}); write a list such as ["a", "b"]'
     )
-    return PlanError(msg)
+    return PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate an ASCII slug id."""
     if not isinstance(value, str):
         msg = f"{type(instance).__name__.lower()} {attribute.name} {value!r}: expected a string id"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     why = check_id(value)
     if why is not None and attribute.name == "id":
         msg = f"{type(instance).__name__.lower()} id {value!r} {why}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if why is not None:
         msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_optional_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -166,7 +169,7 @@ def valid_optional_id(instance: object, attribute: attrs.Attribute[Any], value: 
     if not isinstance(value, str) or check_id(value) is not None:
         why = check_id(value) if isinstance(value, str) else "expected a string id"
         msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_ids(instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -177,17 +180,17 @@ def valid_ids(instance: object, attribute: attrs.Attribute[Any], value: tuple[ob
         if not isinstance(item, str) or check_id(item) is not None:
             why = check_id(item) if isinstance(item, str) else "expected a string id"
             msg = f"{_label(instance)}: {attribute.name} entry {item!r} {why}"
-            raise PlanError(msg)
+            raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a non-empty text (a title or a name) without control characters."""
     if not isinstance(value, str):
         msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if not value:
         msg = f"{_label(instance)}: {attribute.name} must not be empty; give it a Vietnamese name"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     _check_text(instance, attribute, value)
 
 
@@ -201,10 +204,10 @@ def valid_texts(instance: object, attribute: attrs.Attribute[Any], value: object
                 f"{_label(instance)}: {attribute.name}[{position}] {item!r} is not text "
                 f"({type(item).__name__}); write it in quotes"
             )
-            raise PlanError(msg)
+            raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
         if not item:
             msg = f"{_label(instance)}: {attribute.name}[{position}] is empty; remove it"
-            raise PlanError(msg)
+            raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
         _check_text(instance, attribute, item)
 
 
@@ -215,7 +218,7 @@ def valid_bool(instance: object, attribute: attrs.Attribute[Any], value: object)
             f"{_label(instance)}: {attribute.name} {value!r} is not True or False; "
             "write one of those (in a plan file: true or false, without quotes)"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -224,7 +227,7 @@ def valid_optional_text(instance: object, attribute: attrs.Attribute[Any], value
         return
     if not isinstance(value, str):
         msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     _check_text(instance, attribute, value)
 
 
@@ -234,7 +237,7 @@ def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -
             f"{_label(instance)}: {attribute.name} is {len(value)} characters long; "
             f"keep it under {_MAX_TEXT} (put long text in a description file)"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     found = _CONTROL.search(value)
     if found is not None:
         bad = found.group()
@@ -242,14 +245,14 @@ def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -
             f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
             f"character U+{ord(bad):04X}; remove it"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if _SURROGATE.search(value):
         # A lone surrogate cannot be written as UTF-8: every export would fail on it.
         msg = (
             f"{_label(instance)}: {attribute.name} {value[:40]!r} contains a lone surrogate "
             "(half of a broken character); retype it as ordinary text"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -261,19 +264,21 @@ def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object
             f"{_label(instance)}: {attribute.name} {value!r} is not a date and time; "
             f"use pendulum.datetime(2023, 8, 6, 6, 45, tz='{TIMEZONE}')"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if value.tzinfo is None:
         msg = (
             f"{_label(instance)}: {attribute.name} {value.isoformat()} has no time zone; "
             f"give one, e.g. pendulum.datetime(..., tz='{TIMEZONE}')"
         )
-        raise NaiveDatetimeError(msg)
+        raise NaiveDatetimeError(
+            msg, kind=_kind(instance), item=_ident(instance), field=attribute.name
+        )
     if value.second or value.microsecond:
         msg = (
             f"{_label(instance)}: {attribute.name} {value.isoformat()} is not on a whole minute; "
             "plans are made in whole minutes"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -285,26 +290,26 @@ def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: obj
             f"{_label(instance)}: {attribute.name} {value} min is out of range; "
             f"expected at most {MAX_MINUTES} minutes (100 days)"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if not isinstance(value, dt.timedelta):
         msg = (
             f"{_label(instance)}: {attribute.name} {value!r} is not a duration; "
             "give minutes as an int or a pendulum.duration(minutes=...)"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     seconds = value.total_seconds()
     if abs(seconds) > MAX_MINUTES * 60:
         msg = (
             f"{_label(instance)}: {attribute.name} {int(seconds // 60)} min is out of range; "
             f"expected at most {MAX_MINUTES} minutes (100 days)"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if seconds % 60:
         msg = (
             f"{_label(instance)}: {attribute.name} {seconds:g} s is not a whole number of "
             "minutes; plans are made in whole minutes"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_positive_duration(
@@ -329,7 +334,37 @@ def valid_date(instance: object, attribute: attrs.Attribute[Any], value: object)
             f"{_label(instance)}: {attribute.name} {value!r} is not a date; "
             "use an ISO date such as 2023-08-06"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
+    check_year(value, _kind(instance), _ident(instance), attribute.name)
+
+
+def check_year(value: dt.date, kind: str, item: str | None, field: str) -> None:
+    """Refuse a date outside :data:`YEARS` (0001-01-01 and 9999-12-31 overflow date arithmetic).
+
+    >>> check_year(dt.date(1, 1, 1), "festival", "f", "days")
+    Traceback (most recent call last):
+    ...
+    ngayhoi.errors.PlanError: festival 'f': days datetime.date(1, 1, 1): expected a date ...
+    """
+    low, high = YEARS
+    if not low <= value.year <= high:
+        raise PlanError(
+            kind=kind,
+            item=item,
+            field=field,
+            value=value,
+            expected=f"a date in the years {low} to {high}",
+            hint="check the year (write dates as 2023-08-06)",
+        )
+
+
+def _kind(instance: object) -> str:
+    return type(instance).__name__.lower()
+
+
+def _ident(instance: object) -> str | None:
+    ident = getattr(instance, "id", None)
+    return ident if isinstance(ident, str) else None
 
 
 def minutes(value: dt.timedelta) -> int:

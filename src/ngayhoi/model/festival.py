@@ -34,6 +34,7 @@ import pendulum
 from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model._fields import (
     TIMEZONE,
+    check_year,
     count_repr,
     minutes,
     to_date,
@@ -54,6 +55,8 @@ __all__ = ["Festival"]
 
 T = TypeVar("T")
 _MAX_DAYS = 100
+#: A wait longer than a day is no wait at a festival point.
+_MAX_IDLE = 24 * 60
 
 
 def _to_days(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
@@ -237,9 +240,12 @@ MAX_IDLE = 15
 def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"festival: max_idle {value!r} must be whole minutes >= 0, e.g. max_idle = 15"
-        raise PlanError(msg)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_IDLE:
+        msg = (
+            f"festival: max_idle {value!r} must be whole minutes from 0 to {_MAX_IDLE}, "
+            "e.g. max_idle = 15"
+        )
+        raise PlanError(msg, kind="festival", field="max_idle", value=value)
 
 
 def _to_span(value: Any) -> Any:  # noqa: ANN401 - normalises user input; the validator names it
@@ -719,6 +725,15 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                 item_kind="prep task", item_id=task.id, ref_kind="unit", ref=task.unit, valid=units
             )
         for before in task.after:
+            if before == task.id:
+                raise PlanError(
+                    kind="prep task",
+                    item=task.id,
+                    field="after",
+                    value=before,
+                    expected="the ids of other prep tasks",
+                    hint="a task cannot come after itself; remove its own id from after",
+                )
             if before not in prep:
                 raise UnknownReferenceError(
                     item_kind="prep task",
@@ -878,7 +893,8 @@ def _check_days(fest: Festival) -> None:
     for day in fest.days:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date (2023-08-06)"
-            raise PlanError(msg)
+            raise PlanError(msg, kind="festival", item=fest.id, field="days", value=day)
+        check_year(day, "festival", fest.id, "days")
     if list(fest.days) != sorted(set(fest.days)):
         shown = [str(d) for d in fest.days]
         msg = f"festival '{fest.id}': days {shown} must be distinct and in order"
@@ -917,6 +933,8 @@ def _check_campaign(fest: Festival) -> None:
             )
             raise PlanError(msg)
         first, last = fest.campaign
+        for day in (first, last):
+            check_year(day, "festival", fest.id, "campaign")
         if last < first:
             msg = f"festival '{fest.id}': campaign ends {last}, before it starts {first}"
             raise PlanError(msg)

@@ -38,6 +38,13 @@ __all__ = ["Resource", "ResourceKind", "TravelTimes"]
 _EARTH_RADIUS_KM = 6371.0
 #: The longest drive between two festival sites, in minutes: anything longer is a typo.
 MAX_TRAVEL = 24 * 60
+#: The largest pool: more units than this of one thing at one festival is a typo, and a
+#: capacity of 10^9 would make the scheduler's resource profiles unbounded.
+MAX_CAPACITY = 10_000
+#: Road speeds a delegation's car can keep on average, km/h.
+SPEED_RANGE = (1.0, 150.0)
+#: How much longer the road is than the straight line.
+ROAD_FACTOR_RANGE = (1.0, 5.0)
 
 
 class ResourceKind(enum.StrEnum):
@@ -66,6 +73,15 @@ def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value:
             "(leave it out of the plan if there is none)"
         )
         raise PlanError(msg)
+    if value > MAX_CAPACITY:
+        raise PlanError(
+            kind="resource",
+            item=instance.id,
+            field="capacity",
+            value=value,
+            expected=f"a whole number from 1 to {MAX_CAPACITY}",
+            hint="give the real number of units the pool holds",
+        )
     if instance.kind is ResourceKind.DELEGATION and value != 1:
         msg = (
             f"resource '{instance.id}': a delegation is one group that travels together, "
@@ -168,7 +184,19 @@ def _valid_speed(_instance: TravelTimes, attribute: attrs.Attribute[Any], value:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
         msg = f"travel times: {attribute.name} {value!r} must be a positive finite number"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="travel", field=attribute.name, value=value)
+    low, high = SPEED_RANGE if attribute.name == "speed_kmh" else ROAD_FACTOR_RANGE
+    if not low <= value <= high:
+        # A speed of 1e-9 km/h or a road factor of 1e308 turns into travel times of
+        # years: refuse them here, before any scheduler works with them.
+        unit = " km/h" if attribute.name == "speed_kmh" else ""
+        raise PlanError(
+            kind="travel",
+            field=attribute.name,
+            value=value,
+            expected=f"a number from {low:g} to {high:g}{unit}",
+            hint=f"write e.g. {attribute.name} = {30 if unit else 1.3}",
+        )
 
 
 def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -227,7 +255,8 @@ class TravelTimes:
             a, b = coordinates.get(origin), coordinates.get(destination)
             if a is not None and b is not None:
                 km = _haversine_km(a, b) * self.road_factor
-                return math.ceil(km / self.speed_kmh * 60)
+                # Sites on other sides of the country are a day apart at most, for a plan.
+                return min(math.ceil(km / self.speed_kmh * 60), MAX_TRAVEL)
         return self.default
 
     @property

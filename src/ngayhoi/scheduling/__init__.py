@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ngayhoi.arguments import int_argument, seconds_argument
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
@@ -86,6 +87,7 @@ def schedule(
     >>> sched.status.has_times, len(sched.waits), sched.cut_short
     (True, 1, False)
     """
+    _check_arguments(festival, seed, budget, time_limit, previous)
     if not festival.activities:
         msg = (
             f"festival '{festival.id}' has no activities, so there is nothing to schedule; "
@@ -94,6 +96,38 @@ def schedule(
         raise PlanError(msg)
     result = _run(festival, backend, seed, (budget, time_limit), previous)
     return result.unwrap() if raise_on_infeasible else result
+
+
+#: The most passes a budget may ask for: far past any useful search, short of unbounded.
+MAX_BUDGET = 10_000_000
+
+
+def _check_arguments(
+    festival: object,
+    seed: object,
+    budget: object,
+    time_limit: object,
+    previous: object,
+) -> None:
+    """Refuse wrong types and values of :func:`schedule`'s arguments, naming the argument."""
+    if not isinstance(festival, Festival):
+        raise PlanError(
+            kind="argument",
+            item="festival",
+            value=type(festival).__name__,
+            expected="a Festival (ngayhoi.io.load reads one from a plan file)",
+        )
+    int_argument(seed, "seed", -(2**63), 2**63 - 1)
+    if budget is not None:
+        int_argument(budget, "budget", 1, MAX_BUDGET)
+    seconds_argument(time_limit, "time_limit")
+    if previous is not None and not isinstance(previous, Schedule):
+        raise PlanError(
+            kind="argument",
+            item="previous",
+            value=type(previous).__name__,
+            expected="None or the Schedule being re-planned",
+        )
 
 
 def _run(

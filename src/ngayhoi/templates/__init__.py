@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ngayhoi.errors import UnknownReferenceError
+from ngayhoi.arguments import day_argument, time_argument
+from ngayhoi.errors import PlanError, UnknownReferenceError
 from ngayhoi.model import (
     Award,
     Dependency,
@@ -138,6 +139,13 @@ def plan_day(
     >>> len(fest.hosts()), fest.activity("rach-kien.dieu-hanh").fixed_start.format("HH:mm")
     (6, '06:30')
     """
+    day = day_argument(day, "day")
+    if isinstance(communes, str | bytes | Mapping) or not isinstance(communes, Sequence):
+        raise PlanError(
+            kind="argument", item="communes", value=communes, expected="a list of Unit records"
+        )
+    if not isinstance(at, Mapping):
+        at = time_argument(at, "at")
     venues = list(sites) if sites is not None else [default_site(u) for u in communes]
     hosted = {u.id for u in communes}
     stages = [v for v in venues if v.unit in hosted]

@@ -263,6 +263,14 @@ class Programme:
         """
         item = self.item(key)
         self.item(after)
+        if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int)):
+            raise PlanError(
+                kind="programme item",
+                item=key,
+                field="gap",
+                value=gap,
+                expected="a whole number of minutes, e.g. gap = 10",
+            )
         if gap is not None:
             item = attrs.evolve(item, gap=gap, max_gap=max(gap, item.max_gap or gap))
         rest = Programme([i for i in self.items if i.key != key]) if len(self.items) > 1 else self

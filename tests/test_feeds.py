@@ -20,6 +20,7 @@ from ngayhoi.export.diff import KINDS, diff_events
 from ngayhoi.export.ics import (
     CalendarEvent,
     Feed,
+    _safe_name,
     _vtimezone,
     activity_uid,
     calendar_bytes,
@@ -110,7 +111,7 @@ def test_calendar_names_start_with_what_tells_them_apart(sched: Schedule) -> Non
     assert _common_prefix(names) == ""
     for feed in feeds:
         assert feed.label is not None
-        assert feed.name == f"{feed.label} – Ngày hội 2023"
+        assert feed.name == _safe_name(f"{feed.label} – Ngày hội 2023")
         assert unicodedata.is_normalized("NFC", feed.name)
         assert not any(c in feed.name for c in ",;\\")
         # The festival's full name is in the description.
@@ -131,7 +132,7 @@ def test_role_names_follow_the_units_kind(sched: Schedule) -> None:
     assert by_id["role-cong-an-xa.can-duoc"].name == "Cần Đước – Công an thị trấn – Ngày hội 2023"
     assert by_id["role-ubnd-xa.can-duoc"].name == "Cần Đước – UBND thị trấn – Ngày hội 2023"
     assert by_id["role-cong-an-xa.long-khe"].name == "Long Khê – Công an xã – Ngày hội 2023"
-    assert "tại thị trấn Cần Đước" in by_id["commune-can-duoc"].description
+    assert "tại Thị trấn Cần Đước" in by_id["commune-can-duoc"].description
     ward = Unit(id="phuong-1", name="Phường 1", official_name="Phường 1", kind="phường")
     fest = ngayhoi.templates.plan_day(id="p", name="Ngày hội phường", day=DAY, communes=[ward])
     feeds = {f.id: f.name for f in standard_feeds(ngayhoi.schedule(fest).unwrap())}

@@ -201,7 +201,7 @@ class PlanDiff:
         grouped = self.by_feed()
         ordered = sorted(
             (f for fid, f in self.feeds.items() if fid in grouped and f.kind in wanted),
-            key=lambda f: (_ORDER.get(f.kind, 9), f.who, f.id),
+            key=_place,
         )
         shown = {f.id for f in ordered}
         changes = [c for c in self.changes if shown.intersection(c.feeds)]
@@ -251,6 +251,15 @@ class PlanDiff:
             "by_feed": {fid: entry["uids"] for fid, entry in feeds.items()},
             "changes": [c.to_json() for c in self.changes],
         }
+
+
+def _place(feed: Feed) -> tuple[int, str, str]:
+    """Where a feed's line goes in the summary: by kind, then by id (never by name).
+
+    A commune's role feeds (``role-<role>.<unit>``) go together, by the unit.
+    """
+    unit = feed.id.rsplit(".", 1)[-1] if feed.kind == "commune-role" else ""
+    return _ORDER.get(feed.kind, 9), unit, feed.id
 
 
 def _counts(changes: Iterable[Change]) -> dict[str, int]:

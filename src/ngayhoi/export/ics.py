@@ -235,9 +235,10 @@ class Feed:
         kind: ``"master"``, ``"commune"``, ``"delegation"``, ``"role"`` (a role
             across every host), ``"commune-role"`` (a role in one host) or ``"person"``.
         subject: the id of the unit, delegation or role it is for.
-        label: who it is for, short ("Long Hòa – MC"): the name without the
-            festival's :func:`edition` (``None`` for a feed read back from an
-            older export state, which kept only the name).
+        label: who it is for, short ("Long Hòa – MC"), as the plan writes it: the
+            name is it and the festival's :func:`edition`, with commas, semicolons
+            and backslashes kept out
+            (``None`` for a feed read back from an export state, which keeps the name).
     """
 
     id: str
@@ -457,12 +458,6 @@ def _unit_terms(festival: Festival, unit: Unit) -> Terms | None:
         return None  # not a commune, district or province kind: the plan's words stay
 
 
-def _in_running_text(festival: Festival, unit: Unit) -> str:
-    """The unit as running text says it: "xã Long Hòa", "thị trấn Cần Đước"."""
-    terms = _unit_terms(festival, unit)
-    return unit.official_name if terms is None else terms.local_name(unit.official_name)[0]
-
-
 def _role_name(festival: Festival, role: Resource, unit: Unit | None) -> str:
     """A role's name, short, in the unit's words ("Công an thị trấn" in a thị trấn).
 
@@ -541,13 +536,11 @@ def commune_feeds(
             Feed(
                 id=f"commune-{unit.id}",
                 name=_named(unit.official_name, fest),
-                description=_described(
-                    f"Chương trình Ngày hội tại {_in_running_text(fest, unit)}", fest
-                ),
+                description=_described(f"Chương trình Ngày hội tại {unit.official_name}", fest),
                 uids=tuple(u for u in uids if u in events),
                 kind="commune",
                 subject=unit.id,
-                label=_safe_name(unit.official_name),
+                label=unit.official_name,
             )
         )
     return feeds
@@ -579,7 +572,7 @@ def delegation_feeds(
                 uids=tuple(u for u in uids if u in events),
                 kind="delegation",
                 subject=resource.id,
-                label=_safe_name(resource.name),
+                label=resource.name,
             )
         )
     return feeds
@@ -607,7 +600,7 @@ def role_feeds(schedule: Schedule) -> list[Feed]:
         uids += owned.get(role.id, ())
         if not uids:
             continue
-        label = _safe_name(f"{_role_name(fest, role, None)} – {everywhere}")
+        label = f"{_role_name(fest, role, None)} – {everywhere}"
         feeds.append(
             Feed(
                 id=f"role-{role.id}",
@@ -657,8 +650,8 @@ def commune_role_feeds(schedule: Schedule) -> list[Feed]:
             uids += owned.get((role.id, unit.id), ())
             if not uids:
                 continue
-            label = _safe_name(f"{unit.name} – {_role_name(fest, role, unit)}")
-            where = _in_running_text(fest, unit)
+            label = f"{unit.name} – {_role_name(fest, role, unit)}"
+            where = unit.official_name
             feeds.append(
                 Feed(
                     id=f"role-{role.id}.{unit.id}",

@@ -15,7 +15,9 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from ngayhoi.diagnostics import Violation
+import attrs
+
+from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.scheduling.spans import attendance_spans, travelling
@@ -66,7 +68,7 @@ def check_complete(schedule: Schedule) -> list[Violation]:
     fest = schedule.festival
     out = [
         Violation(
-            rule="complete",
+            rule=Rule.COMPLETE,
             activities=(a.id,),
             message=f"{fest.label(a.id)} has no time in the schedule",
         )
@@ -75,7 +77,7 @@ def check_complete(schedule: Schedule) -> list[Violation]:
     ]
     out += [
         Violation(
-            rule="complete",
+            rule=Rule.COMPLETE,
             activities=(aid,),
             message=f"the schedule places '{aid}', which is not an activity of the plan",
         )
@@ -100,7 +102,7 @@ def check_non_preemption(schedule: Schedule) -> list[Violation]:
         if got != want:
             out.append(
                 Violation(
-                    rule="non-preemption",
+                    rule=Rule.NON_PREEMPTION,
                     activities=(slot.activity,),
                     message=(
                         f"{fest.label(slot.activity)} runs {got} min in the schedule but lasts "
@@ -146,7 +148,7 @@ def check_precedence(schedule: Schedule) -> list[Violation]:
             bound = f"at least {lo}" if gap < lo else f"at most {hi}"
             out.append(
                 Violation(
-                    rule="precedence",
+                    rule=Rule.PRECEDENCE,
                     activities=(a, b),
                     message=(
                         f"{fest.label(b)} must be {bound} min after {fest.label(a)} "
@@ -191,7 +193,7 @@ def check_windows(schedule: Schedule) -> list[Violation]:
                 problems.append((f"is outdoors and must end by {_hhmm(fest, limit)}", e - limit))
         out += [
             Violation(
-                rule="window",
+                rule=Rule.WINDOW,
                 activities=(act.id,),
                 message=f"{label} {what}; it runs {_hhmm(fest, s)}–{_hhmm(fest, e)}",
                 amount=amount,
@@ -218,7 +220,7 @@ def check_simultaneity(schedule: Schedule) -> list[Violation]:
             continue
         out += [
             Violation(
-                rule="simultaneity",
+                rule=Rule.SIMULTANEITY,
                 activities=(anchor, a),
                 message=(
                     f"{fest.label(a)} starts at {_hhmm(fest, start[a])}, not with "
@@ -256,7 +258,7 @@ def check_requirements(schedule: Schedule) -> list[Violation]:
             if not ok:
                 out.append(
                     Violation(
-                        rule="requirement",
+                        rule=Rule.REQUIREMENT,
                         activities=(act.id,),
                         message=(
                             f"{fest.label(act.id)} needs {req.quantity} of '{req.resource}' "
@@ -304,7 +306,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                 over = sorted(a for s, e, _, _, a in uses if s <= when < e)
                 out.append(
                     Violation(
-                        rule="capacity",
+                        rule=Rule.CAPACITY,
                         activities=tuple(over),
                         message=(
                             f"'{fest.resource(rid).name}' is used {level} times at "
@@ -321,7 +323,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                 if shared and s1 < e2 and s2 < e1:
                     out.append(
                         Violation(
-                            rule="capacity",
+                            rule=Rule.CAPACITY,
                             activities=(a1, a2),
                             message=(
                                 f"{fest.label(a1)} and {fest.label(a2)} hold the same unit "
@@ -372,7 +374,7 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
                     )
                 out.append(
                     Violation(
-                        rule="travel" if gap >= 0 else "overlap",
+                        rule=Rule.TRAVEL if gap >= 0 else Rule.OVERLAP,
                         activities=(a.activity, b.activity),
                         message=f"{res.name}: {fest.label(b.activity)} {what}",
                         amount=travel - gap,
@@ -404,10 +406,26 @@ def check_schedule(schedule: Schedule) -> list[Violation]:
     """
     if not schedule.status.has_times and not schedule.slots:
         return list(schedule.violations)
-    out: list[Violation] = []
-    for rule in RULES.values():
-        out += rule(schedule)
+    out = check_complete(schedule)
+    known = _of_plan(schedule)
+    for name, rule in RULES.items():
+        if name != "complete":
+            out += rule(known)
     return out
+
+
+def _of_plan(schedule: Schedule) -> Schedule:
+    """The schedule without slots of activities the plan does not have (reported as incomplete).
+
+    Every rule reads the plan's record of each slot's activity; a stranger's
+    slot has none, so the rules other than completeness look past it instead
+    of raising.
+    """
+    fest = schedule.festival
+    if all(fest.has_activity(aid) for aid in schedule.slots):
+        return schedule
+    slots = {aid: slot for aid, slot in schedule.slots.items() if fest.has_activity(aid)}
+    return attrs.evolve(schedule, slots=slots)
 
 
 # -- protocol: what an official signing the programme checks -------------------
@@ -438,7 +456,7 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
                 continue
             out += [
                 Violation(
-                    rule="attendance",
+                    rule=Rule.ATTENDANCE,
                     activities=(member, span.need),
                     message=(
                         f"{fest.label(member)} runs {slot.start.format('HH:mm')}–"
@@ -457,7 +475,7 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
             if held != span.minutes:
                 out.append(
                     Violation(
-                        rule="attendance",
+                        rule=Rule.ATTENDANCE,
                         activities=(span.first, span.last),
                         message=(
                             f"the formal part from {fest.label(span.first)} to "
@@ -513,7 +531,7 @@ def check_idle(schedule: Schedule) -> list[Violation]:
         return []
     return [
         Violation(
-            rule="idle",
+            rule=Rule.IDLE,
             activities=(aid,),
             message=(
                 f"the people at {fest.site(site).name} wait {wait} min before "
@@ -559,7 +577,7 @@ def check_one_place(schedule: Schedule) -> list[Violation]:
             if s2 < e1 and site1 != site2:
                 out.append(
                     Violation(
-                        rule="one-place",
+                        rule=Rule.ONE_PLACE,
                         activities=(a1, a2),
                         message=(
                             f"{who} is at {fest.label(a1)} and {fest.label(a2)} at "
@@ -592,7 +610,7 @@ def check_outdoor(schedule: Schedule) -> list[Violation]:
         if e > limit:
             out.append(
                 Violation(
-                    rule="outdoor",
+                    rule=Rule.OUTDOOR,
                     activities=(act.id,),
                     message=(
                         f"{fest.label(act.id)} is in the open until {_hhmm(fest, e)}, past "
@@ -622,7 +640,8 @@ def check_protocol(schedule: Schedule) -> list[Violation]:
     """
     if not schedule.slots:
         return []
+    known = _of_plan(schedule)
     out: list[Violation] = []
     for rule in PROTOCOL.values():
-        out += rule(schedule)
+        out += rule(known)
     return out

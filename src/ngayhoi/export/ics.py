@@ -673,11 +673,13 @@ def standard_feeds(
     *,
     roles: bool = True,
     events: Mapping[str, CalendarEvent] | None = None,
+    commune_roles: bool = True,
 ) -> list[Feed]:
     """The master, one feed per commune and per delegation, and (optionally) per role.
 
-    With ``roles``, each role has a feed across every host and one per host
-    (:func:`role_feeds`, :func:`commune_role_feeds`).
+    With ``roles``, each role has a feed across every host (:func:`role_feeds`)
+    and, with ``commune_roles`` too, one per host (:func:`commune_role_feeds`:
+    about 11 more files per commune with the standard roles).
 
     >>> import ngayhoi
     >>> [f.kind for f in standard_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
@@ -692,7 +694,8 @@ def standard_feeds(
     ]
     if roles:
         feeds += role_feeds(schedule)
-        feeds += commune_role_feeds(schedule)
+        if commune_roles:
+            feeds += commune_role_feeds(schedule)
     return feeds
 
 

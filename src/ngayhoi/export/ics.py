@@ -36,7 +36,7 @@ import icalendar
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError, PlanError
 from ngayhoi.export import _lines
-from ngayhoi.model import Festival, Resource, ResourceKind, Unit, UnitKind, due_date
+from ngayhoi.model import Festival, Resource, ResourceKind, Unit, UnitKind, due_date, due_note
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.roles import ROLE_NAMES
@@ -331,6 +331,9 @@ def calendar_events(
                 lines.append(f"Sản phẩm: {task.deliverable}")
             offset = f"T{task.offset_days:+d}" if task.offset_days else "T"
             lines.append(f"Hạn: {offset} so với ngày hội")
+            moved = due_note(fest, task)
+            if moved:
+                lines.append(f"Hạn {moved}")
             out[uid] = CalendarEvent(
                 uid=uid,
                 kind="todo" if todos else "task",

@@ -128,3 +128,21 @@ def test_the_plan_file_examples_validate() -> None:
     code, out, _ = run("validate", str(ROOT / "examples" / "can_duoc_2023.toml"))
     assert code == 0
     assert "festival 'can-duoc-2023'" in out
+
+
+def test_diff_json_and_the_folders_task_form(plan: Path, tmp_path: Path) -> None:
+    import json  # noqa: PLC0415
+
+    folder = tmp_path / "lich"
+    assert run("export", str(plan), "--out", str(folder), "--tasks", "todo")[0] == 0
+    code, out, _ = run("diff", str(plan), "--against", str(folder), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["format"], data["version"], data["counts"]) == ("ngayhoi-diff", 1, {})
+    code, out, _ = run("diff", str(plan), "--against", str(folder), "--tasks", "event")
+    assert code == 0
+    assert out.startswith("Tóm tắt: ")
+    assert "Đổi dạng: " in out
+    code, _, err = run("diff", str(plan), str(plan), "--tasks", "todo")
+    assert code == 2
+    assert "--against" in err

@@ -20,6 +20,7 @@ import pytest
 import ngayhoi
 from ngayhoi.errors import ExportError
 from ngayhoi.export import STATE_FILE, export_calendars, load_state
+from ngayhoi.export.ics import _safe_name
 from ngayhoi.scheduling import Schedule, schedule_heuristic
 
 from conftest import ROOT, load_example
@@ -170,13 +171,45 @@ def test_every_feed_passes_all_six_checkers_before_and_after(
     exported: tuple[Path, Path, ngayhoi.export.ExportReport],
     ics_check: Callable[[Path], subprocess.CompletedProcess[str]],
 ) -> None:
-    v1, v2, _ = exported
-    files = sorted([*v1.glob("*.ics"), *v2.glob("*.ics")])
+    v1, v2, report = exported
+    # A role feed per commune holds the same event bytes as the commune feed
+    # (test_a_commune_role_feed_is_its_communes_bytes checks that for every one);
+    # here the checkers read one commune's role feeds, not 17 × 11 copies.
+    per_commune = {f.filename for f in report.feeds if f.kind == "commune-role"}
+    files = sorted(
+        path
+        for path in [*v1.glob("*.ics"), *v2.glob("*.ics")]
+        if path.name not in per_commune or path.name.endswith(".tan-an.ics")
+    )
     assert len(files) >= 60
+    assert any(path.name.endswith(".tan-an.ics") for path in files)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(ics_check, files))
     for path, result in zip(files, results, strict=True):
         assert "6 passed, 0 failed" in result.stdout, f"{path}:\n{result.stdout}"
+
+
+def test_a_commune_role_feed_is_its_communes_bytes(
+    exported: tuple[Path, Path, ngayhoi.export.ExportReport],
+) -> None:
+    """Each role-<role>.<unit> feed: the commune feed's head, zone and event blocks, a subset."""
+    _, v2, report = exported
+    per_commune = [f for f in report.feeds if f.kind == "commune-role"]
+    assert len(per_commune) >= 17 * 5
+    for feed in per_commune:
+        unit = feed.id.rsplit(".", 1)[1]
+        data = (v2 / feed.filename).read_bytes()
+        commune = (v2 / f"commune-{unit}.ics").read_bytes()
+        blocks = re.findall(rb"BEGIN:(?:VEVENT|VTODO).*?END:(?:VEVENT|VTODO)\r\n", data, re.DOTALL)
+        assert len(blocks) == len(feed.uids) > 0
+        assert all(block in commune for block in blocks), feed.id
+        zone = re.search(rb"BEGIN:VTIMEZONE.*?END:VTIMEZONE\r\n", data, re.DOTALL)
+        assert zone is not None
+        assert zone.group() in commune
+        name = data.replace(b"\r\n ", b"").decode().split("X-WR-CALNAME:")[1].split("\r\n")[0]
+        assert name == feed.name
+        if feed.label is not None:  # None: a feed kept from the old state
+            assert name == _safe_name(f"{feed.label} – Ngày hội 2023")
 
 
 def test_the_diff_says_what_changed_for_whom(
@@ -185,9 +218,11 @@ def test_the_diff_says_what_changed_for_whom(
     _, _, report = exported
     diff = report.diff
     text = diff.text()
-    assert "Xã Tân Ân (commune-tan-an):" in text
-    # The calendar titles the forum in the unit's words (templates/terms.py), quotes curled.
-    assert "cancelled: Diễn đàn “Công an xã lắng nghe ý kiến của Nhân dân” – Tân Ân" in text
+    summary, details = text.split("\nChi tiết:\n")
+    assert summary.startswith(f"Tóm tắt: {len(diff.changes)} thay đổi (")
+    assert "\n  Xã Tân Ân: " in summary
+    assert "1 hủy" in next(line for line in summary.splitlines() if "Xã Tân Ân:" in line)
+    assert "Hủy: Diễn đàn “Công an xã lắng nghe ý kiến của Nhân dân” – Tân Ân" in details
     for unit in replan.RAINED_ON:
         changes = diff.for_feed(f"commune-{unit}")
         games = [c for c in changes if c.uid.endswith(".tro-choi@ngayhoi.vn")]

@@ -63,6 +63,7 @@ _EXAMPLES = """\
   ngayhoi gantt plan.toml --out ngay-hoi.png
   ngayhoi diff plan.toml --against lich/
   ngayhoi publish lich/            (NGAYHOI_CALDAV_URL, _USERNAME, _PASSWORD)
+  ngayhoi serve lich/ --port 8000  (phones and ICSx⁵ on the office network)
   ngayhoi units "rach kien" --date 2025-08-10
 """
 
@@ -224,15 +225,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
     )
     _scheduling_options(p, partial=True)
 
-    p = command(
-        "diff",
-        _("what changed between two plans, or since the last export into a folder"),
-        "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
-    )
-    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help=_("one or two plan files"))
-    p.add_argument("--against", type=Path, help=_("a folder written by ngayhoi export"))
-    p.add_argument("--json", action="store_true", help=_("print the diff as JSON data"))
-    _scheduling_options(p)
+    _diff_parser(command)
 
     p = command(
         "publish",
@@ -250,6 +243,8 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
     p.add_argument(
         "--prune", action="store_true", help=_("delete server objects ngayhoi does not know")
     )
+
+    _serve_parser(command)
 
     p = command(
         "runsheet",
@@ -1064,15 +1059,23 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             state=state,
         ).schedule
         new = _need_times(new, out)
+        if args.tasks is None:
+            todos = any(e.kind == "todo" for e in state.events().values())
+        else:
+            todos = args.tasks == "todo"
+        events = calendar_events(new, todos=todos)
         changes = diff_events(
             state.events(),
             state.feeds,
-            calendar_events(new),
-            {f.id: f for f in standard_feeds(new)},
+            events,
+            {f.id: f for f in standard_feeds(new, events=events)},
         )
     else:
         if len(args.plans) != 2:  # noqa: PLR2004
             msg = _("give two plans (old new), or one plan and --against FOLDER")
+            raise PlanError(msg)
+        if args.tasks is not None:
+            msg = "--tasks compares with an export folder: give it with --against FOLDER"
             raise PlanError(msg)
         old = _need_times(_schedule(io.load(args.plans[0]), args), out)
         new = _need_times(_schedule(io.load(args.plans[1]), args), out)
@@ -1124,6 +1127,25 @@ def _print_publish(report: PublishReport, out: TextIO) -> None:
         print(line, file=out)
 
 
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ngayhoi.export.serve import make_server, served_files  # noqa: PLC0415
+
+    if not 0 <= args.port <= 65535:  # noqa: PLR2004 - the TCP port range
+        msg = f"--port {args.port} is not a TCP port; give one from 1 to 65535 (0: any free one)"
+        raise PlanError(msg)
+    server = make_server(args.folder, host=args.host, port=args.port, log=err)
+    with server:
+        count = len(served_files(args.folder))
+        print(f"Đang phục vụ {count} lịch của {args.folder} tại {server.url}", file=out)
+        print("Ví dụ: " + server.url + "master.ics  (Ctrl+C để dừng)", file=out)
+        out.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("Đã dừng.", file=out)
+    return 0
+
+
 def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
     from ngayhoi.export.runsheet import write_runsheets  # noqa: PLC0415
 
@@ -1146,6 +1168,43 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     return 0
+
+
+def _diff_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+    p = command(
+        "diff",
+        "what changed between two plans, or since the last export into a folder",
+        "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
+    )
+    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help="one or two plan files")
+    p.add_argument("--against", type=Path, help="a folder written by ngayhoi export")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the diff as JSON data for tools (keys: docs/howto/replan-and-republish.md)",
+    )
+    p.add_argument(
+        "--tasks",
+        choices=["event", "todo"],
+        help="the tasks' form to compare with (default: the form the folder was exported in)",
+    )
+    _scheduling_options(p)
+
+
+def _serve_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+    p = command(
+        "serve",
+        "serve an export folder's feeds over HTTP (only the feeds: never the state or other files)",
+        "ngayhoi serve lich/ --port 8000    (add --host 0.0.0.0 for the office network)",
+    )
+    p.add_argument("folder", type=Path, help="a folder written by ngayhoi export")
+    p.add_argument("--port", type=int, default=8000, help="the TCP port (default 8000)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this computer only; "
+        "0.0.0.0: every network it is on)",
+    )
 
 
 def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
@@ -1545,6 +1604,7 @@ def main(
         "export": lambda: _export(args, stdout, stderr),
         "diff": lambda: _diff(args, stdout),
         "publish": lambda: _publish(args, stdout, stderr),
+        "serve": lambda: _serve(args, stdout, stderr),
         "runsheet": lambda: _runsheet(args, stdout),
         "documents": lambda: _documents(args, stdout),
         "gantt": lambda: _gantt(args, stdout),

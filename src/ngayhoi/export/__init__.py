@@ -29,7 +29,9 @@ from ngayhoi.export.ics import (
     calendar_bytes,
     calendar_events,
     commune_feeds,
+    commune_role_feeds,
     delegation_feeds,
+    edition,
     feed_ids,
     master_feed,
     role_feeds,
@@ -51,9 +53,11 @@ __all__ = [
     "calendar_bytes",
     "calendar_events",
     "commune_feeds",
+    "commune_role_feeds",
     "delegation_feeds",
     "diff",
     "diff_events",
+    "edition",
     "export_calendars",
     "load_state",
     "master_feed",
@@ -88,11 +92,9 @@ def write_calendars(
     ['master.ics', 'commune-x.ics']
     """
     out = Path(folder)
-    feeds = [master_feed(schedule), *commune_feeds(schedule), *delegation_feeds(schedule)]
-    if roles:
-        feeds += role_feeds(schedule)
-    feed_ids(feeds)
     events = calendar_events(schedule)
+    feeds = standard_feeds(schedule, roles=roles, events=events)
+    feed_ids(feeds)
     return [
         write_atomic(
             safe_child(out, feed.filename),

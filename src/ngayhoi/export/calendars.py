@@ -309,7 +309,9 @@ def export_calendars(
                 "export into another folder"
             )
             raise ExportError(msg)
-        events = calendar_events(schedule)
+        # The tasks' form (events or to-dos) is part of each task's fingerprint,
+        # so switching --tasks raises their SEQUENCE and the diff reports it.
+        events = calendar_events(schedule, todos=tasks == "todo")
         feeds = {f.id: f for f in standard_feeds(schedule, roles=roles, events=events)}
         new_state, table = _next_state(
             old,

@@ -1,4 +1,10 @@
-"""What changed between two plans, for whom: per commune, delegation and role.
+"""What changed between two plans, for whom: a notice per commune, delegation and role.
+
+:meth:`PlanDiff.text` reads like a notice, in Vietnamese: a summary first, one
+line per person's calendar ("Đoàn 2 BCĐ 138 huyện: 1 dời giờ, 1 hủy"), then
+every changed event once, with the feeds it is in. :meth:`PlanDiff.to_json`
+is the same for tools (``ngayhoi diff --json``): stable keys, feeds and events
+by id.
 
 >>> import attrs, ngayhoi
 >>> from ngayhoi.samples import tiny_festival
@@ -8,10 +14,14 @@
 ...     attrs.evolve(fest.activities[0],
 ...                  fixed_start=fest.activities[0].fixed_start.add(minutes=30)),
 ...     fest.activities[1]])
->>> print(diff(before, ngayhoi.schedule(later)).text())  # doctest: +NORMALIZE_WHITESPACE
-Xã Long Hòa (commune-x):
-  - moved: Lễ chào cờ – Long Hòa, 06/08 07:30–07:35 → 06/08 08:00–08:05
-  - moved: Báo cáo đánh giá phong trào – Long Hòa, 06/08 07:37–07:52 → 06/08 08:07–08:22
+>>> print(diff(before, ngayhoi.schedule(later)).text())
+Tóm tắt: 2 thay đổi (2 dời giờ)
+  Xã Long Hòa: 2 dời giờ
+Chi tiết:
+  1. Dời giờ: Lễ chào cờ – Long Hòa, 06/08 07:30–07:35 → 06/08 08:00–08:05
+     Lịch: commune-x, master
+  2. Dời giờ: Báo cáo đánh giá phong trào – Long Hòa, 06/08 07:37–07:52 → 06/08 08:07–08:22
+     Lịch: commune-x, master
 """
 
 from __future__ import annotations
@@ -25,9 +35,27 @@ from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_fe
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.text import terminal_text
 
-__all__ = ["Change", "PlanDiff", "diff", "diff_events"]
+__all__ = ["DIFF_FORMAT", "KINDS", "Change", "PlanDiff", "diff", "diff_events"]
 
-_ORDER = {"commune": 0, "delegation": 1, "role": 2, "master": 3}
+#: The ``format`` and ``version`` of :meth:`PlanDiff.to_json`.
+DIFF_FORMAT = ("ngayhoi-diff", 1)
+
+#: Every kind of change, in the order a notice counts them, with its word
+#: in the summary ("1 dời giờ") and at the head of a detail line ("Dời giờ: ...").
+KINDS: Mapping[str, tuple[str, str]] = {
+    "moved": ("dời giờ", "Dời giờ"),
+    "relocated": ("đổi địa điểm", "Đổi địa điểm"),
+    "resources": ("đổi đoàn", "Đổi đoàn"),
+    "renamed": ("đổi tên", "Đổi tên"),
+    "edited": ("sửa nội dung", "Sửa nội dung"),
+    "form": ("đổi dạng", "Đổi dạng"),
+    "added": ("thêm", "Thêm"),
+    "restored": ("khôi phục", "Khôi phục"),
+    "cancelled": ("hủy", "Hủy"),
+}
+
+_ORDER = {"commune": 0, "delegation": 1, "commune-role": 2, "role": 3, "master": 4}
+_PEOPLE = ("commune", "delegation", "commune-role", "role")
 
 
 @attrs.frozen(kw_only=True)
@@ -35,8 +63,11 @@ class Change:
     """One event that changed, and how.
 
     Attributes:
-        kind: ``"added"``, ``"cancelled"``, ``"moved"`` (its time), ``"relocated"``
-            (its place), ``"resources"`` (its delegation), ``"renamed"`` or ``"edited"``.
+        kind: one of :data:`KINDS`: ``"added"``, ``"cancelled"``, ``"moved"`` (its
+            time), ``"relocated"`` (its place), ``"resources"`` (its delegation),
+            ``"renamed"``, ``"restored"`` (cancelled before, back now), ``"form"``
+            (a preparation task switched between all-day event and to-do) or
+            ``"edited"`` (anything else subscribers see: a description, a note).
         uid: the event's UID.
         before: the event as it was (``None`` when added).
         after: the event as it is now (``None`` when cancelled).
@@ -56,43 +87,47 @@ class Change:
         return event.summary if event else self.uid
 
     def describe(self) -> str:
-        r"""One line for a person: plan text in it is kept on the line (:func:`terminal_text`).
+        r"""One line for a person, in Vietnamese; plan text in it is kept on the line.
 
         >>> import datetime as dt
         >>> event = CalendarEvent(uid="u", kind="task", summary="Họp\nEND:VEVENT",
         ...                       start=dt.date(2023, 8, 1))
         >>> Change(kind="added", uid="u", before=None, after=event, feeds=()).describe()
-        'added: Họp END:VEVENT, 01/08/2023'
+        'Thêm: Họp END:VEVENT, 01/08/2023'
         """
         return terminal_text(self._describe())
 
     def _describe(self) -> str:
         a, b = self.before, self.after
+        head = KINDS.get(self.kind, (self.kind, self.kind.capitalize()))[1]
+        rest = ""
         if self.kind == "moved" and a and b:
-            also = ""
+            rest = f", {_when(a)} → {_when(b)}"
             if a.location != b.location:
-                also += f"; now at {b.location}"
+                rest += f"; nay tại {b.location}"
             if a.resources != b.resources:
-                also += f"; delegation {', '.join(b.resources) or 'none'}"
-            return f"moved: {self.summary}, {_when(a)} → {_when(b)}{also}"
-        if self.kind == "relocated" and a and b:
-            return f"relocated: {self.summary}, {a.location} → {b.location}"
-        if self.kind == "resources" and a and b:
-            old = ", ".join(a.resources) or "no delegation"
-            new = ", ".join(b.resources) or "no delegation"
-            return f"delegation changed: {self.summary}, {old} → {new}"
-        if self.kind == "added" and b:
-            return f"added: {self.summary}, {_when(b)}"
-        if self.kind == "cancelled" and a:
-            return f"cancelled: {self.summary}, was {_when(a)}"
-        return f"{self.kind}: {self.summary}"
+                rest += f"; đoàn dự: {', '.join(b.resources) or 'không có'}"
+        elif self.kind == "relocated" and a and b:
+            rest = f", {a.location} → {b.location}"
+        elif self.kind == "resources" and a and b:
+            old = ", ".join(a.resources) or "không có đoàn"
+            rest = f", {old} → {', '.join(b.resources) or 'không có đoàn'}"
+        elif self.kind == "renamed" and a and b:
+            return f"{head}: {a.summary} → {b.summary}"
+        elif self.kind == "form" and b:
+            form = "việc cần làm (to-do)" if b.kind == "todo" else "sự kiện cả ngày"
+            rest = f", nay là {form}, {_when(b)}"
+        elif self.kind in {"added", "restored"} and b:
+            rest = f", {_when(b)}"
+        elif self.kind == "cancelled" and a:
+            rest = f", trước đây {_when(a)}"
+        return f"{head}: {self.summary}{rest}"
 
     def to_json(self) -> dict[str, object]:
-        """The change as plain data."""
+        """The change as plain data (see :meth:`PlanDiff.to_json`)."""
         return {
             "kind": self.kind,
             "uid": self.uid,
-            "summary": self.summary,
             "feeds": list(self.feeds),
             "before": None if self.before is None else self.before.to_json(),
             "after": None if self.after is None else self.after.to_json(),
@@ -105,6 +140,13 @@ def _when(event: CalendarEvent) -> str:
         end = event.end.strftime("%H:%M") if event.end else ""
         return f"{start.strftime('%d/%m %H:%M')}–{end}"
     return start.strftime("%d/%m/%Y")
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    """The counts in :data:`KINDS` order, as a notice says them: "1 dời giờ, 1 hủy"."""
+    known = [k for k in KINDS if counts.get(k)]
+    others = sorted(k for k in counts if k not in KINDS and counts[k])
+    return ", ".join(f"{counts[k]} {KINDS[k][0] if k in KINDS else k}" for k in known + others)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,38 +169,104 @@ class PlanDiff:
         """The changes one feed's subscribers will see."""
         return [c for c in self.changes if feed_id in c.feeds]
 
-    def counts(self) -> dict[str, int]:
-        """How many changes of each kind."""
-        out: dict[str, int] = {}
+    def by_feed(self) -> dict[str, list[Change]]:
+        """The changes each feed's subscribers will see, by feed id (one pass over the changes).
+
+        >>> PlanDiff(changes=(), feeds={}).by_feed()
+        {}
+        """
+        out: dict[str, list[Change]] = {}
         for change in self.changes:
-            out[change.kind] = out.get(change.kind, 0) + 1
+            for fid in change.feeds:
+                out.setdefault(fid, []).append(change)
         return out
 
-    def text(self, *, kinds: Iterable[str] = ("commune", "delegation", "role")) -> str:
-        """The changes grouped by whom they concern: communes, then delegations, then roles."""
+    def counts(self) -> dict[str, int]:
+        """How many changes of each kind."""
+        return _counts(self.changes)
+
+    def text(self, *, kinds: Iterable[str] = _PEOPLE) -> str:
+        """The notice: a summary line per feed of ``kinds``, then each change once.
+
+        ``kinds`` are feed kinds: ``"commune"``, ``"delegation"``,
+        ``"commune-role"`` (a role in one commune), ``"role"`` (a role
+        across every host) and ``"master"``. The details list the changes
+        that concern at least one of those feeds, each with the ids of every
+        feed it is in.
+
+        >>> print(PlanDiff(changes=(), feeds={}).text())
+        Không có thay đổi.
+        """
         wanted = set(kinds)
-        blocks = []
-        ordered = sorted(self.feeds.values(), key=lambda f: (_ORDER.get(f.kind, 9), f.id))
-        for feed in ordered:
-            if feed.kind not in wanted:
-                continue
-            lines = [f"  - {c.describe()}" for c in self.for_feed(feed.id)]
-            if lines:
-                who = terminal_text(feed.name.rsplit(" – ", 1)[-1])
-                blocks.append(f"{who} ({feed.id}):\n" + "\n".join(lines))
-        return "\n".join(blocks) if blocks else "no changes"
+        grouped = self.by_feed()
+        ordered = sorted(
+            (f for fid, f in self.feeds.items() if fid in grouped and f.kind in wanted),
+            key=_place,
+        )
+        shown = {f.id for f in ordered}
+        changes = [c for c in self.changes if shown.intersection(c.feeds)]
+        if not changes:
+            return "Không có thay đổi."
+        lines = [f"Tóm tắt: {len(changes)} thay đổi ({_counted(_counts(changes))})"]
+        lines += [
+            f"  {terminal_text(feed.who)}: {_counted(_counts(grouped[feed.id]))}"
+            for feed in ordered
+        ]
+        lines.append("Chi tiết:")
+        width = len(str(len(changes)))
+        for number, change in enumerate(changes, start=1):
+            lines.append(f"  {number:>{width}}. {change.describe()}")
+            lines.append(f"  {'':>{width}}  Lịch: {', '.join(change.feeds)}")
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:
-        """The diff as plain data: the changes and, per feed, the UIDs that changed."""
+        """The diff as plain data, for tools: ``ngayhoi diff --json`` prints it.
+
+        The keys are stable (``format`` and ``version`` are :data:`DIFF_FORMAT`):
+        ``counts`` (changes per kind), ``feeds`` (per feed id with changes:
+        its ``kind``, ``subject`` id, ``counts`` and changed ``uids``),
+        ``by_feed`` (feed id → changed UIDs) and ``changes`` (each once:
+        ``kind``, ``uid``, ``feeds`` by id, and the event ``before`` and
+        ``after``). Feeds and events are named by id, never by their titles.
+
+        >>> data = PlanDiff(changes=(), feeds={}).to_json()
+        >>> sorted(data), data["format"], data["version"]
+        (['by_feed', 'changes', 'counts', 'feeds', 'format', 'version'], 'ngayhoi-diff', 1)
+        """
+        grouped = self.by_feed()
+        feeds = {}
+        for fid in sorted(grouped):
+            feed = self.feeds.get(fid)
+            feeds[fid] = {
+                "kind": None if feed is None else feed.kind,
+                "subject": None if feed is None else feed.subject,
+                "counts": _counts(grouped[fid]),
+                "uids": [c.uid for c in grouped[fid]],
+            }
         return {
-            "changes": [c.to_json() for c in self.changes],
-            "by_feed": {
-                fid: [c.uid for c in self.for_feed(fid)]
-                for fid in sorted(self.feeds)
-                if self.for_feed(fid)
-            },
+            "format": DIFF_FORMAT[0],
+            "version": DIFF_FORMAT[1],
             "counts": self.counts(),
+            "feeds": feeds,
+            "by_feed": {fid: entry["uids"] for fid, entry in feeds.items()},
+            "changes": [c.to_json() for c in self.changes],
         }
+
+
+def _place(feed: Feed) -> tuple[int, str, str]:
+    """Where a feed's line goes in the summary: by kind, then by id (never by name).
+
+    A commune's role feeds (``role-<role>.<unit>``) go together, by the unit.
+    """
+    unit = feed.id.rsplit(".", 1)[-1] if feed.kind == "commune-role" else ""
+    return _ORDER.get(feed.kind, 9), unit, feed.id
+
+
+def _counts(changes: Iterable[Change]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for change in changes:
+        out[change.kind] = out.get(change.kind, 0) + 1
+    return out
 
 
 def _kind(before: CalendarEvent, after: CalendarEvent) -> str | None:
@@ -168,10 +276,12 @@ def _kind(before: CalendarEvent, after: CalendarEvent) -> str | None:
         return None
     tests = (
         ("cancelled", after.cancelled and not before.cancelled),
+        ("restored", before.cancelled and not after.cancelled),
         ("moved", (before.start, before.end) != (after.start, after.end)),
         ("relocated", before.location != after.location),
         ("resources", before.resources != after.resources),
         ("renamed", before.summary != after.summary),
+        ("form", before.kind != after.kind and {before.kind, after.kind} == {"task", "todo"}),
     )
     return next((kind for kind, hit in tests if hit), "edited")
 

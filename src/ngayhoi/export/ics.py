@@ -23,6 +23,7 @@ import collections
 import datetime as dt
 import functools
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
@@ -33,12 +34,22 @@ import attrs
 import icalendar
 
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, PlanError
 from ngayhoi.export import _lines
-from ngayhoi.model import Festival, ResourceKind, SyncKind, due_date, due_note
+from ngayhoi.model import (
+    Festival,
+    Resource,
+    ResourceKind,
+    SyncKind,
+    Unit,
+    UnitKind,
+    due_date,
+    due_note,
+)
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
-from ngayhoi.templates.terms import role_wording, unit_terms, worded
+from ngayhoi.templates.roles import ROLE_NAMES
+from ngayhoi.templates.terms import Terms, role_wording, terms_for, unit_terms, worded
 
 __all__ = [
     "PRODID",
@@ -49,7 +60,9 @@ __all__ = [
     "calendar_bytes",
     "calendar_events",
     "commune_feeds",
+    "commune_role_feeds",
     "delegation_feeds",
+    "edition",
     "master_feed",
     "role_feeds",
     "standard_feeds",
@@ -68,7 +81,9 @@ class CalendarEvent:
 
     Attributes:
         uid: the stable identity, ``<festival>.<id>@<domain>``.
-        kind: ``"activity"``, ``"travel"`` or ``"task"``.
+        kind: ``"activity"``, ``"travel"``, ``"task"`` (a preparation task, written
+            as an all-day event unless the feed asks for to-dos) or ``"todo"`` (one
+            always written as a VTODO).
         summary: the title line.
         start: aware start (events) or the due date (tasks).
         end: aware end, ``None`` for tasks.
@@ -227,8 +242,13 @@ class Feed:
         name: the calendar's name, in Vietnamese.
         description: a sentence saying whose calendar it is.
         uids: the UIDs of its events, in order.
-        kind: ``"master"``, ``"commune"``, ``"delegation"``, ``"role"`` or ``"person"``.
+        kind: ``"master"``, ``"commune"``, ``"delegation"``, ``"role"`` (a role
+            across every host), ``"commune-role"`` (a role in one host) or ``"person"``.
         subject: the id of the unit, delegation or role it is for.
+        label: who it is for, short ("Long Hòa – MC"), as the plan writes it: the
+            name is it and the festival's :func:`edition`, with commas, semicolons
+            and backslashes kept out
+            (``None`` for a feed read back from an export state, which keeps the name).
     """
 
     id: str
@@ -237,11 +257,17 @@ class Feed:
     uids: tuple[str, ...]
     kind: str
     subject: str | None = None
+    label: str | None = attrs.field(default=None, eq=False)
 
     @property
     def filename(self) -> str:
         """The file name of the feed."""
         return f"{self.id}.ics"
+
+    @property
+    def who(self) -> str:
+        """Who the feed is for, as a notice names them: the label, else the whole name."""
+        return self.label or self.name
 
 
 def activity_uid(festival: Festival, item_id: str) -> str:
@@ -290,12 +316,19 @@ def _itinerary_uids(schedule: Schedule, resource_id: str) -> list[tuple[Slot | L
     return out
 
 
-def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, CalendarEvent]:
+def calendar_events(
+    schedule: Schedule, *, tasks: bool = True, todos: bool = False
+) -> dict[str, CalendarEvent]:
     """Every event of the schedule, keyed by UID: activities, delegations' travel, tasks.
 
+    Preparation tasks are of kind ``"task"`` (written as all-day events), or
+    ``"todo"`` with ``todos`` (written as VTODOs): the form is part of what
+    subscribers see, so switching it changes the events' fingerprints and the
+    export raises their SEQUENCE and reports them (``ngayhoi export --tasks``).
+
     >>> import ngayhoi
-    >>> events = calendar_events(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
-    >>> events["tiny.x.bao-cao@ngayhoi.vn"].summary
+    >>> sched = ngayhoi.schedule(ngayhoi.samples.tiny_festival())
+    >>> calendar_events(sched)["tiny.x.bao-cao@ngayhoi.vn"].summary
     'Báo cáo đánh giá phong trào – Long Hòa'
     """
     fest = schedule.festival
@@ -326,7 +359,7 @@ def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, Cale
                 lines.append(f"Hạn {moved}")
             out[uid] = CalendarEvent(
                 uid=uid,
-                kind="task",
+                kind="todo" if todos else "task",
                 summary=f"{task.title}{host}",
                 start=due_date(fest, task),
                 description="\n".join(lines),
@@ -434,23 +467,89 @@ def _safe_name(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(cleaned.split()))
 
 
+def edition(festival: Festival) -> str:
+    """The short name every calendar name ends with: ``Ngày hội`` and the year of the day.
+
+    Calendar lists cut long names short, so each feed's name starts with what
+    tells it apart ("Long Hòa – MC") and ends with this; the festival's full
+    name is in the calendar's description.
+
+    >>> import ngayhoi
+    >>> edition(ngayhoi.samples.tiny_festival())
+    'Ngày hội 2023'
+    """
+    return f"Ngày hội {festival.days[0].year}" if festival.days else "Ngày hội"
+
+
+def _named(label: str, festival: Festival) -> str:
+    return _safe_name(f"{label} – {edition(festival)}")
+
+
+def _described(text: str, festival: Festival) -> str:
+    return _safe_name(f"{text} – {festival.name}")
+
+
+def _unit_terms(festival: Festival, unit: Unit) -> Terms | None:
+    if not festival.days:
+        return None
+    try:
+        return terms_for(unit.kind, festival.days[0])
+    except PlanError:
+        return None  # not a commune, district or province kind: the plan's words stay
+
+
+def _role_name(festival: Festival, role: Resource, unit: Unit | None) -> str:
+    """A role's name, short, in the unit's words ("Công an thị trấn" in a thị trấn).
+
+    A standard role keeps the plan's name unless the plan left the default; a
+    name ending in an abbreviation in brackets is shortened to it
+    ("Người dẫn chương trình (MC)" → "MC").
+    """
+    name = role.name
+    if unit is not None and ROLE_NAMES.get(role.id) == name:
+        terms = _unit_terms(festival, unit)
+        if terms is not None:
+            name = role_wording(role.id, terms) or name
+    short = _ABBREVIATION.match(name)
+    return short.group(1) if short else name
+
+
+_ABBREVIATION = re.compile(r"^.+\(([^()]{1,12})\)$")
+
+
+def _all_hosts(festival: Festival) -> str:
+    """Every host, in the hosts' own words: "các xã và thị trấn", "các phường"."""
+    kinds = sorted({u.kind for u in festival.hosts()}, key=list(UnitKind).index)
+    words = []
+    for kind in kinds:
+        try:
+            words.append(terms_for(kind, festival.days[0]).word)
+        except (PlanError, IndexError):
+            words.append(kind.value)
+    # "và", not a comma: calendar names keep commas out (ICAL_INTEROP.md §3.3).
+    return f"các {' và '.join(words)}" if words else "mọi điểm"
+
+
 def master_feed(schedule: Schedule, events: Mapping[str, CalendarEvent] | None = None) -> Feed:
     """The organiser's calendar: every event of the festival.
 
     >>> import ngayhoi
-    >>> master_feed(ngayhoi.schedule(ngayhoi.samples.tiny_festival())).filename
-    'master.ics'
+    >>> feed = master_feed(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    >>> feed.filename, feed.name
+    ('master.ics', 'Tổng hợp – Ngày hội 2023')
     """
     fest = schedule.festival
     uids = tuple(calendar_events(schedule) if events is None else events)
     return Feed(
         id="master",
-        name=_safe_name(f"{fest.name} – Tổng hợp"),
-        description=_safe_name(
-            f"Lịch tổng hợp của {fest.organiser or 'Ban tổ chức'}: mọi điểm tổ chức và mọi đoàn"
+        name=_named("Tổng hợp", fest),
+        description=_described(
+            f"Lịch tổng hợp của {fest.organiser or 'Ban tổ chức'}: mọi điểm tổ chức và mọi đoàn",
+            fest,
         ),
         uids=uids,
         kind="master",
+        label="Tổng hợp",
     )
 
 
@@ -460,8 +559,8 @@ def commune_feeds(
     """One calendar per hosting unit: its activities, its tasks, and the visits it receives.
 
     >>> import ngayhoi
-    >>> [f.id for f in commune_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
-    ['commune-x']
+    >>> [(f.id, f.name) for f in commune_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
+    [('commune-x', 'Xã Long Hòa – Ngày hội 2023')]
     """
     fest = schedule.festival
     if events is None:
@@ -476,11 +575,12 @@ def commune_feeds(
         feeds.append(
             Feed(
                 id=f"commune-{unit.id}",
-                name=_safe_name(f"{fest.name} – {unit.official_name}"),
-                description=_safe_name(f"Chương trình Ngày hội tại {unit.official_name}"),
+                name=_named(unit.official_name, fest),
+                description=_described(f"Chương trình Ngày hội tại {unit.official_name}", fest),
                 uids=tuple(u for u in uids if u in events),
                 kind="commune",
                 subject=unit.id,
+                label=unit.official_name,
             )
         )
     return feeds
@@ -493,8 +593,8 @@ def delegation_feeds(
 
     >>> import ngayhoi
     >>> sched = ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation())
-    >>> [(f.id, len(f.uids)) for f in delegation_feeds(sched)]
-    [('delegation-doan-1', 3)]
+    >>> [(f.id, len(f.uids), f.name) for f in delegation_feeds(sched)]
+    [('delegation-doan-1', 3, 'Đoàn 1 – Ngày hội 2023')]
     """
     fest = schedule.festival
     if events is None:
@@ -505,46 +605,106 @@ def delegation_feeds(
         feeds.append(
             Feed(
                 id=f"delegation-{resource.id}",
-                name=_safe_name(f"{fest.name} – {resource.name}"),
-                description=_safe_name(f"Lịch trình của {resource.name}: các điểm dự và di chuyển"),
+                name=_named(resource.name, fest),
+                description=_described(
+                    f"Lịch trình của {resource.name}: các điểm dự và di chuyển", fest
+                ),
                 uids=tuple(u for u in uids if u in events),
                 kind="delegation",
                 subject=resource.id,
+                label=resource.name,
             )
         )
     return feeds
 
 
 def role_feeds(schedule: Schedule) -> list[Feed]:
-    """One calendar per role or team: the activities it takes part in and the tasks it owns.
+    """One calendar per role or team across every host: what it takes part in, what it owns.
 
     >>> import pendulum, ngayhoi
     >>> day = pendulum.date(2023, 8, 6)
     >>> fest = ngayhoi.templates.plan_day(id="f", name="F", day=day,
-    ...                                   communes=ngayhoi.data.can_duoc_communes(day)[:1])
-    >>> "role-cong-an-xa" in [f.id for f in role_feeds(ngayhoi.schedule(fest))]
-    True
+    ...                                   communes=ngayhoi.data.can_duoc_communes(day)[:2])
+    >>> feeds = {f.id: f for f in role_feeds(ngayhoi.schedule(fest))}
+    >>> feeds["role-mc"].name
+    'MC – các xã và thị trấn – Ngày hội 2023'
     """
     fest = schedule.festival
     owned: dict[str, list[str]] = {}
     for task in fest.prep_tasks:
         owned.setdefault(task.owner, []).append(activity_uid(fest, task.id))
+    everywhere = _all_hosts(fest)
     feeds = []
     for role in iter_roles(fest):
         uids = [activity_uid(fest, s.activity) for s in schedule.for_resource(role.id)]
         uids += owned.get(role.id, ())
         if not uids:
             continue
+        label = f"{_role_name(fest, role, None)} – {everywhere}"
         feeds.append(
             Feed(
                 id=f"role-{role.id}",
-                name=_safe_name(f"{fest.name} – {role.name}"),
-                description=_safe_name(f"Các việc của {role.name} tại mọi điểm"),
+                name=_named(label, fest),
+                description=_described(f"Các việc của {role.name} tại {everywhere}", fest),
                 uids=tuple(uids),
                 kind="role",
                 subject=role.id,
+                label=label,
             )
         )
+    return feeds
+
+
+def commune_role_feeds(schedule: Schedule) -> list[Feed]:
+    """One calendar per role or team in each host: its part of that commune's day.
+
+    The MC of Long Hòa subscribes to ``role-mc.long-hoa`` (Long Hòa's items
+    that need the MC, and the tasks the MC owns there), not to every commune's
+    flag salute at once. The feed's id is ``role-<role>.<unit>``.
+
+    >>> import pendulum, ngayhoi
+    >>> day = pendulum.date(2023, 8, 6)
+    >>> fest = ngayhoi.templates.plan_day(id="f", name="F", day=day,
+    ...                                   communes=ngayhoi.data.can_duoc_communes(day)[:2])
+    >>> feeds = {f.id: f for f in commune_role_feeds(ngayhoi.schedule(fest))}
+    >>> feeds["role-mc.long-trach"].name
+    'Long Trạch – MC – Ngày hội 2023'
+    >>> feeds["role-cong-an-xa.can-duoc"].name
+    'Cần Đước – Công an thị trấn – Ngày hội 2023'
+    """
+    fest = schedule.festival
+    owned: dict[tuple[str, str], list[str]] = {}
+    for task in fest.prep_tasks:
+        if task.unit is not None:
+            owned.setdefault((task.owner, task.unit), []).append(activity_uid(fest, task.id))
+    roles = list(iter_roles(fest))
+    feeds = []
+    for unit in fest.hosts():
+        here = {s.activity for s in schedule.for_unit(unit.id)}
+        for role in roles:
+            uids = [
+                activity_uid(fest, s.activity)
+                for s in schedule.for_resource(role.id)
+                if s.activity in here
+            ]
+            uids += owned.get((role.id, unit.id), ())
+            if not uids:
+                continue
+            label = f"{unit.name} – {_role_name(fest, role, unit)}"
+            where = unit.official_name
+            feeds.append(
+                Feed(
+                    id=f"role-{role.id}.{unit.id}",
+                    name=_named(label, fest),
+                    description=_described(
+                        f"Các việc của {_role_name(fest, role, unit)} tại {where}", fest
+                    ),
+                    uids=tuple(uids),
+                    kind="commune-role",
+                    subject=role.id,
+                    label=label,
+                )
+            )
     return feeds
 
 
@@ -553,8 +713,13 @@ def standard_feeds(
     *,
     roles: bool = True,
     events: Mapping[str, CalendarEvent] | None = None,
+    commune_roles: bool = True,
 ) -> list[Feed]:
     """The master, one feed per commune and per delegation, and (optionally) per role.
+
+    With ``roles``, each role has a feed across every host (:func:`role_feeds`)
+    and, with ``commune_roles`` too, one per host (:func:`commune_role_feeds`:
+    about 11 more files per commune with the standard roles).
 
     >>> import ngayhoi
     >>> [f.kind for f in standard_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
@@ -569,6 +734,8 @@ def standard_feeds(
     ]
     if roles:
         feeds += role_feeds(schedule)
+        if commune_roles:
+            feeds += commune_role_feeds(schedule)
     return feeds
 
 
@@ -683,7 +850,7 @@ def _calendar_props(timezone: str) -> tuple[bytes, bytes]:
 
 def _zones(event: CalendarEvent) -> frozenset[str]:
     """The TZIDs an event's times are written in."""
-    if event.kind == "task" or not isinstance(event.start, dt.datetime):
+    if event.kind in {"task", "todo"} or not isinstance(event.start, dt.datetime):
         return frozenset()
     times = (t for t in (event.start, event.end) if t is not None and t.tzinfo is not None)
     return frozenset(z for z in map(_lines.tzid, times) if z != "UTC")
@@ -691,7 +858,21 @@ def _zones(event: CalendarEvent) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _vtimezone(tzid: str) -> bytes:
-    """The VTIMEZONE icalendar builds for ``tzid`` (cached: it is the same in every feed)."""
+    """The VTIMEZONE icalendar builds for ``tzid`` (cached: it is the same in every feed).
+
+    A zone without daylight saving time keeps only its last STANDARD block.
+    icalendar writes one block per offset the zone ever had since 1970
+    (Asia/Ho_Chi_Minh: +08:00 from 1970, +07:00 from 13/6/1975); Microsoft's
+    importer rules (MS-OXCICAL 2.1.3.1.1.19.2) say exactly one STANDARD block
+    SHOULD be exported and allow an importer to read only the first, which
+    would put every event an hour off (ICAL_INTEROP.md §2.1, interop review P6).
+    The block kept starts at the last change, from the offset before it, so
+    times since then (every festival) read the same in every client.
+
+    >>> text = _vtimezone("Asia/Ho_Chi_Minh").decode()
+    >>> text.count("BEGIN:STANDARD"), "TZOFFSETTO:+0700" in text, "TZOFFSETTO:+0800" in text
+    (1, True, False)
+    """
     cal = icalendar.Calendar()
     probe = icalendar.Event()
     probe.add("DTSTART", dt.datetime(2000, 1, 1, tzinfo=ZoneInfo(tzid)))
@@ -702,6 +883,11 @@ def _vtimezone(tzid: str) -> bytes:
         # icalendar 7.3 puts a COMMENT directly in VTIMEZONE; RFC 5545 §3.6.5 allows
         # it only in STANDARD/DAYLIGHT and libical rejects it.
         tz.pop("COMMENT", None)
+        blocks = tz.subcomponents
+        if len(blocks) > 1 and all(
+            b.name == "STANDARD" and "RRULE" not in b and "RDATE" not in b for b in blocks
+        ):
+            tz.subcomponents = [max(blocks, key=lambda b: b.decoded("DTSTART"))]
         out.append(bytes(tz.to_ical()))
     return b"".join(out)
 
@@ -729,7 +915,7 @@ def component_bytes(
         "CREATED": ":" + _lines.utc(revision.created),
         "LAST-MODIFIED": ":" + stamp,
     }
-    if event.kind == "task" and tasks == "todo":
+    if event.kind == "todo" or (event.kind == "task" and tasks == "todo"):
         name = "VTODO"
         props["DUE"] = "%s:%s" % _lines.when(event.start)  # noqa: UP031 - a (params, value) pair
         props["STATUS"] = ":CANCELLED" if event.cancelled else ":NEEDS-ACTION"

@@ -66,7 +66,7 @@ _RECOVER = (
     "to start the folder's state again, run ngayhoi export PLAN --out FOLDER --fresh "
     "(it re-plans and rewrites every feed; SEQUENCE numbers start again)"
 )
-_KINDS = ("activity", "travel", "task")
+_KINDS = ("activity", "travel", "task", "todo")
 
 
 def view_uid(uid: str, feed_id: str) -> str:
@@ -429,7 +429,7 @@ class _Reader:
             raise read.problem(msg)
         kind = read.text(read.key(table, "kind", where), f"{where}.kind")
         if kind not in _KINDS:
-            raise read.fail(f"{where}.kind", "'activity', 'travel' or 'task'", kind)
+            raise read.fail(f"{where}.kind", "'activity', 'travel', 'task' or 'todo'", kind)
         for key in ("summary", "start"):
             read.text(read.key(table, key, where), f"{where}.{key}")
         for key in ("end", "location", "description", "related_to", "tz"):

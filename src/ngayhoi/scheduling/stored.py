@@ -107,6 +107,9 @@ def schedule_data(schedule: Schedule) -> dict[str, Any]:
                 "resource": w.resource,
                 "minutes": w.minutes,
                 "message": w.message,
+                "blocker": w.blocker,
+                "free_at": w.free_at,
+                "travel": w.travel,
             }
             for w in schedule.waits
         ],
@@ -283,6 +286,9 @@ def _read(  # noqa: C901, PLR0912, PLR0915 - one check per field, in file order
                 resource=read.text(read.key(row, "resource", where), f"{where}.resource"),
                 minutes=read.integer(read.key(row, "minutes", where), f"{where}.minutes"),
                 message=read.text(read.key(row, "message", where), f"{where}.message"),
+                blocker=read.optional_text(row.get("blocker"), f"{where}.blocker"),
+                free_at=read.optional_text(row.get("free_at"), f"{where}.free_at"),
+                travel=read.integer(row.get("travel", 0), f"{where}.travel", minimum=0),
             )
         )
     critical = read.texts(top.get("critical_path", []), "critical_path")

@@ -11,6 +11,7 @@ from typing import Literal
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
+from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.heuristic import DEFAULT_BUDGET, TIME_CAP, canonical, schedule_heuristic
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.temporal import needs_resources, schedule_times
@@ -108,12 +109,13 @@ def _run(
     if backend == "temporal":
         return schedule_times(festival)
     if backend == "heuristic":
-        return schedule_heuristic(
+        return schedule_without_idle(
             festival,
+            schedule_heuristic,
+            previous=previous,
             seed=seed,
             time_limit=TIME_CAP if time_limit is None else time_limit,
             max_passes=budget,
-            previous=previous,
         )
     if backend == "cpsat":
         from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra

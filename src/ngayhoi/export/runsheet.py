@@ -267,6 +267,7 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         ("Đơn vị tổ chức", (f"Ban Chỉ đạo 138 {local}" if terms else name,)),
         ("Thời gian", tuple(times)),
         ("Địa điểm", tuple(fest.site(s).location for s in site_ids)),
+        ("Thời gian chờ giữa các mục", (_idle_text(schedule, site_ids),)),
     )
     tasks = sorted(
         (t for t in fest.prep_tasks if t.unit == unit_id),
@@ -299,6 +300,15 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
             ),
         ),
     )
+
+
+def _idle_text(schedule: Schedule, site_ids: list[str]) -> str:
+    """The minutes the people wait between items, in all and at the longest."""
+    from ngayhoi.scheduling.checker import idle_minutes  # noqa: PLC0415 - export sits above
+
+    waits = idle_minutes(schedule)
+    mins = [m for site in site_ids for _, m in waits.get(site, ())]
+    return f"{sum(mins)} phút (lâu nhất {max(mins, default=0)} phút)"
 
 
 def _terms(kind: str, day: pendulum.Date) -> Terms | None:

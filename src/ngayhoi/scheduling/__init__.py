@@ -11,8 +11,8 @@ from typing import Literal
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
-from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.heuristic import DEFAULT_BUDGET, TIME_CAP, canonical, schedule_heuristic
+from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.temporal import needs_resources, schedule_times
 

@@ -1,4 +1,4 @@
-"""No idle crowd: each point's waits stay within ``max_idle``, movable items fill a delegation's drive.
+"""No idle crowd: waits within ``max_idle``; movable items fill a delegation's drive.
 
 A commune a delegation visits holds its formal part when the delegation can
 be there; the people should not sit idle until then. This module keeps every
@@ -78,9 +78,13 @@ class Arrangement:
 def programme_order(festival: Festival, site: str) -> list[str] | None:
     """The programme items of a point in their chained order, or ``None`` if not one chain.
 
-    >>> import ngayhoi
-    >>> programme_order(ngayhoi.samples.tiny_festival(), "x")
-    ['x.chao-co', 'x.bao-cao']
+    >>> import pendulum
+    >>> from ngayhoi import data, templates
+    >>> day = pendulum.date(2025, 8, 10)
+    >>> fest = templates.plan_day(id="x", name="Ngày hội", day=day,
+    ...                           communes=data.can_duoc_communes(day))
+    >>> programme_order(fest, fest.sites[0].id)[:3]
+    ['can-duoc.tap-trung', 'can-duoc.dieu-hanh', 'can-duoc.don-dai-bieu']
     """
     items = {a.id for a in festival.activities_at(site) if a.item is not None}
     if len(items) < 2:  # noqa: PLR2004 - one item has no order to keep
@@ -105,7 +109,7 @@ def programme_order(festival: Festival, site: str) -> list[str] | None:
 
 
 def _ordered(festival: Festival, order: list[str], arrangement: Arrangement) -> list[str]:
-    """The point's order with the arrangement's moves made (early after the anchor, late at the end)."""
+    """The point's order with the moves made: early after the anchor, late after the closing."""
     key = {a: festival.activity(a).item or "" for a in order}
     fixed = [i for i, a in enumerate(order) if festival.activity(a).fixed_start is not None]
     anchor = fixed[0] if fixed else 0
@@ -156,8 +160,8 @@ def arrange(
         else:
             kept.append(dep)
     added: list[Dependency] = []
-    for site, order in chains.items():
-        new = _ordered(festival, order, arrangements.get(site, Arrangement()))
+    for sid, order in chains.items():
+        new = _ordered(festival, order, arrangements.get(sid, Arrangement()))
         for a, b in itertools.pairwise(new):
             lo, hi = _gap(incoming.get(b), cap)
             added.append(Dependency(a, b, min_lag=lo, max_lag=hi))
@@ -294,7 +298,7 @@ def schedule_without_idle(
     previous: Schedule | None = None,
     **options: object,
 ) -> Schedule:
-    """Schedule with every point's waits within ``max_idle``, moving items to fill delegations' drives.
+    """Schedule with each point's waits within ``max_idle``; items move to fill delegations' drives.
 
     Args:
         festival: the plan.
@@ -334,4 +338,3 @@ def schedule_without_idle(
             if scored[0] == 0:
                 return best
     return best
-

@@ -41,6 +41,7 @@ import tomli_w
 from ngayhoi import data as dataset
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.files import write_atomic
+from ngayhoi.io.people import add_people
 from ngayhoi.model import (
     Activity,
     Award,
@@ -267,6 +268,7 @@ _TOP = {
     "programme",
     "preparation",
     "needs",
+    "people",
     "travel",
     *_SECTIONS,
 }
@@ -627,6 +629,8 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
         _add_needs(doc["needs"], lists, reader)
+    if "people" in doc:
+        add_people(doc["people"], lists, reader)
     options: dict[str, Any] = {}
     if "campaign" in head:
         campaign = _days(head["campaign"], reader, path="festival.campaign")

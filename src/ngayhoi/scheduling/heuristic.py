@@ -154,7 +154,7 @@ class Translation:
         # never travel behaves as a pool: schedule it as one, number the units after.
         self.pooled: dict[str, list[str]] = {}
         for gid, members in groups.items():
-            moving = self.moves and any(m.travels for m in members)
+            moving = self.moves and any(m.drives for m in members)
             if gid in named and not moving and not (named & {m.id for m in members}):
                 self.pooled[gid] = [m.id for m in members]
         self.pool_of: dict[str, int] = {}
@@ -164,7 +164,7 @@ class Translation:
             if res.capacity is None or (res.group in self.pooled):
                 continue
             if res.capacity == 1:
-                self.unary_of[res.id] = p.add_unary(res.id, travels=res.travels and self.moves)
+                self.unary_of[res.id] = p.add_unary(res.id, travels=res.drives and self.moves)
                 self.unary_ids.append(res.id)
             else:
                 self.pool_of[res.id] = p.add_pool(res.id, res.capacity)

@@ -57,6 +57,7 @@ _STRATEGIES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 )
 
 _ROUNDS = 2
+_REPAIRS = 24
 
 Runner = Callable[..., Schedule]
 
@@ -204,8 +205,21 @@ def idle_score(schedule: Schedule) -> tuple[int, int, int, int]:
 
 
 def _visited(festival: Festival) -> dict[str, str]:
-    """Each point with an attendance span: site -> the span's first activity."""
-    return {festival.activity(s.first).site: s.first for s in attendance_spans(festival)}
+    """Each point a delegation or a named person must reach: site -> the first item they hold.
+
+    For a delegation that is its attendance span's first item.
+    """
+    out = {festival.activity(s.first).site: s.first for s in attendance_spans(festival)}
+    for act in festival.activities:
+        if act.site in out or act.item is None:
+            continue
+        for req in act.needs:
+            found = festival.find_resource(req.resource)
+            members = [festival.find_resource(m) for m in festival.group_members(req.resource)]
+            if any(r is not None and r.drives for r in [found, *members]):
+                out[act.site] = act.id
+                break
+    return out
 
 
 def _window(
@@ -316,12 +330,11 @@ def schedule_without_idle(
     if cap is None:
         return run(festival, previous=previous, **options)
     visited = _visited(festival)
-    strict = arrange(festival, {}, cap=cap)
-    best = run(strict, previous=previous, **options)
-    score = idle_score(best)
-    if not visited or score[0] == 0:
+    best = run(arrange(festival, {}, cap=cap), previous=previous, **options)
+    if not visited or idle_score(best)[0] == 0:
         return best
-    scored = (*score, 0)
+    scored = (*idle_score(best), 0)
+    chosen: dict[str, Arrangement] = {}
     for strategy in _STRATEGIES:
         arrangements: dict[str, Arrangement] = {}
         for _ in range(_ROUNDS):
@@ -329,12 +342,61 @@ def schedule_without_idle(
             seen = run(loose, previous=previous, **options)
             targets = _span_starts(seen, _visited(loose))
             arrangements = _choose(festival, visited, targets, strategy)
-            trial_plan = arrange(festival, arrangements, cap=cap)
-            trial = run(trial_plan, previous=previous or seen, **options)
-            moved = sum(len(a.moves) for a in arrangements.values())
-            trial_score = (*idle_score(trial), moved)
+            trial = run(
+                arrange(festival, arrangements, cap=cap), previous=previous or seen, **options
+            )
+            trial_score = (*idle_score(trial), _moved(arrangements))
             if trial_score < scored:
-                best, scored = trial, trial_score
+                best, scored, chosen = trial, trial_score, arrangements
             if scored[0] == 0:
                 return best
+    return _repair(festival, run, (best, scored, chosen), previous, options)
+
+
+def _moved(arrangements: Mapping[str, Arrangement]) -> int:
+    return sum(len(a.moves) for a in arrangements.values())
+
+
+def _repair(
+    festival: Festival,
+    run: Runner,
+    found: tuple[Schedule, tuple[int, ...], dict[str, Arrangement]],
+    previous: Schedule | None,
+    options: Mapping[str, object],
+) -> Schedule:
+    """Try each arrangement at the points the best schedule still breaks a rule at, one by one.
+
+    Points tied together (a person leading at two points of one commune, say)
+    give the fitting step no times to read; this step tries their orders in
+    turn, within :data:`_REPAIRS` runs.
+    """
+    from ngayhoi.scheduling.checker import check_protocol  # noqa: PLC0415 - cycle
+
+    best, scored, chosen = found
+    visited = _visited(festival)
+    fest = best.festival
+    broken = [*best.violations, *check_protocol(best)]
+    sites = sorted(
+        {fest.activity(a).site for v in broken for a in v.activities if fest.has_activity(a)}
+        & set(visited)
+    )
+    runs = 0
+    for site in sites:
+        order = programme_order(festival, site)
+        if order is None:
+            continue
+        keys = {festival.activity(a).item or "" for a in order}
+        for choice in _choices(*_STRATEGIES[-1], keys):
+            if runs >= _REPAIRS or scored[0] == 0:
+                return best
+            if choice == chosen.get(site, Arrangement()):
+                continue
+            trial_arr = {**chosen, site: choice}
+            trial = run(
+                arrange(festival, trial_arr, cap=festival.max_idle), previous=previous, **options
+            )
+            runs += 1
+            trial_score = (*idle_score(trial), _moved(trial_arr))
+            if trial_score < scored:
+                best, scored, chosen = trial, trial_score, trial_arr
     return best

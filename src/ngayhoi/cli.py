@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import attrs
+
 from ngayhoi import data, io
 from ngayhoi._version import __version__
 from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError
@@ -246,6 +248,13 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
         "CP-SAT: its search time, default 2)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
+    p.add_argument(
+        "--weather",
+        choices=["nang", "mua"],
+        default=None,
+        help="mua: the rain plan (outdoor items move to each site's fallback); "
+        "default: the plan's [festival] weather",
+    )
 
 
 def _date(text: str, what: str = "--date") -> dt.date:
@@ -267,6 +276,8 @@ def _check_time_limit(args: argparse.Namespace) -> None:
 
 
 def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
+    if args.weather is not None and args.weather != plan.weather:
+        plan = attrs.evolve(plan, weather=args.weather)
     return schedule(
         plan,
         backend=args.backend,

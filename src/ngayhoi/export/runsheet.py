@@ -298,6 +298,52 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
                 rows=tuple(_prep_rows(schedule, tasks, terms)),
                 empty="Không có công việc chuẩn bị nào được giao.",
             ),
+            *_rain_table(schedule, slots),
+        ),
+    )
+
+
+def _rain_table(schedule: Schedule, slots: Sequence[Slot]) -> tuple[_Table, ...]:
+    """III. Phương án dự phòng khi mưa: what moves under a roof, and when it runs there.
+
+    On the rain plan it lists the items moved (they already run at the covered
+    venue); on a dry plan, what would move to each site's ``fallback``.
+    """
+    from ngayhoi.scheduling.weather import RAIN, moves_in_rain  # noqa: PLC0415 - export above
+
+    fest = schedule.festival
+    raining = fest.weather == RAIN
+    planned = moves_in_rain(fest)
+    rows = []
+    for slot in slots:
+        act = fest.activity(slot.activity)
+        if raining and act.moved_from is not None:
+            where = (fest.site(act.moved_from).name, fest.site(act.site).name)
+        elif not raining and act.id in planned:
+            where = tuple(fest.site(s).name for s in planned[act.id])  # type: ignore[assignment]
+        else:
+            continue
+        rows.append(
+            _Row(
+                cells=(
+                    _Cell(_span(fest, slot.start, slot.end)),
+                    _Cell(act.title),
+                    _Cell(where[0]),
+                    _Cell(where[1]),
+                )
+            )
+        )
+    if not rows:
+        return ()
+    heading = "III. Phương án dự phòng khi mưa"
+    return (
+        _Table(
+            heading=heading + (" (đang áp dụng)" if raining else ""),
+            css="rain",
+            columns=("Thời gian", "Nội dung", "Địa điểm dự kiến", "Khi mưa chuyển vào"),
+            widths=(13, 43, 22, 22),
+            rows=tuple(rows),
+            empty="",
         ),
     )
 

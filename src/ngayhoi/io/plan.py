@@ -285,6 +285,7 @@ _FESTIVAL_KEYS = {
     "domain",
     "attendance",
     "max_idle",
+    "weather",
 }
 
 
@@ -649,7 +650,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         options["outdoor_until"] = (
             None if value is False else _time_at(value, "festival.outdoor_until", reader)
         )
-    for key in ("organiser", "domain", "attendance", "max_idle"):
+    for key in ("organiser", "domain", "attendance", "max_idle", "weather"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
     return Festival(
@@ -1113,6 +1114,7 @@ def dumps(festival: Festival) -> str:
     head["domain"] = festival.domain
     head["attendance"] = False if festival.attendance is None else list(festival.attendance)
     head["max_idle"] = False if festival.max_idle is None else festival.max_idle
+    head["weather"] = festival.weather
     doc["festival"] = head
     doc["units"] = {"define": [_record(u) for u in festival.units]}
     travel = festival.travel

@@ -218,6 +218,20 @@ ATTENDANCE_SPAN: tuple[str, str] = ("tuyen-bo-ly-do", "phat-bieu-chi-dao")
 MAX_IDLE = 15
 
 
+#: The weather plans: dry (``nang``) or the rain plan (``mua``), which moves outdoor items
+#: to each site's covered ``fallback``.
+WEATHER = ("nang", "mua")
+
+
+def _valid_weather(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in WEATHER:
+        msg = (
+            f'festival: weather {value!r} is not a weather plan; write weather = "nang" '
+            '(dry, the default) or weather = "mua" (the rain plan)'
+        )
+        raise PlanError(msg)
+
+
 def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
@@ -272,6 +286,10 @@ class Festival:
         outdoor_until: outdoor activities end by this time of day (the August heat);
             ``None``: no limit.
         domain: the domain part of calendar UIDs.
+        attendance: the first and last programme item a visiting delegation attends.
+        max_idle: the most minutes the people at a point wait between two items.
+        weather: ``"nang"`` (dry) or ``"mua"``: the rain plan, where the scheduler
+            moves outdoor items to each site's ``fallback`` (``ngayhoi.scheduling.weather``).
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -321,6 +339,7 @@ class Festival:
         default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
     )
     max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
+    weather: str = attrs.field(default="nang", validator=_valid_weather)
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)

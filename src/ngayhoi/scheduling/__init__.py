@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+import attrs
+
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.heuristic import DEFAULT_BUDGET, TIME_CAP, canonical, schedule_heuristic
 from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.temporal import needs_resources, schedule_times
+from ngayhoi.scheduling.weather import RAIN, moves_in_rain, rain_plan
 
 Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 
@@ -92,7 +95,15 @@ def schedule(
             "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
         )
         raise PlanError(msg)
-    result = _run(festival, backend, seed, (budget, time_limit), previous)
+    limits = (budget, time_limit)
+    if festival.weather == RAIN:
+        # The rain plan re-plans from the dry schedule: as few changes as the roofs allow.
+        wet = rain_plan(festival)
+        if previous is None and moves_in_rain(festival):
+            dry = attrs.evolve(festival, weather="nang")
+            previous = _run(dry, backend, seed, limits, None)
+        festival = wet
+    result = _run(festival, backend, seed, limits, previous)
     return result.unwrap() if raise_on_infeasible else result
 
 

@@ -509,9 +509,8 @@ def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
                 if v == activity:
                     return f" (it is fixed to start at {fixed})"
                 return f" (so that {fest.label(tr.ids[v])} can start at its fixed {fixed})"
-            why = (
-                "it is outdoors" if act.outdoor and fest.outdoor_until is not None else "its window"
-            )
+            in_open = act.outdoor or fest.site(act.site).outdoor
+            why = "it is outdoors" if in_open and fest.outdoor_until is not None else "its window"
             if v == activity:
                 return f" ({why}: it must end by {end})"
             that = why.replace("it is", "that is")

@@ -249,6 +249,11 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's random passes")
     p.add_argument(
+        "--explain",
+        action="store_true",
+        help="when no schedule meets every rule, give the full chain of reasons",
+    )
+    p.add_argument(
         "--weather",
         choices=["nang", "mua"],
         default=None,
@@ -284,6 +289,7 @@ def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
         seed=args.seed,
         budget=args.budget,
         time_limit=args.time_limit,
+        raise_on_infeasible=False,
     )
 
 
@@ -299,15 +305,27 @@ def _stamp() -> dt.datetime | None:
         raise PlanError(msg) from None
 
 
-def _need_times(result: Schedule, _out: TextIO) -> Schedule:
+def _need_times(result: Schedule, args: argparse.Namespace) -> Schedule:
+    """The schedule, or an error with one short Vietnamese reason and fix per broken rule."""
     if result.violations or not result.status.has_times:
-        found = "no schedule exists" if result.status.value == "infeasible" else "no schedule found"
-        lines = [
-            f"{found} that meets every constraint; {len(result.violations)} cannot be met:",
-            *(f"  - {v.message}" for v in result.violations),
-        ]
+        from ngayhoi.scheduling.advice import advise  # noqa: PLC0415 - only on failure
+
+        explain = bool(getattr(args, "explain", False))
+        lines = [NO_SCHEDULE.format(count=len(result.violations))]
+        for advice in advise(result):
+            lines.append(f"  - {advice.reason}")
+            if explain:
+                lines.append(f"    {EXPLAIN_PREFIX}{advice.detail}")
+        if not explain:
+            lines.append(EXPLAIN_HINT)
         raise InfeasibleError("\n".join(lines))
     return result
+
+
+#: The CLI's words when a plan cannot be carried out (kept together for the catalogue).
+NO_SCHEDULE = "không lập được lịch đáp ứng mọi ràng buộc; {count} điều không đáp ứng được:"
+EXPLAIN_PREFIX = "chi tiết: "
+EXPLAIN_HINT = "  (thêm --explain để xem đầy đủ chuỗi lý do)"
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
@@ -552,7 +570,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
     plan = io.load(args.plan)
-    result = _need_times(_schedule(plan, args), out)
+    result = _need_times(_schedule(plan, args), args)
     print(day_table(result), file=out)
     text = itineraries(result)
     if text:
@@ -572,7 +590,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _check_time_limit(args)
     _folder_out(args.out, "--out")
     plan = io.load(args.plan)
-    result = _need_times(_schedule(plan, args), out)
+    result = _need_times(_schedule(plan, args), args)
     if result.cut_short and not args.accept_partial:
         msg = (
             f"{args.plan}: {result.note}; nothing was exported "
@@ -613,7 +631,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if not state.entries:
             msg = f"{args.against} holds no export; run ngayhoi export first"
             raise PlanError(msg)
-        new = _need_times(_schedule(io.load(args.plans[0]), args), out)
+        new = _need_times(_schedule(io.load(args.plans[0]), args), args)
         changes = diff_events(
             state.events(),
             state.feeds,
@@ -624,8 +642,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if len(args.plans) != 2:  # noqa: PLR2004
             msg = "give two plans (old new), or one plan and --against FOLDER"
             raise PlanError(msg)
-        old = _need_times(_schedule(io.load(args.plans[0]), args), out)
-        new = _need_times(_schedule(io.load(args.plans[1]), args), out)
+        old = _need_times(_schedule(io.load(args.plans[0]), args), args)
+        new = _need_times(_schedule(io.load(args.plans[1]), args), args)
         changes = plan_diff(old, new)
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False, indent=1), file=out)
@@ -676,7 +694,7 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"--format {args.format!r}: use a comma list of md, html, pdf, docx"
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
     print(f"{sheets} run sheets in {args.out} ({len(paths)} files: {', '.join(formats)})", file=out)
@@ -705,7 +723,7 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"--format {args.format!r}: dùng danh sách html, pdf, docx cách nhau bởi dấu phẩy"
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     paths = write_documents(result, args.out, formats=formats)
     docs = len({p.stem for p in paths})
     print(f"{docs} văn bản trong {args.out} ({len(paths)} tệp: {', '.join(formats)})", file=out)
@@ -717,7 +735,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_time_limit(args)
     _file_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     path = gantt(result, args.out)
     print(f"wrote {path}", file=out)
     return 0

@@ -339,7 +339,7 @@ class Festival:
         default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
     )
     max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
-    weather: str = attrs.field(default="nang", validator=_valid_weather)
+    weather: str = attrs.field(default="nang", validator=_valid_weather, repr=False)
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)

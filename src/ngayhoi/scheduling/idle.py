@@ -331,11 +331,11 @@ def schedule_without_idle(
         return run(festival, previous=previous, **options)
     visited = _visited(festival)
     best = run(arrange(festival, {}, cap=cap), previous=previous, **options)
-    if not visited or idle_score(best)[0] == 0:
+    if idle_score(best)[0] == 0:
         return best
     scored = (*idle_score(best), 0)
     chosen: dict[str, Arrangement] = {}
-    for strategy in _STRATEGIES:
+    for strategy in _STRATEGIES if visited else ():
         arrangements: dict[str, Arrangement] = {}
         for _ in range(_ROUNDS):
             loose = arrange(festival, arrangements, cap=None)
@@ -353,50 +353,93 @@ def schedule_without_idle(
     return _repair(festival, run, (best, scored, chosen), previous, options)
 
 
+def _broken_sites(festival: Festival, schedule: Schedule) -> list[str]:
+    """The points with a programme where the schedule breaks a rule."""
+    from ngayhoi.scheduling.checker import check_protocol  # noqa: PLC0415 - cycle
+
+    fest = schedule.festival
+    broken = [*schedule.violations, *check_protocol(schedule)]
+    sites = {fest.activity(a).site for v in broken for a in v.activities if fest.has_activity(a)}
+    return sorted(s for s in sites if programme_order(festival, s) is not None)
+
+
 def _moved(arrangements: Mapping[str, Arrangement]) -> int:
     return sum(len(a.moves) for a in arrangements.values())
+
+
+_Found = tuple[Schedule, tuple[int, ...], dict[str, Arrangement]]
 
 
 def _repair(
     festival: Festival,
     run: Runner,
-    found: tuple[Schedule, tuple[int, ...], dict[str, Arrangement]],
+    found: _Found,
     previous: Schedule | None,
     options: Mapping[str, object],
 ) -> Schedule:
-    """Try each arrangement at the points the best schedule still breaks a rule at, one by one.
+    """Try each arrangement at the points the best schedule still breaks a rule at.
 
-    Points tied together (a person leading at two points of one commune, say)
-    give the fitting step no times to read; this step tries their orders in
-    turn, within :data:`_REPAIRS` runs.
+    First one order for every point with the same programme as a broken one
+    (an outdoor limit breaks them all alike), then, within :data:`_REPAIRS`
+    runs, each order at each broken visited point in turn: points tied
+    together (a person leading at two points of one commune, say) give the
+    fitting step no times to read.
     """
-    from ngayhoi.scheduling.checker import check_protocol  # noqa: PLC0415 - cycle
-
+    found = _repair_alike(festival, run, found, previous, options)
     best, scored, chosen = found
-    visited = _visited(festival)
-    fest = best.festival
-    broken = [*best.violations, *check_protocol(best)]
-    sites = sorted(
-        {fest.activity(a).site for v in broken for a in v.activities if fest.has_activity(a)}
-        & set(visited)
-    )
+    if scored[0] == 0:
+        return best
+    sites = sorted(set(_broken_sites(festival, best)) & set(_visited(festival)))
     runs = 0
     for site in sites:
         order = programme_order(festival, site)
-        if order is None:
-            continue
-        keys = {festival.activity(a).item or "" for a in order}
+        keys = {festival.activity(a).item or "" for a in order or ()}
         for choice in _choices(*_STRATEGIES[-1], keys):
             if runs >= _REPAIRS or scored[0] == 0:
                 return best
             if choice == chosen.get(site, Arrangement()):
                 continue
             trial_arr = {**chosen, site: choice}
-            trial = run(
-                arrange(festival, trial_arr, cap=festival.max_idle), previous=previous, **options
-            )
+            plan = arrange(festival, trial_arr, cap=festival.max_idle)
+            trial = run(plan, previous=previous, **options)
             runs += 1
             trial_score = (*idle_score(trial), _moved(trial_arr))
             if trial_score < scored:
                 best, scored, chosen = trial, trial_score, trial_arr
     return best
+
+
+def _signature(festival: Festival, site: str) -> tuple[str, ...]:
+    return tuple(festival.activity(a).item or "" for a in programme_order(festival, site) or ())
+
+
+def _repair_alike(
+    festival: Festival,
+    run: Runner,
+    found: _Found,
+    previous: Schedule | None,
+    options: Mapping[str, object],
+) -> _Found:
+    best, scored, chosen = found
+    broken = {_signature(festival, s) for s in _broken_sites(festival, best)}
+    visited = _visited(festival)
+    alike = [
+        s.id
+        for s in festival.sites
+        if s.id not in visited and broken and _signature(festival, s.id) in broken
+    ]
+    if not alike:
+        return found
+    for choice in _choices(*_STRATEGIES[0], set(MOVABLE)):
+        if not choice.moves:
+            continue
+        trial_arr = {**chosen, **dict.fromkeys(alike, choice)}
+        trial = run(
+            arrange(festival, trial_arr, cap=festival.max_idle), previous=previous, **options
+        )
+        trial_score = (*idle_score(trial), _moved(trial_arr))
+        if trial_score < scored:
+            best, scored, chosen = trial, trial_score, trial_arr
+        if scored[0] == 0:
+            break
+    return best, scored, chosen

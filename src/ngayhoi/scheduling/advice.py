@@ -104,9 +104,9 @@ def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[str, Callable[[]
         yield f"tăng max_idle lên {more}", lambda: attrs.evolve(fest, max_idle=more)
     early = []
     if any(a.fixed_start is not None for a in fest.activities) and involved:
-        early.append(
-            (f"cho diễu hành sớm hơn {need} phút (programme.at)", partial(_earlier, fest, need))
-        )
+        first = min(fest.minute(a.fixed_start) for a in fest.activities if a.fixed_start)
+        at = fest.at(first - need).format("HH:mm")
+        early.append((f"dời programme.at về {at}", partial(_earlier, fest, need)))
     lengths = _item_lengths(fest)
     for n, key in enumerate(_SHORTEN):
         if n == 1:

@@ -107,6 +107,12 @@ def schedule(
     return result.unwrap() if raise_on_infeasible else result
 
 
+def _times(festival: Festival, *, previous: Schedule | None = None) -> Schedule:
+    """The temporal backend as the idle search runs it (it has no re-plan base)."""
+    del previous
+    return schedule_times(festival)
+
+
 def _run(
     festival: Festival,
     backend: Backend,
@@ -118,7 +124,7 @@ def _run(
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"
     if backend == "temporal":
-        return schedule_times(festival)
+        return schedule_without_idle(festival, _times)
     if backend == "heuristic":
         return schedule_without_idle(
             festival,

@@ -183,13 +183,17 @@ def _quick(plan: Festival) -> Schedule:
 def _consistent(plan: Festival) -> Schedule:
     """For times that cannot all hold: the times alone, waits capped, without a search."""
     from ngayhoi.graph import check_consistency  # noqa: PLC0415 - only when advising
-    from ngayhoi.scheduling.idle import arrange  # noqa: PLC0415 - cycle
+    from ngayhoi.scheduling.idle import Arrangement, arrange  # noqa: PLC0415 - cycle
 
-    try:
-        check_consistency(arrange(plan, {}, cap=plan.max_idle))
-    except NgayhoiError:
-        return Schedule(festival=plan, status=Status.INFEASIBLE)
-    return Schedule(festival=plan, status=Status.FEASIBLE)
+    # The scheduler may move the games before the ceremony: try that order too.
+    for moves in ((), (("tro-choi", "early"),)):
+        every = dict.fromkeys((s.id for s in plan.sites), Arrangement(moves))
+        try:
+            check_consistency(arrange(plan, every, cap=plan.max_idle))
+        except NgayhoiError:
+            continue
+        return Schedule(festival=plan, status=Status.FEASIBLE)
+    return Schedule(festival=plan, status=Status.INFEASIBLE)
 
 
 def _works(plan: Festival, run: Callable[[Festival], Schedule]) -> bool:

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED, table
 from psplib_io import Instance, parameter_and_instance, read_reference, read_sm
 
-from ngayhoi.scheduling.engine import Problem, solve
+from ngayhoi.scheduling.problem import Problem
+from ngayhoi.scheduling.solvers.heuristic.search import solve
 
 
 def problem(inst: Instance) -> Problem:
@@ -85,7 +86,7 @@ def run_backend(
             result = solve(p, seed=0, time_limit=time_limit)
             starts, makespan = result.starts, result.makespan
         else:
-            from ngayhoi.scheduling.cpsat import solve_cpsat  # noqa: PLC0415 - optional
+            from ngayhoi.scheduling.solvers.cpsat import solve_cpsat  # noqa: PLC0415 - optional
 
             found = solve_cpsat(p, time_limit=time_limit, workers=2)
             starts, makespan = found.starts, found.makespan or 0

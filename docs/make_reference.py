@@ -20,7 +20,7 @@ MODULES = [
     "ngayhoi.graph",
     "ngayhoi.scheduling",
     "ngayhoi.scheduling.checker",
-    "ngayhoi.scheduling.cpsat",
+    "ngayhoi.scheduling.solvers.cpsat",
     "ngayhoi.scheduling.spans",
     "ngayhoi.export",
     "ngayhoi.export.runsheet",

@@ -1,7 +1,7 @@
 """Properties of the engine on generated problems: every path of the search, checked independently.
 
 The festival properties (``test_properties.py``) reach the engine through the
-translation; these build :class:`~ngayhoi.scheduling.engine.Problem` directly:
+translation; these build :class:`~ngayhoi.scheduling.problem.Problem` directly:
 random precedence networks with minimum and maximum lags, windows, pools,
 unary resources with travel and groups, solved by each path of ``solve``
 (the one-pass quick path, the genetic search with forward-backward
@@ -17,7 +17,8 @@ import attrs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ngayhoi.scheduling.engine import EngineResult, Problem, solve
+from ngayhoi.scheduling.problem import EngineResult, Problem
+from ngayhoi.scheduling.solvers.heuristic.search import solve
 
 
 @attrs.frozen

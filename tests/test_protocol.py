@@ -183,7 +183,7 @@ def test_a_bad_attendance_value_is_a_plan_error() -> None:
 
 @pytest.mark.skipif(not HAS_ORTOOLS, reason="OR-Tools not installed")
 def test_cpsat_holds_the_same_spans() -> None:
-    from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415
+    from ngayhoi.scheduling.solvers.cpsat import schedule_cpsat  # noqa: PLC0415
 
     sched = schedule_cpsat(_plan(), time_limit=10)
     assert sched.status.has_times

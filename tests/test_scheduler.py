@@ -43,7 +43,7 @@ def _heuristic(fest: Festival) -> Schedule:
 
 
 def _cpsat(fest: Festival) -> Schedule:
-    from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415
+    from ngayhoi.scheduling.solvers.cpsat import schedule_cpsat  # noqa: PLC0415
 
     return schedule_cpsat(fest, time_limit=20)
 

@@ -8,11 +8,40 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["Violation", "Wait"]
+__all__ = ["Rule", "Violation", "Wait"]
+
+
+class Rule(enum.StrEnum):
+    """The rules a schedule can break: one name shared by every backend and the checker.
+
+    A member is a ``str``, so ``violation.rule == "window"`` and JSON output
+    read the same as before the enum.
+
+    >>> Rule.ONE_PLACE == "one-place"
+    True
+    """
+
+    COMPLETE = "complete"
+    NON_PREEMPTION = "non-preemption"
+    PRECEDENCE = "precedence"
+    WINDOW = "window"
+    SIMULTANEITY = "simultaneity"
+    REQUIREMENT = "requirement"
+    CAPACITY = "capacity"
+    TRAVEL = "travel"
+    OVERLAP = "overlap"
+    TEMPORAL = "temporal"
+    RESOURCE = "resource"
+    RESOURCES = "resources"
+    ATTENDANCE = "attendance"
+    IDLE = "idle"
+    ONE_PLACE = "one-place"
+    OUTDOOR = "outdoor"
 
 
 def _ids(values: Iterable[str]) -> tuple[str, ...]:
@@ -24,8 +53,8 @@ class Violation:
     """A constraint that is broken or cannot be met.
 
     Attributes:
-        rule: the name of the rule ("precedence", "window", "capacity",
-            "travel", "simultaneity", "temporal", ...).
+        rule: the rule broken, a :class:`Rule` (a ``str``: "precedence",
+            "window", "capacity", "travel", ...).
         activities: the ids involved, in the order the message names them.
         message: one sentence a person can act on, naming activities by title.
         amount: by how many minutes it is broken, where that has a meaning.

@@ -31,7 +31,6 @@ paths to a sink fixed at the horizon.
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
@@ -39,9 +38,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ngayhoi._lazy import lazy_import
-from ngayhoi.diagnostics import Violation
+from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.errors import DependencyCycleError, InfeasibleError
 from ngayhoi.model import Activity, DependencyType, Festival, minutes
+from ngayhoi.network import PositiveCycle, longest_paths
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -317,65 +317,17 @@ def positive_cycle(graph: nx.DiGraph[str], source: str) -> list[str]:
 
 
 def _positive_cycle_fallback(graph: nx.DiGraph[str], source: str) -> list[str]:
-    """Label-correcting longest paths with parent pointers and a periodic cycle check.
-
-    Every ``n`` relaxations the parent pointers of the node just relaxed are
-    walked back towards the source; a walk that meets itself is a cycle of the
-    parent graph, which in a longest-path search has positive weight. That
-    finds the cycle after O(cycle * m) work, not the O(n * m) of waiting until
-    some node was relaxed ``n`` times.
-    """
-    n = graph.number_of_nodes()
-    dist = {source: 0}
-    parent: dict[str, str] = {}
-    count: dict[str, int] = {}
-    queue = deque([source])
-    queued = {source}
-    relaxations = 0
-    while queue:
-        u = queue.popleft()
-        queued.discard(u)
-        for v, data in graph.succ[u].items():
-            nd = dist[u] + int(data["weight"])
-            if v not in dist or nd > dist[v]:
-                dist[v] = nd
-                parent[v] = u
-                count[v] = count.get(v, 0) + 1
-                relaxations += 1
-                if relaxations % n == 0 and (walked := _parent_cycle(parent, v)):
-                    return walked
-                if count[v] > n:
-                    x = v
-                    for _ in range(n):
-                        x = parent[x]
-                    cycle = [x]
-                    y = parent[x]
-                    while y != x:
-                        cycle.append(y)
-                        y = parent[y]
-                    cycle.reverse()
-                    return [*cycle, cycle[0]]
-                if v not in queued:
-                    queued.add(v)
-                    queue.append(v)
+    """The same cycle from the project's own label-correcting core (:mod:`ngayhoi.network`)."""
+    nodes = [source, *sorted(nx.descendants(graph, source) - {source}, key=str)]
+    index = {node: i for i, node in enumerate(nodes)}
+    out = [[(index[v], int(data["weight"]), 0) for v, data in graph.succ[u].items()] for u in nodes]
+    lowest = -(sum(abs(w) for arcs in out for _, w, _ in arcs) + 1)
+    try:
+        longest_paths(out, [0] + [lowest] * (len(nodes) - 1))
+    except PositiveCycle as found:
+        return [nodes[i] for i in found.cycle]
     msg = "no positive cycle: the network is consistent"
     raise ValueError(msg)
-
-
-def _parent_cycle(parent: Mapping[str, str], start: str) -> list[str]:
-    """The cycle the parent pointers of ``start`` run into, or ``[]`` if they reach a root."""
-    seen: dict[str, int] = {}
-    path: list[str] = []
-    x: str | None = start
-    while x is not None and x not in seen:
-        seen[x] = len(path)
-        path.append(x)
-        x = parent.get(x)
-    if x is None:
-        return []
-    cycle = path[seen[x] :]
-    cycle.reverse()
-    return [*cycle, cycle[0]]
 
 
 def _cycle_error(
@@ -397,7 +349,9 @@ def _cycle_error(
     message = (
         f"these constraints cannot all hold, they are {excess} min too tight together: {rules}"
     )
-    violation = Violation(rule="temporal", activities=tuple(unique), message=message, amount=excess)
+    violation = Violation(
+        rule=Rule.TEMPORAL, activities=tuple(unique), message=message, amount=excess
+    )
     return InfeasibleError("the plan's times are impossible", [violation])
 
 

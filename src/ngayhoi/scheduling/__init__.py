@@ -13,10 +13,11 @@ import attrs
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
-from ngayhoi.scheduling.heuristic import DEFAULT_BUDGET, TIME_CAP, canonical, schedule_heuristic
 from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
-from ngayhoi.scheduling.temporal import needs_resources, schedule_times
+from ngayhoi.scheduling.solvers.heuristic import DEFAULT_BUDGET, TIME_CAP, schedule_heuristic
+from ngayhoi.scheduling.solvers.temporal import needs_resources, schedule_times
+from ngayhoi.scheduling.translate import canonical
 from ngayhoi.scheduling.weather import RAIN, moves_in_rain, rain_plan
 
 Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
@@ -135,7 +136,7 @@ def _run(
             max_passes=budget,
         )
     if backend == "cpsat":
-        from ngayhoi.scheduling.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
+        from ngayhoi.scheduling.solvers.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
 
         return schedule_cpsat(festival, time_limit=2.0 if time_limit is None else time_limit)
     msg = f"unknown backend {backend!r}; use 'auto', 'temporal', 'heuristic' or 'cpsat'"

@@ -15,7 +15,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from ngayhoi.diagnostics import Violation
+from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.scheduling.spans import attendance_spans, travelling
@@ -66,7 +66,7 @@ def check_complete(schedule: Schedule) -> list[Violation]:
     fest = schedule.festival
     out = [
         Violation(
-            rule="complete",
+            rule=Rule.COMPLETE,
             activities=(a.id,),
             message=f"{fest.label(a.id)} has no time in the schedule",
         )
@@ -75,7 +75,7 @@ def check_complete(schedule: Schedule) -> list[Violation]:
     ]
     out += [
         Violation(
-            rule="complete",
+            rule=Rule.COMPLETE,
             activities=(aid,),
             message=f"the schedule places '{aid}', which is not an activity of the plan",
         )
@@ -100,7 +100,7 @@ def check_non_preemption(schedule: Schedule) -> list[Violation]:
         if got != want:
             out.append(
                 Violation(
-                    rule="non-preemption",
+                    rule=Rule.NON_PREEMPTION,
                     activities=(slot.activity,),
                     message=(
                         f"{fest.label(slot.activity)} runs {got} min in the schedule but lasts "
@@ -146,7 +146,7 @@ def check_precedence(schedule: Schedule) -> list[Violation]:
             bound = f"at least {lo}" if gap < lo else f"at most {hi}"
             out.append(
                 Violation(
-                    rule="precedence",
+                    rule=Rule.PRECEDENCE,
                     activities=(a, b),
                     message=(
                         f"{fest.label(b)} must be {bound} min after {fest.label(a)} "
@@ -191,7 +191,7 @@ def check_windows(schedule: Schedule) -> list[Violation]:
                 problems.append((f"is outdoors and must end by {_hhmm(fest, limit)}", e - limit))
         out += [
             Violation(
-                rule="window",
+                rule=Rule.WINDOW,
                 activities=(act.id,),
                 message=f"{label} {what}; it runs {_hhmm(fest, s)}–{_hhmm(fest, e)}",
                 amount=amount,
@@ -218,7 +218,7 @@ def check_simultaneity(schedule: Schedule) -> list[Violation]:
             continue
         out += [
             Violation(
-                rule="simultaneity",
+                rule=Rule.SIMULTANEITY,
                 activities=(anchor, a),
                 message=(
                     f"{fest.label(a)} starts at {_hhmm(fest, start[a])}, not with "
@@ -256,7 +256,7 @@ def check_requirements(schedule: Schedule) -> list[Violation]:
             if not ok:
                 out.append(
                     Violation(
-                        rule="requirement",
+                        rule=Rule.REQUIREMENT,
                         activities=(act.id,),
                         message=(
                             f"{fest.label(act.id)} needs {req.quantity} of '{req.resource}' "
@@ -304,7 +304,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                 over = sorted(a for s, e, _, _, a in uses if s <= when < e)
                 out.append(
                     Violation(
-                        rule="capacity",
+                        rule=Rule.CAPACITY,
                         activities=tuple(over),
                         message=(
                             f"'{fest.resource(rid).name}' is used {level} times at "
@@ -321,7 +321,7 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                 if shared and s1 < e2 and s2 < e1:
                     out.append(
                         Violation(
-                            rule="capacity",
+                            rule=Rule.CAPACITY,
                             activities=(a1, a2),
                             message=(
                                 f"{fest.label(a1)} and {fest.label(a2)} hold the same unit "
@@ -372,7 +372,7 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
                     )
                 out.append(
                     Violation(
-                        rule="travel" if gap >= 0 else "overlap",
+                        rule=Rule.TRAVEL if gap >= 0 else Rule.OVERLAP,
                         activities=(a.activity, b.activity),
                         message=f"{res.name}: {fest.label(b.activity)} {what}",
                         amount=travel - gap,
@@ -438,7 +438,7 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
                 continue
             out += [
                 Violation(
-                    rule="attendance",
+                    rule=Rule.ATTENDANCE,
                     activities=(member, span.need),
                     message=(
                         f"{fest.label(member)} runs {slot.start.format('HH:mm')}–"
@@ -457,7 +457,7 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
             if held != span.minutes:
                 out.append(
                     Violation(
-                        rule="attendance",
+                        rule=Rule.ATTENDANCE,
                         activities=(span.first, span.last),
                         message=(
                             f"the formal part from {fest.label(span.first)} to "
@@ -513,7 +513,7 @@ def check_idle(schedule: Schedule) -> list[Violation]:
         return []
     return [
         Violation(
-            rule="idle",
+            rule=Rule.IDLE,
             activities=(aid,),
             message=(
                 f"the people at {fest.site(site).name} wait {wait} min before "
@@ -573,7 +573,7 @@ def check_one_place(schedule: Schedule) -> list[Violation]:
             if s2 < e1 and site1 != site2:
                 out.append(
                     Violation(
-                        rule="one-place",
+                        rule=Rule.ONE_PLACE,
                         activities=(a1, a2),
                         message=(
                             f"{who} is at {fest.label(a1)} and {fest.label(a2)} at "
@@ -606,7 +606,7 @@ def check_outdoor(schedule: Schedule) -> list[Violation]:
         if e > limit:
             out.append(
                 Violation(
-                    rule="outdoor",
+                    rule=Rule.OUTDOOR,
                     activities=(act.id,),
                     message=(
                         f"{fest.label(act.id)} is in the open until {_hhmm(fest, e)}, past "

@@ -1,17 +1,8 @@
-"""The built-in resource-aware scheduler: festival in, :class:`Schedule` out.
-
-It translates the festival's temporal network and resources into the integer
-:mod:`~ngayhoi.scheduling.engine`, runs it, and translates the result back,
-with an explanation for every wait and every constraint it could not meet.
+"""Festival in, integer problem out, and back: the named, group and pooled rules in one place.
 
 >>> import ngayhoi
->>> from ngayhoi.samples import two_communes_one_delegation
->>> sched = schedule_heuristic(two_communes_one_delegation(), seed=0, time_limit=1.0)
->>> [(s.activity, s.start.format("HH:mm"), s.resources) for s in sched.values() if s.resources]
-[('a.trao-thuong', '08:00', ('doan-1',)), ('b.trao-thuong', '08:40', ('doan-1',))]
->>> print(sched.waits[0])  # doctest: +NORMALIZE_WHITESPACE
-Trao thưởng at Xã B waits 40 min for Đoàn 1: Đoàn 1 is at Trao thưởng at Xã A until 08:15
-and needs 25 min to get here
+>>> translate(ngayhoi.samples.two_communes_one_delegation()).problem.n
+2
 """
 
 from __future__ import annotations
@@ -23,40 +14,30 @@ from collections.abc import Sequence
 
 import attrs
 
-from ngayhoi.diagnostics import Violation, Wait
-from ngayhoi.errors import DependencyCycleError, InfeasibleError, PlanError
-from ngayhoi.graph import ORIGIN, check_consistency, difference_constraints
+from ngayhoi.diagnostics import Rule, Violation, Wait
+from ngayhoi.errors import PlanError
+from ngayhoi.graph import ORIGIN, difference_constraints
 from ngayhoi.model import Festival, Resource, minutes
-from ngayhoi.scheduling.engine import (
+from ngayhoi.network import PositiveCycle, latest_starts
+from ngayhoi.scheduling.problem import (
+    BIG,
     Conflict,
     EngineResult,
     Problem,
     Reason,
-    TemporalConflict,
-    paused_gc,
-    solve,
 )
 from ngayhoi.scheduling.result import Schedule, Slot, Status, prep_slots
 from ngayhoi.scheduling.spans import attendance_spans, travelling
 
-_travelling = travelling
-
 __all__ = [
-    "DEFAULT_BUDGET",
-    "TIME_CAP",
     "Translation",
     "canonical",
-    "schedule_heuristic",
+    "failed_schedule",
+    "in_plan_order",
+    "spanned",
+    "to_schedule",
     "translate",
 ]
-
-_BIG = 10**9
-
-DEFAULT_BUDGET = 200
-"""Schedule evaluations (passes) the search may spend: the 17-commune day needs ~0.25 s."""
-
-TIME_CAP = 60.0
-"""Seconds after which the search stops whatever its budget: a safety cap, not a budget."""
 
 
 def _key(item: object) -> tuple[str, str]:
@@ -186,7 +167,7 @@ class Translation:
         for i, act in enumerate(festival.activities):
             for req in act.needs:
                 rid = req.resource
-                if act.id in carried and _travelling(festival, rid):
+                if act.id in carried and travelling(festival, rid):
                     i = carried[act.id]  # noqa: PLW2901 - the span holds it instead
                 if rid in self.pool_of:
                     p.need_pool(i, self.pool_of[rid], req.quantity)
@@ -234,7 +215,8 @@ class Translation:
         p.travel = travel
 
 
-def _spanned(tr: Translation, aid: str) -> bool:
+def spanned(tr: Translation, aid: str) -> bool:
+    """Whether the activity is a member of an attendance span."""
     return any(aid in span.members for span in tr.spans)
 
 
@@ -248,77 +230,7 @@ def translate(festival: Festival) -> Translation:
     return Translation(festival)
 
 
-def schedule_heuristic(
-    festival: Festival,
-    *,
-    seed: int = 0,
-    time_limit: float = TIME_CAP,
-    max_passes: int | None = DEFAULT_BUDGET,
-    previous: Schedule | None = None,
-) -> Schedule:
-    """Schedule with the built-in heuristic; a function of the plan, seed and budget.
-
-    The search runs on :func:`canonical` order and counts its work in passes
-    (schedule evaluations), so the result does not depend on the order the
-    plan lists things in, nor on the machine or its load.
-
-    Args:
-        festival: the plan.
-        seed: the seed of the random passes.
-        time_limit: a safety cap in seconds; when it ends the search before
-            the budget does, ``cut_short`` is set and the result may differ
-            from one machine to the next. ``0``: one quick pass, no search.
-        max_passes: the budget, in passes; ``None`` searches until the time limit.
-        previous: an earlier schedule of (mostly) the same plan: a re-plan then
-            moves as few activities as it can, after meeting every constraint.
-
-    Returns:
-        A schedule. Its status is ``optimal`` when the end of the plan meets
-        the lower bound, ``feasible`` when every constraint holds, ``unknown``
-        when some could not be met (they are in ``violations``), and
-        ``infeasible`` when the times alone are impossible.
-
-    >>> import ngayhoi
-    >>> schedule_heuristic(ngayhoi.samples.tiny_festival(), max_passes=1).solver
-    'heuristic'
-    """
-    began = time.perf_counter()
-    if time_limit <= 0:
-        max_passes = None  # one quick pass: as deterministic as a budget
-    plan = festival
-    festival = canonical(festival)
-    try:
-        with paused_gc():
-            tr = Translation(festival)
-            if previous is not None and previous.slots:
-                known = [
-                    festival.minute(previous.slots[a].start) if a in previous.slots else None
-                    for a in tr.ids[: tr.real]
-                ]
-                tr.problem.previous = known + [known[tr.index[s.first]] for s in tr.spans]
-                lines = tr.unary_of
-                tr.problem.previous_lines = [
-                    [lines[r] for r in previous.slots[a].resources if r in lines]
-                    if a in previous.slots and (i >= tr.real or not _spanned(tr, a))
-                    else []
-                    for i, a in enumerate(tr.ids)
-                ]
-            result = solve(tr.problem, seed=seed, time_limit=time_limit, max_passes=max_passes)
-            return _in_plan_order(plan, _to_schedule(tr, result, began))
-    except TemporalConflict:
-        # The engine saw a positive cycle; networkx names it by titles.
-        # A cycle of dependencies is bad input (DependencyCycleError, a PlanError),
-        # raised as it is; other contradictions are an infeasible result.
-        try:
-            check_consistency(festival)
-        except DependencyCycleError:
-            raise
-        except InfeasibleError as err:
-            return _failed(plan, list(err.violations), began)
-        raise
-
-
-def _in_plan_order(plan: Festival, sched: Schedule) -> Schedule:
+def in_plan_order(plan: Festival, sched: Schedule) -> Schedule:
     """The schedule of the canonical plan, told as the plan given: its festival, its order."""
     if sched.festival is plan:
         return sched
@@ -331,7 +243,8 @@ def _in_plan_order(plan: Festival, sched: Schedule) -> Schedule:
     )
 
 
-def _failed(festival: Festival, violations: list[Violation], began: float) -> Schedule:
+def failed_schedule(festival: Festival, violations: list[Violation], began: float) -> Schedule:
+    """An infeasible schedule without times, carrying why."""
     return Schedule(
         festival=festival,
         status=Status.INFEASIBLE,
@@ -342,7 +255,8 @@ def _failed(festival: Festival, violations: list[Violation], began: float) -> Sc
     )
 
 
-def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedule:
+def to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedule:
+    """The engine's result as a schedule of the festival, with waits and conflicts explained."""
     fest = tr.festival
     p = tr.problem
     starts = result.starts
@@ -388,7 +302,7 @@ def _to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedul
         labels = ", ".join(fest.label(a) for a in ids)
         violations.append(
             Violation(
-                rule="capacity",
+                rule=Rule.CAPACITY,
                 activities=ids,
                 message=(
                     f"{labels} are tied to start together but need more of "
@@ -476,7 +390,9 @@ def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Viol
     message = (
         f"{fest.label(aid)} must start by {latest}{limit} but cannot start before {wanted}: {why}"
     )
-    rule = "travel" if c.reason.travel > 0 else "resource" if c.reason.resource else "window"
+    rule = (
+        Rule.TRAVEL if c.reason.travel > 0 else Rule.RESOURCE if c.reason.resource else Rule.WINDOW
+    )
     return Violation(
         rule=rule,
         activities=(aid,) if c.source is None else (aid, tr.ids[c.source]),
@@ -497,11 +413,11 @@ def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
         budget -= 1
         u = queue.popleft()
         for v, w, _ in p.out[u]:
-            if w >= 0 and dist[u] + w > dist.get(v, -_BIG):
+            if w >= 0 and dist[u] + w > dist.get(v, -BIG):
                 dist[v] = dist[u] + w
                 queue.append(v)
     for v, d in sorted(dist.items(), key=lambda x: x[1]):
-        if p.hi[v] < _BIG // 2 and p.hi[v] - d == latest:
+        if p.hi[v] < BIG // 2 and p.hi[v] - d == latest:
             act = fest.activity(tr.ids[v])
             end = fest.at(p.hi[v] + p.dur[v]).format("HH:mm")
             if act.fixed_start is not None:
@@ -544,28 +460,17 @@ def _slack(
             extra[a].append((b, gap))
     horizon = max((starts[i] + p.dur[i] for i in range(n)), default=0)
     latest = [min(p.hi[i], horizon - p.dur[i]) for i in range(n)]
-    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    preds: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
     for u in range(n):
-        for v, w, _ in p.out[u]:
-            preds[v].append((u, w))
+        for v, w, label in p.out[u]:
+            preds[v].append((u, w, label))
         for v, w in extra[u]:
-            preds[v].append((u, w))
-    queue = deque(range(n))
-    queued = [True] * n
-    budget = (n + 1) * (sum(len(x) for x in preds) + 1)
-    while queue:
-        budget -= 1
-        if budget < 0:
-            msg = "resource order contradicts the schedule's own constraints"
-            raise AssertionError(msg)
-        v = queue.popleft()
-        queued[v] = False
-        for u, w in preds[v]:
-            if latest[u] > latest[v] - w:
-                latest[u] = latest[v] - w
-                if not queued[u]:
-                    queued[u] = True
-                    queue.append(u)
+            preds[v].append((u, w, -1))
+    try:
+        latest = latest_starts(preds, latest)
+    except PositiveCycle as cycle:
+        msg = "resource order contradicts the schedule's own constraints"
+        raise AssertionError(msg) from cycle
     total = [latest[i] - starts[i] for i in range(n)]
     free = []
     for u in range(n):
@@ -595,7 +500,7 @@ def _critical_path(
     p: Problem,
     starts: list[int],
     total: list[int],
-    preds: list[list[tuple[int, int]]],
+    preds: list[list[tuple[int, int, int]]],
     horizon: int,
 ) -> list[int]:
     """A chain of zero-slack activities, linked by tight constraints, that ends at the horizon."""
@@ -608,7 +513,7 @@ def _critical_path(
         here = chain[-1]
         tight = [
             u
-            for u, w in preds[here]
+            for u, w, _ in preds[here]
             if u not in seen and total[u] == 0 and w >= 0 and starts[u] + w == starts[here]
         ]
         if not tight:

@@ -1,6 +1,6 @@
 """The exact backend on OR-Tools CP-SAT (``pip install 'ngayhoi[cpsat]'``).
 
-The same engine :class:`~ngayhoi.scheduling.engine.Problem` the heuristic
+The same engine :class:`~ngayhoi.scheduling.problem.Problem` the heuristic
 solves becomes a constraint model: one fixed-size interval per activity,
 difference constraints for the temporal network, a cumulative constraint per
 pool, no-overlap per unary resource, optional intervals for "any one of a
@@ -22,11 +22,11 @@ from collections import defaultdict
 
 import attrs
 
-from ngayhoi.diagnostics import Violation
+from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, NgayhoiError
 from ngayhoi.graph import check_consistency
 from ngayhoi.model import Festival
-from ngayhoi.scheduling.engine import EngineResult, Problem, _pool_units
+from ngayhoi.scheduling.problem import EngineResult, Problem, pool_units
 from ngayhoi.scheduling.result import Schedule, Status, prep_slots
 
 __all__ = ["CpResult", "schedule_cpsat", "solve_cpsat"]
@@ -183,7 +183,7 @@ def schedule_cpsat(
     >>> schedule_cpsat(ngayhoi.samples.tiny_festival(), time_limit=5).status.value
     'optimal'
     """
-    from ngayhoi.scheduling.heuristic import Translation, _failed, _to_schedule  # noqa: PLC0415
+    from ngayhoi.scheduling.translate import Translation, failed_schedule, to_schedule  # noqa: PLC0415
 
     began = time.perf_counter()
     try:
@@ -191,7 +191,7 @@ def schedule_cpsat(
     except DependencyCycleError:
         raise  # bad input, not an infeasible result
     except InfeasibleError as err:
-        return attrs.evolve(_failed(festival, list(err.violations), began), solver="cpsat")
+        return attrs.evolve(failed_schedule(festival, list(err.violations), began), solver="cpsat")
     tr = Translation(festival)
     starts_hint = None
     if hint is not None and hint.slots:
@@ -203,7 +203,7 @@ def schedule_cpsat(
             if found.status is Status.INFEASIBLE
             else f"CP-SAT found no schedule in {time_limit:g} s"
         )
-        violation = Violation(rule="resources", activities=(), message=message)
+        violation = Violation(rule=Rule.RESOURCES, activities=(), message=message)
         return Schedule(
             festival=festival,
             status=found.status,
@@ -216,7 +216,7 @@ def schedule_cpsat(
     engine = EngineResult(
         starts=found.starts,
         unary_of=found.unary_of,
-        pool_units=_pool_units(tr.problem, found.starts),
+        pool_units=pool_units(tr.problem, found.starts),
         conflicts=[],
         waits=[],
         clashes=[],
@@ -226,5 +226,5 @@ def schedule_cpsat(
         seconds=found.seconds,
         optimal=found.status is Status.OPTIMAL,
     )
-    out = _to_schedule(tr, engine, began)
+    out = to_schedule(tr, engine, began)
     return attrs.evolve(out, status=found.status, solver="cpsat", bound=found.bound)

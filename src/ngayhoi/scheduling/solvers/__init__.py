@@ -1,0 +1,1 @@
+"""The backends: each reads a :class:`~ngayhoi.scheduling.problem.Problem` or a festival."""

@@ -34,6 +34,7 @@ WORDS: dict[str, str] = {
     "simultaneity": "không bắt đầu đồng loạt được",
     "travel": "đoàn không kịp di chuyển tới",
     "resource": "thiếu đoàn hoặc người phụ trách",
+    "resources": "thiếu đoàn hoặc người phụ trách",
     "capacity": "thiếu đoàn hoặc người phụ trách",
     "requirement": "thiếu đoàn hoặc người phụ trách",
     "overlap": "một đoàn ở hai nơi cùng lúc",

@@ -15,6 +15,8 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
+import attrs
+
 from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
@@ -404,10 +406,26 @@ def check_schedule(schedule: Schedule) -> list[Violation]:
     """
     if not schedule.status.has_times and not schedule.slots:
         return list(schedule.violations)
-    out: list[Violation] = []
-    for rule in RULES.values():
-        out += rule(schedule)
+    out = check_complete(schedule)
+    known = _of_plan(schedule)
+    for name, rule in RULES.items():
+        if name != "complete":
+            out += rule(known)
     return out
+
+
+def _of_plan(schedule: Schedule) -> Schedule:
+    """The schedule without slots of activities the plan does not have (reported as incomplete).
+
+    Every rule reads the plan's record of each slot's activity; a stranger's
+    slot has none, so the rules other than completeness look past it instead
+    of raising.
+    """
+    fest = schedule.festival
+    if all(fest.has_activity(aid) for aid in schedule.slots):
+        return schedule
+    slots = {aid: slot for aid, slot in schedule.slots.items() if fest.has_activity(aid)}
+    return attrs.evolve(schedule, slots=slots)
 
 
 # -- protocol: what an official signing the programme checks -------------------
@@ -636,7 +654,8 @@ def check_protocol(schedule: Schedule) -> list[Violation]:
     """
     if not schedule.slots:
         return []
+    known = _of_plan(schedule)
     out: list[Violation] = []
     for rule in PROTOCOL.values():
-        out += rule(schedule)
+        out += rule(known)
     return out

@@ -52,9 +52,13 @@ def main(argv: list[str] | None = None) -> int:
                 Dependency(predecessor=typo.successor, successor=typo.predecessor),
             ],
         )
-        anchor, _ = _timed(lambda p=plan: ngayhoi.schedule(p, time_limit=0, raise_on_infeasible=False))
+        anchor, _ = _timed(
+            lambda p=plan: ngayhoi.schedule(p, time_limit=0, raise_on_infeasible=False)
+        )
         check, said = _timed(lambda p=broken: check_consistency(p))
-        sched, said2 = _timed(lambda p=broken: ngayhoi.schedule(p, time_limit=0, raise_on_infeasible=False))
+        sched, said2 = _timed(
+            lambda p=broken: ngayhoi.schedule(p, time_limit=0, raise_on_infeasible=False)
+        )
         rows.append(
             (
                 len(plan.activities),

@@ -5,9 +5,10 @@ Tỉnh Tây Ninh (Nghị quyết 1682/NQ-UBTVQH15; DOMAIN.md §9). Festivals now
 per hamlet or per former commune area inside the big new communes (Ia Pa,
 Đông Thọ 2025; DOMAIN.md §9.1), so each xã holds 2–4 points over one weekend,
 Saturday 9 and Sunday 10 August 2025. Before them, on a weekday (Thursday
-7/8/2025), the province holds its pilot day (điểm) with an online bridge
-(điểm cầu) from the provincial hall to the six communes' halls, all starting
-the same minute (DOMAIN.md §7, §13 scenario B). Three provincial working groups attend
+7/8/2025), the province holds its pilot day (điểm): the full festival at one
+chosen commune, Xã Rạch Kiến, which the provincial delegation attends from the
+introduction of guests to its guidance speech (``templates.pilot_day``; DOMAIN.md
+§7). Three provincial working groups attend
 the formal part at one visited point each a morning.
 
 Points are the former communes' areas, named after hamlets seen in public
@@ -33,7 +34,6 @@ from ngayhoi import data, templates
 from ngayhoi.export.text import itineraries
 from ngayhoi.model import (
     Activity,
-    ActivityKind,
     Dependency,
     Festival,
     Requirement,
@@ -41,7 +41,6 @@ from ngayhoi.model import (
     ResourceKind,
     Site,
     SyncGroup,
-    SyncKind,
     TravelTimes,
 )
 from ngayhoi.text import vietnamese_date
@@ -174,56 +173,40 @@ def _with_delegation(activity: Activity) -> Activity:
     return attrs.evolve(activity, needs=[Requirement("doan-tinh")])
 
 
+#: The commune the province chose for its pilot day (illustrative; the sources name
+#: xã Chà Là for Tây Ninh on 13/8/2024 and xã Phước Lý for Long An on 8/8/2024).
+PILOT_COMMUNE = "rach-kien"
+
+
 def pilot_day() -> Festival:
-    """The provincial pilot day with an online bridge from the province to the six communes."""
+    """The provincial pilot day: the full programme at one commune, the province attending.
+
+    A điểm is a festival at one chosen commune that provincial leaders attend
+    (DOMAIN.md src 36, 78; domain review §1.5), not an online conference.
+    """
     communes = list(data.can_duoc_communes(PILOT))
+    commune = next(c for c in communes if c.id == PILOT_COMMUNE)
     province = data.unit_on("tinh-tay-ninh", PILOT)
-    hub = Site(
-        id="tinh.hoi-truong",
-        name="Hội trường Công an tỉnh Tây Ninh",
-        unit=province.id,
-        address="Phường Long An, tỉnh Tây Ninh",
+    site = Site(
+        id=f"{commune.id}.diem",
+        name="Sân Nhà văn hóa ấp Long Thanh",
+        unit=commune.id,
+        hamlet="ấp Long Thanh",
+        address=f"{commune.official_name}, tỉnh Tây Ninh",
     )
-    points = [
-        Site(
-            id=f"{c.id}.diem-cau",
-            name=f"Điểm cầu UBND xã {c.name}",
-            unit=c.id,
-            hub=hub.id,
-        )
-        for c in communes
-    ]
-    start = pendulum.datetime(PILOT.year, PILOT.month, PILOT.day, 8, 0, tz=TZ)
-    bridge = [
-        Activity(
-            id=f"{site.id}.truc-tuyen",
-            kind=ActivityKind.ONLINE_BRIDGE,
-            title="Hội nghị trực tuyến điểm Ngày hội toàn dân bảo vệ ANTQ",
-            site=site.id,
-            duration=120,
-            lead="Công an tỉnh; UBND xã tại điểm cầu",
-            fixed_start=start if site is hub else None,
-        )
-        for site in [hub, *points]
-    ]
+    parts = templates.pilot_day(site, commune=commune, organiser=province, day=PILOT)
     return Festival(
         id="tay-ninh-2025-diem-tinh",
-        name="Ngày hội điểm cấp tỉnh năm 2025 – Tây Ninh",
+        name=parts.title,
         days=[PILOT],
         campaign=(pendulum.date(2025, 7, 1), pendulum.date(2025, 8, 19)),
-        organiser="UBND tỉnh Tây Ninh",
-        units=[province, *communes],
-        sites=[hub, *points],
-        activities=bridge,
-        sync_groups=[
-            SyncGroup(
-                id="diem-cau",
-                title="Trực tuyến từ điểm cầu tỉnh",
-                kind=SyncKind.BRIDGE,
-                hub=bridge[0].id,
-                activities=[a.id for a in bridge],
-            )
-        ],
+        organiser="Ban Chỉ đạo 138 tỉnh Tây Ninh",
+        units=[province, commune],
+        sites=[site],
+        activities=parts.activities,
+        dependencies=parts.dependencies,
+        resources=[*templates.standard_roles(), *parts.resources],
+        prep_tasks=templates.preparation_cascade([commune.id], organiser=False),
     )
 
 
@@ -256,9 +239,12 @@ def main(argv: list[str] | None = None) -> int:
             )
     print()
     print(itineraries(sched))
-    hub = pilot.festival.sync_groups[0]
-    print(f"\n{pilot.festival.name}: {hub.title}, {len(hub.activities)} điểm cầu at", end=" ")
-    print(pilot[hub.activities[0]].start.format("HH:mm DD/MM/YYYY"))
+    slots = sorted(pilot.values(), key=lambda s: s.start)
+    print(
+        f"\n{pilot.festival.name}: {vietnamese_date(PILOT)}, "
+        f"từ {slots[0].start.format('HH:mm')} đến {slots[-1].end.format('HH:mm')}"
+    )
+    print(itineraries(pilot))
     return 0
 
 

@@ -116,10 +116,12 @@ def test_prep_tasks_are_all_day_events_in_their_commune_feed(tmp_path: Path) -> 
     schedule = ngayhoi.schedule(fest).unwrap()
     events = calendar_events(schedule)
     rehearsal = events["t.can-duoc.tong-duyet@ngayhoi.vn"]
-    assert rehearsal.start == pendulum.date(2023, 8, 5)
+    # T-1 is Saturday 5/8/2023: the deadline moves to the working day before it.
+    assert rehearsal.start == pendulum.date(2023, 8, 4)
+    assert "dời về thứ Sáu 04/08/2023 vì 05/08/2023 là thứ Bảy" in (rehearsal.description or "")
     write_calendars(schedule, tmp_path, stamp=STAMP)
     text = (tmp_path / "commune-can-duoc.ics").read_text(encoding="utf-8")
-    assert "DTSTART;VALUE=DATE:20230805" in text
+    assert "DTSTART;VALUE=DATE:20230804" in text
     assert "Tổng duyệt" in text
 
 

@@ -25,7 +25,7 @@ from ngayhoi.export.runsheet import (
     worded,
     write_runsheets,
 )
-from ngayhoi.model import Festival, ResourceKind
+from ngayhoi.model import Festival, ResourceKind, due_note
 from ngayhoi.scheduling import Leg, Schedule, Slot, Status
 from ngayhoi.templates.terms import role_wording, terms_for
 from ngayhoi.text import vietnamese_date
@@ -331,7 +331,8 @@ def test_preparation_table_lists_the_communes_tasks_by_due_date_with_owner(
     expected = [
         [
             vietnamese_date(schedule.prep[t.id].due),
-            t.title,
+            # A deadline moved off a day off says why (issue 13 part 7).
+            f"{t.title} (hạn {due_note(fest, t)})" if due_note(fest, t) else t.title,
             role_wording(t.owner, terms) or fest.resource(t.owner).name,
             t.deliverable or "—",
         ]

@@ -32,10 +32,12 @@ from ngayhoi.export.diff import diff_events
 from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
-from ngayhoi.model import Festival, Unit
+from ngayhoi.model import Festival, TravelTimes, Unit, due_note
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
 from ngayhoi.templates.units_plan import (
+    SPEED_KMH,
+    pilot_plan_text,
     plan_header,
     programme_lines,
     toml_string,
@@ -90,7 +92,7 @@ class _Progress:
             self.stream.flush()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one option after another
     parser = argparse.ArgumentParser(
         prog="ngayhoi",
         description=(
@@ -126,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
         "--delegations",
         type=int,
         default=0,
-        help="district delegations attending the ceremonies, two neighbouring communes each",
+        help="delegations (the district's, or the province's from 1/7/2025) attending the "
+        "ceremonies, two neighbouring communes each",
     )
     p.add_argument("--out", required=True, type=Path, help="the plan file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -137,6 +140,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--district", help="every commune of this district (dates before 1/7/2025)")
     p.add_argument("--units", help="these communes: names, codes or ids, comma-separated")
+    p.add_argument(
+        "--pilot",
+        metavar="UNIT",
+        help="a pilot day (ngày hội điểm) at this one commune, its province or district attending",
+    )
 
     for name, help_, example in (
         ("validate", "check a plan file and its times", "ngayhoi validate plan.toml"),
@@ -329,6 +337,8 @@ EXPLAIN_HINT = "  (thêm --explain để xem đầy đủ chuỗi lý do)"
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pilot:
+        return _init_pilot(args, out)
     if args.province or args.district or args.units:
         return _init_real(args, out)
     day = _date(args.date)
@@ -468,7 +478,13 @@ def init_text(
 _DAY_AFTER_PARADE = 30 + 15 + 122 + 10 + 75
 
 
-def with_delegations(text: str, *, count: int) -> str:
+def with_delegations(  # noqa: C901 - one plan section after another
+    text: str,
+    *,
+    count: int,
+    pairs: Sequence[tuple[str, str, int]] | None = None,
+    level: str = "huyện",
+) -> str:
     """The plan text of :func:`init_text` with ``count`` delegations, two communes each.
 
     A delegation attends the formal part of two neighbouring communes: the first
@@ -481,11 +497,21 @@ def with_delegations(text: str, *, count: int) -> str:
     >>> from ngayhoi import io
     >>> [r.id for r in io.loads(text).resources if r.group == "doan-huyen"]
     ['doan-1']
+
+    ``pairs`` gives the visited communes instead, as (first, second, minutes of
+    driving between them); the second commune's games before its ceremony then
+    last long enough to cover the drive (75 to 120 minutes). ``level`` names the
+    delegations' level ("huyện", or "tỉnh" after the 2025 reform).
     """
-    plan = io.loads(text)
-    ids = [u.id for u in plan.hosts()]
-    visited = ids[: 2 * count]
+    drive: dict[str, int] = {}
+    if pairs is None:
+        ids = [u.id for u in io.loads(text).hosts()]
+        visited = ids[: 2 * count]
+    else:
+        visited = [site for first, second, _m in pairs for site in (first, second)]
+        drive = {second: minutes for _f, second, minutes in pairs}
     early, late = visited[0::2], visited[1::2]
+    group = "doan-tinh" if level == "tỉnh" else "doan-huyen"
     head = text.index("[programme]")
     tail = text.index("[preparation]")
     at = next(line for line in text[head:tail].splitlines() if line.startswith("at = "))
@@ -527,22 +553,33 @@ def with_delegations(text: str, *, count: int) -> str:
         minutes,
         "",
     ]
-    lines += [
-        "[travel]",
-        "default = 10  # minutes between two communes: give the real ones (or coordinates)",
-        "",
-    ]
+    if "\n[travel]" not in text:
+        lines += [
+            "[travel]",
+            "default = 10  # minutes between two communes: give the real ones (or coordinates)",
+            "",
+        ]
     for k in range(1, count + 1):
         lines += [
             "[[resources]]",
             f'id = "doan-{k}"',
-            f'name = "Đoàn {k} BCĐ 138 huyện"',
+            f'name = "Đoàn {k} BCĐ 138 {level}"',
             'kind = "delegation"',
-            'group = "doan-huyen"',
+            f"group = {_q(group)}",
             "",
         ]
     for sid in visited:
-        lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', 'resources = ["doan-huyen"]', ""]
+        lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', f"resources = [{_q(group)}]", ""]
+    for sid, driving in drive.items():
+        longer = max(75, min(120, 60 + driving))
+        if longer != 75:  # noqa: PLR2004 - the default length
+            lines += [
+                f"[[override]]  # the games fill the delegation's {driving}-minute drive",
+                f"unit = {_q(sid)}",
+                'item = "tro-choi"',
+                f"minutes = {longer}",
+                "",
+            ]
     if start - 15 < 6 * 60:
         opens = start - 15
         text = text.replace('opens = "06:00"', f'opens = "{opens // 60:02d}:{opens % 60:02d}"')
@@ -580,10 +617,26 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     print(f"\n{idle_table(result)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
+    _moved_deadlines(plan, out)
     print(f"\n{result.status.value} ({result.solver}, {result.seconds:.1f} s)", file=out)
     if result.note:
         print(f"note: {result.note}", file=out)
     return 0
+
+
+def _moved_deadlines(plan: Festival, out: TextIO) -> None:
+    """The preparation deadlines moved to a working day, one line per task and reason."""
+    moved: dict[tuple[str, str], int] = {}
+    for task in plan.prep_tasks:
+        note = due_note(plan, task)
+        if note:
+            moved[task.title, note] = moved.get((task.title, note), 0) + 1
+    if not moved:
+        return
+    print("\nHạn chuẩn bị dời vào ngày làm việc:", file=out)
+    for (title, note), count in moved.items():
+        times = f" ({count} đơn vị)" if count > 1 else ""
+        print(f"  · {title}{times}: {note}", file=out)
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -755,6 +808,35 @@ def _init_options(args: argparse.Namespace) -> dt.time:
     return _time(args.parade, "--parade")
 
 
+def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
+    """``init --pilot UNIT``: the pilot day at one commune, its parent unit attending."""
+    day = _date(args.date)
+    parade = _init_options(args)
+    if args.units or args.district or args.delegations:
+        msg = "--pilot UNIT plans one commune: leave out --units, --district and --delegations"
+        raise PlanError(msg)
+    args.units = args.pilot
+    units, _where = _real_communes(args, day)
+    unit = units[0]
+    if unit.parent is None:
+        msg = (
+            f"--pilot {args.pilot!r}: {unit.official_name} has no province or district in the data"
+        )
+        raise PlanError(msg)
+    organiser = data.unit_on(unit.parent, day)
+    text = pilot_plan_text(unit, organiser, day=day, name=args.name, ident=args.id, parade=parade)
+    io.loads(text, source=str(args.out))  # what we write must load
+    from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(
+        f"wrote {args.out}: the pilot day of {organiser.official_name} at "
+        f"{unit.official_name} on {day}; next: ngayhoi validate {args.out}",
+        file=out,
+    )
+    return 0
+
+
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     """``init --province/--district/--units``: a plan of real communes from the dataset."""
     day = _date(args.date)
@@ -763,6 +845,16 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     text = units_plan_text(
         units, day=day, name=args.name, ident=args.id, parade=parade, where=where
     )
+    if args.delegations:
+        pairs = _neighbours(units, args.delegations)
+        level = "tỉnh" if day >= data.REFORM_DAY else "huyện"
+        text = with_delegations(text, count=args.delegations, pairs=pairs, level=level)
+        if "\nspeed_kmh" not in text:
+            text = text.replace(
+                "\n[travel]\n",
+                "\n[travel]\ndefault = 10  # minutes between two communes: give the real ones\n",
+                1,
+            )
     io.loads(text, source=str(args.out))  # what we write must load
     from ngayhoi.files import write_atomic  # noqa: PLC0415 - only init writes text
 
@@ -780,6 +872,50 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+#: The longest drive between two communes one delegation visits (the games before
+#: the second ceremony cover it, at most 120 minutes long).
+_MAX_DRIVE = 60
+
+
+def _neighbours(units: Sequence[Unit], count: int) -> list[tuple[str, str, int]]:
+    """``count`` disjoint pairs of neighbouring communes, nearest first, with the drive."""
+    placed = [u for u in units if u.lat is not None and u.lon is not None]
+    if not placed and count <= len(units) // 2:
+        # No coordinates at all (the shipped pre-2025 units): neighbours in the
+        # dataset's order, 10 minutes apart, as ``init --communes`` does.
+        return [(a.id, b.id, 10) for a, b in zip(units[0::2], units[1::2], strict=False)][:count]
+    if not 0 <= count <= len(placed) // 2:
+        msg = (
+            f"--delegations {count}: each delegation visits two communes with coordinates, "
+            f"and {len(placed)} have them; give a number from 0 to {len(placed) // 2}"
+        )
+        raise PlanError(msg)
+    travel = TravelTimes(speed_kmh=SPEED_KMH)
+    where = {u.id: (float(u.lat or 0), float(u.lon or 0)) for u in placed}
+    order = {u.id: k for k, u in enumerate(placed)}
+    candidates = sorted(
+        (travel.lookup(a.id, b.id, where) or 0, order[a.id], order[b.id], a.id, b.id)
+        for k, a in enumerate(placed)
+        for b in placed[k + 1 :]
+    )
+    taken: set[str] = set()
+    pairs: list[tuple[str, str, int]] = []
+    for minutes, _i, _j, a, b in candidates:
+        if len(pairs) == count or minutes > _MAX_DRIVE:
+            break
+        if a in taken or b in taken:
+            continue
+        taken |= {a, b}
+        pairs.append((a, b, minutes))
+    if len(pairs) < count:
+        msg = (
+            f"--delegations {count}: only {len(pairs)} pairs of communes lie within "
+            f"{_MAX_DRIVE} minutes' drive of each other; give at most {len(pairs)}"
+        )
+        raise PlanError(msg)
+    return sorted(pairs, key=lambda p: order[p[0]])
 
 
 def _real_communes(args: argparse.Namespace, day: dt.date) -> tuple[list[Unit], str]:

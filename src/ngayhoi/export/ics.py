@@ -35,7 +35,7 @@ import icalendar
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export import _lines
-from ngayhoi.model import Festival, ResourceKind, due_date
+from ngayhoi.model import Festival, ResourceKind, due_date, due_note
 from ngayhoi.model.festival import iter_roles
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 
@@ -306,6 +306,9 @@ def calendar_events(schedule: Schedule, *, tasks: bool = True) -> dict[str, Cale
                 lines.append(f"Sản phẩm: {task.deliverable}")
             offset = f"T{task.offset_days:+d}" if task.offset_days else "T"
             lines.append(f"Hạn: {offset} so với ngày hội")
+            moved = due_note(fest, task)
+            if moved:
+                lines.append(f"Hạn {moved}")
             out[uid] = CalendarEvent(
                 uid=uid,
                 kind="task",

@@ -34,7 +34,7 @@ import pendulum
 
 from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
 from ngayhoi.files import safe_child, write_atomic
-from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date
+from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.programme import STANDARD_ITEMS
@@ -274,16 +274,17 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         key=lambda t: _due(schedule, t),
     )
     first = days[0]
+    event = _event_word(fest, slots)
     return _Sheet(
         issuer=(nfc(f"UBND {local}".upper()), "BAN TỔ CHỨC"),
-        title="CHƯƠNG TRÌNH NGÀY HỘI",
+        title=f"CHƯƠNG TRÌNH {event.upper()}",
         subtitle=f"{fest.name} – {local}",
         facts=facts,
         place_date=f"{place}, ngày … tháng {first.month} năm {first.year}",
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN"),
         tables=(
             _Table(
-                heading="I. Chương trình Ngày hội",
+                heading=f"I. Chương trình {event}",
                 css="programme",
                 columns=("Thời gian", "Nội dung", "Thực hiện", "Địa điểm"),
                 widths=(13, 43, 22, 22),
@@ -355,6 +356,16 @@ def _idle_text(schedule: Schedule, site_ids: list[str]) -> str:
     waits = idle_minutes(schedule)
     mins = [m for site in site_ids for _, m in waits.get(site, ())]
     return f"{sum(mins)} phút (lâu nhất {max(mins, default=0)} phút)"
+
+
+def _event_word(fest: Festival, slots: Sequence[Slot]) -> str:
+    """The sheet's event: "Hội nghị" when every item is a conference's, else "Ngày hội".
+
+    A conference template's items are "<event>.<key>" (templates/events.py).
+    """
+    items = [fest.activity(s.activity).item or "" for s in slots]
+    meeting = bool(items) and all("." in i for i in items)
+    return "Hội nghị" if meeting else "Ngày hội"
 
 
 def _terms(kind: str, day: pendulum.Date) -> Terms | None:
@@ -490,13 +501,19 @@ def _prep_rows(
             _Row(
                 cells=(
                     _Cell(vietnamese_date(due)),
-                    _Cell(task.title),
+                    _Cell(_moved(fest, task)),
                     _Cell(_role_name(fest, task.owner, terms)),
                     _Cell(task.deliverable or _DASH),
                 )
             )
         )
     return rows
+
+
+def _moved(fest: Festival, task: PrepTask) -> str:
+    """The task's title, with why its deadline moved to a working day."""
+    note = due_note(fest, task)
+    return f"{task.title} (hạn {note})" if note else task.title
 
 
 def _role_name(fest: Festival, role_id: str, terms: Terms | None) -> str:

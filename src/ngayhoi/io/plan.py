@@ -58,12 +58,16 @@ from ngayhoi.model import (
 )
 from ngayhoi.model._fields import MAX_MINUTES, TIMEZONE
 from ngayhoi.templates import (
+    STANDARD_ITEMS,
     Programme,
     preparation_cascade,
     stamp_programme,
     standard_programme,
     standard_roles,
 )
+from ngayhoi.templates.events import commendation_meeting, pilot_day, review_conference
+from ngayhoi.templates.overrides import Override, apply_overrides, reach
+from ngayhoi.text import check_id
 
 __all__ = ["FORMAT", "VERSION", "PlanFileError", "dumps", "load", "loads", "save"]
 
@@ -270,6 +274,9 @@ _TOP = {
     "needs",
     "people",
     "travel",
+    "override",
+    "pilot",
+    "conference",
     *_SECTIONS,
 }
 _FESTIVAL_KEYS = {
@@ -286,6 +293,8 @@ _FESTIVAL_KEYS = {
     "attendance",
     "max_idle",
     "weather",
+    "working_days",
+    "days_off",
 }
 
 
@@ -620,12 +629,22 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     _check_sites(lists["sites"], units, reader)
     travel = _travel(doc["travel"], reader) if "travel" in doc else TravelTimes()
     timezone = _timezone(head.get("timezone", TIMEZONE), reader)
+    changes = _overrides(doc.get("override", []), lists["sites"], units, reader)
+    if "pilot" in doc:
+        _pilot(doc["pilot"], lists, units, days, timezone, reader)
     if "programme" in doc:
         blocks = doc["programme"] if isinstance(doc["programme"], list) else [doc["programme"]]
+        anchors = []
         for k, block in enumerate(blocks):
             path = f"programme[{k}]" if isinstance(doc["programme"], list) else "programme"
-            _stamp(block, lists, units, days[0], timezone, reader, path)
+            anchors.append(
+                _stamp(block, lists, units, days[0], timezone, reader, path, changes=changes)
+            )
+        _check_anchors(anchors, reader)
         _merge_sync(lists)
+    changes.check_used(reader)
+    if "conference" in doc:
+        _conferences(doc["conference"], lists, days, timezone, reader)
     if "preparation" in doc:
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
@@ -653,6 +672,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
     for key in ("organiser", "domain", "attendance", "max_idle", "weather"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
+    options.update(_working_days(head, reader))
     return Festival(
         id=head["id"],
         name=head["name"],
@@ -669,6 +689,17 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         travel=travel,
         **options,
     )
+
+
+def _working_days(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
+    """``working_days`` (true or false) and ``days_off`` (a list of dates) of ``[festival]``."""
+    out: dict[str, Any] = {}
+    if "working_days" in head:
+        out["working_days"] = _flag(head, "working_days", "festival", reader)
+    if "days_off" in head:
+        value = head["days_off"]
+        out["days_off"] = _days(value, reader, path="festival.days_off") if value != [] else ()
+    return out
 
 
 def _timezone(value: object, reader: _Reader) -> str:
@@ -868,7 +899,9 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     timezone: str,
     reader: _Reader,
     path: str = "programme",
-) -> None:
+    *,
+    changes: _Changes | None = None,
+) -> _Anchor:
     if not isinstance(table, Mapping):
         raise reader.fail(path, "expected a [programme] table")
     allowed = {
@@ -959,9 +992,13 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
         msg = f'{anchor!r} is not a programme item key; write e.g. anchor = "dieu-hanh"'
         raise reader.fail(f"{path}.anchor", msg)
     simultaneous = _flag(table, "simultaneous", path, reader)
+    keys = [i.key for i in programme.enabled()]
+    key = anchor or ("dieu-hanh" if "dieu-hanh" in keys else keys[0])
+    _check_gaps_before(programme, key, gaps, path, reader)
+    per_site, fixed = (changes or _Changes()).stamp_on(programme, chosen, key, at, reader)
     try:
         stamped = stamp_programme(
-            programme,
+            per_site,
             chosen,
             day=day,
             timezone=timezone,
@@ -971,7 +1008,10 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
         )
     except PlanError as err:
         raise reader.fail(path, str(err)) from None
-    lists["activities"] = [*stamped.activities, *lists["activities"]]
+    lists["activities"] = [
+        *_fix(stamped.activities, fixed, day, timezone),
+        *lists["activities"],
+    ]
     lists["dependencies"] = [*stamped.dependencies, *lists["dependencies"]]
     lists["sync_groups"] = [*stamped.sync_groups, *lists["sync_groups"]]
     if _flag(table, "roles", path, reader):
@@ -980,6 +1020,367 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             *(r for r in standard_roles() if r.id not in mine),
             *lists["resources"],
         ]
+    return _Anchor(
+        path=path,
+        anchored=anchor is not None,
+        key=key,
+        parade="dieu-hanh" in keys,
+        simultaneous=simultaneous,
+    )
+
+
+# -- per-commune overrides ----------------------------------------------------------
+
+
+@attrs.frozen
+class _Anchor:
+    """What one programme section fixed: its anchor, and whether its parades start together."""
+
+    path: str
+    anchored: bool
+    key: str
+    parade: bool
+    simultaneous: bool
+
+
+def _check_anchors(anchors: Sequence[_Anchor], reader: _Reader) -> None:
+    """Refuse a section whose anchor would silently move its parades off the shared start."""
+    shared = next((a for a in anchors if a.key == "dieu-hanh" and a.simultaneous), None)
+    if shared is None:
+        return
+    for block in anchors:
+        if block.key != "dieu-hanh" and block.parade:
+            msg = (
+                f"anchor '{block.key}' fixes that item and moves these communes' parades off "
+                f"the shared start of {shared.path} (they would end just when the next item "
+                "starts); to fix one commune's item at a time while its parade stays with the "
+                'others, write [[override]] unit = "...", item = "'
+                f'{block.key}", at = "HH:MM" instead'
+            )
+            raise reader.fail(f"{block.path}.anchor" if block.anchored else block.path, msg)
+
+
+def _check_gaps_before(
+    programme: Programme,
+    key: str,
+    gaps: Mapping[str, tuple[int, int | None]],
+    path: str,
+    reader: _Reader,
+) -> None:
+    """Refuse a range of waits for an item the anchor pulls tight (it would be ignored)."""
+    keys = [i.key for i in programme.enabled()]
+    for name, (gap, most) in gaps.items():
+        item = name.replace("_", "-")
+        if item in keys and keys.index(item) <= keys.index(key) and most not in {None, gap}:
+            msg = (
+                f"[{gap}, {most}]: '{item}' is at or before the anchor '{key}', so it ends "
+                "exactly when the next item starts and a range of waits there cannot act; "
+                f"give one wait ({item} = [{gap}]), or move the anchor"
+            )
+            raise reader.fail(f"{path}.gaps.{item}", msg)
+
+
+_OVERRIDE_KEYS = ("unit", "site", "item", "at", "minutes", "off")
+_ITEM_KEYS = tuple(i.key for i in STANDARD_ITEMS)
+
+
+@attrs.define
+class _Changes:
+    """The plan's ``[[override]]`` tables, and which of them a programme section used."""
+
+    items: list[tuple[str, Override]] = attrs.Factory(list)
+    used: set[int] = attrs.Factory(set)
+
+    def stamp_on(
+        self,
+        programme: Programme,
+        sites: Sequence[Site],
+        anchor: str,
+        at: dt.time,
+        reader: _Reader,
+    ) -> tuple[dict[str, Programme], list[tuple[str, dt.time]]]:
+        """Each site's programme with its overrides, and the fixed starts by activity id."""
+        per_site: dict[str, Programme] = {}
+        fixed: list[tuple[str, dt.time]] = []
+        for site in sites:
+            mine = [
+                (k, path, change)
+                for k, (path, change) in enumerate(self.items)
+                if change.unit == site.unit and change.site in {None, site.id}
+            ]
+            prog = programme
+            for k, path, change in mine:
+                self.used.add(k)
+                if change.off and change.item == anchor:
+                    msg = (
+                        f"'{anchor}' is the anchor of {site.unit}'s programme: its day hangs on "
+                        "it; give the commune its own [[programme]] with that item switched off"
+                    )
+                    raise reader.fail(f"{path}.off", msg)
+                try:
+                    prog = apply_overrides(prog, [change])
+                except PlanError as err:
+                    key = "minutes" if change.minutes is not None else "off"
+                    raise reader.fail(f"{path}.{key}", str(err)) from None
+            per_site[site.id] = prog
+            timed = sorted(
+                ((path, c) for _k, path, c in mine if c.at is not None),
+                key=lambda pc: _ITEM_KEYS.index(pc[1].item),
+            )
+            base: tuple[str, dt.time] = (anchor, at)
+            for path, change in timed:
+                when = cast("dt.time", change.at)
+                try:
+                    low, high = reach(prog, anchor=base[0], at=base[1], item=change.item)
+                except PlanError as err:
+                    raise reader.fail(f"{path}.at", f"{site.id}: {err}") from None
+                if not low <= when <= high:
+                    msg = (
+                        f"{when:%H:%M} is out of reach: with '{base[0]}' at {base[1]:%H:%M}, "
+                        f"'{change.item}' at {site.id} can start from {low:%H:%M} to "
+                        f"{high:%H:%M} (the waits' ranges); choose a time in it, or widen a "
+                        "wait with the programme's gaps"
+                    )
+                    raise reader.fail(f"{path}.at", msg)
+                fixed.append((f"{site.id}.{change.item}", when))
+                base = (change.item, when)
+        return per_site, fixed
+
+    def check_used(self, reader: _Reader) -> None:
+        """Refuse an override no programme section stamped (its commune has no programme)."""
+        for k, (path, change) in enumerate(self.items):
+            if k not in self.used:
+                msg = (
+                    f"commune '{change.unit}' has no stamped programme to change; give it a "
+                    "site that a [programme] section stamps"
+                )
+                raise reader.fail(f"{path}.unit", msg)
+
+
+def _overrides(  # noqa: C901, PLR0912 - one key of the table after another
+    tables: object, sites: Sequence[Site], units: Sequence[Unit], reader: _Reader
+) -> _Changes:
+    if not isinstance(tables, list):
+        msg = "expected [[override]] tables: unit, item, and at, minutes or off"
+        raise reader.fail("override", msg)
+    hosted = [u.id for u in units if u.kind.is_commune_level]
+    out = _Changes()
+    for k, table in enumerate(tables):
+        path = f"override[{k}]"
+        if not isinstance(table, Mapping):
+            raise reader.fail(path, "an [[override]] table has unit, item, and at, minutes or off")
+        for key in table:
+            if key not in _OVERRIDE_KEYS:
+                hint = difflib.get_close_matches(str(key), _OVERRIDE_KEYS, n=1)
+                tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {_OVERRIDE_KEYS})"
+                raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+        for key, valid, kind in (
+            ("unit", hosted, "commune-level unit"),
+            ("item", _ITEM_KEYS, "programme item"),
+        ):
+            value = table.get(key)
+            if value not in valid:
+                unknown = UnknownReferenceError(
+                    item_kind="override", item_id=path, ref_kind=kind, ref=str(value), valid=valid
+                )
+                raise reader.fail(f"{path}.{key}", str(unknown))
+        unit, item = str(table["unit"]), str(table["item"])
+        site = table.get("site")
+        if site is not None:
+            mine = [s.id for s in sites if s.unit == unit]
+            if site not in mine:
+                unknown = UnknownReferenceError(
+                    item_kind="override", item_id=path, ref_kind=f"site of {unit}", ref=str(site),
+                    valid=mine,
+                )  # fmt: skip
+                raise reader.fail(f"{path}.site", str(unknown))
+        at = _time_at(table["at"], f"{path}.at", reader) if "at" in table else None
+        minutes = table.get("minutes")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
+            msg = f"{minutes!r} is not a whole number of minutes; write minutes = 20 (no quotes)"
+            raise reader.fail(f"{path}.minutes", msg)
+        off = table.get("off", False)
+        if not isinstance(off, bool):
+            raise reader.fail(f"{path}.off", f"{off!r} is not true or false; write off = true")
+        if at is None and minutes is None and not off:
+            raise reader.fail(path, "changes nothing; give at, minutes or off = true")
+        if off and (at is not None or minutes is not None):
+            msg = "an item switched off has no time or length; keep off, or at and minutes"
+            raise reader.fail(f"{path}.off", msg)
+        for earlier, change in out.items:
+            if change.unit == unit and change.item == item and None in {change.site, site}:
+                msg = (
+                    f"changes '{item}' of '{unit}' as {earlier} does; keep one [[override]] "
+                    "per commune and item"
+                )
+                raise reader.fail(path, msg)
+            if change.unit == unit and change.item == item and change.site == site:
+                msg = f"changes '{item}' of '{site}' as {earlier} does; keep one of the two"
+                raise reader.fail(path, msg)
+        change = Override(unit=unit, item=item, at=at, minutes=minutes, off=off, site=site)
+        out.items.append((path, change))
+    return out
+
+
+def _fix(
+    activities: Sequence[Activity],
+    fixed: Sequence[tuple[str, dt.time]],
+    day: pendulum.Date,
+    timezone: str,
+) -> list[Activity]:
+    """The stamped activities with the overrides' fixed starts."""
+    starts = {
+        ident: pendulum.datetime(day.year, day.month, day.day, t.hour, t.minute, tz=timezone)
+        for ident, t in fixed
+    }
+    return [attrs.evolve(a, fixed_start=starts[a.id]) if a.id in starts else a for a in activities]
+
+
+# -- other events: the pilot day, conferences -------------------------------------------
+
+
+def _keys(table: object, allowed: Sequence[str], path: str, reader: _Reader) -> Mapping[str, Any]:
+    if not isinstance(table, Mapping):
+        raise reader.fail(path, f"expected a table with {', '.join(allowed)}")
+    for key in table:
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(allowed)})"
+            raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+    return table
+
+
+def _one_of(value: object, valid: Sequence[str], kind: str, path: str, reader: _Reader) -> str:
+    if not isinstance(value, str) or value not in valid:
+        section = re.split(r"[\[.]", path, maxsplit=1)[0]
+        unknown = UnknownReferenceError(
+            item_kind=section, item_id=path, ref_kind=kind, ref=str(value), valid=valid
+        )
+        raise reader.fail(path, str(unknown))
+    return value
+
+
+def _event_day(
+    table: Mapping[str, Any], days: Sequence[pendulum.Date], path: str, reader: _Reader
+) -> pendulum.Date:
+    if "day" not in table:
+        return days[0]
+    day = _days(table["day"], reader, path=f"{path}.day")[0]
+    if day not in days:
+        msg = f"{day} is not a day of the festival ({', '.join(map(str, days))}); add it to days"
+        raise reader.fail(f"{path}.day", msg)
+    return day
+
+
+def _add_roles(lists: dict[str, list[Any]]) -> None:
+    mine = {r.id for r in lists["resources"]}
+    lists["resources"] = [*(r for r in standard_roles() if r.id not in mine), *lists["resources"]]
+
+
+def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
+    table: object,
+    lists: dict[str, list[Any]],
+    units: Sequence[Unit],
+    days: Sequence[pendulum.Date],
+    timezone: str,
+    reader: _Reader,
+) -> None:
+    """``[pilot]``: the full programme at one commune, the organiser's delegation attending."""
+    table = _keys(table, ("unit", "site", "organiser", "day", "at", "delegation"), "pilot", reader)
+    by_id = {u.id: u for u in units}
+    hosted = [u.id for u in units if u.kind.is_commune_level]
+    unit = by_id[_one_of(table.get("unit"), hosted, "commune-level unit", "pilot.unit", reader)]
+    mine = [s.id for s in lists["sites"] if s.unit == unit.id]
+    if not mine:
+        msg = f"commune '{unit.id}' has no site; add a [[sites]] table with unit = '{unit.id}'"
+        raise reader.fail("pilot.unit", msg)
+    site_id = _one_of(table.get("site", mine[0]), mine, f"site of {unit.id}", "pilot.site", reader)
+    higher = [u.id for u in units if not u.kind.is_commune_level]
+    organiser = table.get("organiser", unit.parent if unit.parent in higher else None)
+    if organiser is None:
+        msg = (
+            "give the organiser: the id of the province (or district) whose delegation "
+            f"attends, listed in [units] (known: {', '.join(higher) or 'none'})"
+        )
+        raise reader.fail("pilot", msg)
+    boss = by_id[_one_of(organiser, higher, "province or district", "pilot.organiser", reader)]
+    day = _event_day(table, days, "pilot", reader)
+    at = _time_at(table.get("at", "06:45"), "pilot.at", reader)
+    site = next(s for s in lists["sites"] if s.id == site_id)
+    group = None
+    if "delegation" in table:
+        group = reader.structure(table["delegation"], Resource, "pilot.delegation")
+    parts = pilot_day(
+        site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
+    )
+    lists["activities"] = [*parts.activities, *lists["activities"]]
+    lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
+    lists["resources"] = [*parts.resources, *lists["resources"]]
+    _add_roles(lists)
+
+
+_CONFERENCE_KEYS = (
+    "kind", "hub", "points", "day", "at", "presides", "point_presides", "period", "id",
+)  # fmt: skip
+
+
+def _conferences(  # noqa: C901 - one key after another
+    tables: object,
+    lists: dict[str, list[Any]],
+    days: Sequence[pendulum.Date],
+    timezone: str,
+    reader: _Reader,
+) -> None:
+    """``[[conference]]``: an online review conference or a commendation meeting."""
+    if not isinstance(tables, list):
+        raise reader.fail("conference", "expected [[conference]] tables (kind, hub, ...)")
+    sites = {s.id: s for s in lists["sites"]}
+    for k, raw in enumerate(tables):
+        path = f"conference[{k}]"
+        table = _keys(raw, _CONFERENCE_KEYS, path, reader)
+        kind = _one_of(
+            table.get("kind"), ["tong-ket", "bieu-duong"], "conference kind", f"{path}.kind", reader
+        )
+        hub = sites[_one_of(table.get("hub"), list(sites), "site", f"{path}.hub", reader)]
+        day = _event_day(table, days, path, reader)
+        at = _time_at(table.get("at", "14:00" if kind == "tong-ket" else "08:00"), f"{path}.at",
+                      reader)  # fmt: skip
+        prefix = table.get("id", kind)
+        if not isinstance(prefix, str) or check_id(prefix) is not None:
+            raise reader.fail(f"{path}.id", f'{prefix!r} is not an id; write e.g. id = "{kind}"')
+        presides = table.get("presides")
+        if presides is not None and not isinstance(presides, str):
+            raise reader.fail(f"{path}.presides", f"{presides!r} is not text; write it in quotes")
+        options: dict[str, Any] = {"prefix": prefix, "timezone": timezone, "at": at}
+        if presides:
+            options["presides"] = presides
+        try:
+            if kind == "tong-ket":
+                ids = _ids(table.get("points", []), f"{path}.points", reader)
+                points = [
+                    sites[_one_of(p, list(sites), "site", f"{path}.points[{n}]", reader)]
+                    for n, p in enumerate(ids)
+                ]
+                chairs = _subtable(table, "point_presides", path, reader)
+                for sid in chairs:
+                    _one_of(sid, ids, "bridge point", f"{path}.point_presides.{sid}", reader)
+                chair = {str(a): str(b) for a, b in chairs.items()}
+                parts = review_conference(hub, points, day=day, point_presides=chair, **options)
+            else:
+                period = table.get("period")
+                if not isinstance(period, str):
+                    msg = 'the period commended is missing; write period = "2019–2024"'
+                    raise reader.fail(f"{path}.period", msg)
+                parts = commendation_meeting(hub, day=day, period=period, **options)
+        except PlanError as err:
+            if isinstance(err, PlanFileError):
+                raise
+            raise reader.fail(path, str(err)) from None
+        lists["activities"] = [*lists["activities"], *parts.activities]
+        lists["dependencies"] = [*lists["dependencies"], *parts.dependencies]
+        lists["sync_groups"] = [*lists["sync_groups"], *parts.sync_groups]
+        lists["prep_tasks"] = [*lists["prep_tasks"], *parts.prep_tasks]
+        _add_roles(lists)
 
 
 def _prepare(
@@ -1087,7 +1488,7 @@ def _record(item: object) -> dict[str, object]:
     return out
 
 
-def dumps(festival: Festival) -> str:
+def dumps(festival: Festival) -> str:  # noqa: C901 - one optional key after another
     """The festival as plan-file TOML, in full (no generator sections).
 
     >>> import ngayhoi
@@ -1115,6 +1516,10 @@ def dumps(festival: Festival) -> str:
     head["attendance"] = False if festival.attendance is None else list(festival.attendance)
     head["max_idle"] = False if festival.max_idle is None else festival.max_idle
     head["weather"] = festival.weather
+    if not festival.working_days:
+        head["working_days"] = False
+    if festival.days_off:
+        head["days_off"] = [_plain(d) for d in festival.days_off]
     doc["festival"] = head
     doc["units"] = {"define": [_record(u) for u in festival.units]}
     travel = festival.travel

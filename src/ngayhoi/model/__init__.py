@@ -18,7 +18,7 @@ from ngayhoi.model.activities import (
     SyncKind,
 )
 from ngayhoi.model.awards import Award, AwardForm, Issuer
-from ngayhoi.model.festival import Festival, due_date, iter_roles
+from ngayhoi.model.festival import Festival, due_date, due_note, iter_roles
 from ngayhoi.model.resources import Resource, ResourceKind, TravelTimes
 from ngayhoi.model.units import Site, Unit, UnitKind
 
@@ -44,6 +44,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "due_date",
+    "due_note",
     "iter_roles",
     "minutes",
 ]

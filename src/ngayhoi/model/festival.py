@@ -47,6 +47,7 @@ from ngayhoi.model.activities import Activity, Dependency, PrepTask, SyncGroup
 from ngayhoi.model.awards import Award
 from ngayhoi.model.resources import Resource, ResourceKind, TravelTimes
 from ngayhoi.model.units import Site, Unit
+from ngayhoi.model.workdays import working_day_after, working_day_before
 from ngayhoi.text import check_id
 
 __all__ = ["Festival"]
@@ -61,6 +62,21 @@ def _to_days(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
     if not _is_sequence(values):
         return values  # type: ignore[return-value]  # _check_days names it
     return tuple(to_date(v) for v in values)
+
+
+def _to_days_off(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
+    if isinstance(values, dt.date | str):
+        values = (values,)
+    if not _is_sequence(values):
+        msg = f"days_off {values!r} is not a list of dates; write days_off = [2025-08-15]"
+        raise PlanError(msg)
+    return tuple(sorted({to_date(v) for v in values}))
+
+
+def _valid_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} {value!r} is not true or false; write {attribute.name} = false"
+        raise PlanError(msg)
 
 
 def _is_sequence(values: object) -> bool:
@@ -290,6 +306,10 @@ class Festival:
         max_idle: the most minutes the people at a point wait between two items.
         weather: ``"nang"`` (dry) or ``"mua"``: the rain plan, where the scheduler
             moves outdoor items to each site's ``fallback`` (``ngayhoi.scheduling.weather``).
+        working_days: whether preparation deadlines move off weekends, Vietnamese
+            public holidays and ``days_off`` (earlier; a task after the day that
+            would land before its end moves later).
+        days_off: the plan's own days off (a local holiday), on top of the public ones.
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -340,6 +360,10 @@ class Festival:
     )
     max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
     weather: str = attrs.field(default="nang", validator=_valid_weather, repr=False)
+    working_days: bool = attrs.field(default=True, validator=_valid_flag, repr=False)
+    days_off: tuple[pendulum.Date, ...] = attrs.field(
+        default=(), converter=_to_days_off, repr=False
+    )
 
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
     _clock: _Clock = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -917,13 +941,40 @@ def _check_campaign(fest: Festival) -> None:
 def due_date(fest: Festival, task: PrepTask) -> pendulum.Date:
     """The date a prep task is due: its own ``due`` or the first day plus ``offset_days``.
 
+    A date from ``offset_days`` that falls on a day off moves to the working day
+    before it (:mod:`ngayhoi.model.workdays`), unless ``fest.working_days`` is off;
+    a fixed ``due`` stays where it is.
+
     >>> f = Festival(id="f", name="F", days=["2023-08-06"])
     >>> due_date(f, PrepTask(id="t", title="Tổng duyệt", offset_days=-1, owner="btc"))
+    Date(2023, 8, 4)
+    >>> due_date(attrs.evolve(f, working_days=False),
+    ...          PrepTask(id="t", title="Tổng duyệt", offset_days=-1, owner="btc"))
     Date(2023, 8, 5)
     """
+    return _due(fest, task)[0]
+
+
+def due_note(fest: Festival, task: PrepTask) -> str | None:
+    """Why a prep task's date moved off its day ("dời về thứ Sáu ..."), or ``None``.
+
+    >>> f = Festival(id="f", name="F", days=["2023-08-06"])
+    >>> due_note(f, PrepTask(id="t", title="Tổng duyệt", offset_days=-1, owner="btc"))
+    'dời về thứ Sáu 04/08/2023 vì 05/08/2023 là thứ Bảy'
+    """
+    return _due(fest, task)[1]
+
+
+def _due(fest: Festival, task: PrepTask) -> tuple[pendulum.Date, str | None]:
     if task.due is not None:
-        return task.due
-    return fest.days[0].add(days=task.offset_days)
+        return task.due, None
+    raw = fest.days[0].add(days=task.offset_days)
+    if not fest.working_days or task.offset_days == 0 or raw in fest.days:
+        return raw, None
+    moved, note = working_day_before(raw, fest.days_off)
+    if task.offset_days > 0 and moved <= fest.days[-1]:
+        moved, note = working_day_after(raw, fest.days_off)
+    return pendulum.Date(moved.year, moved.month, moved.day), note
 
 
 def iter_roles(fest: Festival) -> Iterator[Resource]:

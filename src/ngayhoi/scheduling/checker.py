@@ -503,14 +503,21 @@ def idle_minutes(schedule: Schedule) -> dict[str, list[tuple[str, int]]]:
     """
     fest = schedule.festival
     by_site: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    event: dict[str, tuple[object, str]] = {}
     for slot, act in _known(schedule):
         by_site[act.site].append((fest.minute(slot.start), fest.minute(slot.end), act.id))
+        # Another day, or another event at the same hall (a conference's items are
+        # "<event>.<key>"), starts a new audience: no wait across them.
+        event[act.id] = (slot.start.date(), (act.item or "").rpartition(".")[0])
     out: dict[str, list[tuple[str, int]]] = {}
     for site, items in sorted(by_site.items()):
         items.sort()
         waits: list[tuple[str, int]] = []
         busy_until: int | None = None
+        previous: tuple[object, str] | None = None
         for start, end, aid in items:
+            if event[aid] != previous:
+                busy_until, previous = None, event[aid]
             if busy_until is not None and start > busy_until:
                 waits.append((aid, start - busy_until))
             busy_until = end if busy_until is None else max(busy_until, end)

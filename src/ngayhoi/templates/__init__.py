@@ -29,6 +29,13 @@ from ngayhoi.model import (
     TravelTimes,
     Unit,
 )
+from ngayhoi.templates.events import (
+    EventParts,
+    commendation_meeting,
+    pilot_day,
+    review_conference,
+)
+from ngayhoi.templates.overrides import Override
 from ngayhoi.templates.preparation import (
     COMMUNE_STEPS,
     ORGANISER_STEPS,
@@ -50,13 +57,18 @@ __all__ = [
     "ORGANISER_STEPS",
     "ROLE_NAMES",
     "STANDARD_ITEMS",
+    "EventParts",
+    "Override",
     "PrepStep",
     "Programme",
     "ProgrammeItem",
     "Stamped",
+    "commendation_meeting",
     "default_site",
+    "pilot_day",
     "plan_day",
     "preparation_cascade",
+    "review_conference",
     "stamp_programme",
     "standard_programme",
     "standard_roles",

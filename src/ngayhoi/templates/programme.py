@@ -90,6 +90,8 @@ class ProgrammeItem:
         gap: minutes after the previous item ends before this one starts.
         max_gap: the most the gap may grow when the schedule needs room
             (a delegation arriving later, say); ``None`` keeps it exactly ``gap``.
+        movable: whether ``move`` may usefully put it elsewhere in the day (the
+            festivities before or after the ceremony, DOMAIN.md §2.1).
     """
 
     key: str = attrs.field(validator=valid_id)
@@ -105,6 +107,7 @@ class ProgrammeItem:
     roles: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, validator=valid_ids)
     gap: int = attrs.field(default=0, validator=_valid_gap)
     max_gap: int | None = attrs.field(default=None, validator=_valid_gap)
+    movable: bool = False
 
 
 def _item(  # noqa: PLR0917 - a row of the table above, read positionally
@@ -142,7 +145,7 @@ STANDARD_ITEMS: tuple[ProgrammeItem, ...] = (
           "Văn phòng UBND xã", ("van-phong-ubnd",), gap=15, max_gap=90),
     _item("van-nghe", K.PERFORMANCE, "Văn nghệ chào mừng", 10, (5, 20),
           "Đoàn Thanh niên, Hội LHPN, đội văn nghệ ấp", ("doan-thanh-nien", "hoi-lhpn", "van-nghe"),
-          optional=True),
+          optional=True, movable=True),
     _item("chao-co", K.FLAG_SALUTE, "Lễ chào cờ", 5, (3, 5), "MC, Ban tổ chức",
           ("mc", "ban-to-chuc")),
     _item("tuyen-bo-ly-do", K.OPENING,
@@ -151,9 +154,10 @@ STANDARD_ITEMS: tuple[ProgrammeItem, ...] = (
     _item("bao-cao", K.REPORT, "Báo cáo đánh giá kết quả 01 năm phong trào toàn dân bảo vệ ANTQ",
           15, (10, 25), "Trưởng Công an xã hoặc Phó Trưởng BCĐ 138 xã", ("cong-an-xa",)),
     _item("tham-luan", K.DISCUSSION, "Tham luận, trao đổi kinh nghiệm", 10, (5, 20),
-          "Đại diện các ấp, đoàn thể", ("mttq-xa",), optional=True, enabled=False),
+          "Đại diện các ấp, đoàn thể", ("mttq-xa",), optional=True, enabled=False, movable=True),
     _item("dien-dan", K.FORUM, 'Diễn đàn "Công an xã lắng nghe ý kiến của Nhân dân"', 30, (15, 60),
-          "Ủy ban MTTQ Việt Nam xã và Công an xã", ("mttq-xa", "cong-an-xa"), optional=True),
+          "Ủy ban MTTQ Việt Nam xã và Công an xã", ("mttq-xa", "cong-an-xa"),
+          optional=True, movable=True),
     _item("trao-thuong", K.AWARD_CEREMONY, "Công bố quyết định và trao khen thưởng", 15, (10, 30),
           "UBND xã; đại biểu cấp trên", ("ubnd-xa", "dai-bieu-cap-tren")),
     _item("phat-bieu-chi-dao", K.SPEECH, "Phát biểu chỉ đạo, tặng quà của đại biểu cấp trên", 10,
@@ -167,7 +171,7 @@ STANDARD_ITEMS: tuple[ProgrammeItem, ...] = (
     _item("be-mac", K.CLOSING, "Bế mạc", 3, (2, 5), "MC", ("mc",)),
     _item("tro-choi", K.FOLK_GAMES, "Trò chơi dân gian", 75, (45, 120),
           "Đoàn Thanh niên, Hội LHPN, Hội CCB", ("doan-thanh-nien", "hoi-lhpn"),
-          optional=True, outdoor=True, gap=10, max_gap=60),
+          optional=True, outdoor=True, gap=10, max_gap=60, movable=True),
 )  # fmt: skip
 
 

@@ -19,9 +19,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ngayhoi.model import Unit
+from ngayhoi.templates.events import pilot_name
 from ngayhoi.text import nfc
 
-__all__ = ["plan_header", "programme_lines", "toml_string", "units_plan_text"]
+__all__ = ["pilot_plan_text", "plan_header", "programme_lines", "toml_string", "units_plan_text"]
 
 #: Driving speed for travel times derived from coordinates (km/h, along straight
 #: lines stretched by the road factor).
@@ -166,4 +167,54 @@ def units_plan_text(
             '# minutes = [{from = "a", to = "b", minutes = 20}]',
         ]
     lines += programme_lines(parade)
+    return "\n".join(lines)
+
+
+def pilot_plan_text(
+    unit: Unit,
+    organiser: Unit,
+    *,
+    day: dt.date,
+    name: str | None = None,
+    ident: str | None = None,
+    parade: dt.time = dt.time(6, 45),
+) -> str:
+    """A plan file for a pilot day (ngày hội điểm): ``unit``'s festival, ``organiser`` attending.
+
+    >>> import datetime as dt
+    >>> from ngayhoi import data, io
+    >>> day = dt.date(2023, 8, 6)
+    >>> commune = data.can_duoc_communes(day)[1]
+    >>> plan = io.loads(pilot_plan_text(commune, data.unit_on(commune.parent, day), day=day))
+    >>> plan.name
+    'Ngày hội toàn dân bảo vệ an ninh Tổ quốc điểm cấp huyện năm 2023 tại xã Long Trạch'
+    >>> [r.name for r in plan.resources if r.kind.value == "delegation"]
+    ['Đoàn công tác Ban Chỉ đạo 138 huyện Cần Đước']
+    """
+    lines = plan_header(
+        day=day,
+        name=name or pilot_name(unit, organiser, day),
+        ident=ident or f"ngay-hoi-diem-{day.year}",
+        heading=f"# The pilot day (ngày hội điểm) of {organiser.official_name} at "
+        f"{unit.official_name} on {day}.",
+    )
+    lines += [
+        f"dataset = [{_q(organiser.id)}, {_q(unit.id)}]",
+        "",
+        "[[sites]]",
+        f"id = {_q(unit.id)}",
+        f"name = {_q(f'Hội trường UBND {unit.kind.value} {unit.name}')}",
+        f"unit = {_q(unit.id)}",
+        "",
+        "[pilot]",
+        "# The full programme at this commune; the organiser's delegation attends from the",
+        "# introduction of guests to its guidance speech (docs/plan-format.md).",
+        f"unit = {_q(unit.id)}",
+        f"organiser = {_q(organiser.id)}",
+        f'at = "{parade.strftime("%H:%M")}"  # the parade',
+        "",
+        "[preparation]  # the preparation cascade (plan T-30 ... answers T+15)",
+        "organiser = true",
+        "",
+    ]
     return "\n".join(lines)

@@ -84,8 +84,15 @@ def test_an_infeasible_plan_exits_1_and_says_why(plan: Path, tmp_path: Path) -> 
     )
     code, out, err = run("schedule", str(bad))
     assert code == 1
-    assert "ends no later than 06/08 11:00" in err + out
+    # One short Vietnamese reason naming the plan keys and values that work ...
+    assert "kéo dài outdoor_until đến" in err
+    assert "programme.at về" in err
+    assert "ends no later than" not in err
     assert "Traceback" not in err
+    # ... and the full chain on --explain.
+    code, out, err = run("schedule", str(bad), "--explain")
+    assert code == 1
+    assert "ends no later than 06/08 11:00" in err + out
 
 
 BAD_INPUTS = [

@@ -220,6 +220,10 @@ def test_paired_visits_keep_protocol_for_many_plans(n: int, pairs: int, parade: 
         (40, 10, "07:30"),
         (130, 20, "08:00"),
         (40, 3, "07:00"),
+        (17, 3, "06:50"),
+        (12, 4, "06:30"),
+        (40, 4, "06:55"),
+        (30, 6, "07:15"),
     ],
 )
 def test_init_with_delegations_writes_feasible_protocol_correct_plans(

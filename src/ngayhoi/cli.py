@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+import attrs
+
 from ngayhoi import data, io
 from ngayhoi._version import __version__
 from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownReferenceError
@@ -496,6 +498,18 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
         ).format(cap=f"{TIME_CAP:g}"),
     )
     p.add_argument("--seed", type=int, default=0, help=_("seed of the heuristic's random passes"))
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="when no schedule meets every rule, give the full chain of reasons",
+    )
+    p.add_argument(
+        "--weather",
+        choices=["nang", "mua"],
+        default=None,
+        help="mua: the rain plan (outdoor items move to each site's fallback); "
+        "default: the plan's [festival] weather",
+    )
 
 
 def _out_path(text: str) -> Path:
@@ -559,13 +573,22 @@ def _check_time_limit(args: argparse.Namespace) -> None:
         raise PlanError(msg)
 
 
+def _weathered(plan: Festival, args: argparse.Namespace) -> Festival:
+    """The plan under ``--weather`` when given (the rain plan is part of what is planned)."""
+    if getattr(args, "weather", None) is not None and args.weather != plan.weather:
+        return attrs.evolve(plan, weather=args.weather)
+    return plan
+
+
 def _schedule(plan: Festival, args: argparse.Namespace) -> Schedule:
+    plan = _weathered(plan, args)
     return schedule(
         plan,
         backend=args.backend,
         seed=args.seed,
         budget=args.budget,
         time_limit=args.time_limit,
+        raise_on_infeasible=False,
     )
 
 
@@ -583,19 +606,27 @@ def _stamp() -> dt.datetime | None:
         raise PlanError(msg) from None
 
 
-def _need_times(result: Schedule, _out: TextIO) -> Schedule:
+def _need_times(result: Schedule, args: argparse.Namespace) -> Schedule:
+    """The schedule, or an error with one short Vietnamese reason and fix per broken rule."""
     if result.violations or not result.status.has_times:
-        found = (
-            _("no schedule exists that meets every constraint; {count} cannot be met:")
-            if result.status.value == "infeasible"
-            else _("no schedule found that meets every constraint; {count} cannot be met:")
-        )
-        lines = [
-            found.format(count=len(result.violations)),
-            *(f"  - {v.message}" for v in result.violations),
-        ]
+        from ngayhoi.scheduling.advice import advise  # noqa: PLC0415 - only on failure
+
+        explain = bool(getattr(args, "explain", False))
+        lines = [NO_SCHEDULE.format(count=len(result.violations))]
+        for advice in advise(result):
+            lines.append(f"  - {advice.reason}")
+            if explain:
+                lines.append(f"    {EXPLAIN_PREFIX}{advice.detail}")
+        if not explain:
+            lines.append(EXPLAIN_HINT)
         raise InfeasibleError("\n".join(lines))
     return result
+
+
+#: The CLI's words when a plan cannot be carried out (kept together for the catalogue).
+NO_SCHEDULE = "không lập được lịch đáp ứng mọi ràng buộc; {count} điều không đáp ứng được:"
+EXPLAIN_PREFIX = "chi tiết: "
+EXPLAIN_HINT = "  (thêm --explain để xem đầy đủ chuỗi lý do)"
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
@@ -904,7 +935,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
     plan = io.load(args.plan)
-    result = _need_times(_schedule(plan, args), out)
+    result = _need_times(_schedule(plan, args), args)
     print(day_table(result), file=out)
     text = itineraries(result)
     if text:
@@ -972,10 +1003,10 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _check_time_limit(args)
     _folder_out(args.out, "--out")
-    plan = io.load(args.plan)
+    plan = _weathered(io.load(args.plan), args)
 
     def accept(result: Schedule) -> None:
-        _need_times(result, out)
+        _need_times(result, args)
         if result.cut_short and not args.accept_partial:
             msg = _(
                 "{path}: {note}; nothing was exported (give --accept-partial to export it anyway)"
@@ -1050,7 +1081,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         # What `export` would write: the same plan reuses the exported schedule,
         # an edited one is re-planned against it.
         new = plan_for_folder(
-            io.load(args.plans[0]),
+            _weathered(io.load(args.plans[0]), args),
             args.against,
             backend=args.backend,
             seed=args.seed,
@@ -1058,7 +1089,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             time_limit=args.time_limit,
             state=state,
         ).schedule
-        new = _need_times(new, out)
+        new = _need_times(new, args)
         if args.tasks is None:
             todos = any(e.kind == "todo" for e in state.events().values())
         else:
@@ -1077,8 +1108,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if args.tasks is not None:
             msg = "--tasks compares with an export folder: give it with --against FOLDER"
             raise PlanError(msg)
-        old = _need_times(_schedule(io.load(args.plans[0]), args), out)
-        new = _need_times(_schedule(io.load(args.plans[1]), args), out)
+        old = _need_times(_schedule(io.load(args.plans[0]), args), args)
+        new = _need_times(_schedule(io.load(args.plans[1]), args), args)
         changes = plan_diff(old, new)
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False, indent=1), file=out)
@@ -1158,7 +1189,7 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
     print(
@@ -1231,7 +1262,7 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     paths = write_documents(result, args.out, formats=formats)
     docs = len({p.stem for p in paths})
     print(
@@ -1259,7 +1290,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
         targets = [args.out.with_suffix(f".{f}") for f in dict.fromkeys(formats)]
     for target in targets:
         _not_the_plan(args.plan, target)
-    result = _need_times(_schedule(io.load(args.plan), args), out)
+    result = _need_times(_schedule(io.load(args.plan), args), args)
     for target in targets:
         for path in gantt_days(result, target):
             print(_("wrote {path}").format(path=path), file=out)

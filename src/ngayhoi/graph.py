@@ -129,7 +129,8 @@ def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
     """The earliest and latest start of an activity from its own window, in minutes.
 
     The default window runs from the first day's opening to the last day's
-    closing; outdoor activities also end by ``festival.outdoor_until`` on their day.
+    closing; outdoor activities, and every activity at an outdoor site, also
+    end by ``festival.outdoor_until`` on their day.
 
     >>> from ngayhoi.model import Festival, Activity, Site, Unit
     >>> f = Festival(id="f", name="F", days=["2023-08-06"],
@@ -150,7 +151,8 @@ def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
         lo = festival.minute(activity.earliest_start)
     if activity.latest_end is not None:
         hi_end = festival.minute(activity.latest_end)
-    if activity.outdoor and festival.outdoor_until is not None:
+    in_open = activity.outdoor or festival.site(activity.site).outdoor
+    if in_open and festival.outdoor_until is not None:
         limit = festival.minute(festival.local(festival.day_of(activity), festival.outdoor_until))
         hi_end = min(hi_end, limit)
     return lo, hi_end - duration

@@ -265,6 +265,7 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         ("Đơn vị tổ chức", (f"Ban Chỉ đạo 138 {local}" if terms else name,)),
         ("Thời gian", tuple(times)),
         ("Địa điểm", tuple(fest.site(s).location for s in site_ids)),
+        ("Thời gian chờ giữa các mục", (_idle_text(schedule, site_ids),)),
     )
     tasks = sorted(
         (t for t in fest.prep_tasks if t.unit == unit_id),
@@ -296,8 +297,63 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
                 rows=tuple(_prep_rows(schedule, tasks, terms)),
                 empty="Không có công việc chuẩn bị nào được giao.",
             ),
+            *_rain_table(schedule, slots),
         ),
     )
+
+
+def _rain_table(schedule: Schedule, slots: Sequence[Slot]) -> tuple[_Table, ...]:
+    """III. Phương án dự phòng khi mưa: what moves under a roof, and when it runs there.
+
+    On the rain plan it lists the items moved (they already run at the covered
+    venue); on a dry plan, what would move to each site's ``fallback``.
+    """
+    from ngayhoi.scheduling.weather import RAIN, moves_in_rain  # noqa: PLC0415 - export above
+
+    fest = schedule.festival
+    raining = fest.weather == RAIN
+    planned = moves_in_rain(fest)
+    rows = []
+    for slot in slots:
+        act = fest.activity(slot.activity)
+        if raining and act.moved_from is not None:
+            where = (fest.site(act.moved_from).name, fest.site(act.site).name)
+        elif not raining and act.id in planned:
+            where = tuple(fest.site(s).name for s in planned[act.id])  # type: ignore[assignment]
+        else:
+            continue
+        rows.append(
+            _Row(
+                cells=(
+                    _Cell(_span(fest, slot.start, slot.end)),
+                    _Cell(act.title),
+                    _Cell(where[0]),
+                    _Cell(where[1]),
+                )
+            )
+        )
+    if not rows:
+        return ()
+    heading = "III. Phương án dự phòng khi mưa"
+    return (
+        _Table(
+            heading=heading + (" (đang áp dụng)" if raining else ""),
+            css="rain",
+            columns=("Thời gian", "Nội dung", "Địa điểm dự kiến", "Khi mưa chuyển vào"),
+            widths=(13, 43, 22, 22),
+            rows=tuple(rows),
+            empty="",
+        ),
+    )
+
+
+def _idle_text(schedule: Schedule, site_ids: list[str]) -> str:
+    """The minutes the people wait between items, in all and at the longest."""
+    from ngayhoi.scheduling.checker import idle_minutes  # noqa: PLC0415 - export sits above
+
+    waits = idle_minutes(schedule)
+    mins = [m for site in site_ids for _, m in waits.get(site, ())]
+    return f"{sum(mins)} phút (lâu nhất {max(mins, default=0)} phút)"
 
 
 def _event_word(fest: Festival, slots: Sequence[Slot]) -> str:

@@ -148,7 +148,7 @@ def schedule_json(
     """
     fest = schedule.festival
     require_feasible(schedule, "export")
-    rooms = _rooms(fest)
+    rooms = _rooms(fest, schedule)
     page = base_url.split("#", 1)[0]
     by_day: dict[dt.date, dict[str, list[dict[str, Any]]]] = {day: {} for day in fest.days}
     spans: dict[dt.date, list[pendulum.DateTime]] = {day: [] for day in fest.days}
@@ -318,8 +318,15 @@ def _event(
     }
 
 
-def _rooms(fest: Festival) -> dict[str, dict[str, Any]]:
-    """One room per site, keyed by site id; room names must be unique (they are keys)."""
+def _rooms(fest: Festival, schedule: Schedule) -> dict[str, dict[str, Any]]:
+    """One room per site, keyed by site id; room names must be unique (they are keys).
+
+    A room's ``features`` give the minutes its people wait between items
+    (``idle_minutes`` in all, ``longest_idle_minutes``).
+    """
+    from ngayhoi.scheduling.checker import idle_minutes  # noqa: PLC0415 - export sits above
+
+    waits = idle_minutes(schedule)
     rooms: dict[str, dict[str, Any]] = {}
     named: dict[str, Site] = {}
     for site in fest.sites:
@@ -332,7 +339,13 @@ def _rooms(fest: Festival) -> dict[str, dict[str, Any]]:
             )
             raise ExportError(msg)
         guid = uuid.uuid5(GUID_NAMESPACE, f"room:{fest.id}.{site.id}@{fest.domain}")
-        rooms[site.id] = {"name": name, "guid": str(guid), "description": site.location}
+        mins = [m for _, m in waits.get(site.id, ())]
+        rooms[site.id] = {
+            "name": name,
+            "guid": str(guid),
+            "description": site.location,
+            "features": {"idle_minutes": sum(mins), "longest_idle_minutes": max(mins, default=0)},
+        }
     return rooms
 
 

@@ -42,6 +42,7 @@ from ngayhoi import data as dataset
 from ngayhoi.arguments import path_argument, text_argument
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.files import write_atomic
+from ngayhoi.io.people import add_people
 from ngayhoi.model import (
     Activity,
     Award,
@@ -286,6 +287,7 @@ _TOP = {
     "programme",
     "preparation",
     "needs",
+    "people",
     "travel",
     "override",
     "pilot",
@@ -305,6 +307,7 @@ _FESTIVAL_KEYS = {
     "domain",
     "attendance",
     "max_idle",
+    "weather",
     "working_days",
     "days_off",
 }
@@ -782,6 +785,8 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _prepare(doc["preparation"], lists, units, reader)
     if "needs" in doc:
         _add_needs(doc["needs"], lists, reader)
+    if "people" in doc:
+        add_people(doc["people"], lists, reader)
     lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)
     options: dict[str, Any] = {}
     if "campaign" in head:
@@ -801,7 +806,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         options["outdoor_until"] = (
             None if value is False else _time_at(value, "festival.outdoor_until", reader)
         )
-    for key in ("organiser", "domain", "attendance", "max_idle"):
+    for key in ("organiser", "domain", "attendance", "max_idle", "weather"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
     options.update(_working_days(head, reader))
@@ -1678,6 +1683,7 @@ def dumps(festival: Festival) -> str:  # noqa: C901 - one optional key after ano
     head["domain"] = festival.domain
     head["attendance"] = False if festival.attendance is None else list(festival.attendance)
     head["max_idle"] = False if festival.max_idle is None else festival.max_idle
+    head["weather"] = festival.weather
     if not festival.working_days:
         head["working_days"] = False
     if festival.days_off:

@@ -260,6 +260,8 @@ class Activity:
         lead: who leads it, in Vietnamese ("Công an xã, Đoàn Thanh niên").
         description: a longer text for calendars and run sheets.
         item: the key of the programme item it was stamped from, if any.
+        moved_from: the site it was planned at, when the rain plan moved it
+            to that site's covered ``fallback``.
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -290,6 +292,7 @@ class Activity:
         default=None, converter=to_optional_text, validator=valid_optional_text
     )
     item: str | None = attrs.field(default=None, validator=valid_optional_id)
+    moved_from: str | None = attrs.field(default=None, validator=valid_optional_id)
 
 
 class DependencyType(enum.StrEnum):

@@ -237,6 +237,20 @@ ATTENDANCE_SPAN: tuple[str, str] = ("tuyen-bo-ly-do", "phat-bieu-chi-dao")
 MAX_IDLE = 15
 
 
+#: The weather plans: dry (``nang``) or the rain plan (``mua``), which moves outdoor items
+#: to each site's covered ``fallback``.
+WEATHER = ("nang", "mua")
+
+
+def _valid_weather(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in WEATHER:
+        msg = (
+            f'festival: weather {value!r} is not a weather plan; write weather = "nang" '
+            '(dry, the default) or weather = "mua" (the rain plan)'
+        )
+        raise PlanError(msg)
+
+
 def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
@@ -294,6 +308,10 @@ class Festival:
         outdoor_until: outdoor activities end by this time of day (the August heat);
             ``None``: no limit.
         domain: the domain part of calendar UIDs.
+        attendance: the first and last programme item a visiting delegation attends.
+        max_idle: the most minutes the people at a point wait between two items.
+        weather: ``"nang"`` (dry) or ``"mua"``: the rain plan, where the scheduler
+            moves outdoor items to each site's ``fallback`` (``ngayhoi.scheduling.weather``).
         working_days: whether preparation deadlines move off weekends, Vietnamese
             public holidays and ``days_off`` (earlier; a task after the day that
             would land before its end moves later).
@@ -347,6 +365,7 @@ class Festival:
         default=ATTENDANCE_SPAN, converter=_to_span, validator=_valid_span
     )
     max_idle: int | None = attrs.field(default=MAX_IDLE, validator=_valid_idle)
+    weather: str = attrs.field(default="nang", validator=_valid_weather, repr=False)
     working_days: bool = attrs.field(default=True, validator=_valid_flag, repr=False)
     days_off: tuple[pendulum.Date, ...] = attrs.field(
         default=(), converter=_to_days_off, repr=False

@@ -53,6 +53,7 @@ class ResourceKind(enum.StrEnum):
     DELEGATION = "delegation"
     POOL = "pool"
     ROLE = "role"
+    PERSON = "person"
 
 
 def _default_capacity(instance: Resource) -> int | None:
@@ -103,12 +104,15 @@ class Resource:
         name: the Vietnamese name ("Đoàn 2", "Bộ âm thanh lưu động").
         kind: a delegation travels between sites and attends one activity at a
             time; a pool lends ``capacity`` interchangeable units; a role or team
-            has no capacity unless one is given.
+            has no capacity unless one is given; a person (a named official, an
+            MC) is in one place at a time and drives between points.
         capacity: how many activities may hold it at once (``None``: no limit, roles only).
         group: the id of a group it belongs to; an activity may need "any one of" a group.
         home: for a delegation, the site it sets out from and returns to.
         members: who is in it, in Vietnamese (for delegation calendars and itineraries).
         description: a longer text.
+        delegation: for a person, the delegation they travel with (they are
+            wherever it is).
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -125,11 +129,21 @@ class Resource:
     description: str | None = attrs.field(
         default=None, converter=to_optional_text, validator=valid_optional_text
     )
+    delegation: str | None = attrs.field(default=None, validator=valid_optional_id)
 
     @property
     def travels(self) -> bool:
         """Whether it needs travel time between two sites (delegations do)."""
         return self.kind is ResourceKind.DELEGATION
+
+    @property
+    def drives(self) -> bool:
+        """Whether it needs the travel time between two sites: delegations and people.
+
+        >>> Resource(id="ct", name="Chủ tịch UBND xã", kind="person").drives
+        True
+        """
+        return self.kind in {ResourceKind.DELEGATION, ResourceKind.PERSON}
 
 
 def _to_matrix(

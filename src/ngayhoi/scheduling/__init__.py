@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from typing import Literal
 
+import attrs
+
 from ngayhoi.arguments import int_argument, seconds_argument
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Festival
+from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
 from ngayhoi.scheduling.solvers.heuristic import DEFAULT_BUDGET, TIME_CAP, schedule_heuristic
 from ngayhoi.scheduling.solvers.temporal import needs_resources, schedule_times
 from ngayhoi.scheduling.translate import canonical
+from ngayhoi.scheduling.weather import RAIN, moves_in_rain, rain_plan
 
 Backend = Literal["auto", "temporal", "heuristic", "cpsat"]
 
@@ -94,7 +98,15 @@ def schedule(
             "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
         )
         raise PlanError(msg)
-    result = _run(festival, backend, seed, (budget, time_limit), previous)
+    limits = (budget, time_limit)
+    if festival.weather == RAIN:
+        # The rain plan re-plans from the dry schedule: as few changes as the roofs allow.
+        wet = rain_plan(festival)
+        if previous is None and moves_in_rain(festival):
+            dry = attrs.evolve(festival, weather="nang")
+            previous = _run(dry, backend, seed, limits, None)
+        festival = wet
+    result = _run(festival, backend, seed, limits, previous)
     return result.unwrap() if raise_on_infeasible else result
 
 
@@ -130,6 +142,12 @@ def _check_arguments(
         )
 
 
+def _times(festival: Festival, *, previous: Schedule | None = None) -> Schedule:
+    """The temporal backend as the idle search runs it (it has no re-plan base)."""
+    del previous
+    return schedule_times(festival)
+
+
 def _run(
     festival: Festival,
     backend: Backend,
@@ -141,14 +159,15 @@ def _run(
     if backend == "auto":
         backend = "heuristic" if needs_resources(festival) else "temporal"
     if backend == "temporal":
-        return schedule_times(festival)
+        return schedule_without_idle(festival, _times)
     if backend == "heuristic":
-        return schedule_heuristic(
+        return schedule_without_idle(
             festival,
+            schedule_heuristic,
+            previous=previous,
             seed=seed,
             time_limit=TIME_CAP if time_limit is None else time_limit,
             max_passes=budget,
-            previous=previous,
         )
     if backend == "cpsat":
         from ngayhoi.scheduling.solvers.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra

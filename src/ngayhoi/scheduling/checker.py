@@ -362,7 +362,7 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
         for a, b in itertools.pairwise(ordered):
             site_a = fest.activity(a.activity).site
             site_b = fest.activity(b.activity).site
-            travel = (fest.travel_minutes(site_a, site_b) or 0) if res.travels else 0
+            travel = (fest.travel_minutes(site_a, site_b) or 0) if res.drives else 0
             gap = fest.minute(b.start) - fest.minute(a.end)
             if gap < travel:
                 if gap < 0:
@@ -560,23 +560,37 @@ PEOPLE_OF_ITEMS: dict[str, str] = {
 
 
 def check_one_place(schedule: Schedule) -> list[Violation]:
-    """Nobody is in two places: a unit's chairman or police chief, or a delegation.
+    """Nobody is in two places: a named person (``[[people]]``), a delegation and its members.
+
+    Without named people, a unit's chairman and police chief are taken to lead
+    the response and the report at each of its points.
 
     >>> import ngayhoi
     >>> check_one_place(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
     []
     """
     fest = schedule.festival
+    people = {r.id: r for r in fest.resources if r.kind is ResourceKind.PERSON}
+    with_team: dict[str, list[str]] = defaultdict(list)
+    for p in people.values():
+        if p.delegation is not None:
+            with_team[p.delegation].append(p.id)
     held: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
     for slot, act in _known(schedule):
         s, e = fest.minute(slot.start), fest.minute(slot.end)
         person = PEOPLE_OF_ITEMS.get(act.item or "")
-        if person is not None:
+        named = any(
+            r.resource in people or set(fest.group_members(r.resource)) & set(people)
+            for r in act.needs
+        )
+        if person is not None and not named:
             unit = fest.site(act.site).unit
             held[(f"{person} {fest.unit(unit).name}", unit)].append((s, e, act.site, act.id))
         for r in slot.resources:
-            if travelling(fest, r):
+            if travelling(fest, r) or r in people:
                 held[(_name(fest, r), r)].append((s, e, act.site, act.id))
+            for pid in with_team.get(r, ()):
+                held[(people[pid].name, pid)].append((s, e, act.site, act.id))
     out = []
     for (who, ident), visits in sorted(held.items()):
         visits.sort()

@@ -135,7 +135,7 @@ class Translation:
         # never travel behaves as a pool: schedule it as one, number the units after.
         self.pooled: dict[str, list[str]] = {}
         for gid, members in groups.items():
-            moving = self.moves and any(m.travels for m in members)
+            moving = self.moves and any(m.drives for m in members)
             if gid in named and not moving and not (named & {m.id for m in members}):
                 self.pooled[gid] = [m.id for m in members]
         self.pool_of: dict[str, int] = {}
@@ -145,7 +145,7 @@ class Translation:
             if res.capacity is None or (res.group in self.pooled):
                 continue
             if res.capacity == 1:
-                self.unary_of[res.id] = p.add_unary(res.id, travels=res.travels and self.moves)
+                self.unary_of[res.id] = p.add_unary(res.id, travels=res.drives and self.moves)
                 self.unary_ids.append(res.id)
             else:
                 self.pool_of[res.id] = p.add_pool(res.id, res.capacity)
@@ -432,9 +432,8 @@ def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
                 if v == activity:
                     return f" (it is fixed to start at {fixed})"
                 return f" (so that {fest.label(tr.ids[v])} can start at its fixed {fixed})"
-            why = (
-                "it is outdoors" if act.outdoor and fest.outdoor_until is not None else "its window"
-            )
+            in_open = act.outdoor or fest.site(act.site).outdoor
+            why = "it is outdoors" if in_open and fest.outdoor_until is not None else "its window"
             if v == activity:
                 return f" ({why}: it must end by {end})"
             that = why.replace("it is", "that is")

@@ -1,0 +1,205 @@
+"""``[[people]]`` in plan files: named officials as resources that are in one place at a time.
+
+A person (the Chủ tịch UBND xã, the Trưởng Công an xã, a named MC, a member of
+a delegation) becomes a resource of kind ``person``: capacity one, and the
+drive between two points. The items they lead need them, so the scheduler
+never puts them in two places; ``deputy`` names who may stand in for them
+(one of the two leads each item), which is how a commune with several
+points after 2025 either sends a deputy or runs its points one after
+another (no deputy).
+
+>>> from ngayhoi import io
+>>> from ngayhoi.cli import init_text
+>>> import datetime as dt
+>>> text = init_text(communes=1, day=dt.date(2025, 8, 10)) + '''
+... [[people]]
+... id = "ct-can-duoc"
+... name = "Chủ tịch UBND xã Cần Đước"
+... unit = "can-duoc"
+... leads = ["phat-bieu-tiep-thu"]
+... '''
+>>> plan = io.loads(text)
+>>> [r.resource for r in plan.activity("can-duoc.phat-bieu-tiep-thu").needs]
+['ct-can-duoc']
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import attrs
+
+from ngayhoi.errors import PlanError, UnknownReferenceError
+from ngayhoi.model import Requirement, Resource, ResourceKind
+
+__all__ = ["PEOPLE_KEYS", "add_people", "deputy_group"]
+
+#: The keys of a ``[[people]]`` table.
+PEOPLE_KEYS = ("id", "name", "unit", "leads", "activities", "deputy", "delegation")
+
+
+class Reader(Protocol):
+    """What reads the plan file: it makes the error for a path and a message."""
+
+    def fail(self, path: str, message: str) -> Exception:
+        """The error to raise at ``path``."""
+        ...
+
+
+def deputy_group(person: str) -> str:
+    """The id of the group "the person or their deputy".
+
+    >>> deputy_group("ct-rach-kien")
+    'ct-rach-kien.hoac-cap-pho'
+    """
+    return f"{person}.hoac-cap-pho"
+
+
+def _strings(value: object, path: str, reader: Reader) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise reader.fail(
+            path, f'{value!r} must be a list of ids in quotes, e.g. ["phat-bieu-tiep-thu"]'
+        )
+    return list(value)
+
+
+def add_people(  # noqa: C901, PLR0912 - one key of the table after another
+    tables: object, lists: dict[str, list[Any]], reader: Reader
+) -> None:
+    """Add each ``[[people]]`` table as a person resource and the needs of the items they lead.
+
+    Args:
+        tables: the ``people`` value of the plan file.
+        lists: the plan's sections so far (``activities``, ``resources``, ``sites``).
+        reader: makes the error for a path and a message.
+    """
+    if not isinstance(tables, list):
+        raise reader.fail("people", "expected [[people]] tables (id, name, leads)")
+    rows: list[tuple[int, Mapping[str, Any]]] = []
+    for k, table in enumerate(tables):
+        if not isinstance(table, Mapping):
+            raise reader.fail(f"people[{k}]", "a [[people]] table has id, name and what they lead")
+        for key in table:
+            if key not in PEOPLE_KEYS:
+                hint = difflib.get_close_matches(str(key), PEOPLE_KEYS, n=1)
+                tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise reader.fail(f"people[{k}].{key}", f"unknown key '{key}'{tip}")
+        for key in ("id", "name"):
+            if not isinstance(table.get(key), str):
+                raise reader.fail(f"people[{k}]", f"missing key '{key}' (text in quotes)")
+        rows.append((k, table))
+    ids = [str(t["id"]) for _, t in rows]
+    deputies = {str(t["deputy"]): str(t["id"]) for _, t in rows if isinstance(t.get("deputy"), str)}
+    resources = lists["resources"]
+    known = {r.id for r in resources}
+    delegations = {r.id: i for i, r in enumerate(resources) if r.kind is ResourceKind.DELEGATION}
+    for k, table in rows:
+        pid = str(table["id"])
+        if pid in known:
+            raise reader.fail(
+                f"people[{k}].id", f"'{pid}' is already a resource id; give the person another id"
+            )
+        deputy = table.get("deputy")
+        if deputy is not None and (
+            not isinstance(deputy, str) or deputy not in ids or deputy == pid
+        ):
+            unknown = UnknownReferenceError(
+                item_kind="person",
+                item_id=pid,
+                ref_kind="deputy",
+                ref=str(deputy),
+                valid=[i for i in ids if i != pid],
+            )
+            raise reader.fail(
+                f"people[{k}].deputy", f"{unknown}; the deputy is another [[people]] table"
+            )
+        group = deputy_group(pid) if deputy is not None else None
+        if pid in deputies:
+            group = deputy_group(deputies[pid])
+            if deputy is not None:
+                raise reader.fail(
+                    f"people[{k}].deputy", f"'{pid}' is a deputy already; a deputy has no deputy"
+                )
+        try:
+            person = Resource(
+                id=pid, name=str(table["name"]), kind=ResourceKind.PERSON, group=group
+            )
+        except PlanError as err:
+            raise reader.fail(f"people[{k}]", str(err)) from None
+        resources.append(person)
+        known.add(pid)
+        team = table.get("delegation")
+        if team is not None:
+            if team not in delegations:
+                unknown = UnknownReferenceError(
+                    item_kind="person",
+                    item_id=pid,
+                    ref_kind="delegation",
+                    ref=str(team),
+                    valid=list(delegations),
+                )
+                raise reader.fail(f"people[{k}].delegation", str(unknown))
+            i = delegations[str(team)]
+            resources[i] = attrs.evolve(resources[i], members=(*resources[i].members, person.name))
+            resources[-1] = attrs.evolve(person, delegation=str(team))
+        need = group or pid
+        _lead(table, k, need, lists, reader)
+
+
+def _lead(
+    table: Mapping[str, Any], k: int, need: str, lists: dict[str, list[Any]], reader: Reader
+) -> None:
+    acts = lists["activities"]
+    by_id = {a.id: i for i, a in enumerate(acts)}
+    sites = {s.id: s.unit for s in lists["sites"]}
+    chosen: list[int] = []
+    for aid in _strings(table.get("activities"), f"people[{k}].activities", reader):
+        if aid not in by_id:
+            unknown = UnknownReferenceError(
+                item_kind="person",
+                item_id=str(table["id"]),
+                ref_kind="activity",
+                ref=aid,
+                valid=list(by_id),
+            )
+            raise reader.fail(f"people[{k}].activities", str(unknown))
+        chosen.append(by_id[aid])
+    leads = _strings(table.get("leads"), f"people[{k}].leads", reader)
+    if leads:
+        unit = table.get("unit")
+        if not isinstance(unit, str):
+            raise reader.fail(
+                f"people[{k}].leads", "leads names programme items: give the person's unit too"
+            )
+        items = {a.item for a in acts if sites.get(a.site) == unit}
+        if not items - {None}:
+            units = sorted(set(sites.values()))
+            unknown = UnknownReferenceError(
+                item_kind="person",
+                item_id=str(table["id"]),
+                ref_kind="unit with points",
+                ref=unit,
+                valid=units,
+            )
+            raise reader.fail(f"people[{k}].unit", str(unknown))
+        for key in leads:
+            if key not in items:
+                valid = sorted(i for i in items if i is not None)
+                unknown = UnknownReferenceError(
+                    item_kind="person",
+                    item_id=str(table["id"]),
+                    ref_kind="programme item",
+                    ref=key,
+                    valid=valid,
+                )
+                raise reader.fail(f"people[{k}].leads", str(unknown))
+        chosen += [i for i, a in enumerate(acts) if sites.get(a.site) == unit and a.item in leads]
+    for i in sorted(set(chosen)):
+        act = acts[i]
+        if any(r.resource == need for r in act.needs):
+            continue
+        acts[i] = attrs.evolve(act, needs=(*act.needs, Requirement(need)))

@@ -1,0 +1,257 @@
+"""Answers that help: why a plan cannot be carried out, in one short Vietnamese sentence each.
+
+Each reason names what breaks, by how many minutes, and the plan keys to
+change with a value that works: the value is tried on the plan before it is
+offered ("kéo dài outdoor_until đến 11:30, hoặc thêm một đoàn, hoặc rút
+programme.minutes.tro-choi còn 60"). The scheduler's own sentence, with the
+full chain of rules, is kept for ``--explain``.
+
+>>> import ngayhoi
+>>> advise(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from functools import partial
+
+import attrs
+
+from ngayhoi.diagnostics import Violation
+from ngayhoi.errors import NgayhoiError
+from ngayhoi.model import Festival, Resource, ResourceKind, minutes
+from ngayhoi.scheduling.result import Schedule, Status
+
+__all__ = ["WORDS", "Advice", "advise"]
+
+#: What each broken rule means, in a few Vietnamese words (the CLI's catalogue of reasons).
+WORDS: dict[str, str] = {
+    "temporal": "không xếp vừa khung giờ",
+    "window": "không xếp vừa khung giờ",
+    "precedence": "không giữ được thứ tự chương trình",
+    "simultaneity": "không bắt đầu đồng loạt được",
+    "travel": "đoàn không kịp di chuyển tới",
+    "resource": "thiếu đoàn hoặc người phụ trách",
+    "resources": "thiếu đoàn hoặc người phụ trách",
+    "capacity": "thiếu đoàn hoặc người phụ trách",
+    "requirement": "thiếu đoàn hoặc người phụ trách",
+    "overlap": "một đoàn ở hai nơi cùng lúc",
+    "unary-travel": "đoàn không kịp di chuyển tới",
+    "idle": "người dân phải chờ quá lâu",
+    "outdoor": "ở ngoài trời quá giờ outdoor_until",
+    "attendance": "đoàn không dự trọn phần lễ",
+    "one-place": "một người ở hai nơi cùng lúc",
+}
+
+#: Items whose length the advice may shorten, longest first, down to their usual lowest.
+_SHORTEN = ("tro-choi", "dien-dan", "bao-cao", "van-nghe", "dieu-hanh")
+
+#: How many candidate fixes are tried per plan (each one schedules the plan again).
+_TRIES = 6
+
+#: The passes each try may spend: a quick look, enough to see a fix work.
+_BUDGET = 40
+
+
+@attrs.frozen
+class Advice:
+    """One reason: what breaks, and the fixes that were tried and work.
+
+    Attributes:
+        reason: the short Vietnamese sentence with the fixes.
+        detail: the scheduler's full explanation (for ``--explain``).
+    """
+
+    reason: str
+    detail: str
+
+
+def _hhmm(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def _round_up(value: int, step: int = 5) -> int:
+    return -(-value // step) * step
+
+
+def _where(fest: Festival, v: Violation) -> str:
+    for aid in v.activities:
+        if fest.has_activity(aid):
+            act = fest.activity(aid)
+            unit = fest.unit(fest.site(act.site).unit)
+            return f"{act.title} ({unit.official_name})"
+    return "Kế hoạch"
+
+
+def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[str, Callable[[], Festival]]]:
+    """Changes that might fix ``v``: (the words naming the plan key and value, the changed plan)."""
+    need = max(5, _round_up(v.amount or 5))
+    involved = [fest.activity(a) for a in v.activities if fest.has_activity(a)]
+    if fest.outdoor_until is not None:
+        clock = fest.outdoor_until.hour * 60 + fest.outdoor_until.minute
+        later = min(clock + need, 23 * 60)
+        until = dt.time(later // 60, later % 60)
+        yield (
+            f"kéo dài outdoor_until đến {_hhmm(later)}",
+            lambda: attrs.evolve(fest, outdoor_until=until),
+        )
+    delegations = [r for r in fest.resources if r.kind is ResourceKind.DELEGATION]
+    if delegations and v.rule in {"travel", "resource", "capacity", "window", "attendance", "idle"}:
+        yield 'thêm một đoàn ([[resources]] kind = "delegation")', lambda: _one_more(fest)
+    if fest.max_idle is not None and v.rule == "idle":
+        more = fest.max_idle + need
+        yield f"tăng max_idle lên {more}", lambda: attrs.evolve(fest, max_idle=more)
+    early = []
+    if any(a.fixed_start is not None for a in fest.activities) and involved:
+        first = min(fest.minute(a.fixed_start) for a in fest.activities if a.fixed_start)
+        at = fest.at(first - need).format("HH:mm")
+        early.append((f"dời programme.at về {at}", partial(_earlier, fest, need)))
+    lengths = _item_lengths(fest)
+    for n, key in enumerate(_SHORTEN):
+        if n == 1:
+            yield from early
+        if key not in lengths:
+            continue
+        now, low = lengths[key]
+        shorter = max(low, now - need)
+        if shorter < now:
+            yield (
+                f"rút programme.minutes.{key} còn {shorter}",
+                partial(_shorten, fest, key, shorter),
+            )
+
+
+def _item_lengths(fest: Festival) -> dict[str, tuple[int, int]]:
+    from ngayhoi.templates.programme import STANDARD_ITEMS  # noqa: PLC0415 - defaults only
+
+    low = {i.key: i.low for i in STANDARD_ITEMS}
+    out: dict[str, tuple[int, int]] = {}
+    for act in fest.activities:
+        if act.item in low:
+            now = minutes(act.duration)
+            known = out.get(act.item)
+            out[act.item] = (max(now, known[0]) if known else now, low[act.item])
+    return out
+
+
+def _shorten(fest: Festival, key: str, length: int) -> Festival:
+    acts = tuple(
+        attrs.evolve(a, duration=min(minutes(a.duration), length)) if a.item == key else a
+        for a in fest.activities
+    )
+    return attrs.evolve(fest, activities=acts)
+
+
+def _earlier(fest: Festival, by: int) -> Festival:
+    shift = dt.timedelta(minutes=by)
+    acts = tuple(
+        attrs.evolve(a, fixed_start=a.fixed_start - shift) if a.fixed_start is not None else a
+        for a in fest.activities
+    )
+    opens = fest.opens
+    first = min(fest.minute(a.fixed_start) for a in acts if a.fixed_start is not None)
+    if first < fest.minute(fest.local(fest.days[0], opens)):
+        opens = dt.time(max(0, first - 30) // 60, max(0, first - 30) % 60)
+    return attrs.evolve(fest, activities=acts, opens=opens)
+
+
+def _one_more(fest: Festival) -> Festival:
+    delegations = [r for r in fest.resources if r.kind is ResourceKind.DELEGATION]
+    model = delegations[-1]
+    taken = {r.id for r in fest.resources}
+    k = len(delegations) + 1
+    while f"doan-{k}" in taken:
+        k += 1
+    extra = Resource(
+        id=f"doan-{k}",
+        name=f"Đoàn {k}",
+        kind=ResourceKind.DELEGATION,
+        group=model.group,
+        home=model.home,
+    )
+    return attrs.evolve(fest, resources=(*fest.resources, extra))
+
+
+def _quick(plan: Festival) -> Schedule:
+    """The plan scheduled with a small budget: enough to see a fix work."""
+    from ngayhoi.scheduling import schedule as _schedule  # noqa: PLC0415 - cycle
+
+    return _schedule(plan, budget=_BUDGET, raise_on_infeasible=False)
+
+
+def _consistent(plan: Festival) -> Schedule:
+    """For times that cannot all hold: the times alone, waits capped, without a search."""
+    from ngayhoi.graph import check_consistency  # noqa: PLC0415 - only when advising
+    from ngayhoi.scheduling.idle import Arrangement, arrange  # noqa: PLC0415 - cycle
+
+    # The scheduler may move the games before the ceremony: try that order too.
+    for moves in ((), (("tro-choi", "early"),)):
+        every = dict.fromkeys((s.id for s in plan.sites), Arrangement(moves))
+        try:
+            check_consistency(arrange(plan, every, cap=plan.max_idle))
+        except NgayhoiError:
+            continue
+        return Schedule(festival=plan, status=Status.FEASIBLE)
+    return Schedule(festival=plan, status=Status.INFEASIBLE)
+
+
+def _works(plan: Festival, run: Callable[[Festival], Schedule]) -> bool:
+    try:
+        return run(plan).feasible
+    except NgayhoiError:
+        return False
+
+
+def _fixes(
+    fest: Festival, v: Violation, run: Callable[[Festival], Schedule], tries: int
+) -> tuple[list[str], int]:
+    fixes: list[str] = []
+    for words, change in _candidates(fest, v):
+        if tries >= _TRIES:
+            break
+        tries += 1
+        try:
+            changed = change()
+        except (NgayhoiError, ValueError, OverflowError):
+            continue
+        if _works(changed, run):
+            fixes.append(words)
+    return fixes, tries
+
+
+def advise(
+    schedule: Schedule,
+    run: Callable[[Festival], Schedule] | None = None,
+) -> list[Advice]:
+    """One :class:`Advice` per broken rule, with fixes tried on the plan (the first few reasons).
+
+    Args:
+        schedule: a schedule that could not meet every constraint.
+        run: schedules a changed plan (default: :func:`ngayhoi.schedule`
+            with ``raise_on_infeasible=False``); a fix is offered only when it works.
+    """
+    if run is None:
+        run = _consistent if schedule.status is Status.INFEASIBLE else _quick
+
+    fest = schedule.festival
+    out: list[Advice] = []
+    tries = 0
+    seen: set[tuple[str, str]] = set()
+    for v in schedule.violations:
+        what = WORDS.get(v.rule, "không thực hiện được")
+        short = f"{_where(fest, v)}: {what}"
+        if v.amount:
+            short += f" (thiếu {v.amount} phút)"
+        key = (short, v.rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        fixes, tries = _fixes(fest, v, run, tries)
+        if fixes:
+            short += "; " + ", hoặc ".join(fixes) + "."
+        else:
+            short += "; sửa kế hoạch theo --explain."
+        out.append(Advice(reason=short[0].upper() + short[1:], detail=v.message))
+    return out

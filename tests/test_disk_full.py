@@ -33,7 +33,9 @@ from ngayhoi.files import DiskFullError
 from ngayhoi.scheduling import Schedule, schedule
 
 DAY = "2023-08-06"
-DISK = 1024 * 1024  # a 1 MiB tmpfs: one export of the plan below takes about 330 kB
+# A 4 MiB tmpfs: room for two versions of the export below (the feeds, and a state
+# that now stores the schedule too).
+DISK = 4 * 1024 * 1024
 STEPS = 24  # free-space points between nothing and enough for a whole export
 STRACE = shutil.which("strace")
 OWN = {".ngayhoi.lock", ".ngayhoi-state.json", ".ngayhoi-files.json"}

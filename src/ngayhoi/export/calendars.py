@@ -479,7 +479,7 @@ def _withdraw(
     seen = before.event if before is not None else now_entry.event
     same_kind = [f for f in feeds.values() if uid in f.uids and f.kind == feed.kind]
     if same_kind:
-        names = ", ".join(f.name.rsplit(" – ", 1)[-1] for f in same_kind)
+        names = ", ".join(f.who for f in same_kind)
         note = f"Đã chuyển sang lịch: {names}"
     else:
         note = "Không còn trong lịch này; xem lịch tổng hợp"

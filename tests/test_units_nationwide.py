@@ -160,11 +160,11 @@ def test_units_command_searches_the_country_with_history_in_vietnamese() -> None
     code, out, _ = run("units", "long trach", "--date", "2025-03-01")
     assert code == 0
     assert out.splitlines() == [
-        "long-trach  28111  Xã Long Trạch  (xã, đến hết 30/6/2025; Tỉnh Long An)",
+        "long-trach  28111  Xã Long Trạch  (xã, valid until 2025-06-30; Tỉnh Long An)",
         "    Xã Long Trạch → Xã Rạch Kiến từ 1/7/2025",
     ]
     code, out, _ = run("units", "ben luc", "--date", "2025-03-01", "--province", "long an")
-    assert "(thị trấn, có trong dữ liệu từ 1/1/2025, đến hết 30/6/2025; Tỉnh Long An)" in out
+    assert "(thị trấn, valid from 2025-01-01 to 2025-06-30; Tỉnh Long An)" in out
     code, out, _ = run("units", "Tân Phú", "--date", "2025-08-19", "--province", "tay ninh")
     assert (code, out.split()[0]) == (0, "tan-phu-25549")
 
@@ -183,7 +183,7 @@ def test_the_old_tay_ninh_is_found_before_2025_and_its_area_is_not_called_long_a
     assert (code, out.splitlines()) == (
         0,
         [
-            "tinh-tay-ninh  72  Tỉnh Tây Ninh  (tỉnh, từ 1/8/2008 đến hết 30/6/2025)",
+            "tinh-tay-ninh  72  Tỉnh Tây Ninh  (tỉnh, valid from 2008-08-01 to 2025-06-30)",
             "    Tỉnh Tây Ninh → Tỉnh Tây Ninh từ 1/7/2025",
         ],
     )

@@ -5,7 +5,7 @@ input (a plan file, an argument, a folder). Errors are one message, never a
 stack trace. A progress bar appears on long runs when stderr is a terminal.
 
 >>> main(["units", "long hoa", "--date", "2023-08-06"])
-long-hoa  28123  Xã Long Hòa  (xã, đến hết 30/6/2025; Tỉnh Long An)
+long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30; Tỉnh Long An)
     Xã Long Hòa → Xã Rạch Kiến từ 1/7/2025
 0
 """
@@ -1612,7 +1612,7 @@ def main(
     """Run the command line; return the exit code.
 
     >>> main(["units", "tan chanh", "--date", "2023-08-06"])
-    tan-chanh  28156  Xã Tân Chánh  (xã, đến hết 30/6/2025; Tỉnh Long An)
+    tan-chanh  28156  Xã Tân Chánh  (xã, valid until 2025-06-30; Tỉnh Long An)
         Xã Tân Chánh → Xã Cần Đước từ 1/7/2025
     0
     """

@@ -37,7 +37,7 @@ from ngayhoi.i18n import LANGUAGES, N_, language, translator
 from ngayhoi.model import Festival, TravelTimes, Unit, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
-from ngayhoi.scheduling.checker import check_protocol
+from ngayhoi.scheduling.checker import FixedWait, check_protocol, fixed_time_waits
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
     pilot_plan_text,
@@ -943,6 +943,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     for wait in result.waits:
         print(f"  · {_wait_text(result, wait)}", file=out)
     print(f"\n{idle_table(result)}", file=out)
+    for forced in fixed_time_waits(result):
+        print(f"  · {_fixed_wait_text(result, forced)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
     _moved_deadlines(plan, out)
@@ -981,6 +983,22 @@ def _wait_text(result: Schedule, wait: Wait) -> str:
     if wait.travel:
         why += _(" and needs {minutes} min to get here").format(minutes=wait.travel)
     return f"{text}: {why}"
+
+
+def _fixed_wait_text(result: Schedule, wait: FixedWait) -> str:
+    """A wait a fixed time forces, in the language in use: reported, not broken."""
+    plan = result.festival
+    return _(
+        "{site}: the people wait {minutes} min before {activity} because {fixed} is fixed at "
+        "{time} ({override}); the fixed time is kept"
+    ).format(
+        site=plan.site(wait.site).name,
+        minutes=wait.minutes,
+        activity=_label(plan, wait.activity),
+        fixed=_label(plan, wait.fixed),
+        time=wait.at,
+        override=wait.override(plan),
+    )
 
 
 def _moved_deadlines(plan: Festival, out: TextIO) -> None:

@@ -163,13 +163,27 @@ def arrange(
     added: list[Dependency] = []
     for sid, order in chains.items():
         new = _ordered(festival, order, arrangements.get(sid, Arrangement()))
-        for a, b in itertools.pairwise(new):
-            lo, hi = _gap(incoming.get(b), cap)
+        between = _between_fixed(festival, new)
+        for k, (a, b) in enumerate(itertools.pairwise(new)):
+            lo, hi = _gap(incoming.get(b), None if k in between else cap)
             added.append(Dependency(a, b, min_lag=lo, max_lag=hi))
     deps = tuple(kept + added)
     if deps == festival.dependencies:
         return festival
     return attrs.evolve(festival, dependencies=deps)
+
+
+def _between_fixed(festival: Festival, order: list[str]) -> set[int]:
+    """The links of a chain (``k``: ``order[k]`` to ``order[k + 1]``) between two fixed times.
+
+    A second fixed time at a point (an ``[[override]]`` ``at``) is the organiser's
+    instruction: the waits it forces between the first fixed item and it are
+    kept (and reported), not capped at ``max_idle``.
+    """
+    fixed = [k for k, a in enumerate(order) if festival.activity(a).fixed_start is not None]
+    if len(fixed) < 2:  # noqa: PLR2004 - one fixed time forces no wait
+        return set()
+    return set(range(fixed[0], fixed[-1]))
 
 
 def _gap(dep: Dependency | None, cap: int | None) -> tuple[int, int | None]:

@@ -178,7 +178,8 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         type=int,
         default=0,
         help="delegations (the district's, or the province's from 1/7/2025) attending the "
-        "ceremonies, two neighbouring communes each",
+        "ceremonies: about three communes each with --communes, two neighbouring ones with "
+        "--province, --district or --units",
     )
     p.add_argument("--out", required=True, type=_out_path, help=_("the plan file to write"))
     p.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
@@ -795,40 +796,85 @@ def init_text(
 #: ceremony, with the games at their default 75 minutes (DOMAIN.md §2.2).
 _DAY_AFTER_PARADE = 30 + 15 + 122 + 10 + 75
 
+#: The ceremonies a delegation of ``init --communes N --delegations K`` attends:
+#: a district delegation attends the formal part of about three communes on the day.
+VISITS = 3
 
-def with_delegations(  # noqa: C901 - one plan section after another
+#: The programme of a delegation's n-th visit (from the second on): the folk games
+#: before the ceremony, as long as the delegation's earlier visits take; for the
+#: third, the forum and the report come before the guest reception too, so the
+#: part it attends is the opening, the awards and its speech (32 minutes).
+_LATER_VISITS = (
+    (
+        "second: the folk games first.",
+        "minutes = { tro-choi = 75 }",
+        'move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]',
+    ),
+    (
+        (
+            "third: the folk games (120 min), the forum and the report\n"
+            "# first; the delegation attends the opening, the awards and its speech."
+        ),
+        "minutes = { tro-choi = 120 }",
+        (
+            'move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }, '
+            '{ item = "dien-dan", after = "tro-choi", gap = 0 }, '
+            '{ item = "bao-cao", after = "dien-dan", gap = 0 }]'
+        ),
+    ),
+)
+
+#: Minutes from the parade's start to the end of the third visit's games at the
+#: longest waits (parade 30, a wait of up to 15, games 120).
+_THIRD_GAMES_END = 30 + 15 + 120
+
+
+def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after another
     text: str,
     *,
     count: int,
     pairs: Sequence[tuple[str, str, int]] | None = None,
     level: str = "huyện",
+    visits: int = VISITS,
 ) -> str:
-    """The plan text of :func:`init_text` with ``count`` delegations, two communes each.
+    """The plan text of :func:`init_text` with ``count`` delegations, ``visits`` communes each.
 
-    A delegation attends the formal part of two neighbouring communes: the first
-    holds its ceremony after the parade, the second plays the folk games first.
-    The games after a ceremony are shortened (to 45 minutes at the least) so
-    that they end by ``outdoor_until``; a later parade moves ``outdoor_until``
-    on, with a comment.
+    A delegation attends the formal part of about three communes (``visits``,
+    1 to 3): the communes of its first visit hold their ceremony after the
+    parade, those of its second play the folk games first, and those of its
+    third play the games (120 minutes), then hold the forum and the report,
+    before the guests arrive. The scheduler picks which delegation goes where.
+    With fewer communes than ``visits * count`` every commune is visited, in
+    as many rounds as they fill, and the file says so. The games after a
+    ceremony are shortened (to 45 minutes at the least) so that they end by
+    ``outdoor_until``; a later parade moves ``outdoor_until`` on, with a comment.
 
     >>> text = with_delegations(init_text(communes=4, day=dt.date(2023, 8, 6)), count=1)
     >>> from ngayhoi import io
     >>> [r.id for r in io.loads(text).resources if r.group == "doan-huyen"]
     ['doan-1']
+    >>> sum(1 for a in io.loads(text).activities if a.item == "trao-thuong" and a.needs)
+    3
 
     ``pairs`` gives the visited communes instead, as (first, second, minutes of
-    driving between them); the second commune's games before its ceremony then
-    last long enough to cover the drive (75 to 120 minutes). ``level`` names the
-    delegations' level ("huyện", or "tỉnh" after the 2025 reform).
+    driving between them): two visits each; the second commune's games before
+    its ceremony then last long enough to cover the drive (75 to 120 minutes).
+    ``level`` names the delegations' level ("huyện", or "tỉnh" after the 2025
+    reform).
     """
     drive: dict[str, int] = {}
     if pairs is None:
+        if not 1 <= visits <= len(_LATER_VISITS) + 1:
+            msg = f"visits {visits}: give 1 to {len(_LATER_VISITS) + 1} ceremonies a delegation"
+            raise PlanError(msg)
         ids = [u.id for u in io.loads(text).hosts()]
-        visited = ids[: 2 * count]
+        visited = ids[: visits * count]
+        rounds = [visited[k * count : (k + 1) * count] for k in range(visits)]
     else:
         visited = [site for first, second, _m in pairs for site in (first, second)]
         drive = {second: minutes for _f, second, minutes in pairs}
-    early, late = visited[0::2], visited[1::2]
+        rounds = [visited[0::2], visited[1::2]]
+    rounds = [r for r in rounds if r]
     group = "doan-tinh" if level == "tỉnh" else "doan-huyen"
     head = text.index("[programme]")
     tail = text.index("[preparation]")
@@ -838,6 +884,8 @@ def with_delegations(  # noqa: C901 - one plan section after another
     limit = 11 * 60
     games = max(45, min(75, limit - (start + _DAY_AFTER_PARADE - 75)))
     ends = start + _DAY_AFTER_PARADE - 75 + games
+    if len(rounds) > len(_LATER_VISITS):
+        ends = max(ends, start + _THIRD_GAMES_END)
     lines: list[str] = []
     if ends > limit:
         text = text.replace(
@@ -845,23 +893,38 @@ def with_delegations(  # noqa: C901 - one plan section after another
             f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  # a late parade: the games '
             "end later",
         )
+    if pairs is None:
+        each = f"{len(visited) / count:.3g}"
+        lines.append(
+            f"# {count} delegation(s) attend the formal part of {len(visited)} communes, {each} "
+            f"each ({visits} is the aim: a delegation attends about three)."
+        )
+        if len(visited) < visits * count:
+            lines.append(
+                f"# Not {visits} each: the plan has {len(ids)} communes for {count} "
+                "delegation(s), and every commune is visited."
+            )
+        lines.append("# The scheduler picks which delegation goes where.")
     gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  # waits of 10-15 min"
     minutes = f"minutes = {{ tro-choi = {games} }}"
-    for sites, first in ((early, False), (late, True)):
-        if not sites:
-            continue
+    for n, sites in enumerate(rounds):
         lines += [
             "[[programme]]",
             "# Communes a delegation visits "
-            + ("second: the folk games first." if first else "first: the ceremony first."),
+            + ("first: the ceremony first." if n == 0 else _LATER_VISITS[n - 1][0]),
             f"sites = [{', '.join(_q(s) for s in sites)}]",
             at,
-            gaps,
-            # The games before the ceremony keep their length: they fill the delegation's drive.
-            "minutes = { tro-choi = 75 }" if first else minutes,
         ]
-        if first:
-            lines.append('move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]')
+        if n == 0:
+            lines += [gaps, minutes]
+        else:
+            # The items before the ceremony keep their length: they fill the delegation's drive.
+            _why, length, move = _LATER_VISITS[n - 1]
+            if n == 1:
+                lines.append(gaps)
+            else:
+                lines.append(gaps[: gaps.index(" }")] + ", dien-dan = [0, 15], bao-cao = [0, 15] }")
+            lines += [length, move]
         lines.append("")
     lines += [
         "[[programme]]",
@@ -886,7 +949,7 @@ def with_delegations(  # noqa: C901 - one plan section after another
             f"group = {_q(group)}",
             "",
         ]
-    for sid in visited:
+    for sid in (s for r in rounds for s in r):
         lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', f"resources = [{_q(group)}]", ""]
     for sid, driving in drive.items():
         longer = max(75, min(120, 60 + driving))

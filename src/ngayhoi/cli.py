@@ -1394,7 +1394,7 @@ def _init_options(args: argparse.Namespace) -> dt.time:
 
 def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
     """``init --pilot UNIT``: the pilot day at one commune, its parent unit attending."""
-    day = _date(args.date)
+    day = _init_day(args.date)
     parade = _init_options(args)
     if args.units or args.district or args.delegations:
         msg = "--pilot UNIT plans one commune: leave out --units, --district and --delegations"

@@ -324,6 +324,7 @@ def schedule_without_idle(
     run: Runner,
     *,
     previous: Schedule | None = None,
+    quick: bool = False,
     **options: object,
 ) -> Schedule:
     """Schedule with each point's waits within ``max_idle``; items move to fill delegations' drives.
@@ -333,6 +334,8 @@ def schedule_without_idle(
         run: the scheduler, ``run(festival, previous=..., **options) -> Schedule``
             (it must return infeasible schedules rather than raise).
         previous: the schedule being re-planned, passed on to every run.
+        quick: search one round of each strategy, without repairs (seven runs
+            at most): the advice's look at whether a fix works.
         options: passed on to ``run``.
 
     Returns:
@@ -351,7 +354,7 @@ def schedule_without_idle(
     chosen: dict[str, Arrangement] = {}
     for strategy in _STRATEGIES if visited else ():
         arrangements: dict[str, Arrangement] = {}
-        for _ in range(_ROUNDS):
+        for _ in range(1 if quick else _ROUNDS):
             loose = arrange(festival, arrangements, cap=None)
             seen = run(loose, previous=previous, **options)
             targets = _span_starts(seen, _visited(loose))
@@ -364,6 +367,8 @@ def schedule_without_idle(
                 best, scored, chosen = trial, trial_score, arrangements
             if scored[0] == 0:
                 return best
+    if quick:
+        return best
     return _repair(festival, run, (best, scored, chosen), previous, options)
 
 

@@ -26,19 +26,19 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import functools
 import re
 import tomllib
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
-import cattrs
 import pendulum
-import tomli_w
 
 from ngayhoi import data as dataset
+from ngayhoi._lazy import lazy_import
 from ngayhoi.arguments import path_argument, text_argument
 from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
 from ngayhoi.files import write_atomic
@@ -70,6 +70,14 @@ from ngayhoi.templates import (
 from ngayhoi.templates.events import commendation_meeting, pilot_day, review_conference
 from ngayhoi.templates.overrides import Override, apply_overrides, reach
 from ngayhoi.text import check_id
+
+if TYPE_CHECKING:
+    import cattrs
+    import tomli_w
+else:
+    # Loaded on the first plan read or write, not by `import ngayhoi.cli` (``--help``).
+    cattrs = lazy_import("cattrs")
+    tomli_w = lazy_import("tomli_w")
 
 __all__ = ["FORMAT", "VERSION", "PlanFileError", "dumps", "load", "loads", "save"]
 
@@ -109,6 +117,7 @@ class PlanFileError(PlanError):
 # -- the converter ----------------------------------------------------------------
 
 
+@functools.cache
 def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per model type
     conv = cattrs.Converter(forbid_extra_keys=True)
 
@@ -268,8 +277,6 @@ def _as_time(value: object) -> dt.time:
     raise PlanError(msg)
 
 
-_CONVERTER = _converter()
-
 _SECTIONS: dict[str, type[Any]] = {
     "sites": Site,
     "activities": Activity,
@@ -356,7 +363,7 @@ class _Reader:
                 )
                 raise self.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
         try:
-            return _CONVERTER.structure(dict(table), cls)
+            return _converter().structure(dict(table), cls)
         except cattrs.ClassValidationError as err:
             raise self._explain(err, path, table) from None
         except PlanError as err:
@@ -896,7 +903,7 @@ def _travel(table: object, reader: _Reader) -> TravelTimes:
         if key in table:
             expected: type[float] = int if key == "default" else float
             try:
-                options[key] = _CONVERTER.structure(table[key], expected)
+                options[key] = _converter().structure(table[key], expected)
                 TravelTimes(**{key: options[key]})
             except PlanError as err:
                 raise reader.fail(f"travel.{key}", str(err)) from None
@@ -916,7 +923,7 @@ def _travel_rows(rows: object, reader: _Reader) -> dict[tuple[str, str], int]:
             raise reader.fail(where, msg)
         for key in _ROW_KEYS:
             try:
-                _CONVERTER.structure(row[key], int if key == "minutes" else str)
+                _converter().structure(row[key], int if key == "minutes" else str)
             except PlanError as err:
                 raise reader.fail(f"{where}.{key}", str(err)) from None
         pair = (row["from"], row["to"])
@@ -943,7 +950,7 @@ def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[p
     out = []
     for k, item in enumerate(items):
         try:
-            out.append(_CONVERTER.structure(item, pendulum.Date))
+            out.append(_converter().structure(item, pendulum.Date))
         except PlanError as err:
             raise reader.fail(f"{path}[{k}]", str(err)) from None
     if not out:
@@ -1036,7 +1043,7 @@ def _flag(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> boo
 
 def _ids(value: object, path: str, reader: _Reader) -> list[str]:
     try:
-        return list(_CONVERTER.structure(value, tuple[str, ...]))
+        return list(_converter().structure(value, tuple[str, ...]))
     except PlanError as err:
         raise reader.fail(path, str(err)) from None
 
@@ -1598,7 +1605,8 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
             )
             raise reader.fail(f"needs[{k}].activity", str(unknown), unknown)
         try:
-            extra = list(_CONVERTER.structure(table.get("resources", []), tuple[Requirement, ...]))
+            wanted = table.get("resources", [])
+            extra = list(_converter().structure(wanted, tuple[Requirement, ...]))
         except PlanError as err:
             raise reader.fail(f"needs[{k}].resources", str(err)) from None
         known = {r.id for r in lists["resources"]} | {

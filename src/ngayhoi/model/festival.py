@@ -23,6 +23,7 @@ naming the item. Use :func:`attrs.evolve` to change one and check it again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -996,12 +997,24 @@ def due_note(fest: Festival, task: PrepTask) -> str | None:
 def _due(fest: Festival, task: PrepTask) -> tuple[pendulum.Date, str | None]:
     if task.due is not None:
         return task.due, None
-    raw = fest.days[0].add(days=task.offset_days)
-    if not fest.working_days or task.offset_days == 0 or raw in fest.days:
+    return _offset_due(fest.days, fest.days_off, fest.working_days, task.offset_days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset_due(
+    days: tuple[pendulum.Date, ...],
+    days_off: tuple[pendulum.Date, ...],
+    working_days: bool,
+    offset_days: int,
+) -> tuple[pendulum.Date, str | None]:
+    # Cached: a plan's hundreds of tasks share a few offsets, and every Festival
+    # (each attrs.evolve of one) checks its deadlines again.
+    raw = days[0].add(days=offset_days)
+    if not working_days or offset_days == 0 or raw in days:
         return raw, None
-    moved, note = working_day_before(raw, fest.days_off)
-    if task.offset_days > 0 and moved <= fest.days[-1]:
-        moved, note = working_day_after(raw, fest.days_off)
+    moved, note = working_day_before(raw, days_off)
+    if offset_days > 0 and moved <= days[-1]:
+        moved, note = working_day_after(raw, days_off)
     return pendulum.Date(moved.year, moved.month, moved.day), note
 
 

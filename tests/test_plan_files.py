@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io as stdio
 from pathlib import Path
 
 import attrs
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ngayhoi import io
+from ngayhoi.cli import main
 from ngayhoi.io import PlanFileError
 from ngayhoi.model import Festival
 from test_properties import festivals
@@ -173,3 +175,73 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(GOOD.replace("Ngày hội", "Ng\xe0y").encode("latin-1", errors="replace"))
     with pytest.raises(PlanFileError, match=r"not UTF-8 text"):
         io.load(path)
+
+
+MISTAKES = GOOD.replace('[programme]\nat = "06:45"\n', "").replace(
+    "days = [2023-08-06]", 'days = [2023-08-06]\nopens = "6 giờ"'
+) + (
+    '\n[[resources]]\nid = "loa"\nname = "Bộ loa"\nkind = "pool"\ncapacity = "2"\n'
+    '\n[[activities]]\nid = "long-hoa.chao-co"\nkind = "flag-salute"\ntitle = "Chào cờ"\n'
+    'site = "long-hoa"\nduration = 5\n'
+    '\n[[activities]]\nid = "long-hoa.bao-cao"\nkind = "bao-cao"\ntitle = "Báo cáo"\n'
+    'site = "long-hoa"\nduration = 15\n'
+    '\n[[activities]]\nid = "long-hoa.chao-co"\nkind = "other"\ntitle = "Lặp"\n'
+    'site = "long-hoa"\nduration = 10\n'
+    '\n[[dependencies]]\npredecessor = "long-hoa.chao-co"\nsuccessor = "long-hoa.dien-van"\n'
+    '\n[[dependencies]]\npredecessor = "long-hoa.chao-co"\nsuccessor = "long-hoa.bao-cao"\n'
+    '\n[[prep_tasks]]\nid = "tong-duyet"\ntitle = "Tổng duyệt"\noffset_days = -1\nowner = "btc"\n'
+)
+
+#: Each mistake of MISTAKES: its key path, its line and a fragment of its message.
+FOUND = [
+    ("activities[1].kind", 34, "'bao-cao' is not one of"),
+    ("resources[0].capacity", 23, "'2' is not a whole number"),
+    ("festival.opens", 8, "'6 giờ' is not a time of day"),
+    ("activities[2].id", 40, "duplicate activity id 'long-hoa.chao-co'"),
+    ("dependencies[0].successor", 48, "unknown activity 'long-hoa.dien-van'"),
+    ("prep_tasks[0].owner", 58, "unknown owner role 'btc'"),
+]
+
+
+def test_every_independent_mistake_of_a_plan_file_is_reported_with_its_key_and_line() -> None:
+    with pytest.raises(PlanFileError) as info:
+        io.loads(MISTAKES, source="plan.toml")
+    found = [(e.path, e.line) for e in info.value.errors]
+    assert found == [(path, line) for path, line, _ in FOUND]
+    for err, (_, _, fragment) in zip(info.value.errors, FOUND, strict=True):
+        assert fragment in err.message
+    # The first mistake stays the message; the dependency on the unreadable activity
+    # (long-hoa.bao-cao) is not reported as unknown.
+    assert str(info.value) == str(info.value.errors[0])
+    assert "long-hoa.bao-cao'" not in " ".join(e.message for e in info.value.errors[1:])
+
+
+def test_validate_prints_every_mistake_one_a_line_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(MISTAKES, encoding="utf-8")
+    out, err = stdio.StringIO(), stdio.StringIO()
+    code = main(["validate", str(path), "--lang", "en"], out=out, err=err)
+    lines = err.getvalue().splitlines()
+    assert code == 2
+    assert len(lines) == len(FOUND)
+    for line, (key, number, fragment) in zip(lines, FOUND, strict=True):
+        assert line.startswith(f"ngayhoi validate: {path}: {key}: ")
+        assert fragment in line
+        assert line.endswith(f"(line {number})")
+
+
+def test_validate_prints_the_mistakes_in_vietnamese_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(MISTAKES, encoding="utf-8")
+    err = stdio.StringIO()
+    assert main(["validate", str(path), "--lang", "vi"], out=stdio.StringIO(), err=err) == 2
+    lines = err.getvalue().splitlines()
+    assert len(lines) == len(FOUND)
+    assert all(line.endswith(f"(dòng {n})") for line, (_, n, _) in zip(lines, FOUND, strict=True))
+    assert "không có hoạt động 'long-hoa.dien-van'" in lines[-2]
+
+
+def test_a_plan_file_with_one_mistake_reports_exactly_one() -> None:
+    with pytest.raises(PlanFileError) as info:
+        io.loads(GOOD.replace('unit = "long-hoa"', 'unit = "long-hooa"'), source="plan.toml")
+    assert [(e.path, e.line) for e in info.value.errors] == [("sites[0].unit", 15)]

@@ -1653,7 +1653,9 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
         code = 1
     except NgayhoiError as error:
-        print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
+        # A plan file's independent errors, one a line, each with its key path and line.
+        for one in getattr(error, "errors", (error,)):
+            print(f"ngayhoi {command}: {error_text(one)}", file=stderr)
         code = 2
     except BrokenPipeError:
         # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.

@@ -102,7 +102,7 @@ class PlanFileError(PlanError):
     [('sites[0].unit', 14), ('activities[2].kind', 30)]
     """
 
-    def __init__(  # noqa: PLR0913 - the place, the message and the errors beside it
+    def __init__(
         self,
         source: str,
         path: str,
@@ -311,6 +311,9 @@ def _as_time(value: object) -> dt.time:
 
 _CONVERTER = _converter()
 
+#: What each record read from a table is called in errors (as the model's own errors call it).
+_KIND_OF: dict[type[Any], str] = {SyncGroup: "sync group", PrepTask: "prep task"}
+
 _SECTIONS: dict[str, type[Any]] = {
     "sites": Site,
     "activities": Activity,
@@ -456,6 +459,11 @@ class _Reader:
                 inner = table.get(note.name)
                 found += self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
             elif isinstance(sub, PlanError):
+                if sub.field is None:
+                    # A value hook knows the value, not the record: cattrs names the attribute.
+                    sub.kind, sub.field = _KIND_OF.get(err.cl, err.cl.__name__.lower()), note.name
+                    ident = table.get("id")
+                    sub.item = ident if isinstance(ident, str) else None
                 found.append(self.fail(key, str(sub), sub))
             else:
                 found.append(self.fail(key, _plain_error(sub)))
@@ -769,10 +777,14 @@ def _same_report(one: PlanError, other: PlanError) -> bool:
 
 
 def _travel_key(err: PlanError, doc: Mapping[str, Any]) -> str:
-    """The row of ``[travel] minutes`` an unknown site is named in, or ``travel``."""
+    """The row of ``[travel] minutes`` naming an unknown site, ``travel``, or the delegation."""
     travel = doc.get("travel")
-    if not isinstance(err, UnknownReferenceError) or not isinstance(travel, Mapping):
-        return f"travel.{err.field}" if err.field and isinstance(travel, Mapping) else "travel"
+    if not isinstance(travel, Mapping):
+        # No [travel] section: the delegation that drives is the item to look at.
+        rows = [path for path, t in _tables(doc, "resources") if t.get("id") == err.item]
+        return rows[0] if rows else ""
+    if not isinstance(err, UnknownReferenceError):
+        return f"travel.{err.field}" if err.field else "travel"
     rows = travel.get("minutes", [])
     for k, row in enumerate(rows if isinstance(rows, list) else []):
         if isinstance(row, Mapping) and f"{row.get('from')}->{row.get('to')}" == err.item_id:
@@ -829,7 +841,9 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
     lists: dict[str, list[Any]] = {}
     for section, cls in _SECTIONS.items():
         lists[section] = _rows(doc.get(section, []), section, cls, reader)
-    lists["sites"] = _check_sites(lists["sites"], units, reader)
+    unknown = any(key not in _TOP for key in doc)
+    if days and not unknown:
+        lists["sites"] = _check_sites(lists["sites"], units, reader)
     travel = TravelTimes()
     if "travel" in doc:
         with reader.gather():
@@ -837,7 +851,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
     options: dict[str, Any] = {}
     with reader.gather():
         options.update(_options(head, reader))
-    if not days or any(key not in _TOP for key in doc):
+    if not days or unknown:
         # An unknown section is most often a known one misspelt: what it holds is missing.
         return None
     if any(key in doc for key in ("override", *_GENERATORS)):

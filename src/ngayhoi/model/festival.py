@@ -863,9 +863,11 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                 report(PlanError(msg, kind="award", item=award.id, field="issuer", value=day))
                 break
         awards_by_ceremony[award.ceremony].append(award)
+    named: set[str] = set()  # the matrix holds both directions of a pair: name a site once
     for origin, destination in fest.travel.minutes:
         for site_id in (origin, destination):
-            if site_id not in sites:
+            if site_id not in sites and site_id not in named:
+                named.add(site_id)
                 report(
                     UnknownReferenceError(
                         item_kind="travel time",

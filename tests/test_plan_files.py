@@ -245,3 +245,19 @@ def test_a_plan_file_with_one_mistake_reports_exactly_one() -> None:
     with pytest.raises(PlanFileError) as info:
         io.loads(GOOD.replace('unit = "long-hoa"', 'unit = "long-hooa"'), source="plan.toml")
     assert [(e.path, e.line) for e in info.value.errors] == [("sites[0].unit", 15)]
+
+
+def test_a_unit_listed_twice_is_one_error_not_one_per_stamped_item() -> None:
+    text = GOOD.replace('dataset = ["long-hoa"]', 'dataset = ["long-hoa", "long-hoa"]')
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [(e.path, e.line) for e in info.value.errors] == [("units.dataset[1]", 10)]
+    assert "duplicate unit id 'long-hoa'" in str(info.value)
+
+
+def test_a_row_without_its_required_keys_is_one_error_naming_them_all() -> None:
+    text = GOOD + '\n[[resources]]\nkind = "pool"\n'
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [e.message for e in info.value.errors] == ["missing required keys 'id', 'name'"]
+    assert info.value.path == "resources[0]"

@@ -133,8 +133,11 @@ class PlanFileError(PlanError):
 
     @property
     def errors(self) -> tuple[PlanFileError, ...]:
-        """Every error of the plan file, this one first."""
-        return (self, *self._others)
+        """Every error of the plan file, each on its own (this one first)."""
+        if not self._others:
+            return (self,)
+        alone = PlanFileError(self.source, self.path, self.message, self.line, inner=self.inner)
+        return (alone, *self._others)
 
     @classmethod
     def every(cls, errors: Sequence[PlanFileError]) -> PlanFileError:
@@ -360,6 +363,19 @@ _FESTIVAL_KEYS = {
 # -- loading ------------------------------------------------------------------------
 
 
+#: The section an unknown reference of each kind points into (``[units]`` for a unit).
+_REFERRED = {
+    "unit": "[units]",
+    "commune-level unit": "[units]",
+    "site": "[sites]",
+    "activity": "[activities]",
+    "resource or group": "[resources]",
+    "role": "[resources]",
+    "owner role": "[resources]",
+    "prep task": "[prep_tasks]",
+}
+
+
 @attrs.define
 class _Reader:
     source: str
@@ -394,21 +410,29 @@ class _Reader:
         """Keep the errors (but no unknown reference to a row that could not be read)."""
         for one in err.errors:
             inner = one.inner
-            if isinstance(inner, UnknownReferenceError) and inner.ref in self.broken:
+            if isinstance(inner, UnknownReferenceError) and (
+                inner.ref in self.broken or _REFERRED.get(inner.ref_kind) in self.broken
+            ):
                 continue
             if any(e.path == one.path and e.message == one.message for e in self.errors):
                 continue
             self.errors.append(one)
 
     @contextlib.contextmanager
-    def gather(self, ident: object = None) -> Iterator[None]:
-        """Keep a plan-file error raised inside and go on; ``ident`` is the id of the row read."""
+    def gather(self, ident: object = None, section: str | None = None) -> Iterator[None]:
+        """Keep a plan-file error raised inside and go on.
+
+        ``ident`` is the id of the row of ``section`` read: a reference to it is not
+        reported as unknown; without an id, no reference into that section is.
+        """
         try:
             yield
         except PlanFileError as err:
             self.add(err)
             if isinstance(ident, str):
                 self.broken.add(ident)
+            elif section is not None:
+                self.broken.add(f"[{section}]")
 
     def clean(self, *prefixes: str) -> bool:
         """Whether no error so far is at a path under one of ``prefixes`` (or has no path)."""
@@ -451,11 +475,15 @@ class _Reader:
         """Each attribute's error at its key: cattrs names the attribute of each."""
         with_notes, without = err.group_exceptions()
         found: list[PlanFileError] = []
+        missing = [note.name for sub, note in with_notes if isinstance(sub, KeyError)]
+        if missing:
+            keys = ", ".join(f"'{name}'" for name in missing)
+            found.append(self.fail(path, f"missing required key{'s' * (len(missing) > 1)} {keys}"))
         for sub, note in with_notes:
             key = f"{path}.{note.name}"
             if isinstance(sub, KeyError):
-                found.append(self.fail(path, f"missing required key '{note.name}'"))
-            elif isinstance(sub, cattrs.ClassValidationError):
+                continue
+            if isinstance(sub, cattrs.ClassValidationError):
                 inner = table.get(note.name)
                 found += self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
             elif isinstance(sub, PlanError):
@@ -706,7 +734,10 @@ def _tables(doc: Mapping[str, Any], section: str) -> list[tuple[str, Mapping[str
         ids = units.get("dataset", [])
         defined = units.get("define", [])
         return [
-            *((f"units.dataset[{k}]", {"id": u}) for k, u in enumerate(ids)),
+            *(
+                (f"units.dataset[{k}]", {"id": u})
+                for k, u in enumerate(ids if isinstance(ids, list) else [])
+            ),
             *(
                 (f"units.define[{k}]", t)
                 for k, t in enumerate(defined if isinstance(defined, list) else [])
@@ -851,7 +882,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
     options: dict[str, Any] = {}
     with reader.gather():
         options.update(_options(head, reader))
-    if not days or unknown:
+    if not days or unknown or not {"id", "name"} <= set(head):
         # An unknown section is most often a known one misspelt: what it holds is missing.
         return None
     if any(key in doc for key in ("override", *_GENERATORS)):
@@ -899,7 +930,7 @@ def _rows(tables: object, section: str, cls: type[T], reader: _Reader) -> list[T
         return []
     out = []
     for k, table in enumerate(tables):
-        with reader.gather(table.get("id") if isinstance(table, Mapping) else None):
+        with reader.gather(table.get("id") if isinstance(table, Mapping) else None, section):
             out.append(reader.structure(table, cls, f"{section}[{k}]"))
     return out
 
@@ -1103,15 +1134,28 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
     if not isinstance(ids, list):
         msg = f'{ids!r} is not a list; write dataset = ["long-hoa", "long-khe"]'
         raise reader.fail("units.dataset", msg)
-    out: list[Unit] = []
+    found: list[tuple[str, Unit]] = []
     valid = [u.id for u in dataset.units_on(day)]
     for k, unit_id in enumerate(ids):
-        with reader.gather(unit_id):
-            out.append(_dataset_unit(unit_id, k, day, valid, reader))
+        with reader.gather(unit_id, "units"):
+            found.append((f"units.dataset[{k}]", _dataset_unit(unit_id, k, day, valid, reader)))
     defined = table.get("define", [])
     if not isinstance(defined, list):
         raise reader.fail("units.define", "expected [[units.define]] tables")
-    return out + _rows(defined, "units.define", Unit, reader)
+    for k, row in enumerate(defined):
+        with reader.gather(row.get("id") if isinstance(row, Mapping) else None, "units"):
+            found.append(
+                (f"units.define[{k}].id", reader.structure(row, Unit, f"units.define[{k}]"))
+            )
+    # A unit given twice would stamp every generated item twice: name it once, here.
+    out: dict[str, Unit] = {}
+    for path, unit in found:
+        if unit.id in out:
+            msg = f"duplicate unit id '{unit.id}'; every unit needs its own id (keep one)"
+            reader.add(reader.fail(path, msg))
+            continue
+        out[unit.id] = unit
+    return list(out.values())
 
 
 def _dataset_unit(
@@ -1799,7 +1843,10 @@ def _add_need(
             )
             raise reader.fail(f"needs[{k}].resources", str(unknown), unknown)
     act = lists["activities"][by_id[aid]]
-    lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
+    try:
+        lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
+    except PlanError as err:  # a resource the activity needs already
+        raise reader.fail(f"needs[{k}].resources", str(err), err) from None
 
 
 # -- saving ---------------------------------------------------------------------------

@@ -879,9 +879,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
     if "travel" in doc:
         with reader.gather():
             travel = _travel(doc["travel"], reader)
-    options: dict[str, Any] = {}
-    with reader.gather():
-        options.update(_options(head, reader))
+    options = _options(head, reader)
     if not days or unknown or not {"id", "name"} <= set(head):
         # An unknown section is most often a known one misspelt: what it holds is missing.
         return None
@@ -969,30 +967,37 @@ def _generate(  # noqa: PLR0917 - the plan's parts the generator sections read
 
 
 def _options(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
-    """The optional keys of ``[festival]``."""
+    """The optional keys of ``[festival]``; each bad one is named in ``reader``."""
     options: dict[str, Any] = {}
     if "campaign" in head:
-        campaign = _days(head["campaign"], reader, path="festival.campaign")
-        if len(campaign) != 2:  # noqa: PLR2004
-            msg = (
-                f"{len(campaign)} dates; give the first and last day of the campaign, "
-                "e.g. campaign = [2023-07-01, 2023-08-19]"
-            )
-            raise reader.fail("festival.campaign", msg)
-        options["campaign"] = tuple(campaign)
-    for key in ("opens", "closes"):
+        with reader.gather():
+            options["campaign"] = _campaign(head["campaign"], reader)
+    for key in ("opens", "closes", "outdoor_until"):
+        value = head.get(key)
         if key in head:
-            options[key] = _time_at(head[key], f"festival.{key}", reader)
-    if "outdoor_until" in head:
-        value = head["outdoor_until"]
-        options["outdoor_until"] = (
-            None if value is False else _time_at(value, "festival.outdoor_until", reader)
-        )
+            with reader.gather():
+                options[key] = (
+                    None
+                    if key == "outdoor_until" and value is False
+                    else _time_at(value, f"festival.{key}", reader)
+                )
     for key in ("organiser", "domain", "attendance", "max_idle", "weather"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
-    options.update(_working_days(head, reader))
+    with reader.gather():
+        options.update(_working_days(head, reader))
     return options
+
+
+def _campaign(value: object, reader: _Reader) -> tuple[pendulum.Date, ...]:
+    campaign = _days(value, reader, path="festival.campaign")
+    if len(campaign) != 2:  # noqa: PLR2004
+        msg = (
+            f"{len(campaign)} dates; give the first and last day of the campaign, "
+            "e.g. campaign = [2023-07-01, 2023-08-19]"
+        )
+        raise reader.fail("festival.campaign", msg)
+    return tuple(campaign)
 
 
 def _fit_ceremonies(
@@ -1690,9 +1695,12 @@ def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
     group = None
     if "delegation" in table:
         group = reader.structure(table["delegation"], Resource, "pilot.delegation")
-    parts = pilot_day(
-        site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
-    )
+    try:
+        parts = pilot_day(
+            site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
+        )
+    except PlanError as err:
+        raise reader.fail("pilot", str(err), err) from None
     lists["activities"] = [*parts.activities, *lists["activities"]]
     lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
     lists["resources"] = [*parts.resources, *lists["resources"]]
@@ -1786,10 +1794,12 @@ def _prepare(
                     valid=hosted,
                 )
                 raise reader.fail(f"preparation.communes[{k}]", str(unknown), unknown)
-    lists["prep_tasks"] = [
-        *preparation_cascade(communes, organiser=_flag(table, "organiser", "preparation", reader)),
-        *lists["prep_tasks"],
-    ]
+    organiser = _flag(table, "organiser", "preparation", reader)
+    try:
+        cascade = preparation_cascade(communes, organiser=organiser)
+    except PlanError as err:
+        raise reader.fail("preparation", str(err), err) from None
+    lists["prep_tasks"] = [*cascade, *lists["prep_tasks"]]
 
 
 def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> None:

@@ -261,3 +261,15 @@ def test_a_row_without_its_required_keys_is_one_error_naming_them_all() -> None:
         io.loads(text, source="plan.toml")
     assert [e.message for e in info.value.errors] == ["missing required keys 'id', 'name'"]
     assert info.value.path == "resources[0]"
+
+
+def test_two_bad_overrides_are_both_named_and_nothing_is_stamped_without_them() -> None:
+    text = GOOD + (
+        '\n[[override]]\nunit = "long-hoa"\nitem = "tro-choi"\nminutes = "dài"\n'
+        '\n[[override]]\nunit = "long-hoa"\nitem = "van-nghe"\noff = "có"\n'
+        '\n[[dependencies]]\npredecessor = "long-hoa.dieu-hanh"\nsuccessor = "long-hoa.tro-choi"\n'
+    )
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    # The dependency names stamped items: it is not checked while the programme is not stamped.
+    assert [e.path for e in info.value.errors] == ["override[0].minutes", "override[1].off"]

@@ -890,9 +890,10 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
             return None
         changes = _overrides(doc.get("override", []), lists["sites"], units, reader)
         failed = len(reader.errors)
-        if reader.clean("override"):
-            with reader.gather():
-                _generate(doc, lists, units, days, timezone, reader, changes)
+        if not reader.clean("override"):
+            return None
+        with reader.gather():
+            _generate(doc, lists, units, days, timezone, reader, changes)
         if len(reader.errors) > failed:
             return None
     lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)

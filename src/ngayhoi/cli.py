@@ -34,10 +34,11 @@ from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
-from ngayhoi.model import Festival, TravelTimes, Unit, due_note
+from ngayhoi.model import Festival, TravelTimes, Unit, UnitKind, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
+from ngayhoi.templates.terms import count_units
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
     pilot_plan_text,
@@ -660,8 +661,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _("wrote {path}: {count} communes on {day}; next: ngayhoi validate {path}").format(
-            path=args.out, count=args.communes, day=_day(day)
+        _("wrote {path}: {count} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in plan.hosts()), day=_day(day)
         ),
         file=out,
     )
@@ -908,19 +909,24 @@ def with_delegations(  # noqa: C901 - one plan section after another
 _q = toml_string
 
 
+def _count(kinds: Iterable[UnitKind]) -> str:
+    """How many communes, in the words of their kinds ("17 xã, thị trấn"; "17 communes")."""
+    return count_units(kinds, lang=translator.language)
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     plan = io.load(args.plan)
     check_consistency(plan)
     print(
         _(
-            "{path}: ok — festival '{id}' on {days}: {communes} communes, {sites} sites, "
+            "{path}: ok — festival '{id}' on {days}: {communes}, {sites} sites, "
             "{activities} activities, {dependencies} dependencies, {resources} resources, "
             "{tasks} preparation tasks"
         ).format(
             path=args.plan,
             id=plan.id,
             days=", ".join(_day(d) for d in plan.days),
-            communes=len(plan.hosts()),
+            communes=_count(u.kind for u in plan.hosts()),
             sites=len(plan.sites),
             activities=len(plan.activities),
             dependencies=len(plan.dependencies),
@@ -1363,9 +1369,9 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _(
-            "wrote {path}: {count} communes of {where} on {day}; next: ngayhoi validate {path}"
-        ).format(path=args.out, count=len(units), where=where, day=_day(day)),
+        _("wrote {path}: {count} of {where} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in units), where=where, day=_day(day)
+        ),
         file=out,
     )
     missing = [u.id for u in units if u.lat is None]

@@ -210,7 +210,7 @@ def test_a_plan_file_from_init_is_commented_in_the_language_in_use(
     tmp_path: Path, lang: str, first: str, counted: str
 ) -> None:
     plan = tmp_path / "hue.toml"
-    code, out, err = run(
+    code, _out, err = run(
         "--lang", lang, "init", "--province", "Huế", "--date", "2025-08-19", "--out", str(plan)
     )
     assert code == 0, err

@@ -758,7 +758,7 @@ def init_text(
     """
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
-    lines = plan_header(day=day, name=name, ident=ident)
+    lines = plan_header(day=day, name=name, ident=ident, organiser=_organiser(known, day))
     lines += [
         f"dataset = [{', '.join(_q(u.id) for u in known)}]",
     ]
@@ -1346,13 +1346,36 @@ def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _organiser(units: Sequence[Unit], day: dt.date) -> Unit | None:
+    """The district or province all ``units`` belong to on ``day``, which holds their day.
+
+    >>> _organiser(data.can_duoc_communes(dt.date(2023, 8, 6)), dt.date(2023, 8, 6)).name
+    'Cần Đước'
+    """
+    parents = {u.parent for u in units}
+    if len(parents) != 1 or None in parents:
+        return None
+    (parent,) = parents
+    assert parent is not None  # noqa: S101 - checked above, for mypy
+    try:
+        return data.unit_on(parent, day)
+    except PlanError:
+        return None
+
+
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     """``init --province/--district/--units``: a plan of real communes from the dataset."""
     day = _init_day(args.date)
     parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(
-        units, day=day, name=args.name, ident=args.id, parade=parade, where=where
+        units,
+        day=day,
+        name=args.name,
+        ident=args.id,
+        parade=parade,
+        where=where,
+        organiser=_organiser(units, day),
     )
     if args.delegations:
         pairs = _neighbours(units, args.delegations)

@@ -21,10 +21,17 @@ from collections.abc import Sequence
 from ngayhoi.i18n import _, translator
 from ngayhoi.model import Unit
 from ngayhoi.templates.events import pilot_name
-from ngayhoi.templates.terms import count_units
+from ngayhoi.templates.terms import count_units, terms_for
 from ngayhoi.text import nfc
 
-__all__ = ["pilot_plan_text", "plan_header", "programme_lines", "toml_string", "units_plan_text"]
+__all__ = [
+    "pilot_plan_text",
+    "plan_header",
+    "programme_lines",
+    "steering_committee",
+    "toml_string",
+    "units_plan_text",
+]
 
 #: Driving speed for travel times derived from coordinates (km/h, along straight
 #: lines stretched by the road factor).
@@ -60,11 +67,35 @@ def _comment(text: str) -> str:
     return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
 
 
+def steering_committee(unit: Unit | None, day: dt.date) -> str:
+    """The Ban Chỉ đạo 138 of ``unit`` in running text, the festival's ``organiser``.
+
+    >>> import datetime as dt
+    >>> from ngayhoi import data
+    >>> day = dt.date(2023, 8, 6)
+    >>> steering_committee(data.unit_on("huyen-can-duoc", day), day)
+    'Ban Chỉ đạo 138 huyện Cần Đước'
+    >>> steering_committee(None, day)
+    'Ban Chỉ đạo 138'
+    """
+    if unit is None:
+        return "Ban Chỉ đạo 138"
+    local = terms_for(unit.kind, day).local_name(unit.official_name)[0]
+    return nfc(f"Ban Chỉ đạo 138 {local}")
+
+
 def plan_header(
-    *, day: dt.date, name: str | None, ident: str | None, heading: str | None = None
+    *,
+    day: dt.date,
+    name: str | None,
+    ident: str | None,
+    heading: str | None = None,
+    organiser: Unit | None = None,
 ) -> list[str]:
     """The opening lines of a plan file written by ``ngayhoi init``, up to ``[units]``.
 
+    ``organiser`` is the district or province whose steering committee holds
+    the day (its BCĐ 138 names the documents' issuer and place).
     The comments speak the command line's language (:data:`ngayhoi.i18n.translator`),
     Vietnamese unless English was asked for.
 
@@ -93,7 +124,7 @@ def plan_header(
         f"days = [{day.isoformat()}]",
         f"campaign = [{year}-07-01, {year}-08-19]  "
         + _comment(_("the campaign window the day must fall in")),
-        'organiser = "Ban Chỉ đạo 138"',
+        f"organiser = {_q(steering_committee(organiser, day))}",
         'opens = "06:00"',
         'closes = "22:00"',
         'outdoor_until = "11:00"  ' + _comment(_("outdoor items end before the noon heat")),
@@ -146,10 +177,12 @@ def units_plan_text(
     ident: str | None = None,
     parade: dt.time = dt.time(6, 45),
     where: str | None = None,
+    organiser: Unit | None = None,
 ) -> str:
     """A commented plan file holding ``units`` (dataset units valid on ``day``), one site each.
 
-    ``where`` names the area in the file's heading ("Tỉnh Tây Ninh").
+    ``where`` names the area in the file's heading ("Tỉnh Tây Ninh"); ``organiser``
+    the district or province holding the day (see :func:`plan_header`).
 
     >>> import datetime as dt
     >>> from ngayhoi import data
@@ -169,6 +202,7 @@ def units_plan_text(
                 day=_written(day),
             )
         ),
+        organiser=organiser,
     )
     lines += [
         _comment(
@@ -243,6 +277,7 @@ def pilot_plan_text(
         day=day,
         name=name or pilot_name(unit, organiser, day),
         ident=ident or f"ngay-hoi-diem-{day.year}",
+        organiser=organiser,
         heading=_comment(
             _("The pilot day (ngày hội điểm) of {organiser} at {unit} on {day}.").format(
                 organiser=organiser.official_name, unit=unit.official_name, day=_written(day)

@@ -275,6 +275,28 @@ def test_init_province_writes_a_plan_that_validates(
     assert (code, f"{communes} communes, {communes} sites" in said) == (0, True)
 
 
+@pytest.mark.parametrize(
+    ("args", "organiser"),
+    [
+        (("--province", "Huế", "--date", "2025-08-19"), "Ban Chỉ đạo 138 thành phố Huế"),
+        (("--province", "Lạng Sơn", "--date", "2025-08-16"), "Ban Chỉ đạo 138 tỉnh Lạng Sơn"),
+        (("--district", "Cần Đước", "--date", "2023-08-06"), "Ban Chỉ đạo 138 huyện Cần Đước"),
+        (
+            ("--units", "Phường Vỹ Dạ,Xã Phú Vang", "--date", "2025-08-19"),
+            "Ban Chỉ đạo 138 thành phố Huế",
+        ),
+        (("--units", "Phường Vỹ Dạ,Phường Ba Đình", "--date", "2025-08-19"), "Ban Chỉ đạo 138"),
+    ],
+)
+def test_init_names_the_steering_committee_of_the_communes_own_province_or_district(
+    tmp_path: Path, args: tuple[str, ...], organiser: str
+) -> None:
+    out = tmp_path / "plan.toml"
+    code, _, err = run("init", *args, "--out", str(out))
+    assert code == 0, err
+    assert io.load(out).organiser == organiser
+
+
 def test_init_district_before_the_reform_lists_travel_times_to_fill(tmp_path: Path) -> None:
     out = tmp_path / "plan.toml"
     args = ("--district", "Cần Đước", "--date", "2023-08-06", "--out", str(out))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ngayhoi.scheduling.result import Leg, Schedule
+from ngayhoi.templates.terms import worded_title
 from ngayhoi.text import display_width, terminal_text
 
 __all__ = ["day_table", "idle_table", "itineraries", "text_table"]
@@ -134,10 +135,12 @@ def itineraries(schedule: Schedule) -> str:
                     + terminal_text(f"di chuyển {origin} → {destination} ({part.minutes} phút)")
                 )
             else:
-                act = fest.activity(part.activity)
                 unit = fest.commune_of(part.activity)
+                title = worded_title(
+                    fest, part.activity, part.start.in_timezone(fest.timezone).date()
+                )
                 lines.append(
                     f"  {part.start.format(fmt)}–{part.end.format('HH:mm')}  "
-                    + terminal_text(f"{act.title}, {unit.official_name}")
+                    + terminal_text(f"{title}, {unit.official_name}")
                 )
     return "\n".join(lines)

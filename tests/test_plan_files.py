@@ -230,7 +230,7 @@ def test_validate_prints_every_mistake_one_a_line_and_exits_2(tmp_path: Path) ->
         assert line.endswith(f"(line {number})")
 
 
-def test_validate_prints_the_mistakes_in_vietnamese_by_default(tmp_path: Path) -> None:
+def test_validate_prints_the_mistakes_in_vietnamese_with_lang_vi(tmp_path: Path) -> None:
     path = tmp_path / "plan.toml"
     path.write_text(MISTAKES, encoding="utf-8")
     err = stdio.StringIO()

@@ -192,11 +192,11 @@ MISTAKES = GOOD.replace('[programme]\nat = "06:45"\n', "").replace(
     '\n[[prep_tasks]]\nid = "tong-duyet"\ntitle = "Tổng duyệt"\noffset_days = -1\nowner = "btc"\n'
 )
 
-#: Each mistake of MISTAKES: its key path, its line and a fragment of its message.
+#: Each mistake of MISTAKES, in the file's order: its key path, its line and its words.
 FOUND = [
-    ("activities[1].kind", 34, "'bao-cao' is not one of"),
-    ("resources[0].capacity", 23, "'2' is not a whole number"),
     ("festival.opens", 8, "'6 giờ' is not a time of day"),
+    ("resources[0].capacity", 23, "'2' is not a whole number"),
+    ("activities[1].kind", 34, "'bao-cao' is not one of"),
     ("activities[2].id", 40, "duplicate activity id 'long-hoa.chao-co'"),
     ("dependencies[0].successor", 48, "unknown activity 'long-hoa.dien-van'"),
     ("prep_tasks[0].owner", 58, "unknown owner role 'btc'"),
@@ -273,3 +273,14 @@ def test_two_bad_overrides_are_both_named_and_nothing_is_stamped_without_them() 
         io.loads(text, source="plan.toml")
     # The dependency names stamped items: it is not checked while the programme is not stamped.
     assert [e.path for e in info.value.errors] == ["override[0].minutes", "override[1].off"]
+
+
+def test_each_bad_people_table_is_named() -> None:
+    text = GOOD + (
+        '\n[[people]]\nid = "ct"\nname = "Chủ tịch UBND xã"\nunit = "long-hoa"\n'
+        'leads = ["phat-bieu-tiep-thuu"]\n'
+        '\n[[people]]\nid = "mc"\nname = "Người dẫn chương trình"\nactivites = []\n'
+    )
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [e.path for e in info.value.errors] == ["people[0].leads", "people[1].activites"]

@@ -406,6 +406,15 @@ class _Reader:
                 return found
         return None
 
+    def row_line(self, err: PlanFileError) -> int:
+        """The line of the row (or top key) an error is in; 0 for the file's own errors."""
+        tokens = _path_tokens(err.path)[:2]
+        if not tokens:
+            return 0
+        if len(tokens) == 1 or not isinstance(tokens[1], int):
+            return self.line_of(str(tokens[0])) or 0
+        return self.line_of(f"{tokens[0]}[{tokens[1]}]") or 0
+
     def add(self, err: PlanFileError) -> None:
         """Keep the errors (but no unknown reference to a row that could not be read)."""
         for one in err.errors:
@@ -699,7 +708,9 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one
         )
         reader.add(reader.fail("activities" if "activities" in doc else "", msg))
     if reader.errors:
-        raise PlanFileError.every(reader.errors)
+        # In the file's order, row by row (a row's own errors as found): the first is the
+        # message, as when one error stopped the read.
+        raise PlanFileError.every(sorted(reader.errors, key=reader.row_line))
     if plan is None:  # pragma: no cover - _build gives a plan or an error
         raise reader.fail("", "not a plan")
     return plan

@@ -82,10 +82,10 @@ class Translator:
     'vi'
     """
 
-    def __init__(self) -> None:
-        """Start in Vietnamese, the default."""
+    def __init__(self, lang: str | None = None) -> None:
+        """Start in ``lang``, Vietnamese by default."""
         self._catalogues: dict[str, _gettext.NullTranslations] = {}
-        self.language = LANGUAGES[0]
+        self.language = language(lang) if lang is not None else LANGUAGES[0]
 
     def use(self, lang: str) -> None:
         """Speak ``lang`` (``"vi"`` or ``"en"``) from now on.
@@ -103,6 +103,20 @@ class Translator:
         'interrupted'
         """
         return unicodedata.normalize("NFC", self._catalogue().gettext(message))
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted text for ``count``, in the language in use, NFC.
+
+        Vietnamese has one form for every count; English has two.
+
+        >>> one, many = "Summary: {count} change ({counts})", "Summary: {count} changes ({counts})"
+        >>> Translator("en").ngettext(one, many, 1), Translator("en").ngettext(one, many, 2)
+        ('Summary: {count} change ({counts})', 'Summary: {count} changes ({counts})')
+        >>> Translator("vi").ngettext(one, many, 2)
+        'Tóm tắt: {count} thay đổi ({counts})'
+        """
+        text = self._catalogue().ngettext(singular, plural, count)
+        return unicodedata.normalize("NFC", text)
 
     def _catalogue(self) -> _gettext.NullTranslations:
         lang = self.language

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import math
 import os
 import re
@@ -265,7 +266,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         ),
     ):
         p = command(name, help_, example)
-        p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+        p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
         _scheduling_options(p)
 
     p = command(
@@ -273,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("export every calendar feed into a folder (re-exports update in place)"),
         "ngayhoi export plan.toml --out lich/",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out", required=True, type=_out_path, help=_("the calendar folder (kept between exports)")
     )
@@ -295,7 +296,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])"),
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path, nargs="?", help=_("a folder written by ngayhoi export"))
+    p.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        metavar=_("FOLDER"),
+        help=_("a folder written by ngayhoi export"),
+    )
     p.add_argument(
         "--feeds",
         nargs="+",
@@ -314,7 +321,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("write printable run sheets per commune and delegation (Markdown, HTML)"),
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out", required=True, type=_out_path, help=_("the folder to write the sheets into")
     )
@@ -328,7 +335,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("draw every commune's day on one time axis, with the delegations' routes"),
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out",
         required=True,
@@ -348,7 +355,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("look up administrative units by name (diacritics optional) on a date"),
         'ngayhoi units "rach kien" --date 2025-08-10',
     )
-    p.add_argument("name", nargs="?", default="", help=_("part of the name; empty lists all"))
+    p.add_argument(
+        "name",
+        nargs="?",
+        default="",
+        metavar=_("NAME"),
+        help=_("part of the name; empty lists all"),
+    )
     p.add_argument("--date", help=_("only units valid on this day, YYYY-MM-DD"))
     p.add_argument("--province", help=_("only units of this province (name or code)"))
     return parser
@@ -640,6 +653,42 @@ def _check_time_limit(args: argparse.Namespace) -> None:
             value=args.budget, default=DEFAULT_BUDGET
         )
         raise PlanError(msg)
+
+
+def _load(path: Path) -> Festival:
+    """The plan file at ``path``; a file that cannot be read is said in the language in use."""
+    if translator.language == "en":  # the library's own words
+        return io.load(path)
+    try:
+        path.stat()
+    except OSError as error:
+        msg = _("{path}: cannot read it: {reason}; check the path and that you may read it").format(
+            path=path, reason=_os_reason(error)
+        )
+        raise PlanError(msg) from None
+    return io.load(path)
+
+
+def _os_reason(error: OSError) -> str:
+    """What the system said, in the language in use (the common reasons; else its own words).
+
+    >>> translator.use("vi")
+    >>> _os_reason(FileNotFoundError(2, "No such file or directory"))
+    'không có tệp hay thư mục này'
+    """
+    said = {
+        errno.ENOENT: N_("No such file or directory"),
+        errno.EACCES: N_("Permission denied"),
+        errno.EPERM: N_("Operation not permitted"),
+        errno.EISDIR: N_("Is a directory"),
+        errno.ENOTDIR: N_("Not a directory"),
+        errno.ENOSPC: N_("No space left on device"),
+        errno.EROFS: N_("Read-only file system"),
+        errno.EEXIST: N_("File exists"),
+    }
+    if error.errno in said:
+        return _(said[error.errno])
+    return error.strerror or str(error)
 
 
 def _weathered(plan: Festival, args: argparse.Namespace) -> Festival:
@@ -978,7 +1027,7 @@ _q = toml_string
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    plan = io.load(args.plan)
+    plan = _load(args.plan)
     check_consistency(plan)
     print(
         _(
@@ -1003,7 +1052,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
-    plan = io.load(args.plan)
+    plan = _load(args.plan)
     result = _need_times(_schedule(plan, args), args)
     print(day_table(result), file=out)
     text = itineraries(result)
@@ -1073,7 +1122,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _check_time_limit(args)
     _folder_out(args.out, "--out")
-    plan = _weathered(io.load(args.plan), args)
+    plan = _weathered(_load(args.plan), args)
 
     def accept(result: Schedule) -> None:
         _need_times(result, args)
@@ -1152,7 +1201,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         # What `export` would write: the same plan reuses the exported schedule,
         # an edited one is re-planned against it.
         new = plan_for_folder(
-            _weathered(io.load(args.plans[0]), args),
+            _weathered(_load(args.plans[0]), args),
             args.against,
             backend=args.backend,
             seed=args.seed,
@@ -1179,8 +1228,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         if args.tasks is not None:
             msg = _("--tasks compares with an export folder: give it with --against FOLDER")
             raise PlanError(msg)
-        old = _need_times(_schedule(io.load(args.plans[0]), args), args)
-        new = _need_times(_schedule(io.load(args.plans[1]), args), args)
+        old = _need_times(_schedule(_load(args.plans[0]), args), args)
+        new = _need_times(_schedule(_load(args.plans[1]), args), args)
         changes = plan_diff(old, new)
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False, indent=1), file=out)
@@ -1270,7 +1319,7 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
     print(
@@ -1290,7 +1339,9 @@ def _diff_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) ->
         + _("or")
         + "    ngayhoi diff old.toml new.toml",
     )
-    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help=_("one or two plan files"))
+    p.add_argument(
+        "plans", type=Path, nargs="+", metavar=_("PLAN"), help=_("one or two plan files")
+    )
     p.add_argument("--against", type=Path, help=_("a folder written by ngayhoi export"))
     p.add_argument(
         "--json",
@@ -1314,7 +1365,9 @@ def _serve_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -
         ),
         "ngayhoi serve lich/ --port 8000    " + _("(add --host 0.0.0.0 for the office network)"),
     )
-    p.add_argument("folder", type=Path, help=_("a folder written by ngayhoi export"))
+    p.add_argument(
+        "folder", type=Path, metavar=_("FOLDER"), help=_("a folder written by ngayhoi export")
+    )
     p.add_argument("--port", type=int, default=8000, help=_("the TCP port (default 8000)"))
     p.add_argument(
         "--host",
@@ -1332,7 +1385,7 @@ def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser
         _("write the official documents: award decisions, assignment, invitations, MC scripts"),
         "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument("--out", required=True, type=_out_path, help=_("the folder to write them into"))
     p.add_argument("--format", default="html,pdf,docx", help=_("a comma list of html, pdf, docx"))
     _scheduling_options(p)
@@ -1350,7 +1403,7 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     paths = write_documents(result, args.out, formats=formats)
     docs = len({p.stem for p in paths})
     print(
@@ -1378,7 +1431,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
         targets = [args.out.with_suffix(f".{f}") for f in dict.fromkeys(formats)]
     for target in targets:
         _not_the_plan(args.plan, target)
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     for target in targets:
         for path in gantt_days(result, target):
             print(_("wrote {path}").format(path=path), file=out)
@@ -1795,7 +1848,7 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         code = 0
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
+        print(f"ngayhoi {command}: {_os_reason(error)}{where}", file=stderr)
         code = 2
     except KeyboardInterrupt:
         said = _("interrupted")

@@ -67,7 +67,9 @@ def test_units_lookup_ignores_diacritics_and_knows_the_reform() -> None:
     assert "on 2025-08-10: long-khe (Xã Long Khê) until 2025-06-30, became rach-kien" in err
     code, _, err = run("units", "long khe", "--date", "2025-08-10", "--lang", "vi")
     assert code == 2
-    assert "vào ngày 10/8/2025: long-khe (Xã Long Khê) đến hết 30/6/2025, nay là rach-kien" in err
+    assert (
+        "vào ngày 10/8/2025: long-khe (Xã Long Khê) đến hết 30/6/2025, trở thành rach-kien" in err
+    )
 
 
 def test_help_shows_examples() -> None:

@@ -173,13 +173,16 @@ def test_the_export_summary_is_vietnamese_from_first_to_replanned(
     assert "lần xuất đầu tiên" in out
     assert english_words(out) == []
     code, out = run("export", str(plan), "--out", str(folder))
-    assert "kế hoạch không đổi: dùng lại lịch đã xuất, không tìm lại" in out
+    assert "kế hoạch không đổi: dùng lại lịch đã xuất, không xếp lịch lại" in out
     assert english_words(out) == []
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace('at = "06:45"', 'at = "06:30"', 1), encoding="utf-8")
     code, out = run("export", str(plan), "--out", str(folder))
     assert code == 0
-    assert re.search(r"lập lại theo lần xuất trước: chỗ sửa làm dời \d+ sự kiện\)", out), out
+    assert re.search(
+        r"lập lịch lại dựa trên lần xuất trước: thay đổi trong kế hoạch làm dời giờ \d+ sự kiện\)",
+        out,
+    ), out
     assert english_words(out) == []
     code, out = run("export", str(plan), "--out", str(folder), "--fresh")
     assert "lập lịch lại từ đầu (--fresh)" in out

@@ -41,7 +41,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
-from ngayhoi.templates.terms import Terms, terms_for
+from ngayhoi.templates.terms import Terms, terms_for, worded
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -281,11 +281,11 @@ def _assignment(schedule: Schedule) -> Document | None:
             here = [s for s in slots if fest.activity(s.activity).site == site_id]
             site = fest.site(site_id)
             when = f"{_hhmm(fest, here[0].start)}–{_hhmm(fest, here[-1].end)}"
-            what = "; ".join(fest.activity(s.activity).title for s in here)
+            host = fest.unit(site.unit)
+            terms = terms_for(host.kind, here[0].start.in_timezone(fest.timezone).date())
+            what = _items_said(fest, here, terms)
             members = ", ".join(res.members) or res.name
-            rows.append(
-                (res.name, members, f"{site.name} ({fest.unit(site.unit).name})", when, what)
-            )
+            rows.append((res.name, members, f"{site.name} ({host.name})", when, what))
     if not rows:
         return None
     day = fest.days[0]
@@ -352,6 +352,12 @@ def _invitations(schedule: Schedule) -> list[Document]:
     return out
 
 
+def _items_said(fest: Festival, slots: Sequence[Slot], terms: Terms) -> str:
+    """The items a guest attends, as the host's kind words them (as the MC script does)."""
+    acts = [fest.activity(s.activity) for s in slots]
+    return "; ".join(worded(a.item, a.title, a.lead, terms)[0] for a in acts)
+
+
 def _unit_of(fest: Festival, slot: Slot) -> str:
     return fest.site(fest.activity(slot.activity).site).unit
 
@@ -384,9 +390,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
                 f"(chương trình bắt đầu lúc {_hhmm(fest, first.start)})."
             ),
             Paragraph(f"Địa điểm: {site.location}."),
-            Paragraph(
-                "Nội dung dự: " + "; ".join(fest.activity(s.activity).title for s in slots) + "."
-            ),
+            Paragraph("Nội dung dự: " + _items_said(fest, slots, terms) + "."),
             Paragraph("Rất mong được đón tiếp!"),
         ),
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),

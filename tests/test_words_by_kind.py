@@ -14,6 +14,7 @@ import pytest
 import ngayhoi
 from ngayhoi.export import export_calendars
 from ngayhoi.export.documents import Document, Table, festival_documents, to_docx, to_html
+from ngayhoi.export.text import itineraries
 from ngayhoi.model import Festival
 from ngayhoi.scheduling import Schedule
 
@@ -204,3 +205,19 @@ def test_every_document_type_renders_for_each_kind_in_its_own_words_only(
             assert [w for w in WRONG if w in text] == [], (kind, doc.name)
             if not prefix.startswith("quyet-dinh"):  # a decision names the police in Điều 3 only
                 assert f"Công an {kind}" in text, (kind, doc.name)
+
+
+@pytest.mark.parametrize("kind", ["thị trấn", "phường", "tỉnh"])
+def test_a_delegations_route_titles_the_items_in_the_hosts_words(
+    kind: str, schedule: Schedule
+) -> None:
+    unit = schedule.festival.unit("long-trach")
+    name = f"{_PREFIX[kind]} {unit.name}"
+    lines = [
+        line
+        for line in itineraries(as_kind(schedule, "long-trach", kind, name)).splitlines()
+        if line.endswith(f", {name}")
+    ]
+    assert any(f"Diễn đàn “Công an {kind} lắng nghe ý kiến của Nhân dân”" in x for x in lines)
+    assert _wrong_words(kind, "\n".join(lines)) == []
+    assert [w for w in WRONG for x in lines if w in x] == []

@@ -1054,13 +1054,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
     plan = _load(args.plan)
     result = _need_times(_schedule(plan, args), args)
-    print(day_table(result), file=out)
-    text = itineraries(result)
+    lang = translator.language
+    print(day_table(result, lang=lang), file=out)
+    text = itineraries(result, lang=lang)
     if text:
         print(f"\n{text}", file=out)
     for wait in result.waits:
         print(f"  · {_wait_text(result, wait)}", file=out)
-    print(f"\n{idle_table(result)}", file=out)
+    print(f"\n{idle_table(result, lang=lang)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
     _moved_deadlines(plan, out)

@@ -32,7 +32,16 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "Translator", "language", "translator"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "Translator",
+    "language",
+    "speaking",
+    "translator",
+]
 
 #: The gettext domain: ``locale/<lang>/LC_MESSAGES/ngayhoi.mo``.
 DOMAIN = "ngayhoi"
@@ -133,6 +142,28 @@ class Translator:
 #: The command line's translator.
 translator = Translator()
 _ = translator.gettext
+
+_SPEAKERS: dict[str, Translator] = {}
+
+
+def speaking(lang: str) -> Translator:
+    """A translator fixed to ``lang``, for text a caller asks for in a language (not the CLI's).
+
+    The library's notices and tables take ``lang="vi"`` (the default) or
+    ``"en"`` and say their words through this, leaving :data:`translator`
+    (the command line's) alone.
+
+    >>> speaking("en").gettext("interrupted"), speaking("vi").gettext("interrupted")
+    ('interrupted', 'bị ngắt')
+    >>> speaking("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: language 'fr' is not one of vi, en
+    """
+    lang = language(lang)
+    if lang not in _SPEAKERS:
+        _SPEAKERS[lang] = Translator(lang)
+    return _SPEAKERS[lang]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text

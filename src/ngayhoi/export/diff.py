@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_feeds
-from ngayhoi.i18n import LANGUAGES, N_, Translator
+from ngayhoi.i18n import N_, Translator, speaking
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.text import terminal_text
 
@@ -59,18 +59,6 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "restored": (N_("restored"), N_("Restored")),
     "cancelled": (N_("cancelled"), N_("Cancelled")),
 }
-
-#: The notice's languages: Vietnamese (the default) and English.
-_SPEAKERS = {lang: Translator(lang) for lang in LANGUAGES}
-
-
-def _words(lang: str) -> Translator:
-    """The catalogue of ``lang`` ("vi" or "en"); anything else is refused by name."""
-    if lang not in _SPEAKERS:
-        msg = f"language {lang!r} is not one of {', '.join(LANGUAGES)}"
-        raise ValueError(msg)
-    return _SPEAKERS[lang]
-
 
 _ORDER = {"commune": 0, "delegation": 1, "commune-role": 2, "role": 3, "master": 4}
 _PEOPLE = ("commune", "delegation", "commune-role", "role")
@@ -116,7 +104,7 @@ class Change:
         >>> added.describe(lang="en")
         'Added: Họp END:VEVENT, 2023-08-01'
         """
-        return terminal_text(self._describe(_words(lang)))
+        return terminal_text(self._describe(speaking(lang)))
 
     def _describe(self, words: Translator) -> str:
         a, b = self.before, self.after
@@ -230,7 +218,7 @@ class PlanDiff:
         >>> print(PlanDiff(changes=(), feeds={}).text(lang="en"))
         No changes.
         """
-        words = _words(lang)
+        words = speaking(lang)
         _ = words.gettext
         wanted = set(kinds)
         grouped = self.by_feed()

@@ -120,7 +120,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose headings and error line follow the language in use.
 
-    (argparse's own messages, such as "invalid choice", stay English.)
+    (argparse's own messages, such as "invalid choice", follow it while :func:`main`
+    runs: see :func:`_argparse_speaks`.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
@@ -1343,7 +1344,9 @@ def _diff_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) ->
     p.add_argument(
         "plans", type=Path, nargs="+", metavar=_("PLAN"), help=_("one or two plan files")
     )
-    p.add_argument("--against", type=Path, help=_("a folder written by ngayhoi export"))
+    p.add_argument(
+        "--against", type=Path, metavar=_("FOLDER"), help=_("a folder written by ngayhoi export")
+    )
     p.add_argument(
         "--json",
         action="store_true",

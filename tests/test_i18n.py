@@ -162,11 +162,13 @@ def test_the_summaries_of_init_and_validate_are_vietnamese(tmp_path: Path) -> No
         "--lang", "vi", "init", "--communes", "3", "--date", "2023-08-06", "--out", str(plan)
     )
     assert code == 0
-    assert out.startswith(f"đã ghi {plan}: 3 xã vào ngày 06/8/2023; tiếp theo: ngayhoi validate")
+    assert out.startswith(
+        f"đã ghi {plan}: 3 xã, thị trấn vào ngày 06/8/2023; tiếp theo: ngayhoi validate"
+    )
     code, out, _ = run("validate", str(plan), "--lang", "vi")
     assert code == 0
     assert "hợp lệ — Ngày hội" in out
-    assert "3 xã, 3 địa điểm, 42 hoạt động" in out
+    assert "3 xã, thị trấn; 3 địa điểm; 42 hoạt động" in out
 
 
 def test_a_library_error_with_its_parts_is_said_again_in_vietnamese(tmp_path: Path) -> None:
@@ -221,3 +223,29 @@ def test_an_error_with_its_parts_is_framed_in_the_language_in_use() -> None:
     assert said.startswith("hoạt động 'long-hoa.bao-cao', duration = -5: cần ")
     assert said.endswith("; write duration = 15")
     assert error_text(_PartedError()) == "activity 'long-hoa.bao-cao': duration -5 is not ..."
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "counted"),
+    [
+        ("vi", "# Kế hoạch Ngày hội", "# 16 xã, phường của Thành phố Huế, ngày 19/8/2025."),
+        ("en", "# Plan of a Ngày hội", "# 16 communes of Thành phố Huế on 2025-08-19."),
+    ],
+)
+def test_a_plan_file_from_init_is_commented_in_the_language_in_use(
+    tmp_path: Path, lang: str, first: str, counted: str
+) -> None:
+    plan = tmp_path / "hue.toml"
+    code, _out, err = run(
+        "--lang", lang, "init", "--province", "Huế", "--date", "2025-08-19", "--out", str(plan)
+    )
+    assert code == 0, err
+    text = plan.read_text("utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert comments[0].startswith(first)
+    # Huế's 40 units of 2025 are phường and xã: the count names both kinds.
+    assert counted.replace("16", str(text.count("[[sites]]"))) in comments
+    english = ("the ", " are ", "give ", "Check it")
+    if lang == "vi":
+        assert not [c for c in comments if any(word in c for word in english)], comments
+        assert "# tâm của xã: sửa thành vị trí hội trường" in text

@@ -21,11 +21,12 @@ from ngayhoi.scheduling import Schedule
 from conftest import load_example
 
 #: A kind → the unit of the 2023 example that plays it, and its official name as that kind.
+#: Long Trạch is visited by a delegation, so its documents include an invitation.
 CASES = {
-    "thị trấn": ("can-duoc", "Thị trấn Cần Đước"),
-    "xã": ("long-hoa", "Xã Long Hòa"),
-    "phường": ("long-hoa", "Phường Long Hòa"),
-    "tỉnh": ("long-hoa", "Tỉnh Long Hòa"),
+    "thị trấn": ("long-trach", "Thị trấn Long Trạch"),
+    "xã": ("long-trach", "Xã Long Trạch"),
+    "phường": ("long-trach", "Phường Long Trạch"),
+    "tỉnh": ("long-trach", "Tỉnh Long Trạch"),
 }
 #: The bodies a unit's words name: police, People's Committee, Front, steering committee.
 BODIES = ("Công an", "UBND", "MTTQ Việt Nam", "Ban Chỉ đạo 138", "Chủ tịch UBND")
@@ -95,9 +96,14 @@ def calendar_text(schedule: Schedule, unit_id: str, folder: Path) -> str:
 
 
 def documents_text(schedule: Schedule, unit_id: str) -> str:
-    own = re.compile(rf"^(quyet-dinh-khen-thuong|loi-dan|giay-moi|phan-cong)-{unit_id}(-|$)")
+    # A unit's decisions and MC script carry its id first; an invitation the delegation's
+    # id, then the unit's (giay-moi-doan-1-long-hoa).
+    own = re.compile(
+        rf"^(quyet-dinh-khen-thuong|loi-dan|phan-cong)-{unit_id}(-|$)|^giay-moi-.+-{unit_id}$"
+    )
+    names = [d.name for d in festival_documents(schedule) if own.match(d.name)]
+    assert any(n.startswith("giay-moi-") for n in names), names
     pages = [to_html(d) for d in festival_documents(schedule) if own.match(d.name)]
-    assert pages
     return "\n".join(pages)
 
 
@@ -221,3 +227,13 @@ def test_a_delegations_route_titles_the_items_in_the_hosts_words(
     assert any(f"Diễn đàn “Công an {kind} lắng nghe ý kiến của Nhân dân”" in x for x in lines)
     assert _wrong_words(kind, "\n".join(lines)) == []
     assert [w for w in WRONG for x in lines if w in x] == []
+
+
+def test_the_assignment_sheet_goes_to_the_steering_committees_of_the_communes_kinds(
+    schedule: Schedule,
+) -> None:
+    sheet = next(d for d in festival_documents(schedule) if d.name == "phan-cong-bcd")
+    assert "Ban Chỉ đạo 138 các xã, thị trấn;" in sheet.recipients
+    wards = as_kind(schedule, "long-trach", "phường", "Phường Long Trạch")
+    sheet = next(d for d in festival_documents(wards) if d.name == "phan-cong-bcd")
+    assert "Ban Chỉ đạo 138 các xã, phường, thị trấn;" in sheet.recipients

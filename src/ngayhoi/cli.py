@@ -37,10 +37,11 @@ from ngayhoi.export.ics import calendar_events, standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
-from ngayhoi.model import Festival, TravelTimes, Unit, due_note
+from ngayhoi.model import Festival, TravelTimes, Unit, UnitKind, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import check_protocol
+from ngayhoi.templates.terms import count_units
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
     pilot_plan_text,
@@ -779,8 +780,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _("wrote {path}: {count} communes on {day}; next: ngayhoi validate {path}").format(
-            path=args.out, count=args.communes, day=_day(day)
+        _("wrote {path}: {count} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in plan.hosts()), day=_day(day)
         ),
         file=out,
     )
@@ -876,7 +877,7 @@ def init_text(
     """
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
-    lines = plan_header(day=day, name=name, ident=ident)
+    lines = plan_header(day=day, name=name, ident=ident, organiser=_organiser(known, day))
     lines += [
         f"dataset = [{', '.join(_q(u.id) for u in known)}]",
     ]
@@ -1027,19 +1028,24 @@ def with_delegations(  # noqa: C901 - one plan section after another
 _q = toml_string
 
 
+def _count(kinds: Iterable[UnitKind]) -> str:
+    """How many communes, in the words of their kinds ("17 xã, thị trấn"; "17 communes")."""
+    return count_units(kinds, lang=translator.language)
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     plan = _load(args.plan)
     check_consistency(plan)
     print(
         _(
-            "{path}: ok — festival '{id}' on {days}: {communes} communes, {sites} sites, "
+            "{path}: ok — festival '{id}' on {days}: {communes}, {sites} sites, "
             "{activities} activities, {dependencies} dependencies, {resources} resources, "
             "{tasks} preparation tasks"
         ).format(
             path=args.plan,
             id=plan.id,
             days=", ".join(_day(d) for d in plan.days),
-            communes=len(plan.hosts()),
+            communes=_count(u.kind for u in plan.hosts()),
             sites=len(plan.sites),
             activities=len(plan.activities),
             dependencies=len(plan.dependencies),
@@ -1509,13 +1515,36 @@ def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _organiser(units: Sequence[Unit], day: dt.date) -> Unit | None:
+    """The district or province all ``units`` belong to on ``day``, which holds their day.
+
+    >>> _organiser(data.can_duoc_communes(dt.date(2023, 8, 6)), dt.date(2023, 8, 6)).name
+    'Cần Đước'
+    """
+    parents = {u.parent for u in units}
+    if len(parents) != 1 or None in parents:
+        return None
+    (parent,) = parents
+    assert parent is not None  # noqa: S101 - checked above, for mypy
+    try:
+        return data.unit_on(parent, day)
+    except PlanError:
+        return None
+
+
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     """``init --province/--district/--units``: a plan of real communes from the dataset."""
     day = _init_day(args.date)
     parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(
-        units, day=day, name=args.name, ident=args.id, parade=parade, where=where
+        units,
+        day=day,
+        name=args.name,
+        ident=args.id,
+        parade=parade,
+        where=where,
+        organiser=_organiser(units, day),
     )
     if args.delegations:
         pairs = _neighbours(units, args.delegations)
@@ -1532,9 +1561,9 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _(
-            "wrote {path}: {count} communes of {where} on {day}; next: ngayhoi validate {path}"
-        ).format(path=args.out, count=len(units), where=where, day=_day(day)),
+        _("wrote {path}: {count} of {where} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in units), where=where, day=_day(day)
+        ),
         file=out,
     )
     missing = [u.id for u in units if u.lat is None]

@@ -41,7 +41,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
-from ngayhoi.templates.terms import Terms, terms_for, worded
+from ngayhoi.templates.terms import Terms, count_units, terms_for
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -281,11 +281,11 @@ def _assignment(schedule: Schedule) -> Document | None:
             here = [s for s in slots if fest.activity(s.activity).site == site_id]
             site = fest.site(site_id)
             when = f"{_hhmm(fest, here[0].start)}–{_hhmm(fest, here[-1].end)}"
-            host = fest.unit(site.unit)
-            terms = terms_for(host.kind, here[0].start.in_timezone(fest.timezone).date())
-            what = _items_said(fest, here, terms)
-            members = ", ".join(res.members) or res.name
-            rows.append((res.name, members, f"{site.name} ({host.name})", when, what))
+            what = "; ".join(_title(fest, s) for s in here)
+            members = ", ".join(res.members) or "(chưa ghi tên)"
+            rows.append(
+                (res.name, members, f"{site.name} ({fest.unit(site.unit).name})", when, what)
+            )
     if not rows:
         return None
     day = fest.days[0]
@@ -314,7 +314,11 @@ def _assignment(schedule: Schedule) -> Document | None:
             ),
         ),
         signature=("TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),
-        recipients=("Thành viên Ban Chỉ đạo;", "Ban Chỉ đạo 138 các xã, thị trấn;", "Lưu: VT."),
+        recipients=(
+            "Thành viên Ban Chỉ đạo;",
+            f"Ban Chỉ đạo 138 các {_kinds(fest)};",
+            "Lưu: VT.",
+        ),
     )
 
 
@@ -340,6 +344,21 @@ def _hhmm(fest: Festival, when: pendulum.DateTime) -> str:
     return f"{local.hour:02d} giờ {local.minute:02d}"
 
 
+def _title(fest: Festival, slot: Slot) -> str:
+    """The slot's activity as its unit words it ("Diễn đàn “Công an phường …”")."""
+    from ngayhoi.export.runsheet import worded  # noqa: PLC0415 - one module uses the other
+
+    act = fest.activity(slot.activity)
+    unit = fest.unit(fest.site(act.site).unit)
+    day = slot.start.in_timezone(fest.timezone).date()
+    return worded(act.item, act.title, act.lead, terms_for(unit.kind, day))[0]
+
+
+def _kinds(fest: Festival) -> str:
+    """The kinds of the festival's communes, as a list names them ("xã, thị trấn")."""
+    return count_units(u.kind for u in fest.hosts()).split(" ", 1)[1]
+
+
 def _invitations(schedule: Schedule) -> list[Document]:
     fest = schedule.festival
     out: list[Document] = []
@@ -350,12 +369,6 @@ def _invitations(schedule: Schedule) -> list[Document]:
                 continue
             out.append(_invitation(schedule, res.id, unit, slots))
     return out
-
-
-def _items_said(fest: Festival, slots: Sequence[Slot], terms: Terms) -> str:
-    """The items a guest attends, as the host's kind words them (as the MC script does)."""
-    acts = [fest.activity(s.activity) for s in slots]
-    return "; ".join(worded(a.item, a.title, a.lead, terms)[0] for a in acts)
 
 
 def _unit_of(fest: Festival, slot: Slot) -> str:
@@ -370,7 +383,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
     local, bare = _local(unit, terms)
     site = fest.site(fest.activity(slots[0].activity).site)
     first = schedule.for_unit(unit.id)[0]
-    guests = ", ".join(res.members) or res.name
+    guests = f"{', '.join(res.members)} ({res.name})" if res.members else res.name
     return Document(
         name=f"giay-moi-{res_id}-{unit.id}",
         parent=nfc(f"UBND {local}".upper()),
@@ -380,7 +393,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
         title="GIẤY MỜI",
         subject="Dự Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
         blocks=(
-            Paragraph(f"Kính gửi: {guests} ({res.name}).", "centre-bold"),
+            Paragraph(f"Kính gửi: {guests}.", "centre-bold"),
             Paragraph(
                 f"Ban Tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc {local} trân trọng kính "
                 f"mời {res.name} đến dự Ngày hội năm {day.year}."
@@ -390,7 +403,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
                 f"(chương trình bắt đầu lúc {_hhmm(fest, first.start)})."
             ),
             Paragraph(f"Địa điểm: {site.location}."),
-            Paragraph("Nội dung dự: " + _items_said(fest, slots, terms) + "."),
+            Paragraph("Nội dung dự: " + "; ".join(_title(fest, s) for s in slots) + "."),
             Paragraph("Rất mong được đón tiếp!"),
         ),
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),

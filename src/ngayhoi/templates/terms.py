@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -42,6 +42,7 @@ __all__ = [
     "ROLE_WORDING",
     "Level",
     "Terms",
+    "count_units",
     "item_wording",
     "role_wording",
     "terms_for",
@@ -165,6 +166,33 @@ class Terms:
         if self.level is Level.PROVINCE:
             return f"Chủ tịch UBND {self.word}"
         return "Đại biểu cấp trên"
+
+
+#: The order commune kinds are named in when counted together ("17 xã, thị trấn").
+_COUNT_ORDER = (UnitKind.XA, UnitKind.PHUONG, UnitKind.THI_TRAN, UnitKind.DAC_KHU)
+
+
+def count_units(kinds: Iterable[UnitKind | str], *, lang: str = "vi") -> str:
+    """How many communes ``kinds`` are, in the words their kinds take.
+
+    Vietnamese names every kind present, in the order official texts use
+    ("trên địa bàn 17 xã, thị trấn"); a count of one kind only says that kind.
+    A unit of no commune kind counts under its own word. English says
+    "communes" for them all.
+
+    >>> count_units(["xã"] * 16 + ["thị trấn"])
+    '17 xã, thị trấn'
+    >>> count_units(["phường", "xã", "phường"])
+    '3 xã, phường'
+    >>> count_units(["phường"]), count_units(["xã", "xã"], lang="en")
+    ('1 phường', '2 communes')
+    """
+    present = [UnitKind(k) for k in kinds]
+    if lang == "en":
+        return f"{len(present)} commune" + ("" if len(present) == 1 else "s")
+    order = [*_COUNT_ORDER, *(k for k in UnitKind if k not in _COUNT_ORDER)]
+    words = [k.value for k in order if k in present]
+    return f"{len(present)} {', '.join(words) or 'xã'}"
 
 
 def terms_for(kind: UnitKind | str, day: dt.date, *, area: str | None = None) -> Terms:

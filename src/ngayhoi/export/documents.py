@@ -41,7 +41,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
-from ngayhoi.templates.terms import Terms, count_units, terms_for
+from ngayhoi.templates.terms import Terms, count_units, terms_for, worded_title
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -346,12 +346,7 @@ def _hhmm(fest: Festival, when: pendulum.DateTime) -> str:
 
 def _title(fest: Festival, slot: Slot) -> str:
     """The slot's activity as its unit words it ("Diễn đàn “Công an phường …”")."""
-    from ngayhoi.export.runsheet import worded  # noqa: PLC0415 - one module uses the other
-
-    act = fest.activity(slot.activity)
-    unit = fest.unit(fest.site(act.site).unit)
-    day = slot.start.in_timezone(fest.timezone).date()
-    return worded(act.item, act.title, act.lead, terms_for(unit.kind, day))[0]
+    return worded_title(fest, slot.activity, slot.start.in_timezone(fest.timezone).date())
 
 
 def _kinds(fest: Festival) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from ngayhoi.i18n import N_, speaking
 from ngayhoi.scheduling.result import Leg, Schedule
-from ngayhoi.templates.terms import terms_for, worded
+from ngayhoi.templates.terms import worded_title
 from ngayhoi.text import display_width, terminal_text
 
 __all__ = ["day_table", "idle_table", "itineraries", "text_table"]
@@ -161,10 +161,10 @@ def itineraries(schedule: Schedule, *, lang: str = "vi") -> str:
                     )
                 )
             else:
-                act = fest.activity(part.activity)
                 unit = fest.commune_of(part.activity)
-                terms = terms_for(unit.kind, part.start.in_timezone(fest.timezone).date())
-                title, _lead = worded(act.item, act.title, act.lead, terms)
+                title = worded_title(
+                    fest, part.activity, part.start.in_timezone(fest.timezone).date()
+                )
                 lines.append(
                     f"  {part.start.format(fmt)}–{part.end.format('HH:mm')}  "
                     + terminal_text(f"{title}, {unit.official_name}")

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from ngayhoi.errors import PlanError
-from ngayhoi.model import UnitKind
+from ngayhoi.model import Festival, UnitKind
 
 __all__ = [
     "AREA_WORDS",
@@ -48,6 +48,7 @@ __all__ = [
     "terms_for",
     "unit_terms",
     "worded",
+    "worded_title",
 ]
 
 #: The day the Tổ bảo vệ an ninh, trật tự replaced the older grassroots forces
@@ -369,3 +370,23 @@ def worded(
         wording[0] if title == default_title else title,
         wording[1] if lead == default_lead else lead,
     )
+
+
+def worded_title(fest: Festival, activity: str, day: dt.date) -> str:
+    """The title of ``fest``'s ``activity`` on ``day``, in the words of its unit's kind and day.
+
+    Every sheet, document and itinerary names an activity this way, so a
+    phường's forum is never "Công an xã lắng nghe …"; a title the plan wrote
+    itself stays as written.
+
+    >>> import datetime as dt
+    >>> from ngayhoi import data, templates
+    >>> day = dt.date(2023, 8, 6)
+    >>> town = data.can_duoc_communes(day)[:1]
+    >>> fest = templates.plan_day(id="ngay-hoi", name="Ngày hội", day=day, communes=town)
+    >>> worded_title(fest, "can-duoc.dien-dan", day)
+    'Diễn đàn “Công an thị trấn lắng nghe ý kiến của Nhân dân”'
+    """
+    act = fest.activity(activity)
+    unit = fest.unit(fest.site(act.site).unit)
+    return worded(act.item, act.title, act.lead, unit_terms(unit.kind, day))[0]

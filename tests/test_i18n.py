@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -24,16 +24,31 @@ from conftest import ROOT
 PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+_PERCENT = re.compile(r"%(?:\(\w+\))?[sr]")
 
 
-def _code_messages() -> set[str]:
-    """Every text the code wraps in ``_()`` or ``N_()``, as ``pybabel extract`` finds them."""
+def _code_messages() -> set[str | tuple[str, ...]]:
+    """Every text the code wraps in ``_()``, ``N_()`` or ``ngettext()``, as ``pybabel extract``.
+
+    A counted text (``ngettext``) is the pair of its singular and plural.
+    """
     found = extract_from_dir(
         str(ROOT / "src" / "ngayhoi"),
         method_map=[("**.py", "python")],
-        keywords={"_": None, "N_": None},
+        keywords={**DEFAULT_KEYWORDS, "N_": None},
     )
-    return {m for _file, _line, m, _comments, _context in found if isinstance(m, str) and m}
+    out: set[str | tuple[str, ...]] = set()
+    for _file, _line, m, _comments, _context in found:
+        if isinstance(m, str) and m:
+            out.add(m)
+        elif isinstance(m, tuple) and all(m):
+            out.add(tuple(str(part) for part in m))
+    return out
+
+
+def _forms(text: object) -> tuple[str, ...]:
+    """A catalogue entry's text or texts (a counted entry has one per plural form)."""
+    return tuple(str(t) for t in text) if isinstance(text, tuple | list) else (str(text),)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -54,11 +69,16 @@ def test_every_entry_is_translated_nfc_and_keeps_its_placeholders() -> None:
     for message in read_po(PO.open("rb")):
         if not message.id:
             continue
-        text = str(message.string)
-        assert text, f"not translated: {message.id!r}"
-        assert not message.fuzzy, f"fuzzy: {message.id!r}"
-        assert unicodedata.is_normalized("NFC", text), message.id
-        assert sorted(_FIELD.findall(text)) == sorted(_FIELD.findall(str(message.id))), message.id
+        english = _forms(message.id)
+        for text in _forms(message.string):
+            assert text, f"not translated: {message.id!r}"
+            assert not message.fuzzy, f"fuzzy: {message.id!r}"
+            assert unicodedata.is_normalized("NFC", text), message.id
+            assert sorted(_FIELD.findall(text)) == sorted(_FIELD.findall(english[-1])), message.id
+            # argparse's own messages are %-formatted: the same %s, %r, %(name)s.
+            assert sorted(_PERCENT.findall(text)) == sorted(_PERCENT.findall(english[-1])), (
+                message.id
+            )
 
 
 def test_the_compiled_catalogue_is_the_po_file_compiled(tmp_path: Path) -> None:
@@ -68,7 +88,13 @@ def test_the_compiled_catalogue_is_the_po_file_compiled(tmp_path: Path) -> None:
     fresh = gettext.GNUTranslations(compiled.open("rb"))
     shipped = gettext.GNUTranslations(MO.open("rb"))
     for message in read_po(PO.open("rb")):
-        if message.id:
+        if isinstance(message.id, tuple):
+            singular, plural = message.id[0], message.id[1]
+            for count in (1, 2):
+                assert shipped.ngettext(singular, plural, count) == fresh.ngettext(
+                    singular, plural, count
+                ), message.id
+        elif message.id:
             assert shipped.gettext(str(message.id)) == fresh.gettext(str(message.id)), message.id
 
 

@@ -175,7 +175,9 @@ def test_units_command_says_the_range_and_the_closest_names() -> None:
     assert "it covers provinces from 2008-08-01, districts and communes from 2025-01-01" in err
     code, _, err = run("units", "tay ninhh", "--date", "2025-08-19")
     assert code == 2
-    assert "tên gần nhất: Tỉnh Tây Ninh" in err
+    assert "; the closest names: Tỉnh Tây Ninh" in err
+    code, _, err = run("units", "tay ninhh", "--date", "2025-08-19", "--lang", "vi")
+    assert "; tên gần nhất: Tỉnh Tây Ninh" in err
 
 
 def test_the_old_tay_ninh_is_found_before_2025_and_its_area_is_not_called_long_an() -> None:
@@ -218,6 +220,9 @@ def test_districts_and_communes_before_2025_are_refused_saying_the_data_cannot_t
     assert len(below) == 18
     code, _, err = run("units", "ben luc", "--date", "2024-08-13")
     assert code == 2
+    assert "before 1/1/2025 the nationwide data has only the 63 provinces" in err
+    assert "Thị trấn Bến Lức (ben-luc-27991)" in err
+    code, _, err = run("units", "ben luc", "--date", "2024-08-13", "--lang", "vi")
     assert "trước 1/1/2025 dữ liệu toàn quốc chỉ có 63 tỉnh" in err
     assert "Thị trấn Bến Lức (ben-luc-27991)" in err
     with pytest.raises(PlanError, match="does not say which units existed earlier"):

@@ -387,6 +387,11 @@ class _Reader:
     # reference to one of those is not reported again as unknown.
     errors: list[PlanFileError] = attrs.field(factory=list)
     broken: set[str] = attrs.field(factory=set)
+    # Look-ups that keep thousands of errors linear: what is reported, the tables of a
+    # section by id, and how often each duplicate id was blamed.
+    said: set[tuple[str, str]] = attrs.field(factory=set)
+    by_id: dict[str, dict[object, list[tuple[str, Mapping[str, Any]]]]] = attrs.field(factory=dict)
+    blamed: dict[tuple[str, object], int] = attrs.field(factory=dict)
 
     def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
@@ -423,9 +428,21 @@ class _Reader:
                 inner.ref in self.broken or _REFERRED.get(inner.ref_kind) in self.broken
             ):
                 continue
-            if any(e.path == one.path and e.message == one.message for e in self.errors):
+            if (one.path, one.message) in self.said:
                 continue
+            self.said.add((one.path, one.message))
             self.errors.append(one)
+
+    def tables(self, doc: Mapping[str, Any], section: str, ident: object) -> list[Any]:
+        """The tables of ``section`` whose id is ``ident``, with their key paths."""
+        index = self.by_id.get(section)
+        if index is None:
+            index = self.by_id[section] = {}
+            for path, table in _tables(doc, section):
+                key = _ident(section, table)
+                if isinstance(key, str):
+                    index.setdefault(key, []).append((path, table))
+        return index.get(ident, []) if isinstance(ident, str) else []
 
     @contextlib.contextmanager
     def gather(self, ident: object = None, section: str | None = None) -> Iterator[None]:
@@ -795,15 +812,14 @@ def _locate(err: PlanError, doc: Mapping[str, Any], reader: _Reader) -> PlanFile
     section = _SECTION_OF.get(kind or "")
     if section is None or item is None:
         return reader.fail("", text, err)
-    same = [(path, t) for path, t in _tables(doc, section) if _ident(section, t) == item]
+    same = reader.tables(doc, section, item)
     if not same:
         return reader.fail(section if section in doc else "", text, err)
     path, table = same[0]
     if err.field == "id" and len(same) > 1:
         # The k-th report of one duplicate id is about the (k+1)-th table that holds it.
-        earlier = sum(
-            1 for e in reader.errors if e.inner is not None and _same_report(e.inner, err)
-        )
+        earlier = reader.blamed.get((section, item), 0)
+        reader.blamed[(section, item)] = earlier + 1
         path, table = same[min(earlier + 1, len(same) - 1)]
     if path.startswith("units.dataset"):
         return reader.fail(path, text, err)
@@ -811,11 +827,6 @@ def _locate(err: PlanError, doc: Mapping[str, Any], reader: _Reader) -> PlanFile
     if key is None and isinstance(err, UnknownReferenceError):
         key = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
     return reader.fail(f"{path}.{key}" if key else path, text, err)
-
-
-def _same_report(one: PlanError, other: PlanError) -> bool:
-    return (one.kind, one.item, one.field, str(one)) == (other.kind, other.item, other.field,
-                                                       str(other))  # fmt: skip
 
 
 def _travel_key(err: PlanError, doc: Mapping[str, Any]) -> str:

@@ -310,6 +310,24 @@ def test_the_cli_says_why_in_one_line_each_and_the_full_chain_with_explain(
     assert "(add --explain for the full chain of reasons)" in err.getvalue()
 
 
+@pytest.mark.parametrize("command", ["export", "runsheet", "documents", "gantt"])
+def test_every_command_that_writes_says_why_as_schedule_does_and_writes_nothing(
+    tmp_path: Path, command: str
+) -> None:
+    path = _too_early_limit(tmp_path)
+    out = tmp_path / "out"
+    err = stdio.StringIO()
+    code = main(
+        [command, str(path), "--out", str(out), "--lang", "vi"], out=stdio.StringIO(), err=err
+    )
+    assert code == 1
+    text = err.getvalue()
+    assert "không lập được lịch đáp ứng mọi ràng buộc" in text
+    assert "outdoor_until đến" in text  # the short reason with its fix, not the network's chain
+    assert "constraints cannot all hold" not in text
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_schedule_json_stays_valid_with_idle_features() -> None:
     sched = ngayhoi.schedule(_standard(2, delegations=1, visited=1))
     doc = schedule_json(sched, version="1")

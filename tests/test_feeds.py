@@ -17,16 +17,9 @@ import pytest
 import ngayhoi
 from ngayhoi.export import export_calendars
 from ngayhoi.export.diff import KINDS, diff_events
-from ngayhoi.export.ics import (
-    CalendarEvent,
-    Feed,
-    _safe_name,
-    _vtimezone,
-    activity_uid,
-    calendar_bytes,
-    calendar_events,
-    standard_feeds,
-)
+from ngayhoi.export.encoding import _vtimezone, calendar_bytes
+from ngayhoi.export.events import CalendarEvent, activity_uid, calendar_events
+from ngayhoi.export.feeds import Feed, _safe_name, standard_feeds
 from ngayhoi.model import Unit
 from ngayhoi.scheduling import Schedule
 

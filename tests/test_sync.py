@@ -20,7 +20,7 @@ import pytest
 import ngayhoi
 from ngayhoi.errors import ExportError
 from ngayhoi.export import STATE_FILE, export_calendars, load_state
-from ngayhoi.export.ics import _safe_name
+from ngayhoi.export.feeds import _safe_name
 from ngayhoi.scheduling import Schedule, schedule_heuristic
 
 from conftest import ROOT, load_example

@@ -30,7 +30,8 @@ from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownRefe
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
-from ngayhoi.export.ics import calendar_events, standard_feeds
+from ngayhoi.export.events import calendar_events
+from ngayhoi.export.feeds import standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator

@@ -49,14 +49,9 @@ from ngayhoi.errors import (
     PlanError,
 )
 from ngayhoi.export.diff import PlanDiff, diff_events
-from ngayhoi.export.ics import (
-    CalendarEvent,
-    Feed,
-    Revision,
-    calendar_bytes,
-    calendar_events,
-    standard_feeds,
-)
+from ngayhoi.export.encoding import calendar_bytes
+from ngayhoi.export.events import CalendarEvent, Revision, calendar_events
+from ngayhoi.export.feeds import Feed, standard_feeds
 from ngayhoi.export.state import (
     STATE_FILE,
     Entry,
@@ -244,7 +239,7 @@ def export_calendars(
         tasks: preparation tasks as ``"event"`` (all-day) or ``"todo"`` (VTODO);
             switching counts as a change of every task (SEQUENCE + 1).
         uid_scope: ``"event"`` (one UID everywhere) or ``"view"`` (see
-            :func:`~ngayhoi.export.ics.calendar_bytes`).
+            :func:`~ngayhoi.export.encoding.calendar_bytes`).
         cancel_mark: prefix cancelled events with ``[HỦY]``.
         progress: called with ``(file name, done, total)`` after each file is
             staged, and once more when the journal makes the new version final.

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_feeds
+from ngayhoi.export.events import CalendarEvent, calendar_events
+from ngayhoi.export.feeds import Feed, standard_feeds
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.text import terminal_text
 

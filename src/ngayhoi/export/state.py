@@ -40,7 +40,8 @@ from ngayhoi._checked import Checked
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportStateError
 from ngayhoi.export import _lines
-from ngayhoi.export.ics import CalendarEvent, Feed, Revision
+from ngayhoi.export.events import CalendarEvent, Revision
+from ngayhoi.export.feeds import Feed
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.scheduling.stored import check_schedule_data, fingerprint_of, schedule_from_data

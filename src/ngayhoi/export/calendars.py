@@ -213,6 +213,7 @@ def export_calendars(
     *,
     now: dt.datetime | None = None,
     roles: bool = True,
+    commune_roles: bool | None = None,
     tasks: str = "event",
     uid_scope: str = "event",
     cancel_mark: bool = True,
@@ -236,6 +237,10 @@ def export_calendars(
         folder: the output folder; it keeps its own export state.
         now: the change time written on changed events (default: now, UTC).
         roles: also write one feed per role or team.
+        commune_roles: also write one feed per role in each commune
+            (``role-<role>.<unit>.ics``, with ``roles``); ``None`` (the default)
+            does as the folder's last export did, and a new folder has none.
+            Turning them off keeps the feeds, every event in them cancelled.
         tasks: preparation tasks as ``"event"`` (all-day) or ``"todo"`` (VTODO);
             switching counts as a change of every task (SEQUENCE + 1).
         uid_scope: ``"event"`` (one UID everywhere) or ``"view"`` (see
@@ -276,6 +281,13 @@ def export_calendars(
     for flag, value in (("roles", roles), ("cancel_mark", cancel_mark)):
         if not isinstance(value, bool):
             raise PlanError(kind="argument", item=flag, value=value, expected="True or False")
+    if commune_roles is not None and not isinstance(commune_roles, bool):
+        raise PlanError(
+            kind="argument",
+            item="commune_roles",
+            value=commune_roles,
+            expected="None (as the last export), True or False",
+        )
     if progress is not None and not callable(progress):
         raise PlanError(
             kind="argument", item="progress", value=progress, expected="None or a callable"
@@ -292,7 +304,6 @@ def export_calendars(
     if now is not None and (not isinstance(now, dt.datetime) or now.tzinfo is None):
         msg = f"export_calendars: now {now!r} is not an aware datetime; give a time zone"
         raise NaiveDatetimeError(msg)
-    options = ExportOptions(roles=roles, tasks=tasks, uid_scope=uid_scope, cancel_mark=cancel_mark)
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):
@@ -304,10 +315,20 @@ def export_calendars(
                 "export into another folder"
             )
             raise ExportError(msg)
+        # Subscribers keep the per-commune role feeds they have unless told otherwise.
+        per_commune = old.commune_roles if commune_roles is None else commune_roles
+        options = ExportOptions(
+            roles=roles,
+            tasks=tasks,
+            uid_scope=uid_scope,
+            cancel_mark=cancel_mark,
+            commune_roles=per_commune,
+        )
         # The tasks' form (events or to-dos) is part of each task's fingerprint,
         # so switching --tasks raises their SEQUENCE and the diff reports it.
         events = calendar_events(schedule, todos=tasks == "todo")
-        feeds = {f.id: f for f in standard_feeds(schedule, roles=roles, events=events)}
+        chosen = standard_feeds(schedule, roles=roles, events=events, commune_roles=per_commune)
+        feeds = {f.id: f for f in chosen}
         new_state, table = _next_state(
             old,
             events,

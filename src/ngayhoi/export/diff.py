@@ -55,8 +55,8 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "cancelled": ("hủy", "Hủy"),
 }
 
-_ORDER = {"commune": 0, "delegation": 1, "commune-role": 2, "role": 3, "master": 4}
-_PEOPLE = ("commune", "delegation", "commune-role", "role")
+_ORDER = {"commune": 0, "delegation": 1, "person": 2, "commune-role": 3, "role": 4, "master": 5}
+_PEOPLE = ("commune", "delegation", "person", "commune-role", "role")
 
 
 @attrs.frozen(kw_only=True)
@@ -190,10 +190,10 @@ class PlanDiff:
         """The notice: a summary line per feed of ``kinds``, then each change once.
 
         ``kinds`` are feed kinds: ``"commune"``, ``"delegation"``,
-        ``"commune-role"`` (a role in one commune), ``"role"`` (a role
-        across every host) and ``"master"``. The details list the changes
-        that concern at least one of those feeds, each with the ids of every
-        feed it is in.
+        ``"person"`` (a named person), ``"commune-role"`` (a role in one
+        commune), ``"role"`` (a role across every host) and ``"master"``.
+        The details list the changes that concern at least one of those
+        feeds, each with the ids of every feed it is in.
 
         >>> print(PlanDiff(changes=(), feeds={}).text())
         Không có thay đổi.

@@ -1,7 +1,8 @@
 """Feed selection: which events each calendar shows and what it is called.
 
 The master (every event), one feed per hosting commune, per delegation, per
-role across every host and per role in one host (:func:`standard_feeds`).
+named person (``[[people]]``), per role across every host and per role in
+one host (:func:`standard_feeds`).
 A feed lists UIDs from :func:`~ngayhoi.export.events.calendar_events`; names
 start with who the feed is for and end with the :func:`edition`.
 
@@ -23,11 +24,12 @@ from ngayhoi.export.events import CalendarEvent, _itinerary_uids, activity_uid, 
 from ngayhoi.model import (
     Festival,
     Resource,
+    ResourceKind,
     Unit,
     UnitKind,
 )
 from ngayhoi.model.festival import iter_roles
-from ngayhoi.scheduling.result import Schedule
+from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.roles import ROLE_NAMES
 from ngayhoi.templates.terms import Terms, role_wording, terms_for
 
@@ -39,6 +41,7 @@ __all__ = [
     "edition",
     "feed_ids",
     "master_feed",
+    "person_feeds",
     "role_feeds",
     "standard_feeds",
 ]
@@ -239,6 +242,77 @@ def delegation_feeds(
     return feeds
 
 
+def person_feeds(
+    schedule: Schedule, events: Mapping[str, CalendarEvent] | None = None
+) -> list[Feed]:
+    """One calendar per named person (``[[people]]``): where they have to be, in order.
+
+    A person's feed shows the items they hold in the schedule (those they
+    lead, those they stand in for as a deputy, those the plan gives them),
+    their delegation's visits and drives, and the preparation tasks they own.
+    The events are the same as everywhere (one UID per event); the feed's id
+    is ``person-<id>`` and its name starts with the person's name. A person
+    with nothing to attend has no feed.
+
+    >>> import datetime as dt, ngayhoi
+    >>> from ngayhoi.cli import init_text
+    >>> plan = ngayhoi.io.loads(init_text(communes=1, day=dt.date(2025, 8, 10)) + '''
+    ... [[people]]
+    ... id = "ct-can-duoc"
+    ... name = "Chủ tịch UBND xã Cần Đước"
+    ... unit = "can-duoc"
+    ... leads = ["phat-bieu-tiep-thu"]
+    ... ''')
+    >>> [(f.id, f.name, len(f.uids)) for f in person_feeds(ngayhoi.schedule(plan))]
+    [('person-ct-can-duoc', 'Chủ tịch UBND xã Cần Đước – Ngày hội 2025', 1)]
+    """
+    fest = schedule.festival
+    if events is None:
+        events = calendar_events(schedule)
+    owned: dict[str, list[str]] = {}
+    for task in fest.prep_tasks:
+        owned.setdefault(task.owner, []).append(activity_uid(fest, task.id))
+    feeds = []
+    for person in fest.resources:
+        if person.kind is not ResourceKind.PERSON:
+            continue
+        parts: dict[str, Slot | Leg] = {
+            activity_uid(fest, s.activity): s for s in schedule.for_resource(person.id)
+        }
+        with_team = ""
+        if person.delegation is not None:
+            team = fest.resource(person.delegation)
+            with_team = f" (đi cùng {team.name})"
+            parts.update({uid: part for part, uid in _itinerary_uids(schedule, team.id)})
+        # In the order of the day: a visit of the delegation and an item the person
+        # leads are one list; ties by UID, so the order is the plan's, not the input's.
+        uids = sorted(parts, key=lambda uid: (*_span(parts[uid]), uid))
+        uids += owned.get(person.id, ())
+        uids = [u for u in uids if u in events]
+        if not uids:
+            continue
+        feeds.append(
+            Feed(
+                id=f"person-{person.id}",
+                name=_named(person.name, fest),
+                description=_described(
+                    f"Lịch của {person.name}{with_team}: các việc phụ trách và các điểm dự", fest
+                ),
+                uids=tuple(uids),
+                kind="person",
+                subject=person.id,
+                label=person.name,
+            )
+        )
+    return feeds
+
+
+def _span(part: Slot | Leg) -> tuple[object, object]:
+    if isinstance(part, Slot):
+        return part.start, part.end
+    return part.depart, part.arrive
+
+
 def role_feeds(schedule: Schedule) -> list[Feed]:
     """One calendar per role or team across every host: what it takes part in, what it owns.
 
@@ -334,13 +408,16 @@ def standard_feeds(
     *,
     roles: bool = True,
     events: Mapping[str, CalendarEvent] | None = None,
-    commune_roles: bool = True,
+    commune_roles: bool = False,
+    people: bool = True,
 ) -> list[Feed]:
-    """The master, one feed per commune and per delegation, and (optionally) per role.
+    """The master, one feed per commune, per delegation and per person, and per role.
 
-    With ``roles``, each role has a feed across every host (:func:`role_feeds`)
-    and, with ``commune_roles`` too, one per host (:func:`commune_role_feeds`:
-    about 11 more files per commune with the standard roles).
+    With ``people``, each named person (``[[people]]``) has a feed
+    (:func:`person_feeds`). With ``roles``, each role has a feed across every
+    host (:func:`role_feeds`) and, with ``commune_roles`` too, one per host
+    (:func:`commune_role_feeds`: about 11 more files per commune with the
+    standard roles, so they are asked for).
 
     >>> import ngayhoi
     >>> [f.kind for f in standard_feeds(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))]
@@ -353,6 +430,8 @@ def standard_feeds(
         *commune_feeds(schedule, events),
         *delegation_feeds(schedule, events),
     ]
+    if people:
+        feeds += person_feeds(schedule, events)
     if roles:
         feeds += role_feeds(schedule)
         if commune_roles:
@@ -365,6 +444,6 @@ def feed_ids(feeds: Iterable[Feed]) -> Sequence[str]:
     ids = [f.id for f in feeds]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        msg = f"two feeds share the id '{dupes[0]}'; give the delegation or role another id"
+        msg = f"two feeds share the id '{dupes[0]}'; give the delegation, person or role another id"
         raise ExportError(msg)
     return ids

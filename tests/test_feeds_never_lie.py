@@ -178,6 +178,21 @@ def test_the_state_lists_every_feed_and_uid_it_wrote_cancelled_ones_included(
         assert set(written[name]) == set(uids)
 
 
+def test_cancelled_tasks_switched_to_to_dos_get_a_higher_sequence(tmp_path: Path) -> None:
+    """Found by the state machine: a task shown cancelled (its feed turned off, or its commune
+    gone) was rewritten as a VTODO under the same SEQUENCE when --tasks switched."""
+    export_plan(build(4, 1), tmp_path, now=V1, commune_roles=True)
+    export_plan(build(3, 1), tmp_path, now=V1 + dt.timedelta(hours=1), commune_roles=False)
+    before = feeds(tmp_path)
+    export_plan(build(3, 1), tmp_path, now=V1 + dt.timedelta(hours=2), tasks="todo")
+    after = feeds(tmp_path)
+    check_update(before, after)
+    gone = after["commune-long-dinh.ics"]  # the commune left the plan: all cancelled, as to-dos
+    assert gone
+    assert {status(b) for b in gone.values()} == {"CANCELLED"}
+    assert any(b.startswith(b"BEGIN:VTODO") for b in gone.values())
+
+
 class ExportEditReexport(RuleBasedStateMachine):
     """Export, edit the plan, re-export: subscribers never lose an event silently."""
 
@@ -268,13 +283,16 @@ class ExportEditReexport(RuleBasedStateMachine):
     def the_per_commune_role_feeds_follow_the_last_choice(self) -> None:
         state = load_state(self.folder)
         assert state.commune_roles == self.commune_roles
-        live = {
+        shown = {
             status(block)
             for feed in state.feeds.values()
             if feed.kind == "commune-role"
             for block in self.files[feed.filename].values()
         }
-        assert live <= ({"CONFIRMED", "CANCELLED"} if self.commune_roles else {"CANCELLED"})
+        if self.commune_roles:
+            assert shown - {"CANCELLED"}  # live events (CONFIRMED, or NEEDS-ACTION to-dos)
+        else:
+            assert shown <= {"CANCELLED"}
 
     @invariant()
     def every_person_in_the_plan_has_a_live_feed(self) -> None:

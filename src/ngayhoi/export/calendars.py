@@ -394,6 +394,9 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
     kept: ExportState,
 ) -> tuple[ExportState, dict[str, CalendarEvent]]:
     tasks = kept.options.tasks if kept.options is not None else "event"
+    # A task's form (all-day event or to-do) is written from the option, so a cancelled
+    # copy of one changes too when --tasks switches: it needs SEQUENCE + 1 like a live one.
+    reform = old.options is not None and old.options.tasks != tasks
     membership: dict[str, list[str]] = {}
     for feed in feeds.values():
         for uid in feed.uids:
@@ -434,7 +437,7 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
         if uid in events:
             continue
         # Gone from the plan: kept, cancelled, in every feed it was in.
-        if before.event.cancelled:
+        if before.event.cancelled and not (reform and before.event.kind == "task"):
             cancelled, revision = before.event, before.revision
         else:
             cancelled = attrs.evolve(before.event, cancelled=True)
@@ -457,7 +460,14 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
             if uid in live:
                 continue
             prior = old.withdrawn.get(fid, {}).get(uid)
-            if prior is not None:
+            if prior is not None and reform and prior.event.kind == "task":
+                again = Revision(
+                    sequence=prior.revision.sequence + 1,
+                    stamp=stamp,
+                    created=prior.revision.created,
+                )
+                withdrawn.setdefault(fid, {})[uid] = attrs.evolve(prior, revision=again)
+            elif prior is not None:
                 withdrawn.setdefault(fid, {})[uid] = prior  # already cancelled here: unchanged
             elif uid in events:
                 # Moved to other feeds (or this feed left the plan): cancelled here only.

@@ -131,6 +131,8 @@ def test_schedule_prints_the_moved_deadlines_with_their_reason() -> None:
             "ngayhoi",
             "schedule",
             str(ROOT / "examples" / "can_duoc_2023.toml"),
+            "--lang",
+            "vi",
         ],
         capture_output=True,
         text=True,

@@ -33,7 +33,8 @@ from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownRefe
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
-from ngayhoi.export.ics import calendar_events, standard_feeds
+from ngayhoi.export.events import calendar_events
+from ngayhoi.export.feeds import standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
@@ -53,7 +54,12 @@ from ngayhoi.templates.units_plan import (
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ngayhoi.diagnostics import Wait
+    from ngayhoi.export.events import CalendarEvent
+    from ngayhoi.export.feeds import Feed
+    from ngayhoi.export.state import ExportState
     from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
@@ -377,6 +383,15 @@ def _export_options(p: argparse.ArgumentParser) -> None:
         help=_("preparation tasks as all-day events (default) or as to-dos"),
     )
     p.add_argument("--no-roles", action="store_true", help=_("no feed per role or team"))
+    p.add_argument(
+        "--commune-roles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=_(
+            "also a feed per role in each commune (role-mc.long-hoa.ics); default: as the "
+            "folder's last export (none in a new folder); turned off, they stay, cancelled"
+        ),
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -1158,6 +1173,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         fresh=args.fresh,
         now=_stamp(),
         roles=not args.no_roles,
+        commune_roles=args.commune_roles,
         tasks=args.tasks,
         uid_scope=args.uid_scope,
         progress=_Progress(err),
@@ -1227,7 +1243,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             state.events(),
             state.feeds,
             events,
-            {f.id: f for f in standard_feeds(new, events=events)},
+            {f.id: f for f in _feeds_as_exported(new, events, state)},
         )
     else:
         if len(args.plans) != 2:  # noqa: PLR2004
@@ -1244,6 +1260,14 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     else:
         print(changes.text(lang=translator.language), file=out)
     return 0
+
+
+def _feeds_as_exported(
+    schedule: Schedule, events: Mapping[str, CalendarEvent], state: ExportState
+) -> list[Feed]:
+    """The feeds ``export`` would write into the folder of ``state`` (its own options)."""
+    roles = state.options.roles if state.options is not None else True
+    return standard_feeds(schedule, events=events, roles=roles, commune_roles=state.commune_roles)
 
 
 def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import OUT, ROOT, generate, run, table, validate
+from _common import OUT, ROOT, ensure_tj3, generate, run, table, validate
 
 
 def _inner_seconds(text: str) -> float:
@@ -44,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tj3", action="store_true")
     parser.add_argument("--tj3-timeout", type=float, default=900)
     args = parser.parse_args(argv)
-    tj3 = None if args.no_tj3 else shutil.which("tj3")
+    tj3 = None if args.no_tj3 else ensure_tj3()
     sizes = [int(x) for x in args.sizes.split(",")]
     cases = [(n, 1) for n in sizes] + [(sizes[-1], args.big_pool)]
     rows = []

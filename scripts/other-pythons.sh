@@ -27,7 +27,7 @@ for py in "${candidates[@]}"; do
   venv=".venv/py$v"
   [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install -q -e '.[test,cpsat]'
-  "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/downstream \
+  "$venv/bin/python" -m pytest -q -n 2 --dist loadfile -p no:cacheprovider tests/downstream \
     tests/test_library_conventions.py tests/test_model.py tests/test_graph.py src/ngayhoi
   tested="$tested $v"
 done

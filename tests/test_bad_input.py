@@ -994,6 +994,35 @@ def test_a_bad_plan_file_raises_a_typed_error_naming_key_value_and_fix(
     check(info.value, expect)
 
 
+#: Rows whose one edit makes two mistakes, both reported.
+TWO_MISTAKES = {
+    # The second activity takes the first one's id: the dependency on it now names nothing.
+    edit('id = "long-hoa.bao-cao"', 'id = "long-hoa.chao-co"'),
+    # Neither commune of the base plan exists on 2025-08-10.
+    edit("days = [2023-08-06]", "days = [2025-08-10]"),
+    # The activity's id is refused, and the dependency names the id it had.
+    edit('id = "long-hoa.bao-cao"', f'id = "{nfd("long-hòa.bao-cao")}"'),
+    # The unit is refused, and the site of the unit it replaced names nothing now.
+    edit('dataset = ["long-hoa", "long-khe"]', 'dataset = ["long-hoa", "long-kha"]'),
+}
+
+
+@pytest.mark.parametrize(("text", "expect"), PLANS)
+def test_a_plan_file_with_one_mistake_reports_exactly_one_error_placed_by_its_fields(
+    text: str, expect: Expect
+) -> None:
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    if text not in TWO_MISTAKES:
+        assert len(info.value.errors) == 1, [str(e) for e in info.value.errors]
+    err = info.value.errors[0]
+    if err.inner is not None:
+        # The model's error says where it is (kind, id, field): no message is parsed for it.
+        assert err.inner.kind is not None, str(err.inner)
+        assert err.path, str(err)
+    assert expect.item in str(err)
+
+
 def _latin1(folder: Path, name: str = "plan.toml") -> Path:
     path = folder / name
     path.write_bytes(BASE.replace("Ngày hội thử", "Ng\xe0y h\xf4i").encode("latin-1", "replace"))

@@ -50,9 +50,13 @@ def test_diff_against_the_last_export(plan: Path, tmp_path: Path) -> None:
     later.write_text(
         plan.read_text(encoding="utf-8").replace('at = "06:45"', 'at = "06:30"'), encoding="utf-8"
     )
-    code, out, _ = run("diff", str(later), "--against", str(folder))
+    code, out, _ = run("diff", str(later), "--against", str(folder), "--lang", "vi")
     assert code == 0
+    assert out.startswith("Tóm tắt: ")
     assert "Long Hòa, 06/08 06:45–07:15 → 06/08 06:30–07:00" in out
+    code, out, _ = run("diff", str(later), "--against", str(folder), "--lang", "en")
+    assert out.startswith("Summary: ")
+    assert "Long Hòa, 2023-08-06 06:45–07:15 → 2023-08-06 06:30–07:00" in out
 
 
 def test_units_lookup_ignores_diacritics_and_knows_the_reform() -> None:
@@ -60,7 +64,12 @@ def test_units_lookup_ignores_diacritics_and_knows_the_reform() -> None:
     assert (code, out.split()[0]) == (0, "long-hoa")
     code, _, err = run("units", "long khe", "--date", "2025-08-10")
     assert code == 2
-    assert "trở thành rach-kien" in err
+    assert "on 2025-08-10: long-khe (Xã Long Khê) until 2025-06-30, became rach-kien" in err
+    code, _, err = run("units", "long khe", "--date", "2025-08-10", "--lang", "vi")
+    assert code == 2
+    assert (
+        "vào ngày 10/8/2025: long-khe (Xã Long Khê) đến hết 30/6/2025, trở thành rach-kien" in err
+    )
 
 
 def test_help_shows_examples() -> None:
@@ -108,7 +117,7 @@ BAD_INPUTS = [
     (["documents", "PLAN", "--out", "x", "--format", "md"], "--format 'md'"),
     (["diff", "PLAN"], "give two plans"),
     (["diff", "PLAN", "--against", "EMPTY"], "holds no export"),
-    (["units", "zzz"], "không có đơn vị nào tên như 'zzz'"),
+    (["units", "zzz"], "no unit named like 'zzz'; try fewer words"),
     (["publish", "EMPTY"], "no CalDAV server configured"),
     (["schedule", "PLAN", "--backend", "magic"], "invalid choice: 'magic'"),
 ]
@@ -148,8 +157,9 @@ def test_diff_json_and_the_folders_task_form(plan: Path, tmp_path: Path) -> None
     assert (data["format"], data["version"], data["counts"]) == ("ngayhoi-diff", 1, {})
     code, out, _ = run("diff", str(plan), "--against", str(folder), "--tasks", "event")
     assert code == 0
-    assert out.startswith("Tóm tắt: ")
-    assert "Đổi dạng: " in out
+    assert out.startswith("Summary: ")
+    assert "Form changed: " in out
+    assert ", now an all-day event, 2023-" in out
     code, _, err = run("diff", str(plan), str(plan), "--tasks", "todo")
     assert code == 2
     assert "--against" in err

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -24,16 +24,31 @@ from conftest import ROOT
 PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+_PERCENT = re.compile(r"%(?:\(\w+\))?[sr]")
 
 
-def _code_messages() -> set[str]:
-    """Every text the code wraps in ``_()`` or ``N_()``, as ``pybabel extract`` finds them."""
+def _code_messages() -> set[str | tuple[str, ...]]:
+    """Every text the code wraps in ``_()``, ``N_()`` or ``ngettext()``, as ``pybabel extract``.
+
+    A counted text (``ngettext``) is the pair of its singular and plural.
+    """
     found = extract_from_dir(
         str(ROOT / "src" / "ngayhoi"),
         method_map=[("**.py", "python")],
-        keywords={"_": None, "N_": None},
+        keywords={**DEFAULT_KEYWORDS, "N_": None},
     )
-    return {m for _file, _line, m, _comments, _context in found if isinstance(m, str) and m}
+    out: set[str | tuple[str, ...]] = set()
+    for _file, _line, m, _comments, _context in found:
+        if isinstance(m, str) and m:
+            out.add(m)
+        elif isinstance(m, tuple) and all(m):
+            out.add(tuple(str(part) for part in m))
+    return out
+
+
+def _forms(text: object) -> tuple[str, ...]:
+    """A catalogue entry's text or texts (a counted entry has one per plural form)."""
+    return tuple(str(t) for t in text) if isinstance(text, tuple | list) else (str(text),)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -54,11 +69,16 @@ def test_every_entry_is_translated_nfc_and_keeps_its_placeholders() -> None:
     for message in read_po(PO.open("rb")):
         if not message.id:
             continue
-        text = str(message.string)
-        assert text, f"not translated: {message.id!r}"
-        assert not message.fuzzy, f"fuzzy: {message.id!r}"
-        assert unicodedata.is_normalized("NFC", text), message.id
-        assert sorted(_FIELD.findall(text)) == sorted(_FIELD.findall(str(message.id))), message.id
+        english = _forms(message.id)
+        for text in _forms(message.string):
+            assert text, f"not translated: {message.id!r}"
+            assert not message.fuzzy, f"fuzzy: {message.id!r}"
+            assert unicodedata.is_normalized("NFC", text), message.id
+            assert sorted(_FIELD.findall(text)) == sorted(_FIELD.findall(english[-1])), message.id
+            # argparse's own messages are %-formatted: the same %s, %r, %(name)s.
+            assert sorted(_PERCENT.findall(text)) == sorted(_PERCENT.findall(english[-1])), (
+                message.id
+            )
 
 
 def test_the_compiled_catalogue_is_the_po_file_compiled(tmp_path: Path) -> None:
@@ -68,7 +88,13 @@ def test_the_compiled_catalogue_is_the_po_file_compiled(tmp_path: Path) -> None:
     fresh = gettext.GNUTranslations(compiled.open("rb"))
     shipped = gettext.GNUTranslations(MO.open("rb"))
     for message in read_po(PO.open("rb")):
-        if message.id:
+        if isinstance(message.id, tuple):
+            singular, plural = message.id[0], message.id[1]
+            for count in (1, 2):
+                assert shipped.ngettext(singular, plural, count) == fresh.ngettext(
+                    singular, plural, count
+                ), message.id
+        elif message.id:
             assert shipped.gettext(str(message.id)) == fresh.gettext(str(message.id)), message.id
 
 
@@ -136,11 +162,13 @@ def test_the_summaries_of_init_and_validate_are_vietnamese(tmp_path: Path) -> No
         "--lang", "vi", "init", "--communes", "3", "--date", "2023-08-06", "--out", str(plan)
     )
     assert code == 0
-    assert out.startswith(f"đã ghi {plan}: 3 xã vào ngày 06/8/2023; tiếp theo: ngayhoi validate")
+    assert out.startswith(
+        f"đã ghi {plan}: 3 xã, thị trấn vào ngày 06/8/2023; tiếp theo: ngayhoi validate"
+    )
     code, out, _ = run("validate", str(plan), "--lang", "vi")
     assert code == 0
     assert "hợp lệ — Ngày hội" in out
-    assert "3 xã, 3 địa điểm, 42 hoạt động" in out
+    assert "3 xã, thị trấn; 3 địa điểm; 42 hoạt động" in out
 
 
 def test_a_library_error_with_its_parts_is_said_again_in_vietnamese(tmp_path: Path) -> None:
@@ -195,3 +223,29 @@ def test_an_error_with_its_parts_is_framed_in_the_language_in_use() -> None:
     assert said.startswith("hoạt động 'long-hoa.bao-cao', duration = -5: cần ")
     assert said.endswith("; write duration = 15")
     assert error_text(_PartedError()) == "activity 'long-hoa.bao-cao': duration -5 is not ..."
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "counted"),
+    [
+        ("vi", "# Kế hoạch Ngày hội", "# 16 xã, phường của Thành phố Huế, ngày 19/8/2025."),
+        ("en", "# Plan of a Ngày hội", "# 16 communes of Thành phố Huế on 2025-08-19."),
+    ],
+)
+def test_a_plan_file_from_init_is_commented_in_the_language_in_use(
+    tmp_path: Path, lang: str, first: str, counted: str
+) -> None:
+    plan = tmp_path / "hue.toml"
+    code, _out, err = run(
+        "--lang", lang, "init", "--province", "Huế", "--date", "2025-08-19", "--out", str(plan)
+    )
+    assert code == 0, err
+    text = plan.read_text("utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert comments[0].startswith(first)
+    # Huế's 40 units of 2025 are phường and xã: the count names both kinds.
+    assert counted.replace("16", str(text.count("[[sites]]"))) in comments
+    english = ("the ", " are ", "give ", "Check it")
+    if lang == "vi":
+        assert not [c for c in comments if any(word in c for word in english)], comments
+        assert "# tâm của xã: sửa thành vị trí hội trường" in text

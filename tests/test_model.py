@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from ngayhoi import data
-from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import PlanError, PlanErrors, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model import (
     Activity,
     Dependency,
@@ -18,6 +18,7 @@ from ngayhoi.model import (
     Resource,
     Site,
     TravelTimes,
+    Unit,
 )
 from ngayhoi.text import nfc, slugify
 
@@ -155,3 +156,29 @@ def test_travel_times_are_symmetric_unless_given_both_ways() -> None:
 def test_festival_equality_ignores_the_index() -> None:
     assert one_site_festival(act("a")) == one_site_festival(act("a"))
     assert one_site_festival(act("a")) != one_site_festival(act("a", 11))
+
+
+def test_festival_build_names_every_cross_object_error_where_the_constructor_names_the_first() -> (
+    None
+):
+    fields: dict[str, object] = {
+        "id": "t",
+        "name": "Ngày hội thử",
+        "days": [DAY],
+        "units": [Unit(id="x", name="Long Hòa", official_name="Xã Long Hòa", kind="xã")],
+        "sites": [Site(id="s", name="Hội trường UBND xã Long Hòa", unit="y")],
+        "activities": [act("a"), act("a"), act("b", roles=("mc",))],
+        "dependencies": [Dependency(predecessor="a", successor="c")],
+    }
+    with pytest.raises(UnknownReferenceError) as first:
+        Festival(**fields)  # type: ignore[arg-type]
+    with pytest.raises(PlanErrors) as every:
+        Festival.build(**fields)
+    found = [(e.kind, e.item, e.field) for e in every.value.errors]
+    assert found == [
+        ("site", "s", "unit"),
+        ("activity", "a", "id"),
+        ("activity", "b", "roles"),
+        ("dependency", "a->c", "successor"),
+    ]
+    assert str(every.value) == str(first.value)

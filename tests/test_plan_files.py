@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io as stdio
 from pathlib import Path
 
 import attrs
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ngayhoi import io
+from ngayhoi.cli import main
 from ngayhoi.io import PlanFileError
 from ngayhoi.model import Festival
 from test_properties import festivals
@@ -173,3 +175,112 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(GOOD.replace("Ngày hội", "Ng\xe0y").encode("latin-1", errors="replace"))
     with pytest.raises(PlanFileError, match=r"not UTF-8 text"):
         io.load(path)
+
+
+MISTAKES = GOOD.replace('[programme]\nat = "06:45"\n', "").replace(
+    "days = [2023-08-06]", 'days = [2023-08-06]\nopens = "6 giờ"'
+) + (
+    '\n[[resources]]\nid = "loa"\nname = "Bộ loa"\nkind = "pool"\ncapacity = "2"\n'
+    '\n[[activities]]\nid = "long-hoa.chao-co"\nkind = "flag-salute"\ntitle = "Chào cờ"\n'
+    'site = "long-hoa"\nduration = 5\n'
+    '\n[[activities]]\nid = "long-hoa.bao-cao"\nkind = "bao-cao"\ntitle = "Báo cáo"\n'
+    'site = "long-hoa"\nduration = 15\n'
+    '\n[[activities]]\nid = "long-hoa.chao-co"\nkind = "other"\ntitle = "Lặp"\n'
+    'site = "long-hoa"\nduration = 10\n'
+    '\n[[dependencies]]\npredecessor = "long-hoa.chao-co"\nsuccessor = "long-hoa.dien-van"\n'
+    '\n[[dependencies]]\npredecessor = "long-hoa.chao-co"\nsuccessor = "long-hoa.bao-cao"\n'
+    '\n[[prep_tasks]]\nid = "tong-duyet"\ntitle = "Tổng duyệt"\noffset_days = -1\nowner = "btc"\n'
+)
+
+#: Each mistake of MISTAKES, in the file's order: its key path, its line and its words.
+FOUND = [
+    ("festival.opens", 8, "'6 giờ' is not a time of day"),
+    ("resources[0].capacity", 23, "'2' is not a whole number"),
+    ("activities[1].kind", 34, "'bao-cao' is not one of"),
+    ("activities[2].id", 40, "duplicate activity id 'long-hoa.chao-co'"),
+    ("dependencies[0].successor", 48, "unknown activity 'long-hoa.dien-van'"),
+    ("prep_tasks[0].owner", 58, "unknown owner role 'btc'"),
+]
+
+
+def test_every_independent_mistake_of_a_plan_file_is_reported_with_its_key_and_line() -> None:
+    with pytest.raises(PlanFileError) as info:
+        io.loads(MISTAKES, source="plan.toml")
+    found = [(e.path, e.line) for e in info.value.errors]
+    assert found == [(path, line) for path, line, _ in FOUND]
+    for err, (_, _, fragment) in zip(info.value.errors, FOUND, strict=True):
+        assert fragment in err.message
+    # The first mistake stays the message; the dependency on the unreadable activity
+    # (long-hoa.bao-cao) is not reported as unknown.
+    assert str(info.value) == str(info.value.errors[0])
+    assert "long-hoa.bao-cao'" not in " ".join(e.message for e in info.value.errors[1:])
+
+
+def test_validate_prints_every_mistake_one_a_line_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(MISTAKES, encoding="utf-8")
+    out, err = stdio.StringIO(), stdio.StringIO()
+    code = main(["validate", str(path), "--lang", "en"], out=out, err=err)
+    lines = err.getvalue().splitlines()
+    assert code == 2
+    assert len(lines) == len(FOUND)
+    for line, (key, number, fragment) in zip(lines, FOUND, strict=True):
+        assert line.startswith(f"ngayhoi validate: {path}: {key}: ")
+        assert fragment in line
+        assert line.endswith(f"(line {number})")
+
+
+def test_validate_prints_the_mistakes_in_vietnamese_with_lang_vi(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(MISTAKES, encoding="utf-8")
+    err = stdio.StringIO()
+    assert main(["validate", str(path), "--lang", "vi"], out=stdio.StringIO(), err=err) == 2
+    lines = err.getvalue().splitlines()
+    assert len(lines) == len(FOUND)
+    assert all(line.endswith(f"(dòng {n})") for line, (_, n, _) in zip(lines, FOUND, strict=True))
+    assert "không có hoạt động 'long-hoa.dien-van'" in lines[-2]
+
+
+def test_a_plan_file_with_one_mistake_reports_exactly_one() -> None:
+    with pytest.raises(PlanFileError) as info:
+        io.loads(GOOD.replace('unit = "long-hoa"', 'unit = "long-hooa"'), source="plan.toml")
+    assert [(e.path, e.line) for e in info.value.errors] == [("sites[0].unit", 15)]
+
+
+def test_a_unit_listed_twice_is_one_error_not_one_per_stamped_item() -> None:
+    text = GOOD.replace('dataset = ["long-hoa"]', 'dataset = ["long-hoa", "long-hoa"]')
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [(e.path, e.line) for e in info.value.errors] == [("units.dataset[1]", 10)]
+    assert "duplicate unit id 'long-hoa'" in str(info.value)
+
+
+def test_a_row_without_its_required_keys_is_one_error_naming_them_all() -> None:
+    text = GOOD + '\n[[resources]]\nkind = "pool"\n'
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [e.message for e in info.value.errors] == ["missing required keys 'id', 'name'"]
+    assert info.value.path == "resources[0]"
+
+
+def test_two_bad_overrides_are_both_named_and_nothing_is_stamped_without_them() -> None:
+    text = GOOD + (
+        '\n[[override]]\nunit = "long-hoa"\nitem = "tro-choi"\nminutes = "dài"\n'
+        '\n[[override]]\nunit = "long-hoa"\nitem = "van-nghe"\noff = "có"\n'
+        '\n[[dependencies]]\npredecessor = "long-hoa.dieu-hanh"\nsuccessor = "long-hoa.tro-choi"\n'
+    )
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    # The dependency names stamped items: it is not checked while the programme is not stamped.
+    assert [e.path for e in info.value.errors] == ["override[0].minutes", "override[1].off"]
+
+
+def test_each_bad_people_table_is_named() -> None:
+    text = GOOD + (
+        '\n[[people]]\nid = "ct"\nname = "Chủ tịch UBND xã"\nunit = "long-hoa"\n'
+        'leads = ["phat-bieu-tiep-thuu"]\n'
+        '\n[[people]]\nid = "mc"\nname = "Người dẫn chương trình"\nactivites = []\n'
+    )
+    with pytest.raises(PlanFileError) as info:
+        io.loads(text, source="plan.toml")
+    assert [e.path for e in info.value.errors] == ["people[0].leads", "people[1].activites"]

@@ -294,15 +294,38 @@ def test_the_cli_says_why_in_one_line_each_and_the_full_chain_with_explain(
 ) -> None:
     path = _too_early_limit(tmp_path)
     err = stdio.StringIO()
-    code = main(["schedule", str(path)], out=stdio.StringIO(), err=err)
+    code = main(["schedule", str(path), "--lang", "vi"], out=stdio.StringIO(), err=err)
     assert code == 1
     text = err.getvalue()
     assert "không lập được lịch" in text
     assert "--explain" in text
     assert "chi tiết" not in text
     err = stdio.StringIO()
-    assert main(["schedule", str(path), "--explain"], out=stdio.StringIO(), err=err) == 1
+    args = ["schedule", str(path), "--explain", "--lang", "vi"]
+    assert main(args, out=stdio.StringIO(), err=err) == 1
     assert "chi tiết: " in err.getvalue()
+    err = stdio.StringIO()
+    assert main(["schedule", str(path)], out=stdio.StringIO(), err=err) == 1
+    assert "no schedule meets every constraint; 1 cannot be met:" in err.getvalue()
+    assert "(add --explain for the full chain of reasons)" in err.getvalue()
+
+
+@pytest.mark.parametrize("command", ["export", "runsheet", "documents", "gantt"])
+def test_every_command_that_writes_says_why_as_schedule_does_and_writes_nothing(
+    tmp_path: Path, command: str
+) -> None:
+    path = _too_early_limit(tmp_path)
+    out = tmp_path / "out"
+    err = stdio.StringIO()
+    code = main(
+        [command, str(path), "--out", str(out), "--lang", "vi"], out=stdio.StringIO(), err=err
+    )
+    assert code == 1
+    text = err.getvalue()
+    assert "không lập được lịch đáp ứng mọi ràng buộc" in text
+    assert "outdoor_until đến" in text  # the short reason with its fix, not the network's chain
+    assert "constraints cannot all hold" not in text
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_schedule_json_stays_valid_with_idle_features() -> None:

@@ -175,7 +175,9 @@ def test_units_command_says_the_range_and_the_closest_names() -> None:
     assert "it covers provinces from 2008-08-01, districts and communes from 2025-01-01" in err
     code, _, err = run("units", "tay ninhh", "--date", "2025-08-19")
     assert code == 2
-    assert "tên gần nhất: Tỉnh Tây Ninh" in err
+    assert "; the closest names: Tỉnh Tây Ninh" in err
+    code, _, err = run("units", "tay ninhh", "--date", "2025-08-19", "--lang", "vi")
+    assert "; tên gần nhất: Tỉnh Tây Ninh" in err
 
 
 def test_the_old_tay_ninh_is_found_before_2025_and_its_area_is_not_called_long_an() -> None:
@@ -218,6 +220,9 @@ def test_districts_and_communes_before_2025_are_refused_saying_the_data_cannot_t
     assert len(below) == 18
     code, _, err = run("units", "ben luc", "--date", "2024-08-13")
     assert code == 2
+    assert "before 1/1/2025 the nationwide data has only the 63 provinces" in err
+    assert "Thị trấn Bến Lức (ben-luc-27991)" in err
+    code, _, err = run("units", "ben luc", "--date", "2024-08-13", "--lang", "vi")
     assert "trước 1/1/2025 dữ liệu toàn quốc chỉ có 63 tỉnh" in err
     assert "Thị trấn Bến Lức (ben-luc-27991)" in err
     with pytest.raises(PlanError, match="does not say which units existed earlier"):
@@ -273,6 +278,28 @@ def test_init_province_writes_a_plan_that_validates(
     assert all(s.lat is not None for s in plan.sites)
     code, said, _ = run("validate", str(out))
     assert (code, f"{communes} communes, {communes} sites" in said) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("args", "organiser"),
+    [
+        (("--province", "Huế", "--date", "2025-08-19"), "Ban Chỉ đạo 138 thành phố Huế"),
+        (("--province", "Lạng Sơn", "--date", "2025-08-16"), "Ban Chỉ đạo 138 tỉnh Lạng Sơn"),
+        (("--district", "Cần Đước", "--date", "2023-08-06"), "Ban Chỉ đạo 138 huyện Cần Đước"),
+        (
+            ("--units", "Phường Vỹ Dạ,Xã Phú Vang", "--date", "2025-08-19"),
+            "Ban Chỉ đạo 138 thành phố Huế",
+        ),
+        (("--units", "Phường Vỹ Dạ,Phường Ba Đình", "--date", "2025-08-19"), "Ban Chỉ đạo 138"),
+    ],
+)
+def test_init_names_the_steering_committee_of_the_communes_own_province_or_district(
+    tmp_path: Path, args: tuple[str, ...], organiser: str
+) -> None:
+    out = tmp_path / "plan.toml"
+    code, _, err = run("init", *args, "--out", str(out))
+    assert code == 0, err
+    assert io.load(out).organiser == organiser
 
 
 def test_init_district_before_the_reform_lists_travel_times_to_fill(tmp_path: Path) -> None:

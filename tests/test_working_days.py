@@ -131,6 +131,8 @@ def test_schedule_prints_the_moved_deadlines_with_their_reason() -> None:
             "ngayhoi",
             "schedule",
             str(ROOT / "examples" / "can_duoc_2023.toml"),
+            "--lang",
+            "vi",
         ],
         capture_output=True,
         text=True,
@@ -141,3 +143,13 @@ def test_schedule_prints_the_moved_deadlines_with_their_reason() -> None:
         "Tổng duyệt chương trình (17 đơn vị): dời về thứ Sáu 04/08/2023 vì 05/08/2023 là thứ Bảy"
         in run.stdout
     )
+
+
+def test_the_shipped_holiday_table_is_what_the_holidays_package_says_for_each_year() -> None:
+    from ngayhoi.model import workdays  # noqa: PLC0415 - its private table and fallback
+
+    for year in workdays._SHIPPED:  # noqa: SLF001 - the table itself is what is checked
+        shipped = workdays._shipped()[year]  # noqa: SLF001
+        assert shipped == workdays._package_holidays(year), (  # noqa: SLF001
+            f"{year}: holidays_vn.csv differs from the holidays package; run scripts/holidays_vn.py"
+        )

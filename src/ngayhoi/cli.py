@@ -13,12 +13,15 @@ long-hoa  28123  Xã Long Hòa  (xã, valid until 2025-06-30; Tỉnh Long An)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import math
 import os
+import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -30,14 +33,16 @@ from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownRefe
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
-from ngayhoi.export.ics import calendar_events, standard_feeds
+from ngayhoi.export.events import calendar_events
+from ngayhoi.export.feeds import standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
-from ngayhoi.model import Festival, TravelTimes, Unit, due_note
+from ngayhoi.model import Festival, TravelTimes, Unit, UnitKind, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import FixedWait, check_protocol, fixed_time_waits
+from ngayhoi.templates.terms import count_units
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
     pilot_plan_text,
@@ -49,25 +54,35 @@ from ngayhoi.templates.units_plan import (
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ngayhoi.diagnostics import Wait
+    from ngayhoi.export.events import CalendarEvent
+    from ngayhoi.export.feeds import Feed
+    from ngayhoi.export.state import ExportState
     from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
 
 _ = translator.gettext
+ngettext = translator.ngettext
 
-_EXAMPLES = """\
-  ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml
-  ngayhoi validate plan.toml
-  ngayhoi schedule plan.toml
-  ngayhoi export plan.toml --out lich/
-  ngayhoi runsheet plan.toml --out kich-ban/
-  ngayhoi gantt plan.toml --out ngay-hoi.png
-  ngayhoi diff plan.toml --against lich/
-  ngayhoi publish lich/            (NGAYHOI_CALDAV_URL, _USERNAME, _PASSWORD)
-  ngayhoi serve lich/ --port 8000  (phones and ICSx⁵ on the office network)
-  ngayhoi units "rach kien" --date 2025-08-10
-"""
+
+def _examples() -> str:
+    """The main help's examples, their notes in the language in use."""
+    serve = _("(phones and ICSx⁵ on the office network)")
+    return (
+        "  ngayhoi init --communes 17 --date 2023-08-06 --out plan.toml\n"
+        "  ngayhoi validate plan.toml\n"
+        "  ngayhoi schedule plan.toml\n"
+        "  ngayhoi export plan.toml --out lich/\n"
+        "  ngayhoi runsheet plan.toml --out kich-ban/\n"
+        "  ngayhoi gantt plan.toml --out ngay-hoi.png\n"
+        "  ngayhoi diff plan.toml --against lich/\n"
+        "  ngayhoi publish lich/            (NGAYHOI_CALDAV_URL, _USERNAME, _PASSWORD)\n"
+        f"  ngayhoi serve lich/ --port 8000  {serve}\n"
+        '  ngayhoi units "rach kien" --date 2025-08-10\n'
+    )
 
 
 #: The most communes ``init`` writes: the plan file of 11000 stays well under 5 MB.
@@ -112,7 +127,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose headings and error line follow the language in use.
 
-    (argparse's own messages, such as "invalid choice", stay English.)
+    (argparse's own messages, such as "invalid choice", follow it while :func:`main`
+    runs: see :func:`_argparse_speaks`.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
@@ -127,6 +143,54 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
 
 
+#: argparse's own messages, as Python 3.11 to 3.13 word them, in the catalogue: while
+#: :func:`main` runs they are said in the language in use (see :func:`_argparse_speaks`).
+#: (Its one counted message, "expected %s argument", needs a fixed ``nargs``: none here.)
+_ARGPARSE = (
+    *(N_("usage: "), N_("positional arguments"), N_("options"), N_("subcommands")),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("unexpected option string: %s"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _argparse_text(message: str | None) -> str | None:
+    """One of argparse's messages in the language in use (argparse also passes ``None``)."""
+    return _(message) if isinstance(message, str) and message else message
+
+
+@contextlib.contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """Have argparse say its own messages in the language in use, only while this runs.
+
+    argparse looks its messages up with the ``gettext`` and ``ngettext`` it imported
+    into its module; those two names are swapped for the catalogue's and put back
+    after, so a program that imports ngayhoi keeps argparse as it was.
+    """
+    module = vars(argparse)
+    saved = {name: module[name] for name in ("_", "ngettext")}
+    module.update({"_": _argparse_text, "ngettext": ngettext})
+    try:
+        yield
+    finally:
+        module.update(saved)
+
+
 def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per command
     parser = _Parser(
         prog="ngayhoi",
@@ -138,7 +202,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
             "exit codes: 0 done, 1 the plan cannot be carried out (the reasons are printed),\n"
             "            2 bad input (a plan file, an argument, a folder)\n\nexamples:\n"
         )
-        + _EXAMPLES,
+        + _examples(),
         formatter_class=_Formatter,
         add_help=False,
     )
@@ -177,9 +241,11 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         "--delegations",
         type=int,
         default=0,
-        help="delegations (the district's, or the province's from 1/7/2025) attending the "
-        "ceremonies: about three communes each with --communes, two neighbouring ones with "
-        "--province, --district or --units",
+        help=_(
+            "delegations (the district's, or the province's from 1/7/2025) attending the "
+            "ceremonies: about three communes each with --communes, two neighbouring ones "
+            "with --province, --district or --units"
+        ),
     )
     p.add_argument("--out", required=True, type=_out_path, help=_("the plan file to write"))
     p.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
@@ -195,7 +261,9 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
     p.add_argument(
         "--pilot",
         metavar="UNIT",
-        help="a pilot day (ngày hội điểm) at this one commune, its province or district attending",
+        help=_(
+            "a pilot day (ngày hội điểm) at this one commune, its province or district attending"
+        ),
     )
 
     for name, help_, example in (
@@ -207,7 +275,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         ),
     ):
         p = command(name, help_, example)
-        p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+        p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
         _scheduling_options(p)
 
     p = command(
@@ -215,7 +283,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("export every calendar feed into a folder (re-exports update in place)"),
         "ngayhoi export plan.toml --out lich/",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out", required=True, type=_out_path, help=_("the calendar folder (kept between exports)")
     )
@@ -223,8 +291,10 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
     p.add_argument(
         "--fresh",
         action="store_true",
-        help="plan from scratch instead of re-planning against the last export "
-        "(also the way out of a damaged export state: the feeds are written again)",
+        help=_(
+            "plan from scratch instead of re-planning against the last export "
+            "(also the way out of a damaged export state: the feeds are written again)"
+        ),
     )
     _scheduling_options(p, partial=True)
 
@@ -235,12 +305,18 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("publish an exported folder to a CalDAV server (extra: ngayhoi[caldav])"),
         "NGAYHOI_CALDAV_URL=https://dav.example.vn/btc/ ngayhoi publish lich/",
     )
-    p.add_argument("folder", type=Path, nargs="?", help=_("a folder written by ngayhoi export"))
+    p.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        metavar=_("FOLDER"),
+        help=_("a folder written by ngayhoi export"),
+    )
     p.add_argument(
         "--feeds",
         nargs="+",
         metavar="FEED",
-        help="only these feed ids (publish lich/ --feeds A B, or publish --feeds A B -- lich/)",
+        help=_("only these feed ids (publish lich/ --feeds A B, or publish --feeds A B -- lich/)"),
     )
     p.add_argument("--config", type=Path, help=_("a caldav.toml (mode 600) instead of env vars"))
     p.add_argument(
@@ -254,7 +330,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("write printable run sheets per commune and delegation (Markdown, HTML)"),
         "ngayhoi runsheet plan.toml --out kich-ban/",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out", required=True, type=_out_path, help=_("the folder to write the sheets into")
     )
@@ -268,7 +344,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("draw every commune's day on one time axis, with the delegations' routes"),
         "ngayhoi gantt plan.toml --out ngay-hoi.png",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument(
         "--out",
         required=True,
@@ -288,7 +364,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         _("look up administrative units by name (diacritics optional) on a date"),
         'ngayhoi units "rach kien" --date 2025-08-10',
     )
-    p.add_argument("name", nargs="?", default="", help=_("part of the name; empty lists all"))
+    p.add_argument(
+        "name",
+        nargs="?",
+        default="",
+        metavar=_("NAME"),
+        help=_("part of the name; empty lists all"),
+    )
     p.add_argument("--date", help=_("only units valid on this day, YYYY-MM-DD"))
     p.add_argument("--province", help=_("only units of this province (name or code)"))
     return parser
@@ -303,16 +385,27 @@ def _export_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-roles", action="store_true", help=_("no feed per role or team"))
     p.add_argument(
+        "--commune-roles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=_(
+            "also a feed per role in each commune (role-mc.long-hoa.ics); default: as the "
+            "folder's last export (none in a new folder); turned off, they stay, cancelled"
+        ),
+    )
+    p.add_argument(
         "--json",
         action="store_true",
-        help="also write schedule.json (c3voc), committed with the calendars",
+        help=_("also write schedule.json (c3voc), committed with the calendars"),
     )
     p.add_argument(
         "--uid-scope",
         choices=["event", "view"],
         default="event",
-        help="event: one UID per event in every feed (default); view: each feed its own "
-        "UIDs, linked by RELATED-TO (for servers that refuse one UID in two calendars)",
+        help=_(
+            "event: one UID per event in every feed (default); view: each feed its own "
+            "UIDs, linked by RELATED-TO (for servers that refuse one UID in two calendars)"
+        ),
     )
 
 
@@ -502,21 +595,23 @@ def _scheduling_options(p: argparse.ArgumentParser, *, partial: bool = False) ->
     p.add_argument(
         "--explain",
         action="store_true",
-        help="when no schedule meets every rule, give the full chain of reasons",
+        help=_("when no schedule meets every rule, give the full chain of reasons"),
     )
     p.add_argument(
         "--weather",
         choices=["nang", "mua"],
         default=None,
-        help="mua: the rain plan (outdoor items move to each site's fallback); "
-        "default: the plan's [festival] weather",
+        help=_(
+            "mua: the rain plan (outdoor items move to each site's fallback); "
+            "default: the plan's [festival] weather"
+        ),
     )
 
 
 def _out_path(text: str) -> Path:
     """An ``--out`` value: a path, never the empty string (which would mean this folder)."""
     if not text.strip():
-        msg = "is empty; give a path, e.g. --out lich/"
+        msg = _("is empty; give a path, e.g. --out lich/")
         raise argparse.ArgumentTypeError(msg)
     return Path(text)
 
@@ -528,7 +623,9 @@ def _not_the_plan(plan: Path, out: Path) -> None:
     except OSError:
         same = False
     if same:
-        msg = f"--out {out} is the plan file {plan}; give another --out, e.g. ngay-hoi.png"
+        msg = _(
+            "--out {out} is the plan file {plan}; give another --out, e.g. ngay-hoi.png"
+        ).format(out=out, plan=plan)
         raise PlanError(msg)
 
 
@@ -547,15 +644,17 @@ def _init_day(text: str) -> dt.date:
     day = _date(text)
     low, high = YEARS
     if not low <= day.year <= high:
-        msg = f"--date {text}: the year must be from {low} to {high}; write YYYY-MM-DD"
+        msg = _("--date {value}: the year must be from {low} to {high}; write YYYY-MM-DD").format(
+            value=text, low=low, high=high
+        )
         raise PlanError(msg, kind="option", item="--date", value=text)
     first, last = dt.date(day.year, 7, 1), dt.date(day.year, 8, 19)
     if not first <= day <= last:
-        msg = (
-            f"--date {text} is outside the campaign window {first} to {last} that init writes "
+        msg = _(
+            "--date {value} is outside the campaign window {first} to {last} that init writes "
             "(the festival is held by 19 August); choose a day in it, or edit campaign in "
             "the written file"
-        )
+        ).format(value=text, first=_day(first), last=_day(last))
         raise PlanError(msg, kind="option", item="--date", value=text)
     return day
 
@@ -572,6 +671,42 @@ def _check_time_limit(args: argparse.Namespace) -> None:
             value=args.budget, default=DEFAULT_BUDGET
         )
         raise PlanError(msg)
+
+
+def _load(path: Path) -> Festival:
+    """The plan file at ``path``; a file that cannot be read is said in the language in use."""
+    if translator.language == "en":  # the library's own words
+        return io.load(path)
+    try:
+        path.stat()
+    except OSError as error:
+        msg = _("{path}: cannot read it: {reason}; check the path and that you may read it").format(
+            path=path, reason=_os_reason(error)
+        )
+        raise PlanError(msg) from None
+    return io.load(path)
+
+
+def _os_reason(error: OSError) -> str:
+    """What the system said, in the language in use (the common reasons; else its own words).
+
+    >>> translator.use("vi")
+    >>> _os_reason(FileNotFoundError(2, "No such file or directory"))
+    'không có tệp hay thư mục này'
+    """
+    said = {
+        errno.ENOENT: N_("No such file or directory"),
+        errno.EACCES: N_("Permission denied"),
+        errno.EPERM: N_("Operation not permitted"),
+        errno.EISDIR: N_("Is a directory"),
+        errno.ENOTDIR: N_("Not a directory"),
+        errno.ENOSPC: N_("No space left on device"),
+        errno.EROFS: N_("Read-only file system"),
+        errno.EEXIST: N_("File exists"),
+    }
+    if error.errno in said:
+        return _(said[error.errno])
+    return error.strerror or str(error)
 
 
 def _weathered(plan: Festival, args: argparse.Namespace) -> Festival:
@@ -613,21 +748,21 @@ def _need_times(result: Schedule, args: argparse.Namespace) -> Schedule:
         from ngayhoi.scheduling.advice import advise  # noqa: PLC0415 - only on failure
 
         explain = bool(getattr(args, "explain", False))
-        lines = [NO_SCHEDULE.format(count=len(result.violations))]
+        lines = [_(NO_SCHEDULE).format(count=len(result.violations))]
         for advice in advise(result):
             lines.append(f"  - {advice.reason}")
             if explain:
-                lines.append(f"    {EXPLAIN_PREFIX}{advice.detail}")
+                lines.append(f"    {_(EXPLAIN_PREFIX)}{advice.detail}")
         if not explain:
-            lines.append(EXPLAIN_HINT)
+            lines.append(_(EXPLAIN_HINT))
         raise InfeasibleError("\n".join(lines))
     return result
 
 
-#: The CLI's words when a plan cannot be carried out (kept together for the catalogue).
-NO_SCHEDULE = "không lập được lịch đáp ứng mọi ràng buộc; {count} điều không đáp ứng được:"
-EXPLAIN_PREFIX = "chi tiết: "
-EXPLAIN_HINT = "  (thêm --explain để xem đầy đủ chuỗi lý do)"
+#: The CLI's words when a plan cannot be carried out (said through the catalogue).
+NO_SCHEDULE = N_("no schedule meets every constraint; {count} cannot be met:")
+EXPLAIN_PREFIX = N_("details: ")
+EXPLAIN_HINT = N_("  (add --explain for the full chain of reasons)")
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
@@ -661,8 +796,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _("wrote {path}: {count} communes on {day}; next: ngayhoi validate {path}").format(
-            path=args.out, count=args.communes, day=_day(day)
+        _("wrote {path}: {count} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in plan.hosts()), day=_day(day)
         ),
         file=out,
     )
@@ -702,10 +837,10 @@ def _check_name(name: str) -> None:
 def _folder_out(path: Path, option: str) -> None:
     """Refuse an output folder that is a file or a link to nothing, before any work is done."""
     if path.is_symlink() and not path.exists():
-        msg = (
-            f"{option} {path} is a symbolic link to {path.readlink()}, which does not exist; "
+        msg = _(
+            "{option} {path} is a symbolic link to {target}, which does not exist; "
             "create the folder it points to, or give another folder"
-        )
+        ).format(option=option, path=path, target=path.readlink())
         raise PlanError(msg)
     if path.exists() and not path.is_dir():
         msg = _(
@@ -758,7 +893,7 @@ def init_text(
     """
     known = list(data.can_duoc_communes(day))[:communes]
     extra = communes - len(known)
-    lines = plan_header(day=day, name=name, ident=ident)
+    lines = plan_header(day=day, name=name, ident=ident, organiser=_organiser(known, day))
     lines += [
         f"dataset = [{', '.join(_q(u.id) for u in known)}]",
     ]
@@ -971,19 +1106,24 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
 _q = toml_string
 
 
+def _count(kinds: Iterable[UnitKind]) -> str:
+    """How many communes, in the words of their kinds ("17 xã, thị trấn"; "17 communes")."""
+    return count_units(kinds, lang=translator.language)
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    plan = io.load(args.plan)
+    plan = _load(args.plan)
     check_consistency(plan)
     print(
         _(
-            "{path}: ok — festival '{id}' on {days}: {communes} communes, {sites} sites, "
+            "{path}: ok — festival '{id}' on {days}: {communes}, {sites} sites, "
             "{activities} activities, {dependencies} dependencies, {resources} resources, "
             "{tasks} preparation tasks"
         ).format(
             path=args.plan,
             id=plan.id,
             days=", ".join(_day(d) for d in plan.days),
-            communes=len(plan.hosts()),
+            communes=_count(u.kind for u in plan.hosts()),
             sites=len(plan.sites),
             activities=len(plan.activities),
             dependencies=len(plan.dependencies),
@@ -997,15 +1137,16 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     _check_time_limit(args)
-    plan = io.load(args.plan)
+    plan = _load(args.plan)
     result = _need_times(_schedule(plan, args), args)
-    print(day_table(result), file=out)
-    text = itineraries(result)
+    lang = translator.language
+    print(day_table(result, lang=lang), file=out)
+    text = itineraries(result, lang=lang)
     if text:
         print(f"\n{text}", file=out)
     for wait in result.waits:
         print(f"  · {_wait_text(result, wait)}", file=out)
-    print(f"\n{idle_table(result)}", file=out)
+    print(f"\n{idle_table(result, lang=lang)}", file=out)
     for forced in fixed_time_waits(result):
         print(f"  · {_fixed_wait_text(result, forced)}", file=out)
     for broken in check_protocol(result):
@@ -1073,9 +1214,10 @@ def _moved_deadlines(plan: Festival, out: TextIO) -> None:
             moved[task.title, note] = moved.get((task.title, note), 0) + 1
     if not moved:
         return
-    print("\nHạn chuẩn bị dời vào ngày làm việc:", file=out)
+    print("\n" + _("Preparation deadlines moved to a working day:"), file=out)
     for (title, note), count in moved.items():
-        times = f" ({count} đơn vị)" if count > 1 else ""
+        times = ngettext(" ({count} unit)", " ({count} units)", count).format(count=count)
+        times = times if count > 1 else ""
         print(f"  · {title}{times}: {note}", file=out)
 
 
@@ -1084,7 +1226,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _check_time_limit(args)
     _folder_out(args.out, "--out")
-    plan = _weathered(io.load(args.plan), args)
+    plan = _weathered(_load(args.plan), args)
 
     def accept(result: Schedule) -> None:
         _need_times(result, args)
@@ -1112,6 +1254,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         fresh=args.fresh,
         now=_stamp(),
         roles=not args.no_roles,
+        commune_roles=args.commune_roles,
         tasks=args.tasks,
         uid_scope=args.uid_scope,
         progress=_Progress(err),
@@ -1125,12 +1268,13 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _("first export") if first else _("since the last export: {counts}").format(counts=counts)
     )
     how = {
-        "reused": "plan unchanged: the exported schedule reused, no search",
-        "replanned": (
-            f"re-planned against the last export: the edit moved {done.moved} "
-            f"event{'s' if done.moved != 1 else ''}"
-        ),
-        "fresh": "planned from scratch (--fresh)",
+        "reused": _("plan unchanged: the exported schedule reused, no search"),
+        "replanned": ngettext(
+            "re-planned against the last export: the edit moved {count} event",
+            "re-planned against the last export: the edit moved {count} events",
+            done.moved,
+        ).format(count=done.moved),
+        "fresh": _("planned from scratch (--fresh)"),
         "first": "",
     }[done.how]
     tail = f"; {how}" if how and not first else ""
@@ -1162,7 +1306,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         # What `export` would write: the same plan reuses the exported schedule,
         # an edited one is re-planned against it.
         new = plan_for_folder(
-            _weathered(io.load(args.plans[0]), args),
+            _weathered(_load(args.plans[0]), args),
             args.against,
             backend=args.backend,
             seed=args.seed,
@@ -1180,23 +1324,31 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             state.events(),
             state.feeds,
             events,
-            {f.id: f for f in standard_feeds(new, events=events)},
+            {f.id: f for f in _feeds_as_exported(new, events, state)},
         )
     else:
         if len(args.plans) != 2:  # noqa: PLR2004
             msg = _("give two plans (old new), or one plan and --against FOLDER")
             raise PlanError(msg)
         if args.tasks is not None:
-            msg = "--tasks compares with an export folder: give it with --against FOLDER"
+            msg = _("--tasks compares with an export folder: give it with --against FOLDER")
             raise PlanError(msg)
-        old = _need_times(_schedule(io.load(args.plans[0]), args), args)
-        new = _need_times(_schedule(io.load(args.plans[1]), args), args)
+        old = _need_times(_schedule(_load(args.plans[0]), args), args)
+        new = _need_times(_schedule(_load(args.plans[1]), args), args)
         changes = plan_diff(old, new)
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False, indent=1), file=out)
     else:
-        print(changes.text(), file=out)
+        print(changes.text(lang=translator.language), file=out)
     return 0
+
+
+def _feeds_as_exported(
+    schedule: Schedule, events: Mapping[str, CalendarEvent], state: ExportState
+) -> list[Feed]:
+    """The feeds ``export`` would write into the folder of ``state`` (its own options)."""
+    roles = state.options.roles if state.options is not None else True
+    return standard_feeds(schedule, events=events, roles=roles, commune_roles=state.commune_roles)
 
 
 def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -1206,7 +1358,7 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         msg = _("publishing needs the caldav extra: pip install 'ngayhoi[caldav]'")
         raise PlanError(msg) from None
     if args.folder is None:
-        msg = (
+        msg = _(
             "give the folder to publish: ngayhoi publish lich/ --feeds A B, "
             "or ngayhoi publish --feeds A B -- lich/"
         )
@@ -1243,18 +1395,28 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ngayhoi.export.serve import make_server, served_files  # noqa: PLC0415
 
     if not 0 <= args.port <= 65535:  # noqa: PLR2004 - the TCP port range
-        msg = f"--port {args.port} is not a TCP port; give one from 1 to 65535 (0: any free one)"
+        msg = _(
+            "--port {value} is not a TCP port; give one from 1 to 65535 (0: any free one)"
+        ).format(value=args.port)
         raise PlanError(msg)
     server = make_server(args.folder, host=args.host, port=args.port, log=err)
     with server:
         count = len(served_files(args.folder))
-        print(f"Đang phục vụ {count} lịch của {args.folder} tại {server.url}", file=out)
-        print("Ví dụ: " + server.url + "master.ics  (Ctrl+C để dừng)", file=out)
+        print(
+            _("Serving {count} calendars of {folder} at {url}").format(
+                count=count, folder=args.folder, url=server.url
+            ),
+            file=out,
+        )
+        print(
+            _("For example: {url}  (Ctrl+C to stop)").format(url=server.url + "master.ics"),
+            file=out,
+        )
         out.flush()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
-            print("Đã dừng.", file=out)
+            print(_("Stopped."), file=out)
     return 0
 
 
@@ -1270,7 +1432,7 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     paths = write_runsheets(result, args.out, formats=formats)
     sheets = len({p.stem for p in paths})
     print(
@@ -1285,20 +1447,26 @@ def _runsheet(args: argparse.Namespace, out: TextIO) -> int:
 def _diff_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
     p = command(
         "diff",
-        "what changed between two plans, or since the last export into a folder",
-        "ngayhoi diff new.toml --against lich/    or    ngayhoi diff old.toml new.toml",
+        _("what changed between two plans, or since the last export into a folder"),
+        "ngayhoi diff new.toml --against lich/    "
+        + _("or")
+        + "    ngayhoi diff old.toml new.toml",
     )
-    p.add_argument("plans", type=Path, nargs="+", metavar="PLAN", help="one or two plan files")
-    p.add_argument("--against", type=Path, help="a folder written by ngayhoi export")
+    p.add_argument(
+        "plans", type=Path, nargs="+", metavar=_("PLAN"), help=_("one or two plan files")
+    )
+    p.add_argument(
+        "--against", type=Path, metavar=_("FOLDER"), help=_("a folder written by ngayhoi export")
+    )
     p.add_argument(
         "--json",
         action="store_true",
-        help="print the diff as JSON data for tools (keys: docs/howto/replan-and-republish.md)",
+        help=_("print the diff as JSON data for tools (keys: docs/howto/replan-and-republish.md)"),
     )
     p.add_argument(
         "--tasks",
         choices=["event", "todo"],
-        help="the tasks' form to compare with (default: the form the folder was exported in)",
+        help=_("the tasks' form to compare with (default: the form the folder was exported in)"),
     )
     _scheduling_options(p)
 
@@ -1306,16 +1474,23 @@ def _diff_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) ->
 def _serve_parser(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
     p = command(
         "serve",
-        "serve an export folder's feeds over HTTP (only the feeds: never the state or other files)",
-        "ngayhoi serve lich/ --port 8000    (add --host 0.0.0.0 for the office network)",
+        _(
+            "serve an export folder's feeds over HTTP "
+            "(only the feeds: never the state or other files)"
+        ),
+        "ngayhoi serve lich/ --port 8000    " + _("(add --host 0.0.0.0 for the office network)"),
     )
-    p.add_argument("folder", type=Path, help="a folder written by ngayhoi export")
-    p.add_argument("--port", type=int, default=8000, help="the TCP port (default 8000)")
+    p.add_argument(
+        "folder", type=Path, metavar=_("FOLDER"), help=_("a folder written by ngayhoi export")
+    )
+    p.add_argument("--port", type=int, default=8000, help=_("the TCP port (default 8000)"))
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="the address to listen on (default 127.0.0.1: this computer only; "
-        "0.0.0.0: every network it is on)",
+        help=_(
+            "the address to listen on (default 127.0.0.1: this computer only; "
+            "0.0.0.0: every network it is on)"
+        ),
     )
 
 
@@ -1325,7 +1500,7 @@ def _documents_parser(command: Callable[[str, str, str], argparse.ArgumentParser
         _("write the official documents: award decisions, assignment, invitations, MC scripts"),
         "ngayhoi documents plan.toml --out van-ban/ --format pdf,docx",
     )
-    p.add_argument("plan", type=Path, help=_("the plan file (TOML)"))
+    p.add_argument("plan", type=Path, metavar=_("PLAN"), help=_("the plan file (TOML)"))
     p.add_argument("--out", required=True, type=_out_path, help=_("the folder to write them into"))
     p.add_argument("--format", default="html,pdf,docx", help=_("a comma list of html, pdf, docx"))
     _scheduling_options(p)
@@ -1343,7 +1518,7 @@ def _documents(args: argparse.Namespace, out: TextIO) -> int:
         )
         raise PlanError(msg)
     _folder_out(args.out, "--out")
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     paths = write_documents(result, args.out, formats=formats)
     docs = len({p.stem for p in paths})
     print(
@@ -1371,7 +1546,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
         targets = [args.out.with_suffix(f".{f}") for f in dict.fromkeys(formats)]
     for target in targets:
         _not_the_plan(args.plan, target)
-    result = _need_times(_schedule(io.load(args.plan), args), args)
+    result = _need_times(_schedule(_load(args.plan), args), args)
     for target in targets:
         for path in gantt_days(result, target):
             print(_("wrote {path}").format(path=path), file=out)
@@ -1381,7 +1556,7 @@ def _gantt(args: argparse.Namespace, out: TextIO) -> int:
 def _init_options(args: argparse.Namespace) -> dt.time:
     """Check the options every ``init`` shares (id, name, the output file); the parade time."""
     if args.id is not None and check_id(args.id) is not None:
-        msg = f"--id {args.id!r} {check_id(args.id)}"
+        msg = f"--id {args.id!r} {_id_problem(args.id)}"
         raise PlanError(msg)
     if args.name is not None:
         _check_name(args.name)
@@ -1392,19 +1567,36 @@ def _init_options(args: argparse.Namespace) -> dt.time:
     return _time(args.parade, "--parade")
 
 
+def _id_problem(value: str) -> str | None:
+    """Why ``value`` is not an id (:func:`ngayhoi.text.check_id`), in the language in use."""
+    why = check_id(value)
+    if why is None or translator.language == "en":
+        return why
+    if not value:
+        return _("must not be empty")
+    numbers = re.findall(r"\d+", why)
+    if why.startswith("must be at most") and len(numbers) == 2:  # noqa: PLR2004 - most, length
+        return _("must be at most {most} characters long (it has {length})").format(
+            most=numbers[0], length=numbers[1]
+        )
+    hint = re.search(r"\(try '([^']*)'\)", why)
+    text = _("must be lowercase ASCII letters and digits joined by '-', '_' or '.'")
+    return text + (" " + _("(try {id})").format(id=repr(hint.group(1))) if hint else "")
+
+
 def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
     """``init --pilot UNIT``: the pilot day at one commune, its parent unit attending."""
     day = _init_day(args.date)
     parade = _init_options(args)
     if args.units or args.district or args.delegations:
-        msg = "--pilot UNIT plans one commune: leave out --units, --district and --delegations"
+        msg = _("--pilot UNIT plans one commune: leave out --units, --district and --delegations")
         raise PlanError(msg)
     args.units = args.pilot
     units, _where = _real_communes(args, day)
     unit = units[0]
     if unit.parent is None:
-        msg = (
-            f"--pilot {args.pilot!r}: {unit.official_name} has no province or district in the data"
+        msg = _("--pilot {value}: {name} has no province or district in the data").format(
+            value=repr(args.pilot), name=unit.official_name
         )
         raise PlanError(msg)
     organiser = data.unit_on(unit.parent, day)
@@ -1414,11 +1606,35 @@ def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        f"wrote {args.out}: the pilot day of {organiser.official_name} at "
-        f"{unit.official_name} on {day}; next: ngayhoi validate {args.out}",
+        _(
+            "wrote {path}: the pilot day of {organiser} at {unit} on {day}; "
+            "next: ngayhoi validate {path}"
+        ).format(
+            path=args.out,
+            organiser=organiser.official_name,
+            unit=unit.official_name,
+            day=_day(day),
+        ),
         file=out,
     )
     return 0
+
+
+def _organiser(units: Sequence[Unit], day: dt.date) -> Unit | None:
+    """The district or province all ``units`` belong to on ``day``, which holds their day.
+
+    >>> _organiser(data.can_duoc_communes(dt.date(2023, 8, 6)), dt.date(2023, 8, 6)).name
+    'Cần Đước'
+    """
+    parents = {u.parent for u in units}
+    if len(parents) != 1 or None in parents:
+        return None
+    (parent,) = parents
+    assert parent is not None  # noqa: S101 - checked above, for mypy
+    try:
+        return data.unit_on(parent, day)
+    except PlanError:
+        return None
 
 
 def _init_real(args: argparse.Namespace, out: TextIO) -> int:
@@ -1427,7 +1643,13 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     parade = _init_options(args)
     units, where = _real_communes(args, day)
     text = units_plan_text(
-        units, day=day, name=args.name, ident=args.id, parade=parade, where=where
+        units,
+        day=day,
+        name=args.name,
+        ident=args.id,
+        parade=parade,
+        where=where,
+        organiser=_organiser(units, day),
     )
     if args.delegations:
         pairs = _neighbours(units, args.delegations)
@@ -1444,9 +1666,9 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
 
     write_atomic(args.out, text.encode("utf-8"))
     print(
-        _(
-            "wrote {path}: {count} communes of {where} on {day}; next: ngayhoi validate {path}"
-        ).format(path=args.out, count=len(units), where=where, day=_day(day)),
+        _("wrote {path}: {count} of {where} on {day}; next: ngayhoi validate {path}").format(
+            path=args.out, count=_count(u.kind for u in units), where=where, day=_day(day)
+        ),
         file=out,
     )
     missing = [u.id for u in units if u.lat is None]
@@ -1474,10 +1696,10 @@ def _neighbours(units: Sequence[Unit], count: int) -> list[tuple[str, str, int]]
         # dataset's order, 10 minutes apart, as ``init --communes`` does.
         return [(a.id, b.id, 10) for a, b in zip(units[0::2], units[1::2], strict=False)][:count]
     if not 0 <= count <= len(placed) // 2:
-        msg = (
-            f"--delegations {count}: each delegation visits two communes with coordinates, "
-            f"and {len(placed)} have them; give a number from 0 to {len(placed) // 2}"
-        )
+        msg = _(
+            "--delegations {value}: each delegation visits two communes with coordinates, "
+            "and {count} have them; give a number from 0 to {most}"
+        ).format(value=count, count=len(placed), most=len(placed) // 2)
         raise PlanError(msg)
     travel = TravelTimes(speed_kmh=SPEED_KMH)
     where = {u.id: (float(u.lat or 0), float(u.lon or 0)) for u in placed}
@@ -1497,10 +1719,10 @@ def _neighbours(units: Sequence[Unit], count: int) -> list[tuple[str, str, int]]
         taken |= {a, b}
         pairs.append((a, b, minutes))
     if len(pairs) < count:
-        msg = (
-            f"--delegations {count}: only {len(pairs)} pairs of communes lie within "
-            f"{_MAX_DRIVE} minutes' drive of each other; give at most {len(pairs)}"
-        )
+        msg = _(
+            "--delegations {value}: only {count} pairs of communes lie within "
+            "{minutes} minutes' drive of each other; give at most {count}"
+        ).format(value=count, count=len(pairs), minutes=_MAX_DRIVE)
         raise PlanError(msg)
     return sorted(pairs, key=lambda p: order[p[0]])
 
@@ -1605,8 +1827,13 @@ def _day_vi(day: dt.date) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
+def _said_day(day: dt.date) -> str:
+    """A day in a sentence: 1/7/2025 in Vietnamese, 2025-07-01 in English."""
+    return day.isoformat() if translator.language == "en" else _day_vi(day)
+
+
 def _validity_vi(unit: Unit) -> str:
-    """When the unit exists, in Vietnamese ("từ 1/7/2025", "đến hết 30/6/2025").
+    """When the unit exists, in the language in use ("từ 1/7/2025", "đến hết 30/6/2025").
 
     A district or commune of the nationwide list of 1/1/2025 says that its data
     starts then, not that the unit was formed then.
@@ -1618,14 +1845,16 @@ def _validity_vi(unit: Unit) -> str:
         and unit.scheme == "gso-2025-01"
     )
     if listed and start is not None and end is not None:
-        return f"có trong dữ liệu từ {_day_vi(start)}, đến hết {_day_vi(end)}"
+        return _("in the data from {start}, until {end}").format(
+            start=_said_day(start), end=_said_day(end)
+        )
     if start is not None and end is not None:
-        return f"từ {_day_vi(start)} đến hết {_day_vi(end)}"
+        return _("from {start} until {end}").format(start=_said_day(start), end=_said_day(end))
     if start is not None:
-        return f"từ {_day_vi(start)}"
+        return _("from {start}").format(start=_said_day(start))
     if end is not None:
-        return f"đến hết {_day_vi(end)}"
-    return "mọi ngày"
+        return _("until {end}").format(end=_said_day(end))
+    return _("every day")
 
 
 def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO) -> int:
@@ -1662,29 +1891,41 @@ def _units_nationwide(args: argparse.Namespace, day: dt.date | None, out: TextIO
 def _units_not_found(gaz: data.vietnam.Gazetteer, name: str, day: dt.date | None) -> str:
     """Say in Vietnamese why no unit named ``name`` exists on ``day``, and what does."""
     other = gaz.find(name) if day is not None else ()
-    when = f" vào ngày {_day_vi(day)}" if day is not None else ""
+    head = (
+        _("no unit named like {value} on {day}").format(value=repr(name), day=_said_day(day))
+        if day is not None
+        else _("no unit named like {value}").format(value=repr(name))
+    )
     listed = [u for u in other if u.valid_from == data.vietnam.COVERS_FROM]
     if day is not None and day < data.vietnam.COVERS_FROM and listed:
         names = "; ".join(f"{u.official_name} ({u.id})" for u in listed[:5])
         return (
-            f"không có đơn vị nào tên như {name!r}{when}: trước 1/1/2025 dữ liệu toàn quốc "
-            "chỉ có 63 tỉnh (từ 1/8/2008), không có huyện và xã, vì danh sách trước cải cách "
-            "là danh sách ngày 1/1/2025, sau đợt sắp xếp 2023–2025, và không ghi đơn vị nào "
-            f"đã đổi trước đó; có từ 1/1/2025: {names}. Chỉ các đơn vị Cần Đước có từ "
-            "trước; đơn vị khác khai báo bằng [[units.define]]"
+            head
+            + ": "
+            + _(
+                "before 1/1/2025 the nationwide data has only the 63 provinces (from "
+                "1/8/2008), no districts or communes, because the list before the reform is "
+                "the list of 1/1/2025, after the 2023–2025 mergers, and records no unit that "
+                "changed earlier; listed from 1/1/2025: {names}. Only the Cần Đước units go "
+                "further back; declare other units with [[units.define]]"
+            ).format(names=names)
         )
     if other:
         names = "; ".join(
             f"{u.id} ({u.official_name}) {_validity_vi(u)}"
-            + (f", trở thành {', '.join(u.successors)}" if u.successors else "")
+            + (_(", became {ids}").format(ids=", ".join(u.successors)) if u.successors else "")
             + f": {gaz.history(u)}"
             for u in other[:10]
         )
-        return f"không có đơn vị nào tên như {name!r}{when}: {names}"
+        return f"{head}: {names}"
     pool = gaz.units_on(day) if day is not None else gaz.units
     near = gaz.closest(name, pool)
-    tip = f"; tên gần nhất: {', '.join(near)}" if near else "; thử ít chữ hơn"
-    return f"không có đơn vị nào tên như {name!r}{when}{tip}"
+    tip = (
+        _("; the closest names: {names}").format(names=", ".join(near))
+        if near
+        else _("; try fewer words")
+    )
+    return head + tip
 
 
 def main(
@@ -1701,14 +1942,15 @@ def main(
     stderr = err or sys.stderr
     arguments = sys.argv[1:] if argv is None else list(argv)
     translator.use(language(_lang_option(arguments)))
-    parser = _parser()
-    try:
-        args = parser.parse_args(arguments)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 2
-    if args.command is None:
-        parser.print_help(stdout)
-        return 2
+    with _argparse_speaks():
+        parser = _parser()
+        try:
+            args = parser.parse_args(arguments)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else 2
+        if args.command is None:
+            parser.print_help(stdout)
+            return 2
     handlers: dict[str, Callable[[], int]] = {
         "init": lambda: _init(args, stdout),
         "validate": lambda: _validate(args, stdout),
@@ -1734,7 +1976,9 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
         code = 1
     except NgayhoiError as error:
-        print(f"ngayhoi {command}: {error_text(error)}", file=stderr)
+        # A plan file's independent errors, one a line, each with its key path and line.
+        for one in getattr(error, "errors", (error,)):
+            print(f"ngayhoi {command}: {error_text(one)}", file=stderr)
         code = 2
     except BrokenPipeError:
         # The reader went away (`ngayhoi schedule plan.toml | head`): nothing to report.
@@ -1744,7 +1988,7 @@ def _run(command: str, handler: Callable[[], int], stderr: TextIO) -> int:
         code = 0
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"ngayhoi {command}: {error.strerror or error}{where}", file=stderr)
+        print(f"ngayhoi {command}: {_os_reason(error)}{where}", file=stderr)
         code = 2
     except KeyboardInterrupt:
         said = _("interrupted")

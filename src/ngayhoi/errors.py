@@ -32,6 +32,7 @@ __all__ = [
     "NgayhoiError",
     "NotScheduledError",
     "PlanError",
+    "PlanErrors",
     "ScheduleFileError",
     "UnitNotValidError",
     "UnknownActivityError",
@@ -92,6 +93,41 @@ class PlanError(NgayhoiError, ValueError):
         if message is None:
             message = render(kind, item, field, value, expected, hint)
         super().__init__(message)
+
+
+class PlanErrors(PlanError):  # noqa: N818 - several errors: the plural says it
+    """Several independent errors of one plan, found in one pass; the first is the message.
+
+    Its fields (``kind``, ``item``, ``field``, ...) are those of the first error, so
+    code that handles one :class:`PlanError` handles this one too.
+
+    Attributes:
+        errors: every error, in the order they were found.
+
+    >>> both = PlanErrors([PlanError("site 's': bad unit", kind="site", item="s", field="unit"),
+    ...                    PlanError("activity 'a': bad site", kind="activity", item="a")])
+    >>> print(both)
+    site 's': bad unit
+    >>> len(both.errors), both.field
+    (2, 'unit')
+    """
+
+    def __init__(self, errors: Sequence[PlanError]) -> None:
+        """Keep the errors; say the first."""
+        if not errors:
+            msg = "PlanErrors needs at least one error"
+            raise ValueError(msg)
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(
+            str(first),
+            kind=first.kind,
+            item=first.item,
+            field=first.field,
+            value=first.value,
+            expected=first.expected,
+            hint=first.hint,
+        )
 
 
 def render(  # noqa: PLR0917 - the parts of a message

@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, Self
 
-import filelock
-
 from ngayhoi.errors import ExportError
 
 __all__ = [
@@ -343,6 +341,8 @@ def folder_lock(root: Path) -> Iterator[None]:
             raise DiskFullError(root, _full_message(root, lock)) from err
         msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
         raise NoLockError(msg) from err
+    import filelock  # noqa: PLC0415 - only a writer locks; `import ngayhoi` stays light
+
     held = filelock.FileLock(lock, timeout=0)
     try:
         held.acquire()

@@ -88,6 +88,7 @@ def plan_for_folder(
     time_limit: float | None = None,
     fresh: bool = False,
     state: ExportState | None = None,
+    raise_on_infeasible: bool = True,
 ) -> Planned:
     """The schedule an export into ``folder`` should write: reused, re-planned or fresh.
 
@@ -100,10 +101,13 @@ def plan_for_folder(
         time_limit: as for :func:`ngayhoi.schedule`.
         fresh: plan from scratch, and read past a damaged state.
         state: the folder's state if already read.
+        raise_on_infeasible: as for :func:`ngayhoi.schedule`; ``False`` returns
+            an infeasible schedule for the caller to explain.
 
     Raises:
         ExportStateError: the folder's state is damaged (unless ``fresh``).
-        InfeasibleError: no schedule meets every constraint.
+        InfeasibleError: no schedule meets every constraint (unless
+            ``raise_on_infeasible`` is false).
 
     >>> import tempfile, ngayhoi
     >>> plan_for_folder(ngayhoi.samples.tiny_festival(), tempfile.mkdtemp()).how
@@ -132,6 +136,7 @@ def plan_for_folder(
             budget=budget,
             time_limit=time_limit,
             previous=previous,
+            raise_on_infeasible=raise_on_infeasible,
         )
 
     if fresh:
@@ -152,6 +157,7 @@ def export_plan(
     fresh: bool = False,
     now: dt.datetime | None = None,
     roles: bool = True,
+    commune_roles: bool | None = None,
     tasks: str = "event",
     uid_scope: str = "event",
     cancel_mark: bool = True,
@@ -172,13 +178,16 @@ def export_plan(
             or journal is set aside and every feed is written again.
         now: as for :func:`~ngayhoi.export.export_calendars`.
         roles: as for :func:`~ngayhoi.export.export_calendars`.
+        commune_roles: as for :func:`~ngayhoi.export.export_calendars`.
         tasks: as for :func:`~ngayhoi.export.export_calendars`.
         uid_scope: as for :func:`~ngayhoi.export.export_calendars`.
         cancel_mark: as for :func:`~ngayhoi.export.export_calendars`.
         progress: as for :func:`~ngayhoi.export.export_calendars`.
-        accept: called with the schedule before anything is written; raise
-            to stop the export (the command line refuses a schedule the time
-            limit cut short this way).
+        accept: called with the schedule before anything is written, an
+            infeasible one too; raise to stop the export (the command line
+            explains an infeasible plan and refuses a schedule the time limit
+            cut short this way). An infeasible schedule it lets pass still
+            raises :class:`~ngayhoi.errors.InfeasibleError`.
         extra_files: called with the schedule; more files (plain name: bytes)
             committed with the feeds, all together or none (``schedule.json``).
 
@@ -206,14 +215,18 @@ def export_plan(
         budget=budget,
         time_limit=time_limit,
         fresh=fresh,
+        # With ``accept``, the caller says why a plan fails (the CLI's short reasons).
+        raise_on_infeasible=accept is None,
     )
     if accept is not None:
         accept(planned.schedule)
+        planned.schedule.unwrap()
     report = export_calendars(
         planned.schedule,
         folder,
         now=now,
         roles=roles,
+        commune_roles=commune_roles,
         tasks=tasks,
         uid_scope=uid_scope,
         cancel_mark=cancel_mark,

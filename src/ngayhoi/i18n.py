@@ -32,7 +32,16 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "Translator", "language", "translator"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "Translator",
+    "language",
+    "speaking",
+    "translator",
+]
 
 #: The gettext domain: ``locale/<lang>/LC_MESSAGES/ngayhoi.mo``.
 DOMAIN = "ngayhoi"
@@ -82,10 +91,10 @@ class Translator:
     'vi'
     """
 
-    def __init__(self) -> None:
-        """Start in Vietnamese, the default."""
+    def __init__(self, lang: str | None = None) -> None:
+        """Start in ``lang``, Vietnamese by default."""
         self._catalogues: dict[str, _gettext.NullTranslations] = {}
-        self.language = LANGUAGES[0]
+        self.language = language(lang) if lang is not None else LANGUAGES[0]
 
     def use(self, lang: str) -> None:
         """Speak ``lang`` (``"vi"`` or ``"en"``) from now on.
@@ -104,6 +113,20 @@ class Translator:
         """
         return unicodedata.normalize("NFC", self._catalogue().gettext(message))
 
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted text for ``count``, in the language in use, NFC.
+
+        Vietnamese has one form for every count; English has two.
+
+        >>> one, many = "Summary: {count} change ({counts})", "Summary: {count} changes ({counts})"
+        >>> Translator("en").ngettext(one, many, 1), Translator("en").ngettext(one, many, 2)
+        ('Summary: {count} change ({counts})', 'Summary: {count} changes ({counts})')
+        >>> Translator("vi").ngettext(one, many, 2)
+        'Tóm tắt: {count} thay đổi ({counts})'
+        """
+        text = self._catalogue().ngettext(singular, plural, count)
+        return unicodedata.normalize("NFC", text)
+
     def _catalogue(self) -> _gettext.NullTranslations:
         lang = self.language
         if lang not in self._catalogues:
@@ -119,6 +142,28 @@ class Translator:
 #: The command line's translator.
 translator = Translator()
 _ = translator.gettext
+
+_SPEAKERS: dict[str, Translator] = {}
+
+
+def speaking(lang: str) -> Translator:
+    """A translator fixed to ``lang``, for text a caller asks for in a language (not the CLI's).
+
+    The library's notices and tables take ``lang="vi"`` (the default) or
+    ``"en"`` and say their words through this, leaving :data:`translator`
+    (the command line's) alone.
+
+    >>> speaking("en").gettext("interrupted"), speaking("vi").gettext("interrupted")
+    ('interrupted', 'bị ngắt')
+    >>> speaking("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: language 'fr' is not one of vi, en
+    """
+    lang = language(lang)
+    if lang not in _SPEAKERS:
+        _SPEAKERS[lang] = Translator(lang)
+    return _SPEAKERS[lang]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text

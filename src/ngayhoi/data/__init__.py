@@ -20,7 +20,7 @@ import csv
 import datetime as dt
 import functools
 import io
-from importlib import resources
+from pathlib import Path
 
 from ngayhoi.arguments import day_argument, text_argument
 from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
@@ -50,7 +50,7 @@ def all_units() -> tuple[Unit, ...]:
     >>> len(all_units())
     27
     """
-    text = resources.files(__package__).joinpath("units.csv").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("units.csv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     rows = csv.DictReader(io.StringIO("\n".join(lines)))
     return tuple(

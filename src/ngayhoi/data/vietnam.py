@@ -29,21 +29,22 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import importlib.metadata
 import importlib.util
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ngayhoi.errors import PlanError
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold, slugify
+
+if TYPE_CHECKING:
+    import sqlite3
 
 __all__ = [
     "COVERS_FROM",
@@ -454,6 +455,10 @@ def gazetteer() -> Gazetteer:
     >>> gazetteer().source
     'vietnamadminunits ...'
     """
+    # Both only here: an export that never reads the nationwide data does not pay for them.
+    import importlib.metadata  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+
     folder = _data_dir()
     version = importlib.metadata.version(PACKAGE)
     with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as db:

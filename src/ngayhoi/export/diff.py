@@ -1,8 +1,9 @@
 """What changed between two plans, for whom: a notice per commune, delegation and role.
 
-:meth:`PlanDiff.text` reads like a notice, in Vietnamese: a summary first, one
-line per person's calendar ("Đoàn 2 BCĐ 138 huyện: 1 dời giờ, 1 hủy"), then
-every changed event once, with the feeds it is in. :meth:`PlanDiff.to_json`
+:meth:`PlanDiff.text` reads like a notice, in Vietnamese (``lang="en"``: in
+English): a summary first, one line per person's calendar ("Đoàn 2 BCĐ 138
+huyện: 1 dời giờ, 1 hủy"), then every changed event once, with the feeds it
+is in. :meth:`PlanDiff.to_json`
 is the same for tools (``ngayhoi diff --json``): stable keys, feeds and events
 by id.
 
@@ -22,6 +23,8 @@ Chi tiết:
      Lịch: commune-x, master
   2. Dời giờ: Báo cáo đánh giá phong trào – Long Hòa, 06/08 07:37–07:52 → 06/08 08:07–08:22
      Lịch: commune-x, master
+>>> print(diff(before, ngayhoi.schedule(later)).text(lang="en").splitlines()[0])
+Summary: 2 changes (2 moved)
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_feeds
+from ngayhoi.export.events import CalendarEvent, calendar_events
+from ngayhoi.export.feeds import Feed, standard_feeds
+from ngayhoi.i18n import N_, Translator, speaking
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.text import terminal_text
 
@@ -40,22 +45,24 @@ __all__ = ["DIFF_FORMAT", "KINDS", "Change", "PlanDiff", "diff", "diff_events"]
 #: The ``format`` and ``version`` of :meth:`PlanDiff.to_json`.
 DIFF_FORMAT = ("ngayhoi-diff", 1)
 
-#: Every kind of change, in the order a notice counts them, with its word
-#: in the summary ("1 dời giờ") and at the head of a detail line ("Dời giờ: ...").
+#: Every kind of change, in the order a notice counts them, with its word in
+#: the summary ("1 moved", Vietnamese "1 dời giờ") and at the head of a detail
+#: line ("Moved: ...", "Dời giờ: ..."), in English: the notice says them in its
+#: language through the catalogue.
 KINDS: Mapping[str, tuple[str, str]] = {
-    "moved": ("dời giờ", "Dời giờ"),
-    "relocated": ("đổi địa điểm", "Đổi địa điểm"),
-    "resources": ("đổi đoàn", "Đổi đoàn"),
-    "renamed": ("đổi tên", "Đổi tên"),
-    "edited": ("sửa nội dung", "Sửa nội dung"),
-    "form": ("đổi dạng", "Đổi dạng"),
-    "added": ("thêm", "Thêm"),
-    "restored": ("khôi phục", "Khôi phục"),
-    "cancelled": ("hủy", "Hủy"),
+    "moved": (N_("moved"), N_("Moved")),
+    "relocated": (N_("relocated"), N_("Relocated")),
+    "resources": (N_("delegation changed"), N_("Delegation changed")),
+    "renamed": (N_("renamed"), N_("Renamed")),
+    "edited": (N_("content edited"), N_("Content edited")),
+    "form": (N_("form changed"), N_("Form changed")),
+    "added": (N_("added"), N_("Added")),
+    "restored": (N_("restored"), N_("Restored")),
+    "cancelled": (N_("cancelled"), N_("Cancelled")),
 }
 
-_ORDER = {"commune": 0, "delegation": 1, "commune-role": 2, "role": 3, "master": 4}
-_PEOPLE = ("commune", "delegation", "commune-role", "role")
+_ORDER = {"commune": 0, "delegation": 1, "person": 2, "commune-role": 3, "role": 4, "master": 5}
+_PEOPLE = ("commune", "delegation", "person", "commune-role", "role")
 
 
 @attrs.frozen(kw_only=True)
@@ -86,41 +93,47 @@ class Change:
         event = self.after or self.before
         return event.summary if event else self.uid
 
-    def describe(self) -> str:
-        r"""One line for a person, in Vietnamese; plan text in it is kept on the line.
+    def describe(self, *, lang: str = "vi") -> str:
+        r"""One line for a person, in Vietnamese (or ``lang``); plan text in it is kept on the line.
 
         >>> import datetime as dt
         >>> event = CalendarEvent(uid="u", kind="task", summary="Họp\nEND:VEVENT",
         ...                       start=dt.date(2023, 8, 1))
-        >>> Change(kind="added", uid="u", before=None, after=event, feeds=()).describe()
+        >>> added = Change(kind="added", uid="u", before=None, after=event, feeds=())
+        >>> added.describe()
         'Thêm: Họp END:VEVENT, 01/08/2023'
+        >>> added.describe(lang="en")
+        'Added: Họp END:VEVENT, 2023-08-01'
         """
-        return terminal_text(self._describe())
+        return terminal_text(self._describe(speaking(lang)))
 
-    def _describe(self) -> str:
+    def _describe(self, words: Translator) -> str:
         a, b = self.before, self.after
-        head = KINDS.get(self.kind, (self.kind, self.kind.capitalize()))[1]
+        _ = words.gettext
+        head = _(KINDS[self.kind][1]) if self.kind in KINDS else self.kind.capitalize()
         rest = ""
         if self.kind == "moved" and a and b:
-            rest = f", {_when(a)} → {_when(b)}"
+            rest = f", {_when(a, words)} → {_when(b, words)}"
             if a.location != b.location:
-                rest += f"; nay tại {b.location}"
+                rest += _("; now at {place}").format(place=b.location)
             if a.resources != b.resources:
-                rest += f"; đoàn dự: {', '.join(b.resources) or 'không có'}"
+                rest += _("; delegations attending: {names}").format(
+                    names=", ".join(b.resources) or _("none")
+                )
         elif self.kind == "relocated" and a and b:
             rest = f", {a.location} → {b.location}"
         elif self.kind == "resources" and a and b:
-            old = ", ".join(a.resources) or "không có đoàn"
-            rest = f", {old} → {', '.join(b.resources) or 'không có đoàn'}"
+            old = ", ".join(a.resources) or _("no delegation")
+            rest = f", {old} → {', '.join(b.resources) or _('no delegation')}"
         elif self.kind == "renamed" and a and b:
             return f"{head}: {a.summary} → {b.summary}"
         elif self.kind == "form" and b:
-            form = "việc cần làm (to-do)" if b.kind == "todo" else "sự kiện cả ngày"
-            rest = f", nay là {form}, {_when(b)}"
+            form = _("a to-do") if b.kind == "todo" else _("an all-day event")
+            rest = _(", now {form}, {when}").format(form=form, when=_when(b, words))
         elif self.kind in {"added", "restored"} and b:
-            rest = f", {_when(b)}"
+            rest = f", {_when(b, words)}"
         elif self.kind == "cancelled" and a:
-            rest = f", trước đây {_when(a)}"
+            rest = _(", formerly {when}").format(when=_when(a, words))
         return f"{head}: {self.summary}{rest}"
 
     def to_json(self) -> dict[str, object]:
@@ -134,19 +147,23 @@ class Change:
         }
 
 
-def _when(event: CalendarEvent) -> str:
+def _when(event: CalendarEvent, words: Translator) -> str:
+    """When an event is: day and month in Vietnamese ("06/08 07:30–07:35"), ISO in English."""
+    english = words.language == "en"
     start = event.start
     if isinstance(start, dt.datetime):
         end = event.end.strftime("%H:%M") if event.end else ""
-        return f"{start.strftime('%d/%m %H:%M')}–{end}"
-    return start.strftime("%d/%m/%Y")
+        return f"{start.strftime('%Y-%m-%d %H:%M' if english else '%d/%m %H:%M')}–{end}"
+    return start.isoformat() if english else start.strftime("%d/%m/%Y")
 
 
-def _counted(counts: Mapping[str, int]) -> str:
+def _counted(counts: Mapping[str, int], words: Translator) -> str:
     """The counts in :data:`KINDS` order, as a notice says them: "1 dời giờ, 1 hủy"."""
     known = [k for k in KINDS if counts.get(k)]
     others = sorted(k for k in counts if k not in KINDS and counts[k])
-    return ", ".join(f"{counts[k]} {KINDS[k][0] if k in KINDS else k}" for k in known + others)
+    return ", ".join(
+        f"{counts[k]} {words.gettext(KINDS[k][0]) if k in KINDS else k}" for k in known + others
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -185,18 +202,25 @@ class PlanDiff:
         """How many changes of each kind."""
         return _counts(self.changes)
 
-    def text(self, *, kinds: Iterable[str] = _PEOPLE) -> str:
+    def text(self, *, kinds: Iterable[str] = _PEOPLE, lang: str = "vi") -> str:
         """The notice: a summary line per feed of ``kinds``, then each change once.
 
+        The notice speaks Vietnamese, or English with ``lang="en"`` (the
+        event titles and the people's names are the plan's own).
+
         ``kinds`` are feed kinds: ``"commune"``, ``"delegation"``,
-        ``"commune-role"`` (a role in one commune), ``"role"`` (a role
-        across every host) and ``"master"``. The details list the changes
-        that concern at least one of those feeds, each with the ids of every
-        feed it is in.
+        ``"person"`` (a named person), ``"commune-role"`` (a role in one
+        commune), ``"role"`` (a role across every host) and ``"master"``.
+        The details list the changes that concern at least one of those
+        feeds, each with the ids of every feed it is in.
 
         >>> print(PlanDiff(changes=(), feeds={}).text())
         Không có thay đổi.
+        >>> print(PlanDiff(changes=(), feeds={}).text(lang="en"))
+        No changes.
         """
+        words = speaking(lang)
+        _ = words.gettext
         wanted = set(kinds)
         grouped = self.by_feed()
         ordered = sorted(
@@ -206,17 +230,23 @@ class PlanDiff:
         shown = {f.id for f in ordered}
         changes = [c for c in self.changes if shown.intersection(c.feeds)]
         if not changes:
-            return "Không có thay đổi."
-        lines = [f"Tóm tắt: {len(changes)} thay đổi ({_counted(_counts(changes))})"]
+            return _("No changes.")
+        summary = words.ngettext(
+            "Summary: {count} change ({counts})",
+            "Summary: {count} changes ({counts})",
+            len(changes),
+        )
+        lines = [summary.format(count=len(changes), counts=_counted(_counts(changes), words))]
         lines += [
-            f"  {terminal_text(feed.who)}: {_counted(_counts(grouped[feed.id]))}"
+            f"  {terminal_text(feed.who)}: {_counted(_counts(grouped[feed.id]), words)}"
             for feed in ordered
         ]
-        lines.append("Chi tiết:")
+        lines.append(_("Details:"))
         width = len(str(len(changes)))
         for number, change in enumerate(changes, start=1):
-            lines.append(f"  {number:>{width}}. {change.describe()}")
-            lines.append(f"  {'':>{width}}  Lịch: {', '.join(change.feeds)}")
+            lines.append(f"  {number:>{width}}. {change.describe(lang=lang)}")
+            calendars = _("Calendars: {ids}").format(ids=", ".join(change.feeds))
+            lines.append(f"  {'':>{width}}  {calendars}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:

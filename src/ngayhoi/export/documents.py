@@ -41,7 +41,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
-from ngayhoi.templates.terms import Terms, terms_for
+from ngayhoi.templates.terms import Terms, count_units, terms_for, worded_title
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -281,8 +281,8 @@ def _assignment(schedule: Schedule) -> Document | None:
             here = [s for s in slots if fest.activity(s.activity).site == site_id]
             site = fest.site(site_id)
             when = f"{_hhmm(fest, here[0].start)}–{_hhmm(fest, here[-1].end)}"
-            what = "; ".join(fest.activity(s.activity).title for s in here)
-            members = ", ".join(res.members) or res.name
+            what = "; ".join(_title(fest, s) for s in here)
+            members = ", ".join(res.members) or "(chưa ghi tên)"
             rows.append(
                 (res.name, members, f"{site.name} ({fest.unit(site.unit).name})", when, what)
             )
@@ -314,7 +314,11 @@ def _assignment(schedule: Schedule) -> Document | None:
             ),
         ),
         signature=("TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),
-        recipients=("Thành viên Ban Chỉ đạo;", "Ban Chỉ đạo 138 các xã, thị trấn;", "Lưu: VT."),
+        recipients=(
+            "Thành viên Ban Chỉ đạo;",
+            f"Ban Chỉ đạo 138 các {_kinds(fest)};",
+            "Lưu: VT.",
+        ),
     )
 
 
@@ -338,6 +342,16 @@ def _place(fest: Festival) -> str:
 def _hhmm(fest: Festival, when: pendulum.DateTime) -> str:
     local = when.in_timezone(fest.timezone)
     return f"{local.hour:02d} giờ {local.minute:02d}"
+
+
+def _title(fest: Festival, slot: Slot) -> str:
+    """The slot's activity as its unit words it ("Diễn đàn “Công an phường …”")."""
+    return worded_title(fest, slot.activity, slot.start.in_timezone(fest.timezone).date())
+
+
+def _kinds(fest: Festival) -> str:
+    """The kinds of the festival's communes, as a list names them ("xã, thị trấn")."""
+    return count_units(u.kind for u in fest.hosts()).split(" ", 1)[1]
 
 
 def _invitations(schedule: Schedule) -> list[Document]:
@@ -364,7 +378,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
     local, bare = _local(unit, terms)
     site = fest.site(fest.activity(slots[0].activity).site)
     first = schedule.for_unit(unit.id)[0]
-    guests = ", ".join(res.members) or res.name
+    guests = f"{', '.join(res.members)} ({res.name})" if res.members else res.name
     return Document(
         name=f"giay-moi-{res_id}-{unit.id}",
         parent=nfc(f"UBND {local}".upper()),
@@ -374,7 +388,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
         title="GIẤY MỜI",
         subject="Dự Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
         blocks=(
-            Paragraph(f"Kính gửi: {guests} ({res.name}).", "centre-bold"),
+            Paragraph(f"Kính gửi: {guests}.", "centre-bold"),
             Paragraph(
                 f"Ban Tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc {local} trân trọng kính "
                 f"mời {res.name} đến dự Ngày hội năm {day.year}."
@@ -384,9 +398,7 @@ def _invitation(schedule: Schedule, res_id: str, unit: Unit, slots: Sequence[Slo
                 f"(chương trình bắt đầu lúc {_hhmm(fest, first.start)})."
             ),
             Paragraph(f"Địa điểm: {site.location}."),
-            Paragraph(
-                "Nội dung dự: " + "; ".join(fest.activity(s.activity).title for s in slots) + "."
-            ),
+            Paragraph("Nội dung dự: " + "; ".join(_title(fest, s) for s in slots) + "."),
             Paragraph("Rất mong được đón tiếp!"),
         ),
         signature=("TM. BAN TỔ CHỨC", "TRƯỞNG BAN", "(Ký, ghi rõ họ tên)"),

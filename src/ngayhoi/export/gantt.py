@@ -37,6 +37,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import write_atomic
 from ngayhoi.model import ActivityKind, Part, Resource, SyncKind
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
+from ngayhoi.templates.terms import worded_title
 from ngayhoi.text import one_line, vietnamese_date
 
 if TYPE_CHECKING:
@@ -530,7 +531,8 @@ def _draw_bars(ax: Axes, chart: _Chart) -> list[_Bar]:
             )
             if act.outdoor:
                 _hatch(ax, x0, x1, y)
-            bars.append(_Bar(title=_plain(act.title, _TEXT), kind=act.kind, x0=x0, x1=x1, y=y))
+            title = worded_title(fest, act.id, slot.start.in_timezone(fest.timezone).date())
+            bars.append(_Bar(title=_plain(title, _TEXT), kind=act.kind, x0=x0, x1=x1, y=y))
     return bars
 
 

@@ -23,6 +23,7 @@ break a table.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -39,7 +40,7 @@ from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind,
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.roles import ROLE_NAMES
-from ngayhoi.templates.terms import Terms, role_wording, terms_for, worded
+from ngayhoi.templates.terms import Terms, role_wording, terms_for, worded, worded_title
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 if TYPE_CHECKING:
@@ -326,7 +327,7 @@ def _rain_table(schedule: Schedule, slots: Sequence[Slot]) -> tuple[_Table, ...]
             _Row(
                 cells=(
                     _Cell(_span(fest, slot.start, slot.end)),
-                    _Cell(act.title),
+                    _Cell(worded_title(fest, act.id, _day_of(fest, slot.start))),
                     _Cell(where[0]),
                     _Cell(where[1]),
                 )
@@ -472,7 +473,7 @@ def _awards(fest: Festival, slot: Slot) -> _Awards | None:
             )
             groups.append(_AwardGroup(label=f"{label} ({len(chosen)})", lines=lines))
     return _Awards(
-        ceremony=fest.activity(slot.activity).title,
+        ceremony=worded_title(fest, slot.activity, _day_of(fest, slot.start)),
         time=_span(fest, slot.start, slot.end),
         groups=tuple(groups),
     )
@@ -598,7 +599,7 @@ def _itinerary_rows(fest: Festival, parts: Iterable[Slot | Leg], *, multi_day: b
             _Row(
                 cells=(
                     _Cell(_span(fest, part.start, part.end)),
-                    _Cell(act.title, tuple(notes)),
+                    _Cell(worded_title(fest, act.id, _day_of(fest, part.start)), tuple(notes)),
                     _Cell(fest.commune_of(act.id).official_name),
                     _Cell(fest.site(act.site).location),
                 )
@@ -613,6 +614,12 @@ def _days(fest: Festival, slots: Iterable[Slot]) -> list[pendulum.Date]:
 
 def _hhmm(fest: Festival, when: pendulum.DateTime) -> str:
     return when.in_timezone(fest.timezone).format("HH:mm")
+
+
+def _day_of(fest: Festival, when: pendulum.DateTime) -> dt.date:
+    """The festival's local day of ``when``."""
+    day: dt.date = when.in_timezone(fest.timezone).date()
+    return day
 
 
 def _span(fest: Festival, start: pendulum.DateTime, end: pendulum.DateTime) -> str:

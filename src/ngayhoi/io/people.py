@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 import attrs
@@ -45,6 +46,10 @@ class Reader(Protocol):
 
     def fail(self, path: str, message: str) -> Exception:
         """The error to raise at ``path``."""
+        ...
+
+    def gather(self) -> AbstractContextManager[None]:
+        """Keep an error raised inside (with the file's others) and go on."""
         ...
 
 
@@ -67,9 +72,7 @@ def _strings(value: object, path: str, reader: Reader) -> list[str]:
     return list(value)
 
 
-def add_people(  # noqa: C901, PLR0912 - one key of the table after another
-    tables: object, lists: dict[str, list[Any]], reader: Reader
-) -> None:
+def add_people(tables: object, lists: dict[str, list[Any]], reader: Reader) -> None:
     """Add each ``[[people]]`` table as a person resource and the needs of the items they lead.
 
     Args:
@@ -81,73 +84,91 @@ def add_people(  # noqa: C901, PLR0912 - one key of the table after another
         raise reader.fail("people", "expected [[people]] tables (id, name, leads)")
     rows: list[tuple[int, Mapping[str, Any]]] = []
     for k, table in enumerate(tables):
-        if not isinstance(table, Mapping):
-            raise reader.fail(f"people[{k}]", "a [[people]] table has id, name and what they lead")
-        for key in table:
-            if key not in PEOPLE_KEYS:
-                hint = difflib.get_close_matches(str(key), PEOPLE_KEYS, n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
-                raise reader.fail(f"people[{k}].{key}", f"unknown key '{key}'{tip}")
-        for key in ("id", "name"):
-            if not isinstance(table.get(key), str):
-                raise reader.fail(f"people[{k}]", f"missing key '{key}' (text in quotes)")
-        rows.append((k, table))
+        with reader.gather():
+            rows.append((k, _row(k, table, reader)))
     ids = [str(t["id"]) for _, t in rows]
     deputies = {str(t["deputy"]): str(t["id"]) for _, t in rows if isinstance(t.get("deputy"), str)}
     resources = lists["resources"]
     known = {r.id for r in resources}
     delegations = {r.id: i for i, r in enumerate(resources) if r.kind is ResourceKind.DELEGATION}
     for k, table in rows:
-        pid = str(table["id"])
-        if pid in known:
+        with reader.gather():
+            _person(k, table, ids, deputies, known, delegations, lists, reader)
+
+
+def _row(k: int, table: object, reader: Reader) -> Mapping[str, Any]:
+    """One ``[[people]]`` table whose keys are known and whose id and name are text."""
+    if not isinstance(table, Mapping):
+        raise reader.fail(f"people[{k}]", "a [[people]] table has id, name and what they lead")
+    for key in table:
+        if key not in PEOPLE_KEYS:
+            hint = difflib.get_close_matches(str(key), PEOPLE_KEYS, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise reader.fail(f"people[{k}].{key}", f"unknown key '{key}'{tip}")
+    for key in ("id", "name"):
+        if not isinstance(table.get(key), str):
+            raise reader.fail(f"people[{k}]", f"missing key '{key}' (text in quotes)")
+    return table
+
+
+def _person(  # noqa: PLR0917 - the people's ids and the plan's parts one person reads
+    k: int,
+    table: Mapping[str, Any],
+    ids: list[str],
+    deputies: dict[str, str],
+    known: set[str],
+    delegations: dict[str, int],
+    lists: dict[str, list[Any]],
+    reader: Reader,
+) -> None:
+    """One person: a resource, a member of its delegation, and the needs of what they lead."""
+    resources = lists["resources"]
+    pid = str(table["id"])
+    if pid in known:
+        raise reader.fail(
+            f"people[{k}].id", f"'{pid}' is already a resource id; give the person another id"
+        )
+    deputy = table.get("deputy")
+    if deputy is not None and (not isinstance(deputy, str) or deputy not in ids or deputy == pid):
+        unknown = UnknownReferenceError(
+            item_kind="person",
+            item_id=pid,
+            ref_kind="deputy",
+            ref=str(deputy),
+            valid=[i for i in ids if i != pid],
+        )
+        raise reader.fail(
+            f"people[{k}].deputy", f"{unknown}; the deputy is another [[people]] table"
+        )
+    group = deputy_group(pid) if deputy is not None else None
+    if pid in deputies:
+        group = deputy_group(deputies[pid])
+        if deputy is not None:
             raise reader.fail(
-                f"people[{k}].id", f"'{pid}' is already a resource id; give the person another id"
+                f"people[{k}].deputy", f"'{pid}' is a deputy already; a deputy has no deputy"
             )
-        deputy = table.get("deputy")
-        if deputy is not None and (
-            not isinstance(deputy, str) or deputy not in ids or deputy == pid
-        ):
+    try:
+        person = Resource(id=pid, name=str(table["name"]), kind=ResourceKind.PERSON, group=group)
+    except PlanError as err:
+        raise reader.fail(f"people[{k}]", str(err)) from None
+    resources.append(person)
+    known.add(pid)
+    team = table.get("delegation")
+    if team is not None:
+        if team not in delegations:
             unknown = UnknownReferenceError(
                 item_kind="person",
                 item_id=pid,
-                ref_kind="deputy",
-                ref=str(deputy),
-                valid=[i for i in ids if i != pid],
+                ref_kind="delegation",
+                ref=str(team),
+                valid=list(delegations),
             )
-            raise reader.fail(
-                f"people[{k}].deputy", f"{unknown}; the deputy is another [[people]] table"
-            )
-        group = deputy_group(pid) if deputy is not None else None
-        if pid in deputies:
-            group = deputy_group(deputies[pid])
-            if deputy is not None:
-                raise reader.fail(
-                    f"people[{k}].deputy", f"'{pid}' is a deputy already; a deputy has no deputy"
-                )
-        try:
-            person = Resource(
-                id=pid, name=str(table["name"]), kind=ResourceKind.PERSON, group=group
-            )
-        except PlanError as err:
-            raise reader.fail(f"people[{k}]", str(err)) from None
-        resources.append(person)
-        known.add(pid)
-        team = table.get("delegation")
-        if team is not None:
-            if team not in delegations:
-                unknown = UnknownReferenceError(
-                    item_kind="person",
-                    item_id=pid,
-                    ref_kind="delegation",
-                    ref=str(team),
-                    valid=list(delegations),
-                )
-                raise reader.fail(f"people[{k}].delegation", str(unknown))
-            i = delegations[str(team)]
-            resources[i] = attrs.evolve(resources[i], members=(*resources[i].members, person.name))
-            resources[-1] = attrs.evolve(person, delegation=str(team))
-        need = group or pid
-        _lead(table, k, need, lists, reader)
+            raise reader.fail(f"people[{k}].delegation", str(unknown))
+        i = delegations[str(team)]
+        resources[i] = attrs.evolve(resources[i], members=(*resources[i].members, person.name))
+        resources[-1] = attrs.evolve(person, delegation=str(team))
+    need = group or pid
+    _lead(table, k, need, lists, reader)
 
 
 def _lead(

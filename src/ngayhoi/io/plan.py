@@ -23,24 +23,31 @@ format = "ngayhoi-plan"
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import enum
+import functools
 import re
 import tomllib
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
-import cattrs
 import pendulum
-import tomli_w
 
 from ngayhoi import data as dataset
+from ngayhoi._lazy import lazy_import
 from ngayhoi.arguments import path_argument, text_argument
-from ngayhoi.errors import NgayhoiError, PlanError, UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import (
+    NgayhoiError,
+    PlanError,
+    PlanErrors,
+    UnitNotValidError,
+    UnknownReferenceError,
+)
 from ngayhoi.files import write_atomic
 from ngayhoi.io.people import add_people
 from ngayhoi.model import (
@@ -71,6 +78,14 @@ from ngayhoi.templates.events import commendation_meeting, pilot_day, review_con
 from ngayhoi.templates.overrides import Override, apply_overrides, reach
 from ngayhoi.text import check_id
 
+if TYPE_CHECKING:
+    import cattrs
+    import tomli_w
+else:
+    # Loaded on the first plan read or write, not by `import ngayhoi.cli` (``--help``).
+    cattrs = lazy_import("cattrs")
+    tomli_w = lazy_import("tomli_w")
+
 __all__ = ["FORMAT", "VERSION", "PlanFileError", "dumps", "load", "loads", "save"]
 
 FORMAT = "ngayhoi-plan"
@@ -84,6 +99,15 @@ class PlanFileError(PlanError):
     """A plan file is malformed; the message names the file, the key path and the line.
 
     ``message`` is what was wrong there; ``inner`` the model's error it came from, if any.
+    The kind, item, field and value are the inner error's. ``errors`` lists every
+    independent error the file holds, this one first (:meth:`every` makes one of several).
+
+    >>> both = PlanFileError.every([PlanFileError("p.toml", "sites[0].unit", "unknown unit", 14),
+    ...                             PlanFileError("p.toml", "activities[2].kind", "bad kind", 30)])
+    >>> print(both)
+    p.toml: sites[0].unit: unknown unit (line 14)
+    >>> [(e.path, e.line) for e in both.errors]
+    [('sites[0].unit', 14), ('activities[2].kind', 30)]
     """
 
     def __init__(
@@ -94,21 +118,50 @@ class PlanFileError(PlanError):
         line: int | None = None,
         *,
         inner: PlanError | None = None,
+        others: Sequence[PlanFileError] = (),
     ) -> None:
-        """Compose ``source: path: message (line N)``."""
+        """Compose ``source: path: message (line N)``; ``others`` are the file's other errors."""
         self.source = source
         self.path = path
         self.line = line
         self.message = message
         self.inner = inner
+        self._others = tuple(others)
         where = f"{source}: {path}: " if path else f"{source}: "
         tail = f" (line {line})" if line else ""
-        super().__init__(f"{where}{message}{tail}")
+        super().__init__(
+            f"{where}{message}{tail}",
+            kind=inner.kind if inner else None,
+            item=inner.item if inner else None,
+            field=inner.field if inner else None,
+            value=inner.value if inner else None,
+            expected=inner.expected if inner else None,
+            hint=inner.hint if inner else None,
+        )
+
+    @property
+    def errors(self) -> tuple[PlanFileError, ...]:
+        """Every error of the plan file, each on its own (this one first)."""
+        if not self._others:
+            return (self,)
+        alone = PlanFileError(self.source, self.path, self.message, self.line, inner=self.inner)
+        return (alone, *self._others)
+
+    @classmethod
+    def every(cls, errors: Sequence[PlanFileError]) -> PlanFileError:
+        """One error that reads as the first of ``errors`` and holds them all in ``errors``."""
+        found = [e for err in errors for e in err.errors]
+        first = found[0]
+        return cls(
+            first.source, first.path, first.message, first.line, inner=first.inner,
+            others=found[1:],
+        )  # fmt: skip
 
 
 # -- the converter ----------------------------------------------------------------
 
 
+@functools.cache
 def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per model type
     conv = cattrs.Converter(forbid_extra_keys=True)
 
@@ -268,7 +321,8 @@ def _as_time(value: object) -> dt.time:
     raise PlanError(msg)
 
 
-_CONVERTER = _converter()
+#: What each record read from a table is called in errors (as the model's own errors call it).
+_KIND_OF: dict[type[Any], str] = {SyncGroup: "sync group", PrepTask: "prep task"}
 
 _SECTIONS: dict[str, type[Any]] = {
     "sites": Site,
@@ -316,6 +370,19 @@ _FESTIVAL_KEYS = {
 # -- loading ------------------------------------------------------------------------
 
 
+#: The section an unknown reference of each kind points into (``[units]`` for a unit).
+_REFERRED = {
+    "unit": "[units]",
+    "commune-level unit": "[units]",
+    "site": "[sites]",
+    "activity": "[activities]",
+    "resource or group": "[resources]",
+    "role": "[resources]",
+    "owner role": "[resources]",
+    "prep task": "[prep_tasks]",
+}
+
+
 @attrs.define
 class _Reader:
     source: str
@@ -323,6 +390,15 @@ class _Reader:
     # Award ceremonies whose minutes the plan gives (programme ``minutes.trao-thuong``).
     fixed: set[str] = attrs.field(factory=set)
     lines: dict[tuple[str | int, ...], int] | None = None
+    # Every error found so far, and the ids of the rows that could not be read: a
+    # reference to one of those is not reported again as unknown.
+    errors: list[PlanFileError] = attrs.field(factory=list)
+    broken: set[str] = attrs.field(factory=set)
+    # Look-ups that keep thousands of errors linear: what is reported, the tables of a
+    # section by id, and how often each duplicate id was blamed.
+    said: set[tuple[str, str]] = attrs.field(factory=set)
+    by_id: dict[str, dict[object, list[tuple[str, Mapping[str, Any]]]]] = attrs.field(factory=dict)
+    blamed: dict[tuple[str, object], int] = attrs.field(factory=dict)
 
     def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
         return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
@@ -342,10 +418,68 @@ class _Reader:
                 return found
         return None
 
+    def row_line(self, err: PlanFileError) -> int:
+        """The line of the row (or top key) an error is in; 0 for the file's own errors."""
+        tokens = _path_tokens(err.path)[:2]
+        if not tokens:
+            return 0
+        if len(tokens) == 1 or not isinstance(tokens[1], int):
+            return self.line_of(str(tokens[0])) or 0
+        return self.line_of(f"{tokens[0]}[{tokens[1]}]") or 0
+
+    def add(self, err: PlanFileError) -> None:
+        """Keep the errors (but no unknown reference to a row that could not be read)."""
+        for one in err.errors:
+            inner = one.inner
+            if isinstance(inner, UnknownReferenceError) and (
+                inner.ref in self.broken or _REFERRED.get(inner.ref_kind) in self.broken
+            ):
+                continue
+            if (one.path, one.message) in self.said:
+                continue
+            self.said.add((one.path, one.message))
+            self.errors.append(one)
+
+    def tables(self, doc: Mapping[str, Any], section: str, ident: object) -> list[Any]:
+        """The tables of ``section`` whose id is ``ident``, with their key paths."""
+        index = self.by_id.get(section)
+        if index is None:
+            index = self.by_id[section] = {}
+            for path, table in _tables(doc, section):
+                key = _ident(section, table)
+                if isinstance(key, str):
+                    index.setdefault(key, []).append((path, table))
+        return index.get(ident, []) if isinstance(ident, str) else []
+
+    @contextlib.contextmanager
+    def gather(self, ident: object = None, section: str | None = None) -> Iterator[None]:
+        """Keep a plan-file error raised inside and go on.
+
+        ``ident`` is the id of the row of ``section`` read: a reference to it is not
+        reported as unknown; without an id, no reference into that section is.
+        """
+        try:
+            yield
+        except PlanFileError as err:
+            self.add(err)
+            if isinstance(ident, str):
+                self.broken.add(ident)
+            elif section is not None:
+                self.broken.add(f"[{section}]")
+
+    def clean(self, *prefixes: str) -> bool:
+        """Whether no error so far is at a path under one of ``prefixes`` (or has no path)."""
+        return not any(
+            not e.path or _path_tokens(e.path)[0] in prefixes or e.path in prefixes
+            for e in self.errors
+        )
+
     def structure(self, table: object, cls: type[T], path: str) -> T:
+        """One row as a record; every bad key of the row is named (one error each)."""
         if not isinstance(table, Mapping):
             raise self.fail(path, f"expected a table, got {type(table).__name__}")
         names = {a.alias or a.name for a in attrs.fields(cast("Any", cls)) if a.init}
+        found: list[PlanFileError] = []
         for key in table:
             if key not in names:
                 hint = difflib.get_close_matches(str(key), sorted(names), n=1)
@@ -354,32 +488,53 @@ class _Reader:
                     if hint
                     else f" (known: {', '.join(sorted(names))})"
                 )
-                raise self.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+                found.append(self.fail(f"{path}.{key}", f"unknown key '{key}'{tip}"))
+        known = {k: v for k, v in table.items() if k in names}
         try:
-            return _CONVERTER.structure(dict(table), cls)
+            record = _converter().structure(known, cls)
         except cattrs.ClassValidationError as err:
-            raise self._explain(err, path, table) from None
+            found += self._explain(err, path, known)
         except PlanError as err:
-            raise self.fail(_keyed(path, err, table), str(err), err) from None
+            # A check of the whole record (its validators): its field names the key.
+            key = f"{path}.{err.field}" if err.field in known else path
+            found.append(self.fail(key, str(err), err))
+        if found:
+            raise PlanFileError.every(found)
+        return record
 
     def _explain(
         self, err: cattrs.ClassValidationError, path: str, table: Mapping[str, Any]
-    ) -> PlanFileError:
-        for sub in err.exceptions:
-            notes = getattr(sub, "__notes__", [])
-            attr = next(
-                (n.split("@ attribute ")[-1].strip() for n in notes if "@ attribute" in n), None
-            )
-            key = f"{path}.{attr}" if attr else _keyed(path, sub, table)
-            if isinstance(sub, PlanError):
-                return self.fail(key, str(sub), sub)
-            if isinstance(sub, cattrs.ClassValidationError):
-                inner = table.get(attr) if attr else None
-                return self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
+    ) -> list[PlanFileError]:
+        """Each attribute's error at its key: cattrs names the attribute of each."""
+        with_notes, without = err.group_exceptions()
+        found: list[PlanFileError] = []
+        missing = [note.name for sub, note in with_notes if isinstance(sub, KeyError)]
+        if missing:
+            keys = ", ".join(f"'{name}'" for name in missing)
+            found.append(self.fail(path, f"missing required key{'s' * (len(missing) > 1)} {keys}"))
+        for sub, note in with_notes:
+            key = f"{path}.{note.name}"
             if isinstance(sub, KeyError):
-                return self.fail(path, f"missing required key {sub}")
-            return self.fail(key, _plain_error(sub))
-        return self.fail(path, str(err))
+                continue
+            if isinstance(sub, cattrs.ClassValidationError):
+                inner = table.get(note.name)
+                found += self._explain(sub, key, inner if isinstance(inner, Mapping) else {})
+            elif isinstance(sub, PlanError):
+                if sub.field is None:
+                    # A value hook knows the value, not the record: cattrs names the attribute.
+                    sub.kind, sub.field = _KIND_OF.get(err.cl, err.cl.__name__.lower()), note.name
+                    ident = table.get("id")
+                    sub.item = ident if isinstance(ident, str) else None
+                found.append(self.fail(key, str(sub), sub))
+            else:
+                found.append(self.fail(key, _plain_error(sub)))
+        for sub in without:
+            # A check of the whole record (its validators): the error's field names the key.
+            inner = sub if isinstance(sub, PlanError) else None
+            field = inner.field if inner is not None else None
+            key = f"{path}.{field}" if field in table else path
+            found.append(self.fail(key, str(sub) or type(sub).__name__, inner))
+        return found
 
 
 _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -492,28 +647,6 @@ def _scan(
             at += 1
 
 
-_ID_SUBJECT = re.compile(r"^[a-z]+(?: [a-z]+)? id ")
-_FIRST_WORD = re.compile(r"^[^:]*?: ([a-z_]+)\b")
-
-
-def _keyed(path: str, err: BaseException, table: Mapping[str, Any]) -> str:
-    """The key of ``table`` a record's own error is about: the key path gets its line.
-
-    The error's own ``field`` says it; older messages without one fall back to their words.
-    """
-    field = getattr(err, "field", None)
-    if isinstance(field, str) and field in table:
-        return f"{path}.{field}"
-    text = str(err)
-    if _ID_SUBJECT.match(text) and "id" in table:
-        return f"{path}.id"
-    found = _FIRST_WORD.match(text)
-    if found and found.group(1) in table:
-        return f"{path}.{found.group(1)}"
-    named = [(text.find(k), k) for k in table if "_" in k and re.search(rf"\b{k}\b", text)]
-    return f"{path}.{min(named)[1]}" if named else path
-
-
 def _plain_error(err: BaseException) -> str:
     text = str(err)
     if isinstance(err, TypeError) and "int()" in text:
@@ -552,7 +685,7 @@ def load(path: Path | str) -> Festival:
     return loads(text, source=str(file))
 
 
-def loads(text: str, *, source: str = "<plan>") -> Festival:
+def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one guard per way a text fails
     """Read a plan from TOML text.
 
     Raises:
@@ -583,24 +716,27 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:
         msg = "not valid TOML for a plan: arrays or tables nested too deeply"
         raise PlanFileError(source, "", msg) from None
     reader = _Reader(source, text)
+    plan = None
     try:
         plan = _build(doc, reader)
-    except PlanFileError:
-        raise
-    except UnknownReferenceError as err:
-        raise _locate(err, doc, reader) from None
+    except PlanFileError as err:
+        reader.add(err)
     except PlanError as err:
-        raise reader.fail(_placed(err, doc) or _place(str(err), doc), str(err), err) from None
+        reader.add(_locate(err, doc, reader))
     except NgayhoiError as err:
-        raise reader.fail(
-            _place(str(err), doc), str(err), err if isinstance(err, PlanError) else None
-        ) from None
-    if not plan.activities:
+        reader.add(reader.fail("", str(err)))
+    if plan is not None and not plan.activities and not reader.errors:
         msg = (
             f"festival '{plan.id}' has no activities; add [[activities]] tables, or a "
             "[programme] section that stamps the standard programme onto the sites"
         )
-        raise reader.fail("activities" if "activities" in doc else "", msg)
+        reader.add(reader.fail("activities" if "activities" in doc else "", msg))
+    if reader.errors:
+        # In the file's order, row by row (a row's own errors as found): the first is the
+        # message, as when one error stopped the read.
+        raise PlanFileError.every(sorted(reader.errors, key=reader.row_line))
+    if plan is None:  # pragma: no cover - _build gives a plan or an error
+        raise reader.fail("", "not a plan")
     return plan
 
 
@@ -618,9 +754,9 @@ _SECTION_OF = {
     "resource": "resources",
     "sync group": "sync_groups",
     "prep task": "prep_tasks",
-    "preptask": "prep_tasks",
     "award": "awards",
     "dependency": "dependencies",
+    "unit": "units",
 }
 
 
@@ -633,7 +769,10 @@ def _tables(doc: Mapping[str, Any], section: str) -> list[tuple[str, Mapping[str
         ids = units.get("dataset", [])
         defined = units.get("define", [])
         return [
-            *((f"units.dataset[{k}]", {"id": u}) for k, u in enumerate(ids)),
+            *(
+                (f"units.dataset[{k}]", {"id": u})
+                for k, u in enumerate(ids if isinstance(ids, list) else [])
+            ),
             *(
                 (f"units.define[{k}]", t)
                 for k, t in enumerate(defined if isinstance(defined, list) else [])
@@ -654,85 +793,83 @@ def _refers(value: object, ref: str) -> bool:
     return isinstance(value, Mapping) and value.get("resource") == ref
 
 
-def _locate(err: UnknownReferenceError, doc: Mapping[str, Any], reader: _Reader) -> PlanFileError:
-    """Blame the table that holds the unknown reference, and its key."""
+def _ident(section: str, table: Mapping[str, Any]) -> object:
+    if section == "dependencies":
+        return f"{table.get('predecessor')}->{table.get('successor')}"
+    return table.get("id")
+
+
+def _locate(err: PlanError, doc: Mapping[str, Any], reader: _Reader) -> PlanFileError:
+    """A model's error at its key path, found from its fields (kind, item, field), never its words.
+
+    The item's table is the one of ``kind``'s section whose id is ``item``; ``field``
+    is its key (for an unknown reference without one, the key that holds the id).
+    A duplicate id is blamed on the later table. An error without fields is the
+    whole file's.
+    """
     text = str(err)
-    if err.item_kind == "travel time":
-        travel = doc.get("travel")
-        rows = travel.get("minutes", []) if isinstance(travel, Mapping) else []
-        for k, row in enumerate(rows):
-            if isinstance(row, Mapping) and f"{row.get('from')}->{row.get('to')}" == err.item_id:
-                key = "from" if row.get("from") == err.ref else "to"
-                return reader.fail(f"travel.minutes[{k}].{key}", text, err)
-        return reader.fail("travel", text, err)
-    section = _SECTION_OF.get(err.item_kind)
-    if section is None:
-        return reader.fail("", text, err)
-    for path, table in _tables(doc, section):
-        ident = table.get("id")
-        if section == "dependencies":
-            ident = f"{table.get('predecessor')}->{table.get('successor')}"
-        if ident == err.item_id:
-            blamed = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
-            return reader.fail(f"{path}.{blamed}" if blamed else path, text, err)
-    return reader.fail(section, text, err)
-
-
-_ABOUT = re.compile(
-    r"^(activity|site|resource|sync group|prep task|preptask|award|unit|dependency) "
-    r"'([^']+)'(?: \([^)]*\))?:? ?([a-z_]+)?"
-)
-_DUPLICATE = re.compile(
-    r"duplicate (activity|site|resource|sync group|prep task|award|unit) id '([^']+)'"
-)
-
-
-def _placed(err: PlanError, doc: Mapping[str, Any]) -> str | None:
-    """The key path of an error from its fields (kind, item, field), or ``None``."""
-    if err.kind == "festival" and err.field is not None:
+    kind = err.item_kind if isinstance(err, UnknownReferenceError) else err.kind
+    item = err.item_id if isinstance(err, UnknownReferenceError) else err.item
+    if kind == "festival":
         head = doc.get("festival")
-        return f"festival.{err.field}" if isinstance(head, Mapping) else "festival"
-    if err.kind == "travel" and err.field is not None:
-        return f"travel.{err.field}"
-    section = _SECTION_OF.get(err.kind or "")
-    if section is None or err.item is None:
-        return None
-    for path, table in _tables(doc, section):
-        if table.get("id") == err.item:
-            return f"{path}.{err.field}" if err.field in table else path
-    return section
+        path = f"festival.{err.field}" if err.field and isinstance(head, Mapping) else "festival"
+        return reader.fail(path, text, err)
+    if kind in {"travel", "travel time"}:
+        return reader.fail(_travel_key(err, doc), text, err)
+    section = _SECTION_OF.get(kind or "")
+    if section is None or item is None:
+        return reader.fail("", text, err)
+    same = reader.tables(doc, section, item)
+    if not same:
+        return reader.fail(section if section in doc else "", text, err)
+    path, table = same[0]
+    if err.field == "id" and len(same) > 1:
+        # The k-th report of one duplicate id is about the (k+1)-th table that holds it.
+        earlier = reader.blamed.get((section, item), 0)
+        reader.blamed[(section, item)] = earlier + 1
+        path, table = same[min(earlier + 1, len(same) - 1)]
+    if path.startswith("units.dataset"):
+        return reader.fail(path, text, err)
+    key = err.field if err.field in table else None
+    if key is None and isinstance(err, UnknownReferenceError):
+        key = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
+    return reader.fail(f"{path}.{key}" if key else path, text, err)
 
 
-def _place(text: str, doc: Mapping[str, Any]) -> str:
-    """The key path an error about the whole plan is most likely about (best effort)."""
-    found = _DUPLICATE.search(text)
-    if found:
-        section = _SECTION_OF.get(found.group(1), "units")
-        same = [path for path, t in _tables(doc, section) if t.get("id") == found.group(2)]
-        return f"{same[-1]}.id" if len(same) > 1 else section
-    if "no travel time" in text and "travel" in doc:
-        return "travel"
-    found = _ABOUT.match(text)
-    if found:
-        section = _SECTION_OF.get(found.group(1), "units")
-        for path, table in _tables(doc, section):
-            if table.get("id") == found.group(2):
-                key = found.group(3)
-                return f"{path}.{key}" if key in table else path
-        return section
-    if text.startswith("festival "):
-        words = re.findall(r"[a-z_]+", text.split(":", 1)[-1])
-        key = next((w for w in words if w in _FESTIVAL_KEYS), None)
-        return f"festival.{key}" if key else "festival"
-    return ""
+def _travel_key(err: PlanError, doc: Mapping[str, Any]) -> str:
+    """The row of ``[travel] minutes`` naming an unknown site, ``travel``, or the delegation."""
+    travel = doc.get("travel")
+    if not isinstance(travel, Mapping):
+        # No [travel] section: the delegation that drives is the item to look at.
+        rows = [path for path, t in _tables(doc, "resources") if t.get("id") == err.item]
+        return rows[0] if rows else ""
+    if not isinstance(err, UnknownReferenceError):
+        return f"travel.{err.field}" if err.field else "travel"
+    rows = travel.get("minutes", [])
+    for k, row in enumerate(rows if isinstance(rows, list) else []):
+        if isinstance(row, Mapping) and f"{row.get('from')}->{row.get('to')}" == err.item_id:
+            return f"travel.minutes[{k}].{err.field or 'from'}"
+    return "travel"
 
 
-def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, PLR0912, PLR0915 - one section each
+#: Sections the generator sections read: with an error in one of them, nothing is stamped.
+_STAMPED_FROM = ("", "format", "version", "festival", "units", "sites", "activities", "resources",
+                 "override", "travel")  # fmt: skip
+_GENERATORS = ("pilot", "programme", "conference", "preparation", "needs", "people")
+
+
+def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa: C901, PLR0912, PLR0915 - one section each
+    """The festival, or ``None`` when errors (gathered in ``reader``) leave too little to check.
+
+    Each row of each table is read on its own, so every bad one is named; the checks
+    across tables (unknown ids, the programme stamped on the sites) run only on
+    parts that could be read.
+    """
     for key in doc:
         if key not in _TOP:
             hint = difflib.get_close_matches(str(key), sorted(_TOP), n=1)
             tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise reader.fail(str(key), f"unknown section '{key}'{tip}")
+            reader.add(reader.fail(str(key), f"unknown section '{key}'{tip}"))
     if doc.get("format") != FORMAT:
         raise reader.fail("format", f'expected format = "{FORMAT}", got {doc.get("format")!r}')
     if type(doc.get("version")) is not int or doc.get("version") != VERSION:
@@ -750,22 +887,92 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         if key not in _FESTIVAL_KEYS:
             hint = difflib.get_close_matches(str(key), sorted(_FESTIVAL_KEYS), n=1)
             tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise reader.fail(f"festival.{key}", f"unknown key '{key}'{tip}")
+            reader.add(reader.fail(f"festival.{key}", f"unknown key '{key}'{tip}"))
     for key in ("id", "name", "days"):
         if key not in head:
-            raise reader.fail("festival", f"missing key '{key}'")
-    days = _days(head["days"], reader)
-    units = _units(doc.get("units", {}), days[0], reader)
+            reader.add(reader.fail("festival", f"missing key '{key}'"))
+    days: list[pendulum.Date] = []
+    with reader.gather():
+        days = _days(head["days"], reader) if "days" in head else []
+    timezone = TIMEZONE
+    with reader.gather():
+        timezone = _timezone(head.get("timezone", TIMEZONE), reader)
+    units: list[Unit] = _units(doc.get("units", {}), days[0], reader) if days else []
     lists: dict[str, list[Any]] = {}
     for section, cls in _SECTIONS.items():
-        tables = doc.get(section, [])
-        if not isinstance(tables, list):
-            raise reader.fail(section, f"expected [[{section}]] tables")
-        lists[section] = [reader.structure(t, cls, f"{section}[{k}]") for k, t in enumerate(tables)]
-    _check_sites(lists["sites"], units, reader)
-    travel = _travel(doc["travel"], reader) if "travel" in doc else TravelTimes()
-    timezone = _timezone(head.get("timezone", TIMEZONE), reader)
-    changes = _overrides(doc.get("override", []), lists["sites"], units, reader)
+        lists[section] = _rows(doc.get(section, []), section, cls, reader)
+    unknown = any(key not in _TOP for key in doc)
+    if days and not unknown:
+        lists["sites"] = _check_sites(lists["sites"], units, reader)
+    travel = TravelTimes()
+    if "travel" in doc:
+        with reader.gather():
+            travel = _travel(doc["travel"], reader)
+    options = _options(head, reader)
+    if not days or unknown or not {"id", "name"} <= set(head):
+        # An unknown section is most often a known one misspelt: what it holds is missing.
+        return None
+    if any(key in doc for key in ("override", *_GENERATORS)):
+        if not reader.clean(*_STAMPED_FROM):
+            # Stamping reads the sites, units, activities and overrides: with one of them
+            # bad, the stamped items would be missing and every reference to them unknown.
+            return None
+        changes = _overrides(doc.get("override", []), lists["sites"], units, reader)
+        failed = len(reader.errors)
+        if not reader.clean("override"):
+            return None
+        with reader.gather():
+            _generate(doc, lists, units, days, timezone, reader, changes)
+        if len(reader.errors) > failed:
+            return None
+    lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)
+    try:
+        return Festival.build(
+            id=head["id"],
+            name=head["name"],
+            days=days,
+            timezone=timezone,
+            units=units,
+            sites=lists["sites"],
+            activities=lists["activities"],
+            dependencies=lists["dependencies"],
+            resources=lists["resources"],
+            sync_groups=lists["sync_groups"],
+            prep_tasks=lists["prep_tasks"],
+            awards=lists["awards"],
+            travel=travel,
+            **options,
+        )
+    except PlanErrors as err:
+        for one in err.errors:
+            if one.kind == "travel" and not reader.clean("travel"):
+                continue  # a pair without a time may be in a row that could not be read
+            reader.add(_locate(one, doc, reader))
+    return None
+
+
+def _rows(tables: object, section: str, cls: type[T], reader: _Reader) -> list[T]:
+    """The rows of ``[[section]]`` that could be read; each bad one is named in ``reader``."""
+    if not isinstance(tables, list):
+        reader.add(reader.fail(section, f"expected [[{section}]] tables"))
+        return []
+    out = []
+    for k, table in enumerate(tables):
+        with reader.gather(table.get("id") if isinstance(table, Mapping) else None, section):
+            out.append(reader.structure(table, cls, f"{section}[{k}]"))
+    return out
+
+
+def _generate(  # noqa: PLR0917 - the plan's parts the generator sections read
+    doc: Mapping[str, Any],
+    lists: dict[str, list[Any]],
+    units: Sequence[Unit],
+    days: Sequence[pendulum.Date],
+    timezone: str,
+    reader: _Reader,
+    changes: _Changes,
+) -> None:
+    """The generator sections: the pilot day, the programme, conferences, preparation, needs."""
     if "pilot" in doc:
         _pilot(doc["pilot"], lists, units, days, timezone, reader)
     if "programme" in doc:
@@ -787,45 +994,40 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival:  # noqa: C901, 
         _add_needs(doc["needs"], lists, reader)
     if "people" in doc:
         add_people(doc["people"], lists, reader)
-    lists["activities"] = _fit_ceremonies(lists["activities"], lists["awards"], reader.fixed)
+
+
+def _options(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
+    """The optional keys of ``[festival]``; each bad one is named in ``reader``."""
     options: dict[str, Any] = {}
     if "campaign" in head:
-        campaign = _days(head["campaign"], reader, path="festival.campaign")
-        if len(campaign) != 2:  # noqa: PLR2004
-            msg = (
-                f"{len(campaign)} dates; give the first and last day of the campaign, "
-                "e.g. campaign = [2023-07-01, 2023-08-19]"
-            )
-            raise reader.fail("festival.campaign", msg)
-        options["campaign"] = tuple(campaign)
-    for key in ("opens", "closes"):
+        with reader.gather():
+            options["campaign"] = _campaign(head["campaign"], reader)
+    for key in ("opens", "closes", "outdoor_until"):
+        value = head.get(key)
         if key in head:
-            options[key] = _time_at(head[key], f"festival.{key}", reader)
-    if "outdoor_until" in head:
-        value = head["outdoor_until"]
-        options["outdoor_until"] = (
-            None if value is False else _time_at(value, "festival.outdoor_until", reader)
-        )
+            with reader.gather():
+                options[key] = (
+                    None
+                    if key == "outdoor_until" and value is False
+                    else _time_at(value, f"festival.{key}", reader)
+                )
     for key in ("organiser", "domain", "attendance", "max_idle", "weather"):
         if key in head:
             options[key] = None if head[key] is False else head[key]
-    options.update(_working_days(head, reader))
-    return Festival(
-        id=head["id"],
-        name=head["name"],
-        days=days,
-        timezone=timezone,
-        units=units,
-        sites=lists["sites"],
-        activities=lists["activities"],
-        dependencies=lists["dependencies"],
-        resources=lists["resources"],
-        sync_groups=lists["sync_groups"],
-        prep_tasks=lists["prep_tasks"],
-        awards=lists["awards"],
-        travel=travel,
-        **options,
-    )
+    with reader.gather():
+        options.update(_working_days(head, reader))
+    return options
+
+
+def _campaign(value: object, reader: _Reader) -> tuple[pendulum.Date, ...]:
+    campaign = _days(value, reader, path="festival.campaign")
+    if len(campaign) != 2:  # noqa: PLR2004
+        msg = (
+            f"{len(campaign)} dates; give the first and last day of the campaign, "
+            "e.g. campaign = [2023-07-01, 2023-08-19]"
+        )
+        raise reader.fail("festival.campaign", msg)
+    return tuple(campaign)
 
 
 def _fit_ceremonies(
@@ -896,7 +1098,7 @@ def _travel(table: object, reader: _Reader) -> TravelTimes:
         if key in table:
             expected: type[float] = int if key == "default" else float
             try:
-                options[key] = _CONVERTER.structure(table[key], expected)
+                options[key] = _converter().structure(table[key], expected)
                 TravelTimes(**{key: options[key]})
             except PlanError as err:
                 raise reader.fail(f"travel.{key}", str(err)) from None
@@ -909,26 +1111,32 @@ def _travel_rows(rows: object, reader: _Reader) -> dict[tuple[str, str], int]:
         raise reader.fail("travel.minutes", msg)
     matrix: dict[tuple[str, str], int] = {}
     for k, row in enumerate(rows):
-        where = f"travel.minutes[{k}]"
-        if not isinstance(row, Mapping) or set(row) != set(_ROW_KEYS):
-            keys = sorted(row) if isinstance(row, Mapping) else row
-            msg = f"{keys!r}: a row needs exactly from, to and minutes"
-            raise reader.fail(where, msg)
-        for key in _ROW_KEYS:
-            try:
-                _CONVERTER.structure(row[key], int if key == "minutes" else str)
-            except PlanError as err:
-                raise reader.fail(f"{where}.{key}", str(err)) from None
-        pair = (row["from"], row["to"])
-        try:
-            TravelTimes(minutes={pair: row["minutes"]})
-        except PlanError as err:
-            raise reader.fail(where, str(err)) from None
-        if pair in matrix:
-            msg = f"the time from '{pair[0]}' to '{pair[1]}' is given twice; keep one row"
-            raise reader.fail(where, msg)
-        matrix[pair] = row["minutes"]
+        with reader.gather():
+            _travel_row(k, row, matrix, reader)
     return matrix
+
+
+def _travel_row(k: int, row: object, matrix: dict[tuple[str, str], int], reader: _Reader) -> None:
+    """One row of ``[travel] minutes``, added to ``matrix``."""
+    where = f"travel.minutes[{k}]"
+    if not isinstance(row, Mapping) or set(row) != set(_ROW_KEYS):
+        keys = sorted(row) if isinstance(row, Mapping) else row
+        msg = f"{keys!r}: a row needs exactly from, to and minutes"
+        raise reader.fail(where, msg)
+    for key in _ROW_KEYS:
+        try:
+            _converter().structure(row[key], int if key == "minutes" else str)
+        except PlanError as err:
+            raise reader.fail(f"{where}.{key}", str(err)) from None
+    pair = (row["from"], row["to"])
+    try:
+        TravelTimes(minutes={pair: row["minutes"]})
+    except PlanError as err:
+        raise reader.fail(where, str(err)) from None
+    if pair in matrix:
+        msg = f"the time from '{pair[0]}' to '{pair[1]}' is given twice; keep one row"
+        raise reader.fail(where, msg)
+    matrix[pair] = row["minutes"]
 
 
 def _time_at(value: object, path: str, reader: _Reader) -> dt.time:
@@ -943,7 +1151,7 @@ def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[p
     out = []
     for k, item in enumerate(items):
         try:
-            out.append(_CONVERTER.structure(item, pendulum.Date))
+            out.append(_converter().structure(item, pendulum.Date))
         except PlanError as err:
             raise reader.fail(f"{path}[{k}]", str(err)) from None
     if not out:
@@ -961,32 +1169,52 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
     if not isinstance(ids, list):
         msg = f'{ids!r} is not a list; write dataset = ["long-hoa", "long-khe"]'
         raise reader.fail("units.dataset", msg)
-    out: list[Unit] = []
+    found: list[tuple[str, Unit]] = []
     valid = [u.id for u in dataset.units_on(day)]
     for k, unit_id in enumerate(ids):
-        if not isinstance(unit_id, str):
-            msg = f"{unit_id!r} is not a unit id in quotes (valid on {day}: {', '.join(valid)})"
-            raise reader.fail(f"units.dataset[{k}]", msg)
-        try:
-            out.append(dataset.unit_on(unit_id, day))
-        except UnitNotValidError as problem:
-            msg = f"{problem} (valid on {day}: {', '.join(valid)})"
-            raise reader.fail(f"units.dataset[{k}]", msg) from None
-        except PlanError:
-            hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
-            if not hint:
-                hint = _nationwide_hint(unit_id, day)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            msg = (
-                f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
-                f"{', '.join(valid)}); define other units with [[units.define]]"
-            )
-            raise reader.fail(f"units.dataset[{k}]", msg) from None
+        with reader.gather(unit_id, "units"):
+            found.append((f"units.dataset[{k}]", _dataset_unit(unit_id, k, day, valid, reader)))
     defined = table.get("define", [])
     if not isinstance(defined, list):
         raise reader.fail("units.define", "expected [[units.define]] tables")
-    out += [reader.structure(t, Unit, f"units.define[{k}]") for k, t in enumerate(defined)]
-    return out
+    for k, row in enumerate(defined):
+        with reader.gather(row.get("id") if isinstance(row, Mapping) else None, "units"):
+            found.append(
+                (f"units.define[{k}].id", reader.structure(row, Unit, f"units.define[{k}]"))
+            )
+    # A unit given twice would stamp every generated item twice: name it once, here.
+    out: dict[str, Unit] = {}
+    for path, unit in found:
+        if unit.id in out:
+            msg = f"duplicate unit id '{unit.id}'; every unit needs its own id (keep one)"
+            reader.add(reader.fail(path, msg))
+            continue
+        out[unit.id] = unit
+    return list(out.values())
+
+
+def _dataset_unit(
+    unit_id: object, k: int, day: pendulum.Date, valid: Sequence[str], reader: _Reader
+) -> Unit:
+    """One id of ``[units] dataset``, as the shipped unit valid on ``day``."""
+    if not isinstance(unit_id, str):
+        msg = f"{unit_id!r} is not a unit id in quotes (valid on {day}: {', '.join(valid)})"
+        raise reader.fail(f"units.dataset[{k}]", msg)
+    try:
+        return dataset.unit_on(unit_id, day)
+    except UnitNotValidError as problem:
+        msg = f"{problem} (valid on {day}: {', '.join(valid)})"
+        raise reader.fail(f"units.dataset[{k}]", msg) from None
+    except PlanError:
+        hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
+        if not hint:
+            hint = _nationwide_hint(unit_id, day)
+        tip = f"; did you mean '{hint[0]}'?" if hint else ""
+        msg = (
+            f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
+            f"{', '.join(valid)}); define other units with [[units.define]]"
+        )
+        raise reader.fail(f"units.dataset[{k}]", msg) from None
 
 
 def _nationwide_hint(unit_id: str, day: pendulum.Date) -> list[str]:
@@ -1001,21 +1229,31 @@ def _nationwide_hint(unit_id: str, day: pendulum.Date) -> list[str]:
 _SWITCHES = {"parade", "performance", "forum", "discussion", "pledge", "model_launch", "folk_games"}
 
 
-def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) -> None:
-    """Check sites before stamping on them, so a typo is blamed where it is."""
+def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) -> list[Site]:
+    """Check sites before stamping on them, so a typo is blamed where it is; the good ones."""
     known = {u.id for u in units}
     seen: set[str] = set()
+    out = []
     for k, site in enumerate(sites):
         if site.id in seen:
-            raise reader.fail(
-                f"sites[{k}].id", f"site id '{site.id}' is used twice; give each site its own id"
-            )
+            msg = f"site id '{site.id}' is used twice; give each site its own id"
+            reader.add(reader.fail(f"sites[{k}].id", msg))
+            continue
         seen.add(site.id)
         if site.unit not in known:
             unknown = UnknownReferenceError(
-                item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=known
+                item_kind="site",
+                item_id=site.id,
+                ref_kind="unit",
+                ref=site.unit,
+                valid=known,
+                field="unit",
             )
-            raise reader.fail(f"sites[{k}].unit", str(unknown), unknown)
+            reader.add(reader.fail(f"sites[{k}].unit", str(unknown), unknown))
+            reader.broken.add(site.id)
+            continue
+        out.append(site)
+    return out
 
 
 def _subtable(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> Mapping[str, Any]:
@@ -1036,7 +1274,7 @@ def _flag(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> boo
 
 def _ids(value: object, path: str, reader: _Reader) -> list[str]:
     try:
-        return list(_CONVERTER.structure(value, tuple[str, ...]))
+        return list(_converter().structure(value, tuple[str, ...]))
     except PlanError as err:
         raise reader.fail(path, str(err)) from None
 
@@ -1321,7 +1559,7 @@ class _Changes:
                 raise reader.fail(f"{path}.unit", msg)
 
 
-def _overrides(  # noqa: C901, PLR0912 - one key of the table after another
+def _overrides(
     tables: object, sites: Sequence[Site], units: Sequence[Unit], reader: _Reader
 ) -> _Changes:
     if not isinstance(tables, list):
@@ -1330,60 +1568,73 @@ def _overrides(  # noqa: C901, PLR0912 - one key of the table after another
     hosted = [u.id for u in units if u.kind.is_commune_level]
     out = _Changes()
     for k, table in enumerate(tables):
-        path = f"override[{k}]"
-        if not isinstance(table, Mapping):
-            raise reader.fail(path, "an [[override]] table has unit, item, and at, minutes or off")
-        for key in table:
-            if key not in _OVERRIDE_KEYS:
-                hint = difflib.get_close_matches(str(key), _OVERRIDE_KEYS, n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {_OVERRIDE_KEYS})"
-                raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
-        for key, valid, kind in (
-            ("unit", hosted, "commune-level unit"),
-            ("item", _ITEM_KEYS, "programme item"),
-        ):
-            value = table.get(key)
-            if value not in valid:
-                unknown = UnknownReferenceError(
-                    item_kind="override", item_id=path, ref_kind=kind, ref=str(value), valid=valid
-                )
-                raise reader.fail(f"{path}.{key}", str(unknown))
-        unit, item = str(table["unit"]), str(table["item"])
-        site = table.get("site")
-        if site is not None:
-            mine = [s.id for s in sites if s.unit == unit]
-            if site not in mine:
-                unknown = UnknownReferenceError(
-                    item_kind="override", item_id=path, ref_kind=f"site of {unit}", ref=str(site),
-                    valid=mine,
-                )  # fmt: skip
-                raise reader.fail(f"{path}.site", str(unknown))
-        at = _time_at(table["at"], f"{path}.at", reader) if "at" in table else None
-        minutes = table.get("minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
-            msg = f"{minutes!r} is not a whole number of minutes; write minutes = 20 (no quotes)"
-            raise reader.fail(f"{path}.minutes", msg)
-        off = table.get("off", False)
-        if not isinstance(off, bool):
-            raise reader.fail(f"{path}.off", f"{off!r} is not true or false; write off = true")
-        if at is None and minutes is None and not off:
-            raise reader.fail(path, "changes nothing; give at, minutes or off = true")
-        if off and (at is not None or minutes is not None):
-            msg = "an item switched off has no time or length; keep off, or at and minutes"
-            raise reader.fail(f"{path}.off", msg)
-        for earlier, change in out.items:
-            if change.unit == unit and change.item == item and None in {change.site, site}:
-                msg = (
-                    f"changes '{item}' of '{unit}' as {earlier} does; keep one [[override]] "
-                    "per commune and item"
-                )
-                raise reader.fail(path, msg)
-            if change.unit == unit and change.item == item and change.site == site:
-                msg = f"changes '{item}' of '{site}' as {earlier} does; keep one of the two"
-                raise reader.fail(path, msg)
-        change = Override(unit=unit, item=item, at=at, minutes=minutes, off=off, site=site)
-        out.items.append((path, change))
+        with reader.gather():
+            _override(k, table, sites, hosted, out, reader)
     return out
+
+
+def _override(  # noqa: C901, PLR0912, PLR0917 - one key of the table after another
+    k: int,
+    table: object,
+    sites: Sequence[Site],
+    hosted: Sequence[str],
+    out: _Changes,
+    reader: _Reader,
+) -> None:
+    """One ``[[override]]`` table, added to ``out``."""
+    path = f"override[{k}]"
+    if not isinstance(table, Mapping):
+        raise reader.fail(path, "an [[override]] table has unit, item, and at, minutes or off")
+    for key in table:
+        if key not in _OVERRIDE_KEYS:
+            hint = difflib.get_close_matches(str(key), _OVERRIDE_KEYS, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {_OVERRIDE_KEYS})"
+            raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+    for key, valid, kind in (
+        ("unit", hosted, "commune-level unit"),
+        ("item", _ITEM_KEYS, "programme item"),
+    ):
+        value = table.get(key)
+        if value not in valid:
+            unknown = UnknownReferenceError(
+                item_kind="override", item_id=path, ref_kind=kind, ref=str(value), valid=valid
+            )
+            raise reader.fail(f"{path}.{key}", str(unknown))
+    unit, item = str(table["unit"]), str(table["item"])
+    site = table.get("site")
+    if site is not None:
+        mine = [s.id for s in sites if s.unit == unit]
+        if site not in mine:
+            unknown = UnknownReferenceError(
+                item_kind="override", item_id=path, ref_kind=f"site of {unit}", ref=str(site),
+                valid=mine,
+            )  # fmt: skip
+            raise reader.fail(f"{path}.site", str(unknown))
+    at = _time_at(table["at"], f"{path}.at", reader) if "at" in table else None
+    minutes = table.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
+        msg = f"{minutes!r} is not a whole number of minutes; write minutes = 20 (no quotes)"
+        raise reader.fail(f"{path}.minutes", msg)
+    off = table.get("off", False)
+    if not isinstance(off, bool):
+        raise reader.fail(f"{path}.off", f"{off!r} is not true or false; write off = true")
+    if at is None and minutes is None and not off:
+        raise reader.fail(path, "changes nothing; give at, minutes or off = true")
+    if off and (at is not None or minutes is not None):
+        msg = "an item switched off has no time or length; keep off, or at and minutes"
+        raise reader.fail(f"{path}.off", msg)
+    for earlier, change in out.items:
+        if change.unit == unit and change.item == item and None in {change.site, site}:
+            msg = (
+                f"changes '{item}' of '{unit}' as {earlier} does; keep one [[override]] "
+                "per commune and item"
+            )
+            raise reader.fail(path, msg)
+        if change.unit == unit and change.item == item and change.site == site:
+            msg = f"changes '{item}' of '{site}' as {earlier} does; keep one of the two"
+            raise reader.fail(path, msg)
+    change = Override(unit=unit, item=item, at=at, minutes=minutes, off=off, site=site)
+    out.items.append((path, change))
 
 
 def _fix(
@@ -1474,9 +1725,12 @@ def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
     group = None
     if "delegation" in table:
         group = reader.structure(table["delegation"], Resource, "pilot.delegation")
-    parts = pilot_day(
-        site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
-    )
+    try:
+        parts = pilot_day(
+            site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
+        )
+    except PlanError as err:
+        raise reader.fail("pilot", str(err), err) from None
     lists["activities"] = [*parts.activities, *lists["activities"]]
     lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
     lists["resources"] = [*parts.resources, *lists["resources"]]
@@ -1570,10 +1824,12 @@ def _prepare(
                     valid=hosted,
                 )
                 raise reader.fail(f"preparation.communes[{k}]", str(unknown), unknown)
-    lists["prep_tasks"] = [
-        *preparation_cascade(communes, organiser=_flag(table, "organiser", "preparation", reader)),
-        *lists["prep_tasks"],
-    ]
+    organiser = _flag(table, "organiser", "preparation", reader)
+    try:
+        cascade = preparation_cascade(communes, organiser=organiser)
+    except PlanError as err:
+        raise reader.fail("preparation", str(err), err) from None
+    lists["prep_tasks"] = [*cascade, *lists["prep_tasks"]]
 
 
 def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> None:
@@ -1581,41 +1837,57 @@ def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> 
         raise reader.fail("needs", "expected [[needs]] tables (activity, resources)")
     by_id = {a.id: k for k, a in enumerate(lists["activities"])}
     for k, table in enumerate(tables):
-        if not isinstance(table, Mapping):
-            raise reader.fail(f"needs[{k}]", "a [[needs]] table has activity and resources")
-        for key in set(table) - {"activity", "resources"}:
-            hint = difflib.get_close_matches(str(key), ["activity", "resources"], n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
-            raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
-        aid = table.get("activity")
-        if not isinstance(aid, str):
-            # A table or a list here is not hashable: say what to write before looking it up.
-            msg = f'{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'
-            raise reader.fail(f"needs[{k}].activity", msg)
-        if aid not in by_id:
+        with reader.gather():
+            _add_need(k, table, lists, by_id, reader)
+
+
+def _add_need(
+    k: int,
+    table: object,
+    lists: dict[str, list[Any]],
+    by_id: Mapping[str, int],
+    reader: _Reader,
+) -> None:
+    """One ``[[needs]]`` table: the resources it adds to its activity."""
+    if not isinstance(table, Mapping):
+        raise reader.fail(f"needs[{k}]", "a [[needs]] table has activity and resources")
+    for key in set(table) - {"activity", "resources"}:
+        hint = difflib.get_close_matches(str(key), ["activity", "resources"], n=1)
+        tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
+        raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
+    aid = table.get("activity")
+    if not isinstance(aid, str):
+        # A table or a list here is not hashable: say what to write before looking it up.
+        msg = f'{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'
+        raise reader.fail(f"needs[{k}].activity", msg)
+    if aid not in by_id:
+        unknown = UnknownReferenceError(
+            item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id
+        )
+        raise reader.fail(f"needs[{k}].activity", str(unknown), unknown)
+    try:
+        wanted = table.get("resources", [])
+        extra = list(_converter().structure(wanted, tuple[Requirement, ...]))
+    except PlanError as err:
+        raise reader.fail(f"needs[{k}].resources", str(err)) from None
+    known = {r.id for r in lists["resources"]} | {
+        r.group for r in lists["resources"] if r.group is not None
+    }
+    for req in extra:
+        if req.resource not in known:
             unknown = UnknownReferenceError(
-                item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id
+                item_kind="needs",
+                item_id=str(aid),
+                ref_kind="resource or group",
+                ref=req.resource,
+                valid=known,
             )
-            raise reader.fail(f"needs[{k}].activity", str(unknown), unknown)
-        try:
-            extra = list(_CONVERTER.structure(table.get("resources", []), tuple[Requirement, ...]))
-        except PlanError as err:
-            raise reader.fail(f"needs[{k}].resources", str(err)) from None
-        known = {r.id for r in lists["resources"]} | {
-            r.group for r in lists["resources"] if r.group is not None
-        }
-        for req in extra:
-            if req.resource not in known:
-                unknown = UnknownReferenceError(
-                    item_kind="needs",
-                    item_id=str(aid),
-                    ref_kind="resource or group",
-                    ref=req.resource,
-                    valid=known,
-                )
-                raise reader.fail(f"needs[{k}].resources", str(unknown), unknown)
-        act = lists["activities"][by_id[aid]]
+            raise reader.fail(f"needs[{k}].resources", str(unknown), unknown)
+    act = lists["activities"][by_id[aid]]
+    try:
         lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
+    except PlanError as err:  # a resource the activity needs already
+        raise reader.fail(f"needs[{k}].resources", str(err), err) from None
 
 
 # -- saving ---------------------------------------------------------------------------

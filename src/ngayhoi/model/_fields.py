@@ -322,7 +322,7 @@ def valid_positive_duration(
             f"{_label(instance)}: {attribute.name} is {int(value.total_seconds() // 60)} min; "
             "expected at least 1 minute"
         )
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
 
 
 def valid_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -358,8 +358,27 @@ def check_year(value: dt.date, kind: str, item: str | None, field: str) -> None:
         )
 
 
+_KINDS = {"SyncGroup": "sync group", "PrepTask": "prep task", "TravelTimes": "travel"}
+
+
 def _kind(instance: object) -> str:
-    return type(instance).__name__.lower()
+    name = type(instance).__name__
+    return _KINDS.get(name, name.lower())
+
+
+def invalid(
+    instance: object, attribute: attrs.Attribute[Any] | str, message: str, value: object = None
+) -> PlanError:
+    """A record's bad field as a :class:`PlanError` whose fields say where (kind, id, field).
+
+    A plan-file reader finds the key by them, never by the message's words.
+
+    >>> err = invalid(object(), "capacity", "capacity 0 must be >= 1", 0)
+    >>> err.kind, err.field, err.value
+    ('object', 'capacity', 0)
+    """
+    name = attribute if isinstance(attribute, str) else attribute.name
+    return PlanError(message, kind=_kind(instance), item=_ident(instance), field=name, value=value)
 
 
 def _ident(instance: object) -> str | None:
@@ -396,6 +415,6 @@ def in_enum(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], ob
         if not isinstance(value, kind):
             choices = ", ".join(repr(m.value) for m in kind)
             msg = f"{_label(instance)}: {attribute.name} {value!r} is not one of {choices}"
-            raise PlanError(msg)
+            raise invalid(instance, attribute, msg, value)
 
     return check

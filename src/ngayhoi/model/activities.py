@@ -22,9 +22,9 @@ from typing import Any, cast
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
     in_enum,
+    invalid,
     to_datetime,
     to_duration,
     to_enum,
@@ -144,7 +144,7 @@ def _valid_quantity(instance: Requirement, _attribute: attrs.Attribute[Any], val
         msg = (
             f"requirement of '{instance.resource}': quantity {value!r} must be a whole number >= 1"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 @attrs.frozen
@@ -185,24 +185,24 @@ def _valid_requirements(
             f"activity '{instance.id}': needs {value!r} is not a list; "
             'give resource ids or Requirements, e.g. needs=["doan", Requirement("loa", 2)]'
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
     seen: set[str] = set()
     for req in value:
         if isinstance(req, str):
             msg = f"activity '{instance.id}': needs entry {req!r} {check_id(req)}"
-            raise PlanError(msg)
+            raise invalid(instance, _attribute, msg, value)
         if not isinstance(req, Requirement):
             msg = (
                 f"activity '{instance.id}': needs entry {req!r} is not a resource id "
                 "or a Requirement"
             )
-            raise PlanError(msg)
+            raise invalid(instance, _attribute, msg, value)
         if req.resource in seen:
             msg = (
                 f"activity '{instance.id}': resource '{req.resource}' is needed twice; "
                 "merge the two into one Requirement with a quantity"
             )
-            raise PlanError(msg)
+            raise invalid(instance, _attribute, msg, value)
         seen.add(req.resource)
 
 
@@ -217,21 +217,21 @@ def _valid_window(instance: Activity, _attribute: attrs.Attribute[Any], _value: 
             f"{end.isoformat()} is shorter than its duration of "
             f"{int(instance.duration.total_seconds() // 60)} min; widen the window or shorten it"
         )
-        raise PlanError(msg)
+        raise invalid(instance, "latest_end", msg, end)
     if fixed is not None:
         if start is not None and fixed < start:
             msg = (
                 f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} is "
                 f"before its earliest_start {start.isoformat()}; drop one of them"
             )
-            raise PlanError(msg)
+            raise invalid(instance, "fixed_start", msg, fixed)
         if end is not None and fixed + instance.duration > end:
             msg = (
                 f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} "
                 f"ends after its latest_end {end.isoformat()} (it lasts "
                 f"{int(instance.duration.total_seconds() // 60)} min); drop one of them"
             )
-            raise PlanError(msg)
+            raise invalid(instance, "fixed_start", msg, fixed)
 
 
 def _activity_kind(value: ActivityKind | str) -> ActivityKind:
@@ -313,7 +313,7 @@ def _valid_lags(instance: Dependency, _attribute: attrs.Attribute[Any], value: o
             f"max_lag {int(value.total_seconds() // 60)} min is below min_lag "
             f"{int(instance.min_lag.total_seconds() // 60)} min; raise max_lag or lower min_lag"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_ends(instance: Dependency, _attribute: attrs.Attribute[Any], value: str) -> None:
@@ -322,7 +322,7 @@ def _valid_ends(instance: Dependency, _attribute: attrs.Attribute[Any], value: s
             f"dependency {value} -> {value}: an activity cannot depend on itself; "
             "remove the dependency or name another predecessor"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _dependency_type(value: DependencyType | str) -> DependencyType:
@@ -408,16 +408,16 @@ def _valid_members(
             f"sync group '{instance.id}': activities has {len(value)}, needs at least two; "
             "add the activities that start with it, or remove the group"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
     duplicates = sorted(a for a, n in collections.Counter(value).items() if n > 1)
     if duplicates:
         msg = (
             f"sync group '{instance.id}': activity '{duplicates[0]}' is listed twice; list it once"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
     if instance.hub is not None and instance.hub not in value:
         msg = f"sync group '{instance.id}': hub '{instance.hub}' must be one of its activities"
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _sync_kind(value: SyncKind | str) -> SyncKind:
@@ -452,7 +452,7 @@ def _valid_offset(instance: PrepTask, _attribute: attrs.Attribute[Any], value: i
             f"prep task '{instance.id}': offset_days {value!r} must be a whole number of days "
             "relative to the festival day, between -366 and 366 (e.g. -10 for T-10)"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True)

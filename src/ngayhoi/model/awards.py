@@ -27,6 +27,7 @@ import pendulum
 from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
     in_enum,
+    invalid,
     to_enum,
     to_optional_date,
     to_optional_text,
@@ -70,7 +71,7 @@ def _valid_dates(instance: Issuer, _attribute: attrs.Attribute[Any], value: obje
             f"issuer '{instance.id}': valid_to {value} is before valid_from {start}; "
             "swap them or fix one"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_issuer(instance: Award, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -80,7 +81,7 @@ def _valid_issuer(instance: Award, _attribute: attrs.Attribute[Any], value: obje
             'Issuer(id="ct-ubnd-xa", title="Chủ tịch UBND xã") (in a plan file: '
             'issuer = {id = "ct-ubnd-xa", title = "Chủ tịch UBND xã"})'
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,7 +206,7 @@ def check_power(award: Award, day: dt.date) -> None:
         problem = "a cờ thi đua goes to collectives only; set collective = true"
     if problem:
         msg = f"award '{award.id}': on {day.isoformat()} {problem}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="award", item=award.id, field="form", value=form.value)
 
 
 def _award_form(value: AwardForm | str) -> AwardForm:

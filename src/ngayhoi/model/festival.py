@@ -22,20 +22,23 @@ naming the item. Use :func:`attrs.evolve` to change one and check it again.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError, UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import PlanError, PlanErrors, UnitNotValidError, UnknownReferenceError
 from ngayhoi.model._fields import (
     TIMEZONE,
     check_year,
     count_repr,
+    invalid,
     minutes,
     to_date,
     to_optional_text,
@@ -72,14 +75,14 @@ def _to_days_off(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
         values = (values,)
     if not _is_sequence(values):
         msg = f"days_off {values!r} is not a list of dates; write days_off = [2025-08-15]"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", field="days_off", value=values)
     return tuple(sorted({to_date(v) for v in values}))
 
 
 def _valid_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         msg = f"{attribute.name} {value!r} is not true or false; write {attribute.name} = false"
-        raise PlanError(msg)
+        raise invalid(_instance, attribute, msg, value)
 
 
 def _is_sequence(values: object) -> bool:
@@ -158,7 +161,7 @@ def _valid_time(instance: Festival, attribute: attrs.Attribute[Any], value: obje
             f"festival '{instance.id}': {attribute.name} {value!r} is not a local time of day; "
             "use 'HH:MM', e.g. '06:00'"
         )
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
 
 
 def _to_zone_name(value: object) -> object:
@@ -175,7 +178,7 @@ def _valid_timezone(instance: Festival, _attribute: attrs.Attribute[Any], value:
             f"festival '{instance.id}': timezone {value!r} is not an IANA zone name; "
             f"use '{TIMEZONE}'"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -190,7 +193,7 @@ def _valid_domain(instance: Festival, _attribute: attrs.Attribute[Any], value: o
             f"festival '{instance.id}': domain {value!r} is not a domain name; "
             "use lowercase letters, digits, '-' and '.', e.g. 'ubnd.longan.gov.vn'"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_travel(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -199,7 +202,7 @@ def _valid_travel(instance: Festival, _attribute: attrs.Attribute[Any], value: o
             f"festival '{instance.id}': travel {value!r:.60} is not a TravelTimes; "
             "give TravelTimes(minutes={(from_site, to_site): minutes})"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[object]) -> None:
@@ -218,14 +221,14 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
             f"festival '{instance.id}': {attribute.name} {value!r:.60} is not a list; "
             f"give a list of {expected.__name__} records"
         )
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
     for position, item in enumerate(value):
         if not isinstance(item, expected):
             msg = (
                 f"festival '{instance.id}': {attribute.name}[{position}] is a "
                 f"{type(item).__name__}, expected a {expected.__name__}"
             )
-            raise PlanError(msg)
+            raise invalid(instance, attribute, msg, value)
 
 
 #: The items a visiting delegation attends, first to last: from the
@@ -248,7 +251,7 @@ def _valid_weather(_instance: Festival, _attribute: attrs.Attribute[Any], value:
             f'festival: weather {value!r} is not a weather plan; write weather = "nang" '
             '(dry, the default) or weather = "mua" (the rain plan)'
         )
-        raise PlanError(msg)
+        raise invalid(_instance, _attribute, msg, value)
 
 
 def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -280,7 +283,7 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
             f"festival: attendance {value!r} must be two programme item keys, the first and "
             'the last item a delegation attends, e.g. ["tuyen-bo-ly-do", "phat-bieu-chi-dao"]'
         )
-        raise PlanError(msg)
+        raise invalid(_instance, _attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -379,6 +382,39 @@ class Festival:
         object.__setattr__(self, "_clock", _Clock.at_midnight(self))
         object.__setattr__(self, "_index", _check(self))
 
+    @classmethod
+    def build(cls, **fields: Any) -> Festival:  # noqa: ANN401 - the constructor's own fields
+        """Build a festival like the constructor, but name every cross-object error at once.
+
+        The fields are checked first, as by the constructor (the first bad one is
+        raised); then every unknown or duplicate id, unit not valid on the days,
+        window outside the days, ... is gathered.
+
+        Raises:
+            PlanErrors: when several cross-object checks fail (each is in ``errors``).
+            PlanError: when one check fails, that error.
+
+        >>> from ngayhoi.model import Activity
+        >>> try:
+        ...     Festival.build(id="f", name="F", days=["2023-08-06"], activities=[
+        ...         Activity(id="a", kind="other", title="A", site="x", duration=5),
+        ...         Activity(id="b", kind="other", title="B", site="y", duration=5)])
+        ... except PlanErrors as err:
+        ...     print([e.field for e in err.errors], [e.item for e in err.errors])
+        ['site', 'site'] ['a', 'b']
+        """
+        found: list[PlanError] = []
+        token = _SINK.set(found)
+        try:
+            fest = cls(**fields)
+        finally:
+            _SINK.reset(token)
+        if len(found) > 1:
+            raise PlanErrors(found)
+        if found:
+            raise found[0]
+        return fest
+
     # -- look-ups -------------------------------------------------------------
 
     def activity(self, activity_id: str) -> Activity:
@@ -473,7 +509,7 @@ class Festival:
         """
         if when.tzinfo is None:
             msg = f"time {when.isoformat()} has no time zone; give one, e.g. tz='{self.timezone}'"
-            raise PlanError(msg)
+            raise PlanError(msg, kind="argument", item="when", value=when)
         return int((when.timestamp() - self._clock.epoch) // 60)
 
     def at(self, minute: int) -> pendulum.DateTime:
@@ -582,7 +618,14 @@ def _get(table: dict[str, T], key: str, kind: str) -> T:
         ) from None
 
 
-def _by_id(items: Sequence[T], kind: str, festival: Festival) -> dict[str, T]:
+#: Where a cross-object error goes: raised at once, or gathered by :meth:`Festival.build`.
+_Report: TypeAlias = Callable[[PlanError], None]
+_SINK: contextvars.ContextVar[list[PlanError] | None] = contextvars.ContextVar(
+    "ngayhoi_festival_errors", default=None
+)
+
+
+def _by_id(items: Sequence[T], kind: str, festival: Festival, report: _Report) -> dict[str, T]:
     table: dict[str, T] = {}
     for item in items:
         key: str = getattr(item, "id")  # noqa: B009 - every indexed record has an id
@@ -591,14 +634,22 @@ def _by_id(items: Sequence[T], kind: str, festival: Festival) -> dict[str, T]:
                 f"festival '{festival.id}': duplicate {kind} id '{key}'; "
                 f"every {kind} needs its own id"
             )
-            raise PlanError(msg)
+            report(PlanError(msg, kind=kind, item=key, field="id", value=key))
+            continue
         table[key] = item
     return table
 
 
+def _raise(err: PlanError) -> None:
+    raise err
+
+
 def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass over the plan, in order
+    sink = _SINK.get()
+    report: _Report = _raise if sink is None else sink.append
+    reported = len(sink) if sink is not None else 0
     _check_days(fest)
-    units = _by_id(fest.units, "unit", fest)
+    units = _by_id(fest.units, "unit", fest, report)
     for unit in fest.units:
         for day in fest.days:
             if not unit.valid_on(day):
@@ -608,20 +659,36 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     f"'{fest.id}' is on {day}{hint}; use the units valid on that date "
                     "(ngayhoi.data.units_on)"
                 )
-                raise UnitNotValidError(msg)
-    _same_official_names(fest.units)
-    sites = _by_id(fest.sites, "site", fest)
+                report(UnitNotValidError(msg, kind="unit", item=unit.id, field="id", value=day))
+                break
+    _same_official_names(fest.units, report)
+    sites = _by_id(fest.sites, "site", fest, report)
     for site in fest.sites:
         if site.unit not in units:
-            raise UnknownReferenceError(
-                item_kind="site", item_id=site.id, ref_kind="unit", ref=site.unit, valid=units
-            )
-        for ref in (site.fallback, site.hub):
-            if ref is not None and ref not in sites:
-                raise UnknownReferenceError(
-                    item_kind="site", item_id=site.id, ref_kind="site", ref=ref, valid=sites
+            report(
+                UnknownReferenceError(
+                    item_kind="site",
+                    item_id=site.id,
+                    ref_kind="unit",
+                    ref=site.unit,
+                    valid=units,
+                    field="unit",
                 )
-    resources = _by_id(fest.resources, "resource", fest)
+            )
+        for name in ("fallback", "hub"):
+            ref = getattr(site, name)
+            if ref is not None and ref not in sites:
+                report(
+                    UnknownReferenceError(
+                        item_kind="site",
+                        item_id=site.id,
+                        ref_kind="site",
+                        ref=ref,
+                        valid=sites,
+                        field=name,
+                    )
+                )
+    resources = _by_id(fest.resources, "resource", fest, report)
     groups: dict[str, list[str]] = defaultdict(list)
     for res in fest.resources:
         if res.group is not None:
@@ -630,23 +697,39 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     f"resource '{res.id}': group '{res.group}' is also the id of a resource; "
                     "give the group its own id"
                 )
-                raise PlanError(msg)
-            groups[res.group].append(res.id)
+                report(PlanError(msg, kind="resource", item=res.id, field="group", value=res.group))
+            else:
+                groups[res.group].append(res.id)
         if res.home is not None and res.home not in sites:
-            raise UnknownReferenceError(
-                item_kind="resource", item_id=res.id, ref_kind="site", ref=res.home, valid=sites
+            report(
+                UnknownReferenceError(
+                    item_kind="resource",
+                    item_id=res.id,
+                    ref_kind="site",
+                    ref=res.home,
+                    valid=sites,
+                    field="home",
+                )
             )
-    activities = _by_id(fest.activities, "activity", fest)
+    activities = _by_id(fest.activities, "activity", fest, report)
     lo, hi = fest.window()
     first_midnight = 0
     last_midnight = fest.minute(fest.local(fest.days[-1], dt.time(0, 0))) + 24 * 60
     by_site: dict[str, list[Activity]] = defaultdict(list)
     for act in fest.activities:
         if act.site not in sites:
-            raise UnknownReferenceError(
-                item_kind="activity", item_id=act.id, ref_kind="site", ref=act.site, valid=sites
+            report(
+                UnknownReferenceError(
+                    item_kind="activity",
+                    item_id=act.id,
+                    ref_kind="site",
+                    ref=act.site,
+                    valid=sites,
+                    field="site",
+                )
             )
-        by_site[act.site].append(act)
+        elif activities.get(act.id) is act:
+            by_site[act.site].append(act)
         for req in act.needs:
             if req.resource in resources:
                 cap = resources[req.resource].capacity
@@ -656,26 +739,36 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                         f"'{req.resource}' which has capacity {cap}; lower the quantity "
                         "or raise the capacity"
                     )
-                    raise PlanError(msg)
+                    report(PlanError(msg, kind="activity", item=act.id, field="needs"))
             elif req.resource in groups:
                 if req.quantity > len(groups[req.resource]):
                     msg = (
                         f"activity '{act.id}' ({act.title}): needs {req.quantity} of group "
                         f"'{req.resource}' which has {len(groups[req.resource])} members"
                     )
-                    raise PlanError(msg)
+                    report(PlanError(msg, kind="activity", item=act.id, field="needs"))
             else:
-                raise UnknownReferenceError(
-                    item_kind="activity",
-                    item_id=act.id,
-                    ref_kind="resource or group",
-                    ref=req.resource,
-                    valid=[*resources, *groups],
+                report(
+                    UnknownReferenceError(
+                        item_kind="activity",
+                        item_id=act.id,
+                        ref_kind="resource or group",
+                        ref=req.resource,
+                        valid=[*resources, *groups],
+                        field="needs",
+                    )
                 )
         for role in act.roles:
             if role not in resources:
-                raise UnknownReferenceError(
-                    item_kind="activity", item_id=act.id, ref_kind="role", ref=role, valid=resources
+                report(
+                    UnknownReferenceError(
+                        item_kind="activity",
+                        item_id=act.id,
+                        ref_kind="role",
+                        ref=role,
+                        valid=resources,
+                        field="roles",
+                    )
                 )
         for name in ("earliest_start", "latest_end", "fixed_start"):
             when: pendulum.DateTime | None = getattr(act, name)
@@ -689,123 +782,110 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                     f"the festival's days ({fest.days[0]} to {fest.days[-1]}); "
                     "move it onto a festival day or add that day"
                 )
-                raise PlanError(msg)
+                report(PlanError(msg, kind="activity", item=act.id, field=name, value=when))
         unbounded = act.fixed_start is None and act.earliest_start is None
         if unbounded and act.latest_end is None and minutes(act.duration) > hi - lo:
             msg = (
                 f"activity '{act.id}' ({act.title}): lasts {minutes(act.duration)} min, "
                 f"longer than the festival's opening hours ({hi - lo} min)"
             )
-            raise PlanError(msg)
+            report(
+                PlanError(msg, kind="activity", item=act.id, field="duration", value=act.duration)
+            )
     for dep in fest.dependencies:
-        for end_id in (dep.predecessor, dep.successor):
+        for name in ("predecessor", "successor"):
+            end_id = getattr(dep, name)
             if end_id not in activities:
-                raise UnknownReferenceError(
-                    item_kind="dependency",
-                    item_id=f"{dep.predecessor}->{dep.successor}",
-                    ref_kind="activity",
-                    ref=end_id,
-                    valid=activities,
+                report(
+                    UnknownReferenceError(
+                        item_kind="dependency",
+                        item_id=f"{dep.predecessor}->{dep.successor}",
+                        ref_kind="activity",
+                        ref=end_id,
+                        valid=activities,
+                        field=name,
+                    )
                 )
-    _by_id(fest.sync_groups, "sync group", fest)
+    _by_id(fest.sync_groups, "sync group", fest, report)
     sync_by_activity: dict[str, list[SyncGroup]] = defaultdict(list)
     for group in fest.sync_groups:
         for member in group.activities:
             if member not in activities:
-                raise UnknownReferenceError(
-                    item_kind="sync group",
-                    item_id=group.id,
-                    ref_kind="activity",
-                    ref=member,
-                    valid=activities,
+                report(
+                    UnknownReferenceError(
+                        item_kind="sync group",
+                        item_id=group.id,
+                        ref_kind="activity",
+                        ref=member,
+                        valid=activities,
+                        field="activities",
+                    )
                 )
-            sync_by_activity[member].append(group)
-    prep = _by_id(fest.prep_tasks, "prep task", fest)
+            else:
+                sync_by_activity[member].append(group)
+    prep = _by_id(fest.prep_tasks, "prep task", fest, report)
     for task in fest.prep_tasks:
-        if task.id in activities:
-            # Both become calendar events with the UID <festival>.<id>@<domain>: one
-            # would silently replace the other in every feed.
-            msg = (
-                f"festival '{fest.id}': prep task '{task.id}' has the id of an activity; "
-                "activities and prep tasks share one calendar UID space, so give the task "
-                f"another id (e.g. '{task.id}.chuan-bi')"
-            )
-            raise PlanError(msg)
-        if task.owner not in resources:
-            raise UnknownReferenceError(
-                item_kind="prep task",
-                item_id=task.id,
-                ref_kind="owner role",
-                ref=task.owner,
-                valid=resources,
-            )
-        if task.unit is not None and task.unit not in units:
-            raise UnknownReferenceError(
-                item_kind="prep task", item_id=task.id, ref_kind="unit", ref=task.unit, valid=units
-            )
-        for before in task.after:
-            if before == task.id:
-                raise PlanError(
-                    kind="prep task",
-                    item=task.id,
-                    field="after",
-                    value=before,
-                    expected="the ids of other prep tasks",
-                    hint="a task cannot come after itself; remove its own id from after",
-                )
-            if before not in prep:
-                raise UnknownReferenceError(
-                    item_kind="prep task",
-                    item_id=task.id,
-                    ref_kind="prep task",
-                    ref=before,
-                    valid=prep,
-                )
+        _check_task(fest, task, activities, resources, units, prep, report)
     for task in fest.prep_tasks:
         for before in task.after:
-            if due_date(fest, prep[before]) > due_date(fest, task):
+            if before in prep and due_date(fest, prep[before]) > due_date(fest, task):
                 msg = (
                     f"prep task '{task.id}' ({task.title}) is due {due_date(fest, task)}, before "
                     f"'{before}' ({prep[before].title}) which it comes after and which is due "
                     f"{due_date(fest, prep[before])}; move one of the two dates"
                 )
-                raise PlanError(msg)
-    _by_id(fest.awards, "award", fest)
+                report(PlanError(msg, kind="prep task", item=task.id, field="after", value=before))
+    _by_id(fest.awards, "award", fest, report)
     awards_by_ceremony: dict[str, list[Award]] = defaultdict(list)
     for award in fest.awards:
         if award.ceremony not in activities:
-            raise UnknownReferenceError(
-                item_kind="award",
-                item_id=award.id,
-                ref_kind="activity",
-                ref=award.ceremony,
-                valid=activities,
+            report(
+                UnknownReferenceError(
+                    item_kind="award",
+                    item_id=award.id,
+                    ref_kind="activity",
+                    ref=award.ceremony,
+                    valid=activities,
+                    field="ceremony",
+                )
             )
         for day in fest.days:
-            check_power(award, day)
+            try:
+                check_power(award, day)
+            except PlanError as err:
+                report(err)
+                break
             if not award.issuer.valid_on(day):
                 msg = (
                     f"award '{award.id}' ({award.title}): the issuer '{award.issuer.id}' cannot "
                     f"sign awards on {day} (valid {award.issuer.valid_from or '...'} to "
                     f"{award.issuer.valid_to or '...'}); choose an issuer that exists then"
                 )
-                raise PlanError(msg)
+                report(PlanError(msg, kind="award", item=award.id, field="issuer", value=day))
+                break
         awards_by_ceremony[award.ceremony].append(award)
+    named: set[str] = set()  # the matrix holds both directions of a pair: name a site once
     for origin, destination in fest.travel.minutes:
         for site_id in (origin, destination):
-            if site_id not in sites:
-                raise UnknownReferenceError(
-                    item_kind="travel time",
-                    item_id=f"{origin}->{destination}",
-                    ref_kind="site",
-                    ref=site_id,
-                    valid=sites,
+            if site_id not in sites and site_id not in named:
+                named.add(site_id)
+                report(
+                    UnknownReferenceError(
+                        item_kind="travel time",
+                        item_id=f"{origin}->{destination}",
+                        ref_kind="site",
+                        ref=site_id,
+                        valid=sites,
+                        field="from" if site_id == origin else "to",
+                    )
                 )
     coordinates: dict[str, tuple[float, float]] = {}
     for site in fest.sites:
         if site.lat is not None and site.lon is not None:
             coordinates[site.id] = (site.lat, site.lon)
-    _check_travel(fest, resources, groups, coordinates)
+    if sink is None or len(sink) == reported:
+        # The travel check reads every activity's site and needs: only once they are known.
+        _check_travel(fest, resources, groups, coordinates)
     return _Index(
         units=units,
         sites=sites,
@@ -821,7 +901,72 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     )
 
 
-def _same_official_names(units: Sequence[Unit]) -> None:
+def _check_task(  # noqa: PLR0917 - the indexes a task refers into
+    fest: Festival,
+    task: PrepTask,
+    activities: Mapping[str, Activity],
+    resources: Mapping[str, Resource],
+    units: Mapping[str, Unit],
+    prep: Mapping[str, PrepTask],
+    report: _Report,
+) -> None:
+    if task.id in activities:
+        # Both become calendar events with the UID <festival>.<id>@<domain>: one
+        # would silently replace the other in every feed.
+        msg = (
+            f"festival '{fest.id}': prep task '{task.id}' has the id of an activity; "
+            "activities and prep tasks share one calendar UID space, so give the task "
+            f"another id (e.g. '{task.id}.chuan-bi')"
+        )
+        report(PlanError(msg, kind="prep task", item=task.id, field="id", value=task.id))
+    if task.owner not in resources:
+        report(
+            UnknownReferenceError(
+                item_kind="prep task",
+                item_id=task.id,
+                ref_kind="owner role",
+                ref=task.owner,
+                valid=resources,
+                field="owner",
+            )
+        )
+    if task.unit is not None and task.unit not in units:
+        report(
+            UnknownReferenceError(
+                item_kind="prep task",
+                item_id=task.id,
+                ref_kind="unit",
+                ref=task.unit,
+                valid=units,
+                field="unit",
+            )
+        )
+    for before in task.after:
+        if before == task.id:
+            report(
+                PlanError(
+                    kind="prep task",
+                    item=task.id,
+                    field="after",
+                    value=before,
+                    expected="the ids of other prep tasks",
+                    hint="a task cannot come after itself; remove its own id from after",
+                )
+            )
+        elif before not in prep:
+            report(
+                UnknownReferenceError(
+                    item_kind="prep task",
+                    item_id=task.id,
+                    ref_kind="prep task",
+                    ref=before,
+                    valid=prep,
+                    field="after",
+                )
+            )
+
+
+def _same_official_names(units: Sequence[Unit], report: _Report) -> None:
     """Refuse two units of one parent with the same official name: people tell them apart by it.
 
     Names are stored in NFC, so a name typed with combining accents (NFD) is the
@@ -837,7 +982,11 @@ def _same_official_names(units: Sequence[Unit]) -> None:
                 "typed with combining accents count as the same name); give each its own "
                 f"official name, or drop '{unit.id}' if it is a copy"
             )
-            raise PlanError(msg)
+            report(
+                PlanError(
+                    msg, kind="unit", item=unit.id, field="official_name", value=unit.official_name
+                )
+            )
 
 
 def _check_travel(
@@ -885,7 +1034,7 @@ def _no_travel(rid: str, a: str, b: str, visits: Mapping[str, str]) -> PlanError
         f'{{from = "{a}", to = "{b}", minutes = 20}} under [travel]), give both sites lat and '
         "lon and a speed_kmh, or set a default"
     )
-    return PlanError(msg)
+    return PlanError(msg, kind="travel", item=rid)
 
 
 def _count_sites(
@@ -905,10 +1054,10 @@ def _check_days(fest: Festival) -> None:
             f"festival '{fest.id}': days {fest.days!r} is not a list of dates; "
             "give e.g. days=[pendulum.date(2023, 8, 6)] (in a plan file: days = [2023-08-06])"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", item=fest.id, field="days")
     if not fest.days:
         msg = f"festival '{fest.id}': days is empty; give at least one date, e.g. 2023-08-06"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", item=fest.id, field="days")
     for day in fest.days:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date (2023-08-06)"
@@ -917,10 +1066,10 @@ def _check_days(fest: Festival) -> None:
     if list(fest.days) != sorted(set(fest.days)):
         shown = [str(d) for d in fest.days]
         msg = f"festival '{fest.id}': days {shown} must be distinct and in order"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", item=fest.id, field="days")
     if len(fest.days) > _MAX_DAYS:
         msg = f"festival '{fest.id}': {len(fest.days)} days; a festival lasts at most {_MAX_DAYS}"
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", item=fest.id, field="days")
     try:
         pendulum.timezone(fest.timezone)
     except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
@@ -928,14 +1077,14 @@ def _check_days(fest: Festival) -> None:
             f"festival '{fest.id}': time zone {fest.timezone!r} is not an IANA zone; "
             f"use '{TIMEZONE}'"
         )
-        raise PlanError(msg) from None
+        raise PlanError(msg, kind="festival", item=fest.id, field="timezone") from None
     _check_campaign(fest)
     if fest.opens >= fest.closes:
         msg = (
             f"festival '{fest.id}': opens at {fest.opens:%H:%M} but closes at "
             f"{fest.closes:%H:%M}; opens must be earlier than closes on the same day"
         )
-        raise PlanError(msg)
+        raise PlanError(msg, kind="festival", item=fest.id, field="opens")
 
 
 def _check_campaign(fest: Festival) -> None:
@@ -950,20 +1099,20 @@ def _check_campaign(fest: Festival) -> None:
                 f"festival '{fest.id}': campaign {campaign!r} is not a pair of dates; give the "
                 "first and last day, e.g. campaign=('2023-07-01', '2023-08-19')"
             )
-            raise PlanError(msg)
+            raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
         first, last = fest.campaign
         for day in (first, last):
             check_year(day, "festival", fest.id, "campaign")
         if last < first:
             msg = f"festival '{fest.id}': campaign ends {last}, before it starts {first}"
-            raise PlanError(msg)
+            raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
         outside = [str(d) for d in fest.days if not first <= d <= last]
         if outside:
             msg = (
                 f"festival '{fest.id}': day {outside[0]} is outside the campaign window "
                 f"{first} to {last}; move the day or widen the campaign"
             )
-            raise PlanError(msg)
+            raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
 
 
 def due_date(fest: Festival, task: PrepTask) -> pendulum.Date:
@@ -996,12 +1145,24 @@ def due_note(fest: Festival, task: PrepTask) -> str | None:
 def _due(fest: Festival, task: PrepTask) -> tuple[pendulum.Date, str | None]:
     if task.due is not None:
         return task.due, None
-    raw = fest.days[0].add(days=task.offset_days)
-    if not fest.working_days or task.offset_days == 0 or raw in fest.days:
+    return _offset_due(fest.days, fest.days_off, fest.working_days, task.offset_days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset_due(
+    days: tuple[pendulum.Date, ...],
+    days_off: tuple[pendulum.Date, ...],
+    working_days: bool,
+    offset_days: int,
+) -> tuple[pendulum.Date, str | None]:
+    # Cached: a plan's hundreds of tasks share a few offsets, and every Festival
+    # (each attrs.evolve of one) checks its deadlines again.
+    raw = days[0].add(days=offset_days)
+    if not working_days or offset_days == 0 or raw in days:
         return raw, None
-    moved, note = working_day_before(raw, fest.days_off)
-    if task.offset_days > 0 and moved <= fest.days[-1]:
-        moved, note = working_day_after(raw, fest.days_off)
+    moved, note = working_day_before(raw, days_off)
+    if offset_days > 0 and moved <= days[-1]:
+        moved, note = working_day_after(raw, days_off)
     return pendulum.Date(moved.year, moved.month, moved.day), note
 
 

@@ -21,6 +21,7 @@ from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
     count_repr,
     in_enum,
+    invalid,
     to_enum,
     to_optional_text,
     to_text,
@@ -66,14 +67,14 @@ def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value:
             msg = (
                 f"resource '{instance.id}': a {instance.kind} needs a capacity (whole number >= 1)"
             )
-            raise PlanError(msg)
+            raise invalid(instance, _attribute, msg, value)
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         msg = (
             f"resource '{instance.id}': capacity {value!r} must be a whole number >= 1 "
             "(leave it out of the plan if there is none)"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
     if value > MAX_CAPACITY:
         raise PlanError(
             kind="resource",
@@ -88,7 +89,7 @@ def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value:
             f"resource '{instance.id}': a delegation is one group that travels together, "
             f"capacity {value} is not allowed; define one delegation per group"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _resource_kind(value: ResourceKind | str) -> ResourceKind:
@@ -175,22 +176,22 @@ def _valid_matrix(_instance: TravelTimes, _attribute: attrs.Attribute[Any], valu
             f"travel times: minutes {value!r} is not a travel matrix; give a dict "
             "{(from_site, to_site): minutes} or a list of (from_site, to_site, minutes)"
         )
-        raise PlanError(msg)
+        raise invalid(_instance, _attribute, msg, value)
     for (a, b), m in value.items():
         for site in (a, b):
             why = check_id(site) if isinstance(site, str) else "is not a site id"
             if why is not None:
                 msg = f"travel time from {a!r} to {b!r}: site {site!r} {why}"
-                raise PlanError(msg)
+                raise invalid(_instance, _attribute, msg, value)
         if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= MAX_TRAVEL:
             msg = (
                 f"travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes "
                 f"from 0 to {MAX_TRAVEL}; fix that entry of the travel matrix"
             )
-            raise PlanError(msg)
+            raise invalid(_instance, _attribute, msg, value)
         if a == b and m != 0:
             msg = f"travel time from '{a}' to itself is {m} min; expected 0"
-            raise PlanError(msg)
+            raise invalid(_instance, _attribute, msg, value)
 
 
 def _valid_speed(_instance: TravelTimes, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -221,7 +222,7 @@ def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], val
             f"travel times: default {value!r} must be a whole number of minutes "
             f"from 0 to {MAX_TRAVEL}"
         )
-        raise PlanError(msg)
+        raise invalid(_instance, _attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True)

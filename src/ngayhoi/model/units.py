@@ -21,9 +21,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError
 from ngayhoi.model._fields import (
     in_enum,
+    invalid,
     to_enum,
     to_optional_date,
     to_optional_text,
@@ -99,7 +99,7 @@ def _valid_dates(instance: Unit, _attribute: attrs.Attribute[Any], value: object
             f"unit '{instance.id}': valid_to {value} is before valid_from {start}; "
             "swap them or fix one"
         )
-        raise PlanError(msg)
+        raise invalid(instance, _attribute, msg, value)
 
 
 def _unit_kind(value: UnitKind | str) -> UnitKind:
@@ -121,25 +121,25 @@ def _valid_successors(instance: Unit, attribute: attrs.Attribute[Any], value: ob
             f"unit '{instance.id}': successors {value!r} is not a list; "
             'write successors = ["a", "b"]'
         )
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
     valid_ids(instance, attribute, value)
     if instance.successor is not None and instance.successor not in value:
         msg = (
             f"unit '{instance.id}': successor '{instance.successor}' is not among successors "
             f"{list(value)!r}; list it there too, or leave successors out"
         )
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
 
 
 def _valid_unit_lat(instance: Unit, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    _check_coordinate(f"unit '{instance.id}'", attribute.name, value, _LAT_MAX)
+    _check_coordinate(instance, f"unit '{instance.id}'", attribute.name, value, _LAT_MAX)
 
 
 def _valid_unit_lon(instance: Unit, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    _check_coordinate(f"unit '{instance.id}'", attribute.name, value, _LON_MAX)
+    _check_coordinate(instance, f"unit '{instance.id}'", attribute.name, value, _LON_MAX)
     if (instance.lat is None) != (value is None):
         msg = f"unit '{instance.id}': give both lat and lon, or neither"
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,7 +222,9 @@ def _valid_lon(instance: Site, attribute: attrs.Attribute[Any], value: float | N
     _valid_coordinate(instance, attribute, value, _LON_MAX)
 
 
-def _check_coordinate(label: str, name: str, value: float | None, bound: float) -> None:
+def _check_coordinate(
+    instance: object, label: str, name: str, value: float | None, bound: float
+) -> None:
     if value is None:
         return
     if (
@@ -234,7 +236,7 @@ def _check_coordinate(label: str, name: str, value: float | None, bound: float) 
             f"{label}: {name} {value!r} is not a coordinate; "
             f"expected decimal degrees between -{bound:g} and {bound:g}"
         )
-        raise PlanError(msg)
+        raise invalid(instance, name, msg, value)
 
 
 def _valid_coordinate(
@@ -242,10 +244,10 @@ def _valid_coordinate(
 ) -> None:
     if value is None:
         return
-    _check_coordinate(f"site '{instance.id}'", attribute.name, value, bound)
+    _check_coordinate(instance, f"site '{instance.id}'", attribute.name, value, bound)
     if (instance.lat is None) != (instance.lon is None):
         msg = f"site '{instance.id}': give both lat and lon, or neither"
-        raise PlanError(msg)
+        raise invalid(instance, attribute, msg, value)
 
 
 @attrs.frozen(kw_only=True)

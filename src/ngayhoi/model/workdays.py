@@ -5,6 +5,11 @@ A deadline that falls on a Saturday, a Sunday, a Vietnamese public holiday (the
 days off it lists) or one of the plan's own days off moves to the working day
 before it, and says why: "dời về thứ Sáu 15/08/2025 vì 16/08/2025 là Thứ bảy".
 
+Importing ``holidays`` loads every country it knows (about 0.2 s, more than
+scheduling the 17-commune plan), so its answer for 2000-2050 ships as
+``holidays_vn.csv`` (written by ``scripts/holidays_vn.py`` and checked against
+the package by the tests); other years ask the package.
+
 >>> import datetime as dt
 >>> day_off(dt.date(2025, 9, 2))
 'ngày nghỉ Quốc khánh'
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Collection
+from pathlib import Path
 
 __all__ = ["day_off", "working_day_after", "working_day_before"]
 
@@ -28,14 +34,44 @@ __all__ = ["day_off", "working_day_after", "working_day_before"]
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 #: The farthest back a deadline moves (Tết's week plus its weekends).
 _MAX_BACK = 31
+#: The years whose holidays ship in holidays_vn.csv.
+_SHIPPED = range(2000, 2051)
+
+
+@functools.cache
+def _shipped() -> dict[int, dict[dt.date, str]]:
+    """holidays_vn.csv by year."""
+    text = Path(__file__).with_name("holidays_vn.csv").read_text(encoding="utf-8")
+    years: dict[int, dict[dt.date, str]] = {year: {} for year in _SHIPPED}
+    for line in text.splitlines():
+        if line.startswith(("#", "date,")):
+            continue
+        day, name = line.split(",", 1)
+        date = dt.date.fromisoformat(day)
+        years[date.year][date] = name
+    return years
 
 
 @functools.cache
 def _public_holidays(year: int) -> dict[dt.date, str]:
-    import holidays  # noqa: PLC0415 - loaded on first use
+    """The public holidays of ``year`` (the shipped table, or the ``holidays`` package).
+
+    >>> _public_holidays(2025)[dt.date(2025, 9, 2)]
+    'Quốc khánh'
+    >>> _public_holidays(2070)[dt.date(2070, 9, 2)]
+    'Quốc khánh'
+    """
+    if year in _SHIPPED:
+        return _shipped()[year]
+    return _package_holidays(year)
+
+
+def _package_holidays(year: int) -> dict[dt.date, str]:
+    """What the ``holidays`` package says for ``year`` (what holidays_vn.csv holds)."""
+    import holidays  # noqa: PLC0415 - 0.2 s; only for years the table does not hold
 
     found = holidays.country_holidays("VN", years=year, language="vi")
-    return {day: str(name) for day, name in found.items()}
+    return {day: str(name) for day, name in found.items() if day.year == year}
 
 
 def day_off(day: dt.date, local: Collection[dt.date] = ()) -> str | None:

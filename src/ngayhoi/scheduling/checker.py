@@ -57,7 +57,8 @@ def _known(schedule: Schedule) -> Iterator[tuple[Slot, Activity]]:
 
 
 def _hhmm(fest: Festival, minute: int) -> str:
-    return fest.at(minute).format("HH:mm")
+    at = fest.at(minute)
+    return f"{at.hour:02d}:{at.minute:02d}"  # pendulum's format() would load its locale
 
 
 def check_complete(schedule: Schedule) -> list[Violation]:

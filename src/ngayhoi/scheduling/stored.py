@@ -24,9 +24,8 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cattrs
 import orjson
 import pendulum
 
@@ -36,6 +35,9 @@ from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import PlanError, ScheduleFileError
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import PrepSlot, Schedule, Slot, Status
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "SCHEDULE_FORMAT",
@@ -337,6 +339,8 @@ def _parse_instant(text: str, zone: str) -> pendulum.DateTime | None:
 
 @functools.cache
 def _converter() -> cattrs.Converter:
+    import cattrs  # noqa: PLC0415 - only a plan's digest needs it; `import ngayhoi` stays light
+
     conv = cattrs.Converter()
 
     def pairs(table: Mapping[Any, Any]) -> list[Any]:

@@ -376,9 +376,12 @@ def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
 def _clock(fest: Festival, minute: int) -> str:
     """``HH:mm``, with the date when the time falls outside the festival's days."""
     at = fest.at(minute)
+    # Written out: pendulum's format() loads its locale tables (and importlib.resources)
+    # the first time, more than the rest of a small plan's reasons.
+    clock = f"{at.hour:02d}:{at.minute:02d}"
     if at.date() in fest.days:
-        return at.format("HH:mm")
-    return at.format("HH:mm DD/MM/YYYY")
+        return clock
+    return f"{clock} {at.day:02d}/{at.month:02d}/{at.year:04d}"
 
 
 def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Violation:

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from ngayhoi.errors import PlanError
-from ngayhoi.model import UnitKind
+from ngayhoi.model import Festival, UnitKind
 
 __all__ = [
     "AREA_WORDS",
@@ -42,11 +42,13 @@ __all__ = [
     "ROLE_WORDING",
     "Level",
     "Terms",
+    "count_units",
     "item_wording",
     "role_wording",
     "terms_for",
     "unit_terms",
     "worded",
+    "worded_title",
 ]
 
 #: The day the Tổ bảo vệ an ninh, trật tự replaced the older grassroots forces
@@ -165,6 +167,33 @@ class Terms:
         if self.level is Level.PROVINCE:
             return f"Chủ tịch UBND {self.word}"
         return "Đại biểu cấp trên"
+
+
+#: The order commune kinds are named in when counted together ("17 xã, thị trấn").
+_COUNT_ORDER = (UnitKind.XA, UnitKind.PHUONG, UnitKind.THI_TRAN, UnitKind.DAC_KHU)
+
+
+def count_units(kinds: Iterable[UnitKind | str], *, lang: str = "vi") -> str:
+    """How many communes ``kinds`` are, in the words their kinds take.
+
+    Vietnamese names every kind present, in the order official texts use
+    ("trên địa bàn 17 xã, thị trấn"); a count of one kind only says that kind.
+    A unit of no commune kind counts under its own word. English says
+    "communes" for them all.
+
+    >>> count_units(["xã"] * 16 + ["thị trấn"])
+    '17 xã, thị trấn'
+    >>> count_units(["phường", "xã", "phường"])
+    '3 xã, phường'
+    >>> count_units(["phường"]), count_units(["xã", "xã"], lang="en")
+    ('1 phường', '2 communes')
+    """
+    present = [UnitKind(k) for k in kinds]
+    if lang == "en":
+        return f"{len(present)} commune" + ("" if len(present) == 1 else "s")
+    order = [*_COUNT_ORDER, *(k for k in UnitKind if k not in _COUNT_ORDER)]
+    words = [k.value for k in order if k in present]
+    return f"{len(present)} {', '.join(words) or 'xã'}"
 
 
 def terms_for(kind: UnitKind | str, day: dt.date, *, area: str | None = None) -> Terms:
@@ -341,3 +370,23 @@ def worded(
         wording[0] if title == default_title else title,
         wording[1] if lead == default_lead else lead,
     )
+
+
+def worded_title(fest: Festival, activity: str, day: dt.date) -> str:
+    """The title of ``fest``'s ``activity`` on ``day``, in the words of its unit's kind and day.
+
+    Every sheet, document and itinerary names an activity this way, so a
+    phường's forum is never "Công an xã lắng nghe …"; a title the plan wrote
+    itself stays as written.
+
+    >>> import datetime as dt
+    >>> from ngayhoi import data, templates
+    >>> day = dt.date(2023, 8, 6)
+    >>> town = data.can_duoc_communes(day)[:1]
+    >>> fest = templates.plan_day(id="ngay-hoi", name="Ngày hội", day=day, communes=town)
+    >>> worded_title(fest, "can-duoc.dien-dan", day)
+    'Diễn đàn “Công an thị trấn lắng nghe ý kiến của Nhân dân”'
+    """
+    act = fest.activity(activity)
+    unit = fest.unit(fest.site(act.site).unit)
+    return worded(act.item, act.title, act.lead, unit_terms(unit.kind, day))[0]

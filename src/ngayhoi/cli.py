@@ -42,7 +42,7 @@ from ngayhoi.model import Festival, TravelTimes, Unit, UnitKind, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
 from ngayhoi.scheduling.checker import FixedWait, check_protocol, fixed_time_waits
-from ngayhoi.templates.terms import count_units
+from ngayhoi.templates.terms import count_units, terms_for
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
     pilot_plan_text,
@@ -971,6 +971,7 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
     pairs: Sequence[tuple[str, str, int]] | None = None,
     level: str = "huyện",
     visits: int = VISITS,
+    province: bool | None = None,
 ) -> str:
     """The plan text of :func:`init_text` with ``count`` delegations, ``visits`` communes each.
 
@@ -994,8 +995,10 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
     ``pairs`` gives the visited communes instead, as (first, second, minutes of
     driving between them): two visits each; the second commune's games before
     its ceremony then last long enough to cover the drive (75 to 120 minutes).
-    ``level`` names the delegations' level ("huyện", or "tỉnh" after the 2025
-    reform).
+    ``level`` is the word of the delegations' unit in their names ("huyện",
+    "thị xã", "tỉnh", "thành phố"); ``province`` whether that unit is a
+    province (their group is ``doan-tinh``, else ``doan-huyen``; by default
+    only for "tỉnh").
     """
     drive: dict[str, int] = {}
     if pairs is None:
@@ -1010,7 +1013,8 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
         drive = {second: minutes for _f, second, minutes in pairs}
         rounds = [visited[0::2], visited[1::2]]
     rounds = [r for r in rounds if r]
-    group = "doan-tinh" if level == "tỉnh" else "doan-huyen"
+    province = level == "tỉnh" if province is None else province
+    group = "doan-tinh" if province else "doan-huyen"
     head = text.index("[programme]")
     tail = text.index("[preparation]")
     at = next(line for line in text[head:tail].splitlines() if line.startswith("at = "))
@@ -1653,8 +1657,15 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.delegations:
         pairs = _neighbours(units, args.delegations)
-        level = "tỉnh" if day >= data.REFORM_DAY else "huyện"
-        text = with_delegations(text, count=args.delegations, pairs=pairs, level=level)
+        # The delegations are the organiser's: "Đoàn 1 BCĐ 138 thành phố" for Huế.
+        organiser = _organiser(units, day)
+        province = day >= data.REFORM_DAY if organiser is None else organiser.kind.is_province_level
+        level = "tỉnh" if province else "huyện"
+        if organiser is not None:
+            level = terms_for(organiser.kind, day).word
+        text = with_delegations(
+            text, count=args.delegations, pairs=pairs, level=level, province=province
+        )
         if "\nspeed_kmh" not in text:
             text = text.replace(
                 "\n[travel]\n",

@@ -45,6 +45,7 @@ from ngayhoi.scheduling.checker import FixedWait, check_protocol, fixed_time_wai
 from ngayhoi.templates.terms import count_units, terms_for
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
+    comment,
     pilot_plan_text,
     plan_header,
     programme_lines,
@@ -901,7 +902,8 @@ def init_text(
     for sid in synthetic:
         lines += [
             "",
-            "[[units.define]]  # rename: id, name and official name of a real commune",
+            "[[units.define]]  "
+            + comment(_("rename: id, name and official name of a real commune")),
             f"id = {_q(sid)}",
             f'name = "Xã {sid[3:]}"',
             f'official_name = "Xã {sid[3:]}"',
@@ -941,14 +943,14 @@ VISITS = 3
 #: part it attends is the opening, the awards and its speech (32 minutes).
 _LATER_VISITS = (
     (
-        "second: the folk games first.",
+        N_("Communes a delegation visits second: the folk games first."),
         "minutes = { tro-choi = 75 }",
         'move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]',
     ),
     (
-        (
-            "third: the folk games (120 min), the forum and the report\n"
-            "# first; the delegation attends the opening, the awards and its speech."
+        N_(
+            "Communes a delegation visits third: the folk games (120 min), the forum and the\n"
+            "report first; the delegation attends the opening, the awards and its speech."
         ),
         "minutes = { tro-choi = 120 }",
         (
@@ -1027,30 +1029,42 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
         ends = max(ends, start + _THIRD_GAMES_END)
     lines: list[str] = []
     if ends > limit:
-        text = text.replace(
-            'outdoor_until = "11:00"  # outdoor items end before the noon heat',
-            f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  # a late parade: the games '
-            "end later",
+        later = f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  ' + comment(
+            _("a late parade: the games end later")
         )
+        text = re.sub(r'(?m)^outdoor_until = "11:00".*$', lambda _m: later, text, count=1)
     if pairs is None:
         each = f"{len(visited) / count:.3g}"
         lines.append(
-            f"# {count} delegation(s) attend the formal part of {len(visited)} communes, {each} "
-            f"each ({visits} is the aim: a delegation attends about three)."
+            comment(
+                _(
+                    "{count} delegation(s) attend the formal part of {visited} communes, {each} "
+                    "each ({visits} is the aim: a delegation attends about three)."
+                ).format(count=count, visited=len(visited), each=each, visits=visits)
+            )
         )
         if len(visited) < visits * count:
             lines.append(
-                f"# Not {visits} each: the plan has {len(ids)} communes for {count} "
-                "delegation(s), and every commune is visited."
+                comment(
+                    _(
+                        "Not {visits} each: the plan has {communes} communes for {count} "
+                        "delegation(s), and every commune is visited."
+                    ).format(visits=visits, communes=len(ids), count=count)
+                )
             )
-        lines.append("# The scheduler picks which delegation goes where.")
-    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  # waits of 10-15 min"
+        lines.append(comment(_("The scheduler picks which delegation goes where.")))
+    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  " + comment(
+        _("waits of 10-15 min")
+    )
     minutes = f"minutes = {{ tro-choi = {games} }}"
     for n, sites in enumerate(rounds):
         lines += [
             "[[programme]]",
-            "# Communes a delegation visits "
-            + ("first: the ceremony first." if n == 0 else _LATER_VISITS[n - 1][0]),
+            comment(
+                _("Communes a delegation visits first: the ceremony first.")
+                if n == 0
+                else _(_LATER_VISITS[n - 1][0])
+            ),
             f"sites = [{', '.join(_q(s) for s in sites)}]",
             at,
         ]
@@ -1067,7 +1081,7 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
         lines.append("")
     lines += [
         "[[programme]]",
-        "# Every other commune: the standard programme.",
+        comment(_("Every other commune: the standard programme.")),
         at,
         gaps,
         minutes,
@@ -1076,7 +1090,8 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
     if "\n[travel]" not in text:
         lines += [
             "[travel]",
-            "default = 10  # minutes between two communes: give the real ones (or coordinates)",
+            "default = 10  "
+            + comment(_("minutes between two communes: give the real ones (or coordinates)")),
             "",
         ]
     for k in range(1, count + 1):
@@ -1094,7 +1109,12 @@ def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after a
         longer = max(75, min(120, 60 + driving))
         if longer != 75:  # noqa: PLR2004 - the default length
             lines += [
-                f"[[override]]  # the games fill the delegation's {driving}-minute drive",
+                "[[override]]  "
+                + comment(
+                    _("the games fill the delegation's {minutes}-minute drive").format(
+                        minutes=driving
+                    )
+                ),
                 f"unit = {_q(sid)}",
                 'item = "tro-choi"',
                 f"minutes = {longer}",
@@ -1669,7 +1689,9 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
         if "\nspeed_kmh" not in text:
             text = text.replace(
                 "\n[travel]\n",
-                "\n[travel]\ndefault = 10  # minutes between two communes: give the real ones\n",
+                "\n[travel]\ndefault = 10  "
+                + comment(_("minutes between two communes: give the real ones"))
+                + "\n",
                 1,
             )
     io.loads(text, source=str(args.out))  # what we write must load

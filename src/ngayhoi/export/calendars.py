@@ -44,7 +44,6 @@ from ngayhoi.arguments import aware_argument, choice_argument, path_argument
 from ngayhoi.errors import (
     ExportError,
     ExportStateError,
-    NaiveDatetimeError,
     NotScheduledError,
     PlanError,
 )
@@ -301,9 +300,6 @@ def export_calendars(
             "fix the plan first (ngayhoi.schedule raises InfeasibleError naming why)"
         )
         raise NotScheduledError(msg)
-    if now is not None and (not isinstance(now, dt.datetime) or now.tzinfo is None):
-        msg = f"export_calendars: now {now!r} is not an aware datetime; give a time zone"
-        raise NaiveDatetimeError(msg)
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):

@@ -1137,7 +1137,18 @@ def _count(kinds: Iterable[UnitKind]) -> str:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     plan = _load(args.plan)
-    check_consistency(plan)
+    try:
+        check_consistency(plan)
+    except InfeasibleError as err:
+        if not err.violations:
+            raise
+        # Times that cannot all hold: the short reasons with fixes, as schedule says them.
+        from ngayhoi.scheduling import Status  # noqa: PLC0415 - only on failure
+
+        _need_times(
+            Schedule(festival=plan, status=Status.INFEASIBLE, violations=tuple(err.violations)),
+            args,
+        )
     print(
         _(
             "{path}: ok — festival '{id}' on {days}: {communes}, {sites} sites, "

@@ -17,7 +17,12 @@ import pytest
 import ngayhoi
 from ngayhoi.export import export_calendars
 from ngayhoi.export.diff import KINDS, diff_events
-from ngayhoi.export.encoding import _vtimezone, calendar_bytes
+from ngayhoi.export.encoding import (
+    _KNOWN_VTIMEZONES,
+    _built_vtimezone,
+    _vtimezone,
+    calendar_bytes,
+)
 from ngayhoi.export.events import CalendarEvent, activity_uid, calendar_events
 from ngayhoi.export.feeds import Feed, _safe_name, standard_feeds
 from ngayhoi.model import Unit
@@ -157,6 +162,11 @@ def test_the_embedded_zone_has_one_standard_block_at_plus_seven(sched: Schedule)
     timed = [s for s in starts if isinstance(s, dt.datetime)]
     assert timed
     assert {s.utcoffset() for s in timed} == {dt.timedelta(hours=7)}
+
+
+@pytest.mark.parametrize("tzid", sorted(_KNOWN_VTIMEZONES))
+def test_a_vtimezone_known_ahead_is_the_one_icalendar_builds(tzid: str) -> None:
+    assert _vtimezone(tzid) == _built_vtimezone(tzid)
 
 
 def test_a_zone_with_daylight_saving_keeps_every_block() -> None:

@@ -265,3 +265,21 @@ def test_a_plan_with_delegations_from_init_has_no_english_comment_in_vietnamese(
     # The late parade moved the outdoor limit whatever language its comment is in.
     assert 'outdoor_until = "11:00"' not in text
     assert "# diễu hành muộn" in text
+
+
+def test_a_plan_files_unknown_and_missing_keys_and_a_bad_time_are_said_in_vietnamese(
+    tmp_path: Path,
+) -> None:
+    plan = tmp_path / "plan.toml"
+    code, _out, err = run("init", "--communes", "2", "--date", "2023-08-06", "--out", str(plan))
+    assert code == 0, err
+    text = plan.read_text("utf-8").replace('opens = "06:00"', 'opens = "25:00"\nnmae = "x"')
+    plan.write_text(text.replace("[[sites]]\nid", "[[sites]]\nidd", 1), "utf-8")
+    code, _out, err = run("validate", str(plan), "--lang", "vi")
+    assert code == 2
+    assert "festival.nmae: không có khóa 'nmae'; có phải 'name'?" in err
+    assert "'25:00' không phải giờ trong ngày" in err
+    assert "thiếu khóa bắt buộc 'id'" in err
+    code, _out, err = run("validate", str(plan), "--lang", "en")
+    assert "unknown key 'nmae'; did you mean 'name'?" in err
+    assert "'25:00' is not a time of day" in err

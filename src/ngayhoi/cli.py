@@ -29,7 +29,13 @@ import attrs
 
 from ngayhoi import data, io
 from ngayhoi._version import __version__
-from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownReferenceError
+from ngayhoi.errors import (
+    InfeasibleError,
+    NgayhoiError,
+    PlanError,
+    Said,
+    UnknownReferenceError,
+)
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
@@ -444,7 +450,7 @@ def _validity(unit: Unit) -> str:
     return _("valid on every date")
 
 
-def error_text(error: NgayhoiError) -> str:
+def error_text(error: NgayhoiError) -> str:  # noqa: PLR0911 - one return per kind of error
     """An error's message in the language in use.
 
     The library's messages are English. Errors that carry their parts
@@ -466,16 +472,15 @@ def error_text(error: NgayhoiError) -> str:
     if translator.language == "en":
         return str(error)
     if isinstance(error, io.PlanFileError):
-        where = f"{error.source}: {error.path}: " if error.path else f"{error.source}: "
-        said = error_text(error.inner) if error.inner is not None else error.message
-        tail = " " + _("(line {line})").format(line=error.line) if error.line else ""
-        return where + said + tail
+        return _file_error_text(error)
     cause = error.__cause__
     if isinstance(cause, NgayhoiError) and str(cause) and str(cause) in str(error):
         # A plan file's error wraps the model's: say the inner one again, keep the place.
         return str(error).replace(str(cause), error_text(cause))
     if isinstance(error, UnknownReferenceError):
         return _reference_text(error)
+    if error.args and isinstance(error.args[0], Said):
+        return error.args[0].say(_)
     parts = {name: getattr(error, name, None) for name in _ERROR_PARTS}
     if parts["kind"] and parts["expected"]:
         text = _("{kind} '{id}'").format(kind=_(str(parts["kind"])), id=parts["item"] or "")
@@ -488,6 +493,19 @@ def error_text(error: NgayhoiError) -> str:
             text += "; " + _(str(parts["hint"]))
         return text
     return str(error)
+
+
+def _file_error_text(error: io.PlanFileError) -> str:
+    """A plan file's error in the language in use: the file, the key, what is wrong, the line."""
+    where = f"{error.source}: {error.path}: " if error.path else f"{error.source}: "
+    if error.inner is not None:
+        said = error_text(error.inner)
+    elif isinstance(error.message, Said):
+        said = error.message.say(_)
+    else:
+        said = error.message
+    tail = " " + _("(line {line})").format(line=error.line) if error.line else ""
+    return where + said + tail
 
 
 _ERROR_PARTS = ("kind", "item", "field", "value", "expected", "hint")

@@ -16,8 +16,8 @@ site 'long-hoa.ubnd': unknown unit 'long-hooa'; did you mean 'long-hoa'? ...
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from ngayhoi.diagnostics import Violation
@@ -33,6 +33,7 @@ __all__ = [
     "NotScheduledError",
     "PlanError",
     "PlanErrors",
+    "Said",
     "ScheduleFileError",
     "UnitNotValidError",
     "UnknownActivityError",
@@ -41,6 +42,36 @@ __all__ = [
 ]
 
 _MAX_LISTED = 12
+
+
+class Said(str):
+    """An English message that keeps its template and values, to be said again in another language.
+
+    It is the English text everywhere a ``str`` is; the command line looks the
+    ``template`` up in its catalogue and fills in the ``values``. A message
+    built this way marks its template with ``N_`` where it is written.
+
+    >>> msg = Said("unknown key '{key}'", key="nmae")
+    >>> msg, msg.template, msg.values
+    ("unknown key 'nmae'", "unknown key '{key}'", {'key': 'nmae'})
+    >>> msg.say(lambda t: t.replace("unknown key", "không có khóa"))
+    "không có khóa 'nmae'"
+    """
+
+    __slots__ = ("template", "values")
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Self:
+        """The message ``template.format(**values)``, keeping both."""
+        said = super().__new__(cls, template.format(**values))
+        said.template = template
+        said.values = values
+        return said
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        """The message with its template translated by ``translate`` (a gettext)."""
+        return translate(self.template).format(**self.values)
 
 
 class NgayhoiError(Exception):

@@ -25,7 +25,6 @@ another (no deputy).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -33,6 +32,7 @@ from typing import Any, Protocol
 import attrs
 
 from ngayhoi.errors import PlanError, UnknownReferenceError
+from ngayhoi.io._keys import unknown_key
 from ngayhoi.model import Requirement, Resource, ResourceKind
 
 __all__ = ["PEOPLE_KEYS", "add_people", "deputy_group"]
@@ -102,9 +102,7 @@ def _row(k: int, table: object, reader: Reader) -> Mapping[str, Any]:
         raise reader.fail(f"people[{k}]", "a [[people]] table has id, name and what they lead")
     for key in table:
         if key not in PEOPLE_KEYS:
-            hint = difflib.get_close_matches(str(key), PEOPLE_KEYS, n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise reader.fail(f"people[{k}].{key}", f"unknown key '{key}'{tip}")
+            raise reader.fail(f"people[{k}].{key}", unknown_key(key, PEOPLE_KEYS, known=False))
     for key in ("id", "name"):
         if not isinstance(table.get(key), str):
             raise reader.fail(f"people[{k}]", f"missing key '{key}' (text in quotes)")

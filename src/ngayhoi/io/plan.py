@@ -45,10 +45,13 @@ from ngayhoi.errors import (
     NgayhoiError,
     PlanError,
     PlanErrors,
+    Said,
     UnitNotValidError,
     UnknownReferenceError,
 )
 from ngayhoi.files import write_atomic
+from ngayhoi.i18n import N_
+from ngayhoi.io._keys import unknown_key
 from ngayhoi.io.people import add_people
 from ngayhoi.model import (
     Activity,
@@ -309,6 +312,12 @@ def _strict(kind: type[T]) -> Callable[[object, object], T]:
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})\s*$")
 
 
+def _said(err: BaseException) -> str:
+    """The error's message; a :class:`~ngayhoi.errors.Said` stays one (the CLI says it again)."""
+    first = err.args[0] if err.args else None
+    return first if isinstance(first, Said) and first == str(err) else str(err)
+
+
 def _as_time(value: object) -> dt.time:
     """A time of day from a TOML time, ``"07:30"``, ``"7:30"`` or ``"7h30"``."""
     if isinstance(value, dt.time):
@@ -317,8 +326,12 @@ def _as_time(value: object) -> dt.time:
         found = _CLOCK.match(value)
         if found and int(found.group(1)) < 24 and int(found.group(2)) < 60:  # noqa: PLR2004
             return dt.time(int(found.group(1)), int(found.group(2)))
-    msg = f'{value!r} is not a time of day; write it as "HH:MM" in quotes, e.g. "07:30"'
-    raise PlanError(msg)
+    raise PlanError(
+        Said(
+            N_('{value} is not a time of day; write it as "HH:MM" in quotes, e.g. "07:30"'),
+            value=repr(value),
+        )
+    )
 
 
 #: What each record read from a table is called in errors (as the model's own errors call it).
@@ -479,16 +492,11 @@ class _Reader:
         if not isinstance(table, Mapping):
             raise self.fail(path, f"expected a table, got {type(table).__name__}")
         names = {a.alias or a.name for a in attrs.fields(cast("Any", cls)) if a.init}
-        found: list[PlanFileError] = []
-        for key in table:
-            if key not in names:
-                hint = difflib.get_close_matches(str(key), sorted(names), n=1)
-                tip = (
-                    f"; did you mean '{hint[0]}'?"
-                    if hint
-                    else f" (known: {', '.join(sorted(names))})"
-                )
-                found.append(self.fail(f"{path}.{key}", f"unknown key '{key}'{tip}"))
+        found: list[PlanFileError] = [
+            self.fail(f"{path}.{key}", unknown_key(key, sorted(names)))
+            for key in table
+            if key not in names
+        ]
         known = {k: v for k, v in table.items() if k in names}
         try:
             record = _converter().structure(known, cls)
@@ -497,7 +505,7 @@ class _Reader:
         except PlanError as err:
             # A check of the whole record (its validators): its field names the key.
             key = f"{path}.{err.field}" if err.field in known else path
-            found.append(self.fail(key, str(err), err))
+            found.append(self.fail(key, _said(err), err))
         if found:
             raise PlanFileError.every(found)
         return record
@@ -511,7 +519,12 @@ class _Reader:
         missing = [note.name for sub, note in with_notes if isinstance(sub, KeyError)]
         if missing:
             keys = ", ".join(f"'{name}'" for name in missing)
-            found.append(self.fail(path, f"missing required key{'s' * (len(missing) > 1)} {keys}"))
+            template = (
+                N_("missing required keys {keys}")
+                if missing[1:]
+                else N_("missing required key {keys}")
+            )
+            found.append(self.fail(path, Said(template, keys=keys)))
         for sub, note in with_notes:
             key = f"{path}.{note.name}"
             if isinstance(sub, KeyError):
@@ -724,7 +737,7 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one
     except PlanError as err:
         reader.add(_locate(err, doc, reader))
     except NgayhoiError as err:
-        reader.add(reader.fail("", str(err)))
+        reader.add(reader.fail("", _said(err)))
     if plan is not None and not plan.activities and not reader.errors:
         msg = (
             f"festival '{plan.id}' has no activities; add [[activities]] tables, or a "
@@ -858,7 +871,7 @@ _STAMPED_FROM = ("", "format", "version", "festival", "units", "sites", "activit
 _GENERATORS = ("pilot", "programme", "conference", "preparation", "needs", "people")
 
 
-def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa: C901, PLR0912, PLR0915 - one section each
+def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa: C901, PLR0912 - one section each
     """The festival, or ``None`` when errors (gathered in ``reader``) leave too little to check.
 
     Each row of each table is read on its own, so every bad one is named; the checks
@@ -867,9 +880,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
     """
     for key in doc:
         if key not in _TOP:
-            hint = difflib.get_close_matches(str(key), sorted(_TOP), n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            reader.add(reader.fail(str(key), f"unknown section '{key}'{tip}"))
+            reader.add(reader.fail(str(key), unknown_key(key, _TOP, section=True)))
     if doc.get("format") != FORMAT:
         raise reader.fail("format", f'expected format = "{FORMAT}", got {doc.get("format")!r}')
     if type(doc.get("version")) is not int or doc.get("version") != VERSION:
@@ -885,9 +896,9 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
         raise reader.fail("festival", msg)
     for key in head:
         if key not in _FESTIVAL_KEYS:
-            hint = difflib.get_close_matches(str(key), sorted(_FESTIVAL_KEYS), n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            reader.add(reader.fail(f"festival.{key}", f"unknown key '{key}'{tip}"))
+            reader.add(
+                reader.fail(f"festival.{key}", unknown_key(key, _FESTIVAL_KEYS, known=False))
+            )
     for key in ("id", "name", "days"):
         if key not in head:
             reader.add(reader.fail("festival", f"missing key '{key}'"))
@@ -1089,9 +1100,7 @@ def _travel(table: object, reader: _Reader) -> TravelTimes:
         raise reader.fail("travel", f"{table!r} is not a table; write a [travel] section")
     for key in table:
         if key not in _TRAVEL_KEYS:
-            hint = difflib.get_close_matches(str(key), _TRAVEL_KEYS, n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(_TRAVEL_KEYS)})"
-            raise reader.fail(f"travel.{key}", f"unknown key '{key}'{tip}")
+            raise reader.fail(f"travel.{key}", unknown_key(key, _TRAVEL_KEYS))
     matrix = _travel_rows(table.get("minutes", []), reader)
     options: dict[str, Any] = {}
     for key in _TRAVEL_KEYS[1:]:
@@ -1101,7 +1110,7 @@ def _travel(table: object, reader: _Reader) -> TravelTimes:
                 options[key] = _converter().structure(table[key], expected)
                 TravelTimes(**{key: options[key]})
             except PlanError as err:
-                raise reader.fail(f"travel.{key}", str(err)) from None
+                raise reader.fail(f"travel.{key}", _said(err)) from None
     return TravelTimes(minutes=matrix, **options)
 
 
@@ -1127,12 +1136,12 @@ def _travel_row(k: int, row: object, matrix: dict[tuple[str, str], int], reader:
         try:
             _converter().structure(row[key], int if key == "minutes" else str)
         except PlanError as err:
-            raise reader.fail(f"{where}.{key}", str(err)) from None
+            raise reader.fail(f"{where}.{key}", _said(err)) from None
     pair = (row["from"], row["to"])
     try:
         TravelTimes(minutes={pair: row["minutes"]})
     except PlanError as err:
-        raise reader.fail(where, str(err)) from None
+        raise reader.fail(where, _said(err)) from None
     if pair in matrix:
         msg = f"the time from '{pair[0]}' to '{pair[1]}' is given twice; keep one row"
         raise reader.fail(where, msg)
@@ -1143,7 +1152,7 @@ def _time_at(value: object, path: str, reader: _Reader) -> dt.time:
     try:
         return _as_time(value)
     except PlanError as err:
-        raise reader.fail(path, str(err)) from None
+        raise reader.fail(path, _said(err)) from None
 
 
 def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[pendulum.Date]:
@@ -1153,7 +1162,7 @@ def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[p
         try:
             out.append(_converter().structure(item, pendulum.Date))
         except PlanError as err:
-            raise reader.fail(f"{path}[{k}]", str(err)) from None
+            raise reader.fail(f"{path}[{k}]", _said(err)) from None
     if not out:
         raise reader.fail(path, "give at least one date, e.g. [2023-08-06]")
     return out
@@ -1276,7 +1285,7 @@ def _ids(value: object, path: str, reader: _Reader) -> list[str]:
     try:
         return list(_converter().structure(value, tuple[str, ...]))
     except PlanError as err:
-        raise reader.fail(path, str(err)) from None
+        raise reader.fail(path, _said(err)) from None
 
 
 def _merge_sync(lists: dict[str, list[Any]]) -> None:
@@ -1335,7 +1344,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
         minutes = {str(k).replace("-", "_"): v for k, v in lengths.items()}
         programme = programme.durations(**minutes)
     except PlanError as err:
-        raise reader.fail(f"{path}.minutes", str(err)) from None
+        raise reader.fail(f"{path}.minutes", _said(err)) from None
     moves = table.get("move", [])
     if not isinstance(moves, list):
         raise reader.fail(f"{path}.move", "expected a list: move = [{item, after, gap}, ...]")
@@ -1347,7 +1356,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
                 str(move.get("item")), after=str(move.get("after")), gap=move.get("gap")
             )
         except PlanError as err:
-            raise reader.fail(f"{path}.move[{k}]", str(err)) from None
+            raise reader.fail(f"{path}.move[{k}]", _said(err)) from None
     gaps: dict[str, tuple[int, int | None]] = {}
     for key, value in _subtable(table, "gaps", path, reader).items():
         ok = (
@@ -1407,7 +1416,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             simultaneous=simultaneous,
         )
     except PlanError as err:
-        raise reader.fail(path, str(err)) from None
+        raise reader.fail(path, _said(err)) from None
     lists["activities"] = [
         *_fix(stamped.activities, fixed, day, timezone),
         *lists["activities"],
@@ -1523,7 +1532,7 @@ class _Changes:
                     prog = apply_overrides(prog, [change])
                 except PlanError as err:
                     key = "minutes" if change.minutes is not None else "off"
-                    raise reader.fail(f"{path}.{key}", str(err)) from None
+                    raise reader.fail(f"{path}.{key}", _said(err)) from None
             per_site[site.id] = prog
             timed = sorted(
                 ((path, c) for _k, path, c in mine if c.at is not None),
@@ -1587,9 +1596,7 @@ def _override(  # noqa: C901, PLR0912, PLR0917 - one key of the table after anot
         raise reader.fail(path, "an [[override]] table has unit, item, and at, minutes or off")
     for key in table:
         if key not in _OVERRIDE_KEYS:
-            hint = difflib.get_close_matches(str(key), _OVERRIDE_KEYS, n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {_OVERRIDE_KEYS})"
-            raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+            raise reader.fail(f"{path}.{key}", unknown_key(key, _OVERRIDE_KEYS))
     for key, valid, kind in (
         ("unit", hosted, "commune-level unit"),
         ("item", _ITEM_KEYS, "programme item"),
@@ -1659,9 +1666,7 @@ def _keys(table: object, allowed: Sequence[str], path: str, reader: _Reader) -> 
         raise reader.fail(path, f"expected a table with {', '.join(allowed)}")
     for key in table:
         if key not in allowed:
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(allowed)})"
-            raise reader.fail(f"{path}.{key}", f"unknown key '{key}'{tip}")
+            raise reader.fail(f"{path}.{key}", unknown_key(key, allowed))
     return table
 
 
@@ -1730,7 +1735,7 @@ def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
             site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
         )
     except PlanError as err:
-        raise reader.fail("pilot", str(err), err) from None
+        raise reader.fail("pilot", _said(err), err) from None
     lists["activities"] = [*parts.activities, *lists["activities"]]
     lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
     lists["resources"] = [*parts.resources, *lists["resources"]]
@@ -1793,7 +1798,7 @@ def _conferences(  # noqa: C901 - one key after another
         except PlanError as err:
             if isinstance(err, PlanFileError):
                 raise
-            raise reader.fail(path, str(err)) from None
+            raise reader.fail(path, _said(err)) from None
         lists["activities"] = [*lists["activities"], *parts.activities]
         lists["dependencies"] = [*lists["dependencies"], *parts.dependencies]
         lists["sync_groups"] = [*lists["sync_groups"], *parts.sync_groups]
@@ -1828,7 +1833,7 @@ def _prepare(
     try:
         cascade = preparation_cascade(communes, organiser=organiser)
     except PlanError as err:
-        raise reader.fail("preparation", str(err), err) from None
+        raise reader.fail("preparation", _said(err), err) from None
     lists["prep_tasks"] = [*cascade, *lists["prep_tasks"]]
 
 
@@ -1869,7 +1874,7 @@ def _add_need(
         wanted = table.get("resources", [])
         extra = list(_converter().structure(wanted, tuple[Requirement, ...]))
     except PlanError as err:
-        raise reader.fail(f"needs[{k}].resources", str(err)) from None
+        raise reader.fail(f"needs[{k}].resources", _said(err)) from None
     known = {r.id for r in lists["resources"]} | {
         r.group for r in lists["resources"] if r.group is not None
     }
@@ -1887,7 +1892,7 @@ def _add_need(
     try:
         lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
     except PlanError as err:  # a resource the activity needs already
-        raise reader.fail(f"needs[{k}].resources", str(err), err) from None
+        raise reader.fail(f"needs[{k}].resources", _said(err), err) from None
 
 
 # -- saving ---------------------------------------------------------------------------

@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         schedule = ngayhoi.schedule(build()).unwrap()
-        report = ngayhoi.export.export_calendars(schedule, args.out)
+        # Every kind of feed, the role feeds of each commune included (--commune-roles).
+        report = ngayhoi.export.export_calendars(schedule, args.out, commune_roles=True)
     except ngayhoi.NgayhoiError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1 if isinstance(err, ngayhoi.InfeasibleError) else 2

@@ -169,3 +169,24 @@ def test_init_pilot_writes_the_pilot_day_of_one_commune(
     sched = ngayhoi.schedule(plan)
     assert check_schedule(sched) == []
     assert check_protocol(sched) == []
+
+
+@pytest.mark.parametrize("day", ["2023-09-10", "2023-06-30", "1900-08-10"])
+def test_init_pilot_refuses_a_day_outside_the_campaign_window_naming_date(
+    tmp_path: Path, day: str
+) -> None:
+    import io as stdio  # noqa: PLC0415
+
+    from ngayhoi.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "diem.toml"
+    out, err = stdio.StringIO(), stdio.StringIO()
+    code = main(
+        ["init", "--pilot", "Long Hòa", "--date", day, "--out", str(path)], out=out, err=err
+    )
+    assert code == 2
+    message = err.getvalue()
+    assert f"--date {day}" in message
+    assert "campaign window" in message or "the year must be from" in message
+    assert "Traceback" not in message
+    assert not path.exists()

@@ -17,16 +17,14 @@ import pytest
 import ngayhoi
 from ngayhoi.export import export_calendars
 from ngayhoi.export.diff import KINDS, diff_events
-from ngayhoi.export.ics import (
-    CalendarEvent,
-    Feed,
-    _safe_name,
+from ngayhoi.export.encoding import (
+    _KNOWN_VTIMEZONES,
+    _built_vtimezone,
     _vtimezone,
-    activity_uid,
     calendar_bytes,
-    calendar_events,
-    standard_feeds,
 )
+from ngayhoi.export.events import CalendarEvent, activity_uid, calendar_events
+from ngayhoi.export.feeds import Feed, _safe_name, standard_feeds
 from ngayhoi.model import Unit
 from ngayhoi.scheduling import Schedule
 
@@ -73,7 +71,7 @@ def _unit_of(schedule: Schedule) -> dict[str, str]:
 def test_the_mc_of_one_commune_gets_that_communes_day_not_every_flag_salute(
     sched: Schedule,
 ) -> None:
-    feeds = {f.id: f for f in standard_feeds(sched)}
+    feeds = {f.id: f for f in standard_feeds(sched, commune_roles=True)}
     where = _unit_of(sched)
     salutes = [u for u in feeds["role-mc"].uids if u.endswith(".chao-co@ngayhoi.vn")]
     assert len(salutes) == 3  # the district's MC feed: every commune's flag salute
@@ -90,7 +88,7 @@ def test_the_mc_of_one_commune_gets_that_communes_day_not_every_flag_salute(
 
 
 def test_every_role_has_a_feed_per_commune_it_works_in(sched: Schedule) -> None:
-    feeds = standard_feeds(sched)
+    feeds = standard_feeds(sched, commune_roles=True)
     where = _unit_of(sched)
     for district in (f for f in feeds if f.kind == "role"):
         units = {where[u] for u in district.uids if u in where}
@@ -105,7 +103,7 @@ def test_every_role_has_a_feed_per_commune_it_works_in(sched: Schedule) -> None:
 
 
 def test_calendar_names_start_with_what_tells_them_apart(sched: Schedule) -> None:
-    feeds = standard_feeds(sched)
+    feeds = standard_feeds(sched, commune_roles=True)
     names = [f.name for f in feeds]
     assert len(set(names)) == len(names)
     assert _common_prefix(names) == ""
@@ -128,14 +126,16 @@ def test_calendar_names_start_with_what_tells_them_apart(sched: Schedule) -> Non
 
 
 def test_role_names_follow_the_units_kind(sched: Schedule) -> None:
-    by_id = {f.id: f for f in standard_feeds(sched)}
+    by_id = {f.id: f for f in standard_feeds(sched, commune_roles=True)}
     assert by_id["role-cong-an-xa.can-duoc"].name == "Cần Đước – Công an thị trấn – Ngày hội 2023"
     assert by_id["role-ubnd-xa.can-duoc"].name == "Cần Đước – UBND thị trấn – Ngày hội 2023"
     assert by_id["role-cong-an-xa.long-khe"].name == "Long Khê – Công an xã – Ngày hội 2023"
     assert "tại Thị trấn Cần Đước" in by_id["commune-can-duoc"].description
     ward = Unit(id="phuong-1", name="Phường 1", official_name="Phường 1", kind="phường")
     fest = ngayhoi.templates.plan_day(id="p", name="Ngày hội phường", day=DAY, communes=[ward])
-    feeds = {f.id: f.name for f in standard_feeds(ngayhoi.schedule(fest).unwrap())}
+    feeds = {
+        f.id: f.name for f in standard_feeds(ngayhoi.schedule(fest).unwrap(), commune_roles=True)
+    }
     assert feeds["role-cong-an-xa.phuong-1"] == "Phường 1 – Công an phường – Ngày hội 2023"
     assert feeds["role-cong-an-xa"] == "Công an xã – các phường – Ngày hội 2023"
 
@@ -146,7 +146,7 @@ def test_a_plan_named_role_keeps_its_name(sched: Schedule) -> None:
         attrs.evolve(r, name="Dẫn chương trình") if r.id == "mc" else r for r in fest.resources
     ]
     other = ngayhoi.schedule(attrs.evolve(fest, resources=renamed)).unwrap()
-    names = {f.id: f.name for f in standard_feeds(other)}
+    names = {f.id: f.name for f in standard_feeds(other, commune_roles=True)}
     assert names["role-mc.can-duoc"] == "Cần Đước – Dẫn chương trình – Ngày hội 2023"
 
 
@@ -164,6 +164,11 @@ def test_the_embedded_zone_has_one_standard_block_at_plus_seven(sched: Schedule)
     assert {s.utcoffset() for s in timed} == {dt.timedelta(hours=7)}
 
 
+@pytest.mark.parametrize("tzid", sorted(_KNOWN_VTIMEZONES))
+def test_a_vtimezone_known_ahead_is_the_one_icalendar_builds(tzid: str) -> None:
+    assert _vtimezone(tzid) == _built_vtimezone(tzid)
+
+
 def test_a_zone_with_daylight_saving_keeps_every_block() -> None:
     berlin = _vtimezone("Europe/Berlin")
     assert b"BEGIN:DAYLIGHT" in berlin
@@ -175,8 +180,8 @@ def test_the_changed_feeds_pass_all_six_checkers(
     tmp_path: Path,
     ics_check: Callable[[Path], subprocess.CompletedProcess[str]],
 ) -> None:
-    export_calendars(sched, tmp_path / "ev", now=V1)
-    export_calendars(sched, tmp_path / "todo", now=V1, tasks="todo")
+    export_calendars(sched, tmp_path / "ev", now=V1, commune_roles=True)
+    export_calendars(sched, tmp_path / "todo", now=V1, tasks="todo", commune_roles=True)
     files = [
         tmp_path / "ev" / "master.ics",
         tmp_path / "ev" / "commune-can-duoc.ics",

@@ -31,13 +31,27 @@ V1 = dt.datetime(2023, 7, 1, tzinfo=dt.UTC)
 _BLOCK = re.compile(rb"BEGIN:(VEVENT|VTODO)\r\n.*?END:\1\r\n", re.DOTALL)
 
 
+#: Named people (``[[people]]``) the stateful test can drop one by one: each has a feed.
+PEOPLE = {
+    "ct-can-duoc": (
+        '[[people]]\nid = "ct-can-duoc"\nname = "Chủ tịch UBND thị trấn Cần Đước"\n'
+        'unit = "can-duoc"\nleads = ["bao-cao", "phat-bieu-tiep-thu"]\n'
+    ),
+    "tt-doan-1": '[[people]]\nid = "tt-doan-1"\nname = "Trưởng đoàn 1"\ndelegation = "doan-1"\n',
+}
+
+
 def build(
-    communes: int, delegations: int, longer: dict[str, int] | None = None
+    communes: int,
+    delegations: int,
+    longer: dict[str, int] | None = None,
+    people: tuple[str, ...] = (),
 ) -> ngayhoi.Festival:
     """A plan of ``communes`` communes and ``delegations`` delegations, items lengthened."""
     text = init_text(communes=communes, day=DAY)
     if delegations:
         text = with_delegations(text, count=delegations)
+    text += "".join(f"\n{PEOPLE[p]}" for p in people)
     fest = io.loads(text)
     extra = longer or {}
     return attrs.evolve(
@@ -164,6 +178,21 @@ def test_the_state_lists_every_feed_and_uid_it_wrote_cancelled_ones_included(
         assert set(written[name]) == set(uids)
 
 
+def test_cancelled_tasks_switched_to_to_dos_get_a_higher_sequence(tmp_path: Path) -> None:
+    """Found by the state machine: a task shown cancelled (its feed turned off, or its commune
+    gone) was rewritten as a VTODO under the same SEQUENCE when --tasks switched."""
+    export_plan(build(4, 1), tmp_path, now=V1, commune_roles=True)
+    export_plan(build(3, 1), tmp_path, now=V1 + dt.timedelta(hours=1), commune_roles=False)
+    before = feeds(tmp_path)
+    export_plan(build(3, 1), tmp_path, now=V1 + dt.timedelta(hours=2), tasks="todo")
+    after = feeds(tmp_path)
+    check_update(before, after)
+    gone = after["commune-long-dinh.ics"]  # the commune left the plan: all cancelled, as to-dos
+    assert gone
+    assert {status(b) for b in gone.values()} == {"CANCELLED"}
+    assert any(b.startswith(b"BEGIN:VTODO") for b in gone.values())
+
+
 class ExportEditReexport(RuleBasedStateMachine):
     """Export, edit the plan, re-export: subscribers never lose an event silently."""
 
@@ -174,25 +203,32 @@ class ExportEditReexport(RuleBasedStateMachine):
         self.delegations = 3
         self.longer: dict[str, int] = {}
         self.tasks = "event"
+        self.people = tuple(PEOPLE)
+        self.commune_roles = False
         self.day = 0
         self.files: dict[str, dict[str, bytes]] = {}
-        self.plan = build(self.communes, self.delegations)
+        self.plan = build(self.communes, self.delegations, people=self.people)
         self._export()
 
-    def _export(self) -> None:
+    def _export(self, commune_roles: bool | None = None) -> bool:
         self.day += 1
         before = self.files
         try:
             export_plan(
-                self.plan, self.folder, now=V1 + dt.timedelta(hours=self.day), tasks=self.tasks
+                self.plan,
+                self.folder,
+                now=V1 + dt.timedelta(hours=self.day),
+                tasks=self.tasks,
+                commune_roles=commune_roles,  # None: as the folder's last export
             )
         except InfeasibleError:
-            return  # an edit no schedule can meet: nothing exported, nothing to check
+            return False  # an edit no schedule can meet: nothing exported, nothing to check
         self.files = feeds(self.folder)
         check_update(before, self.files)
+        return True
 
     def _replan(self) -> None:
-        self.plan = build(self.communes, self.delegations, self.longer)
+        self.plan = build(self.communes, self.delegations, self.longer, self.people)
         self._export()
 
     @rule(pick=st.integers(min_value=0, max_value=400), minutes=st.sampled_from([5, 10, 30]))
@@ -213,6 +249,17 @@ class ExportEditReexport(RuleBasedStateMachine):
         self.communes -= 1
         self._replan()
 
+    @precondition(lambda self: self.people)
+    @rule()
+    def remove_a_person(self) -> None:
+        self.people = self.people[1:]
+        self._replan()
+
+    @rule()
+    def switch_the_per_commune_role_feeds(self) -> None:
+        if self._export(commune_roles=not self.commune_roles):
+            self.commune_roles = not self.commune_roles
+
     @rule()
     def change_the_tasks_mode(self) -> None:
         self.tasks = "todo" if self.tasks == "event" else "event"
@@ -231,6 +278,27 @@ class ExportEditReexport(RuleBasedStateMachine):
         for name, uids in state.feed_uids().items():
             assert len(set(uids)) == len(uids), name
             assert set(uids) == set(self.files[name]), name
+
+    @invariant()
+    def the_per_commune_role_feeds_follow_the_last_choice(self) -> None:
+        state = load_state(self.folder)
+        assert state.commune_roles == self.commune_roles
+        shown = {
+            status(block)
+            for feed in state.feeds.values()
+            if feed.kind == "commune-role"
+            for block in self.files[feed.filename].values()
+        }
+        if self.commune_roles:
+            assert shown - {"CANCELLED"}  # live events (CONFIRMED, or NEEDS-ACTION to-dos)
+        else:
+            assert shown <= {"CANCELLED"}
+
+    @invariant()
+    def every_person_in_the_plan_has_a_live_feed(self) -> None:
+        for person in self.people:
+            blocks = self.files[f"person-{person}.ics"]
+            assert "CONFIRMED" in {status(b) for b in blocks.values()}, person
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -249,3 +249,19 @@ def test_a_plan_file_from_init_is_commented_in_the_language_in_use(
     if lang == "vi":
         assert not [c for c in comments if any(word in c for word in english)], comments
         assert "# tâm của xã: sửa thành vị trí hội trường" in text
+
+
+def test_a_plan_with_delegations_from_init_has_no_english_comment_in_vietnamese(
+    tmp_path: Path,
+) -> None:
+    plan = tmp_path / "plan.toml"
+    args = ["--communes", "20", "--delegations", "3", "--parade", "07:30", "--out", str(plan)]
+    code, _out, err = run("--lang", "vi", "init", "--date", "2023-08-06", *args)
+    assert code == 0, err
+    text = plan.read_text("utf-8")
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
+    english = ("the ", " a ", "delegation", "commune", "minutes", "rename")
+    assert [c for c in comments if any(word in c for word in english)] == []
+    # The late parade moved the outdoor limit whatever language its comment is in.
+    assert 'outdoor_until = "11:00"' not in text
+    assert "# diễu hành muộn" in text

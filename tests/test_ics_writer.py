@@ -1,6 +1,6 @@
 """The direct VEVENT/VTODO writer against icalendar's own serialiser, and the fast digests.
 
-``ngayhoi.export.ics.component_bytes`` writes events line by line for speed;
+``ngayhoi.export.encoding.component_bytes`` writes events line by line for speed;
 these tests build the same component through icalendar's object model (the
 way the project wrote them before) and require identical bytes, over
 generated Vietnamese text with every character the escaping and folding rules
@@ -22,14 +22,9 @@ from hypothesis import strategies as st
 
 import ngayhoi
 from ngayhoi.export import _lines
-from ngayhoi.export.ics import (
-    CalendarEvent,
-    Revision,
-    calendar_bytes,
-    component_bytes,
-    master_feed,
-    standard_feeds,
-)
+from ngayhoi.export.encoding import calendar_bytes, component_bytes
+from ngayhoi.export.events import CalendarEvent, Revision
+from ngayhoi.export.feeds import master_feed, standard_feeds
 from ngayhoi.scheduling.result import Slot
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

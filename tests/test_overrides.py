@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import importlib.util
 
+import attrs
 import pytest
 
 import ngayhoi
 from ngayhoi import io
+from ngayhoi.export.runsheet import commune_runsheet
+from ngayhoi.export.schedule_json import schedule_json
 from ngayhoi.io import PlanFileError
-from ngayhoi.scheduling.checker import check_protocol, check_schedule
+from ngayhoi.scheduling.checker import (
+    check_idle,
+    check_protocol,
+    check_schedule,
+    fixed_time_waits,
+    idle_minutes,
+)
 
 from conftest import ROOT
 
@@ -58,25 +67,66 @@ at = "09:30"
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the scheduler now caps every wait at max_idle (15 min), and an award fixed "
-    "at 09:30 needs a 90-minute wait before Đón đại biểu; which rule wins (a fixed time "
-    "lengthening a wait, or the cap refusing the override) is not decided yet",
-)
+GAMES_60 = '[[override]]\nunit = "long-hoa"\nitem = "tro-choi"\nminutes = 60\n'
+
+
 def test_an_award_fixed_at_0930_keeps_the_parade_in_the_synchronized_start() -> None:
-    games = '[[override]]\nunit = "long-hoa"\nitem = "tro-choi"\nminutes = 60\n'
-    plan = io.loads(_plan(AWARD_AT_0930, games))
+    # The organiser's fixed time wins over max_idle: the 53-minute wait before Đón đại
+    # biểu it forces is reported (naming the override), counted, and not a broken rule.
+    plan = io.loads(_plan(AWARD_AT_0930, GAMES_60))
     group = next(g for g in plan.sync_groups if g.id == "dong-loat.dieu-hanh")
     assert "long-hoa.dieu-hanh" in group.activities
     assert len(group.activities) == 3
     sched = ngayhoi.schedule(plan)
+    assert sched.feasible
     assert sched["long-hoa.trao-thuong"].start.format("HH:mm") == "09:30"
     assert {
         sched[f"{s}.dieu-hanh"].start.format("HH:mm") for s in ("long-hoa", "long-khe", "phuoc-van")
     } == {"06:45"}
     assert sched["long-khe.trao-thuong"].start.format("HH:mm") == "08:52"
     assert check_schedule(sched) == []
+    assert check_protocol(sched) == []
+    [forced] = fixed_time_waits(sched)
+    assert (forced.activity, forced.minutes, forced.fixed, forced.at) == (
+        "long-hoa.don-dai-bieu", 53, "long-hoa.trao-thuong", "09:30"
+    )  # fmt: skip
+    assert forced.override(sched.festival) == '[[override]] unit = "long-hoa", item = "trao-thuong"'
+    assert ("long-hoa.don-dai-bieu", 53) in idle_minutes(sched)["long-hoa"]
+    room = schedule_json(sched, version="1")["schedule"]["conference"]["rooms"]
+    hall = next(r for r in room if r["name"].startswith("Hội trường UBND xã Long Hòa"))
+    assert hall["features"]["idle_minutes"] == 53 + 10
+    sheet = commune_runsheet(sched, "long-hoa")
+    note = "hờ 53 phút do giờ cố định 09:30 của Công bố quyết định và trao khen thưởng"
+    assert f"C{note}" in sheet  # the note on Đón đại biểu
+    assert f"c{note}" in sheet  # the sheet's line of waits
+    assert 'override\\]\\] unit = "long-hoa", item = "trao-thuong")' in sheet  # md escapes [ ]
+
+
+def test_a_wait_a_fixed_time_does_not_force_is_still_broken() -> None:
+    sched = ngayhoi.schedule(io.loads(_plan(AWARD_AT_0930, GAMES_60)))
+    # By hand: the games after the closing start 40 min after it, not 10. Nothing
+    # fixed comes after them, so the wait is the schedule's, and it is broken.
+    games = sched["long-hoa.tro-choi"]
+    later = attrs.evolve(games, start=games.start.add(minutes=30), end=games.end.add(minutes=30))
+    edited = attrs.evolve(sched, slots={**sched.slots, games.activity: later})
+    [broken] = check_idle(edited)
+    assert broken.activities == ("long-hoa.tro-choi",)
+    assert broken.amount == 40 - 15
+    assert [w.activity for w in fixed_time_waits(edited)] == ["long-hoa.don-dai-bieu"]
+    # Without the override the same 53-minute wait before Đón đại biểu is broken.
+    plain = ngayhoi.schedule(io.loads(_plan(GAMES_60)))
+    reception = plain["long-hoa.don-dai-bieu"]
+    shift = 53 - 15
+    moved = {
+        aid: attrs.evolve(s, start=s.start.add(minutes=shift), end=s.end.add(minutes=shift))
+        for aid, s in plain.slots.items()
+        if aid.startswith("long-hoa.") and s.start >= reception.start
+    }
+    waited = attrs.evolve(plain, slots={**plain.slots, **moved})
+    assert fixed_time_waits(waited) == []
+    assert [(v.activities, v.amount) for v in check_idle(waited)] == [
+        (("long-hoa.don-dai-bieu",), 53 - 15)
+    ]
 
 
 def test_a_late_award_with_the_games_first_is_protocol_correct() -> None:

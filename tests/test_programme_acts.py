@@ -310,16 +310,15 @@ def test_the_cli_says_why_in_one_line_each_and_the_full_chain_with_explain(
     assert "(add --explain for the full chain of reasons)" in err.getvalue()
 
 
-@pytest.mark.parametrize("command", ["export", "runsheet", "documents", "gantt"])
-def test_every_command_that_writes_says_why_as_schedule_does_and_writes_nothing(
+@pytest.mark.parametrize("command", ["validate", "export", "runsheet", "documents", "gantt"])
+def test_validate_and_every_command_that_writes_say_why_as_schedule_does_and_write_nothing(
     tmp_path: Path, command: str
 ) -> None:
     path = _too_early_limit(tmp_path)
     out = tmp_path / "out"
     err = stdio.StringIO()
-    code = main(
-        [command, str(path), "--out", str(out), "--lang", "vi"], out=stdio.StringIO(), err=err
-    )
+    where = [] if command == "validate" else ["--out", str(out)]
+    code = main([command, str(path), *where, "--lang", "vi"], out=stdio.StringIO(), err=err)
     assert code == 1
     text = err.getvalue()
     assert "không lập được lịch đáp ứng mọi ràng buộc" in text

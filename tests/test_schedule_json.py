@@ -16,7 +16,7 @@ import pytest
 
 import ngayhoi
 from ngayhoi.errors import ExportError, PlanError
-from ngayhoi.export.ics import activity_uid
+from ngayhoi.export.events import activity_uid
 from ngayhoi.export.schedule_json import (
     GUID_NAMESPACE,
     SCHEMA_URL,

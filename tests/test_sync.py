@@ -20,7 +20,7 @@ import pytest
 import ngayhoi
 from ngayhoi.errors import ExportError
 from ngayhoi.export import STATE_FILE, export_calendars, load_state
-from ngayhoi.export.ics import _safe_name
+from ngayhoi.export.feeds import _safe_name
 from ngayhoi.scheduling import Schedule, schedule_heuristic
 
 from conftest import ROOT, load_example
@@ -51,7 +51,7 @@ def exported(
     """v1 exported into a folder (copied aside), then v2 into the same folder."""
     first, second = plans
     live = tmp_path_factory.mktemp("feeds")
-    export_calendars(first, live, now=V1)
+    export_calendars(first, live, now=V1, commune_roles=True)
     snapshot = tmp_path_factory.mktemp("v1") / "feeds"
     shutil.copytree(live, snapshot)
     report = export_calendars(second, live, now=V2)

@@ -368,3 +368,19 @@ def test_a_mistyped_nationwide_id_in_a_plan_gets_the_closest_id(tmp_path: Path) 
     code, _, err = run("validate", str(path))
     assert code == 2
     assert "did you mean 'tan-phu-25549'?" in err
+
+
+@pytest.mark.parametrize(
+    ("province", "word", "group"),
+    [("Huế", "thành phố", "doan-tinh"), ("Lạng Sơn", "tỉnh", "doan-tinh")],
+)
+def test_init_names_the_delegations_after_their_province_kind(
+    tmp_path: Path, province: str, word: str, group: str
+) -> None:
+    out = tmp_path / "plan.toml"
+    args = ("--province", province, "--date", "2025-08-19", "--delegations", "2")
+    code, _, err = run("init", *args, "--out", str(out))
+    assert code == 0, err
+    delegations = [r for r in io.load(out).resources if r.kind.value == "delegation"]
+    assert [r.name for r in delegations] == [f"Đoàn {k} BCĐ 138 {word}" for k in (1, 2)]
+    assert {r.group for r in delegations} == {group}

@@ -33,17 +33,19 @@ from ngayhoi.errors import InfeasibleError, NgayhoiError, PlanError, UnknownRefe
 from ngayhoi.export.calendars import read_version
 from ngayhoi.export.diff import diff as plan_diff
 from ngayhoi.export.diff import diff_events
-from ngayhoi.export.ics import calendar_events, standard_feeds
+from ngayhoi.export.events import calendar_events
+from ngayhoi.export.feeds import standard_feeds
 from ngayhoi.export.text import day_table, idle_table, itineraries
 from ngayhoi.graph import check_consistency
 from ngayhoi.i18n import LANGUAGES, N_, language, translator
 from ngayhoi.model import Festival, TravelTimes, Unit, UnitKind, due_note
 from ngayhoi.model._fields import YEARS
 from ngayhoi.scheduling import DEFAULT_BUDGET, TIME_CAP, Schedule, schedule
-from ngayhoi.scheduling.checker import check_protocol
-from ngayhoi.templates.terms import count_units
+from ngayhoi.scheduling.checker import FixedWait, check_protocol, fixed_time_waits
+from ngayhoi.templates.terms import count_units, terms_for
 from ngayhoi.templates.units_plan import (
     SPEED_KMH,
+    comment,
     pilot_plan_text,
     plan_header,
     programme_lines,
@@ -53,7 +55,12 @@ from ngayhoi.templates.units_plan import (
 from ngayhoi.text import check_id, fold, nfc
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ngayhoi.diagnostics import Wait
+    from ngayhoi.export.events import CalendarEvent
+    from ngayhoi.export.feeds import Feed
+    from ngayhoi.export.state import ExportState
     from ngayhoi.publish.caldav import PublishReport
 
 __all__ = ["main"]
@@ -237,7 +244,8 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one block per comma
         default=0,
         help=_(
             "delegations (the district's, or the province's from 1/7/2025) attending the "
-            "ceremonies, two neighbouring communes each"
+            "ceremonies: about three communes each with --communes, two neighbouring ones "
+            "with --province, --district or --units"
         ),
     )
     p.add_argument("--out", required=True, type=_out_path, help=_("the plan file to write"))
@@ -377,6 +385,15 @@ def _export_options(p: argparse.ArgumentParser) -> None:
         help=_("preparation tasks as all-day events (default) or as to-dos"),
     )
     p.add_argument("--no-roles", action="store_true", help=_("no feed per role or team"))
+    p.add_argument(
+        "--commune-roles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=_(
+            "also a feed per role in each commune (role-mc.long-hoa.ics); default: as the "
+            "folder's last export (none in a new folder); turned off, they stay, cancelled"
+        ),
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -885,7 +902,8 @@ def init_text(
     for sid in synthetic:
         lines += [
             "",
-            "[[units.define]]  # rename: id, name and official name of a real commune",
+            "[[units.define]]  "
+            + comment(_("rename: id, name and official name of a real commune")),
             f"id = {_q(sid)}",
             f'name = "Xã {sid[3:]}"',
             f'official_name = "Xã {sid[3:]}"',
@@ -915,41 +933,90 @@ def init_text(
 #: ceremony, with the games at their default 75 minutes (DOMAIN.md §2.2).
 _DAY_AFTER_PARADE = 30 + 15 + 122 + 10 + 75
 
+#: The ceremonies a delegation of ``init --communes N --delegations K`` attends:
+#: a district delegation attends the formal part of about three communes on the day.
+VISITS = 3
 
-def with_delegations(  # noqa: C901 - one plan section after another
+#: The programme of a delegation's n-th visit (from the second on): the folk games
+#: before the ceremony, as long as the delegation's earlier visits take; for the
+#: third, the forum and the report come before the guest reception too, so the
+#: part it attends is the opening, the awards and its speech (32 minutes).
+_LATER_VISITS = (
+    (
+        N_("Communes a delegation visits second: the folk games first."),
+        "minutes = { tro-choi = 75 }",
+        'move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]',
+    ),
+    (
+        N_(
+            "Communes a delegation visits third: the folk games (120 min), the forum and the\n"
+            "report first; the delegation attends the opening, the awards and its speech."
+        ),
+        "minutes = { tro-choi = 120 }",
+        (
+            'move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }, '
+            '{ item = "dien-dan", after = "tro-choi", gap = 0 }, '
+            '{ item = "bao-cao", after = "dien-dan", gap = 0 }]'
+        ),
+    ),
+)
+
+#: Minutes from the parade's start to the end of the third visit's games at the
+#: longest waits (parade 30, a wait of up to 15, games 120).
+_THIRD_GAMES_END = 30 + 15 + 120
+
+
+def with_delegations(  # noqa: C901, PLR0912, PLR0915 - one plan section after another
     text: str,
     *,
     count: int,
     pairs: Sequence[tuple[str, str, int]] | None = None,
     level: str = "huyện",
+    visits: int = VISITS,
+    province: bool | None = None,
 ) -> str:
-    """The plan text of :func:`init_text` with ``count`` delegations, two communes each.
+    """The plan text of :func:`init_text` with ``count`` delegations, ``visits`` communes each.
 
-    A delegation attends the formal part of two neighbouring communes: the first
-    holds its ceremony after the parade, the second plays the folk games first.
-    The games after a ceremony are shortened (to 45 minutes at the least) so
-    that they end by ``outdoor_until``; a later parade moves ``outdoor_until``
-    on, with a comment.
+    A delegation attends the formal part of about three communes (``visits``,
+    1 to 3): the communes of its first visit hold their ceremony after the
+    parade, those of its second play the folk games first, and those of its
+    third play the games (120 minutes), then hold the forum and the report,
+    before the guests arrive. The scheduler picks which delegation goes where.
+    With fewer communes than ``visits * count`` every commune is visited, in
+    as many rounds as they fill, and the file says so. The games after a
+    ceremony are shortened (to 45 minutes at the least) so that they end by
+    ``outdoor_until``; a later parade moves ``outdoor_until`` on, with a comment.
 
     >>> text = with_delegations(init_text(communes=4, day=dt.date(2023, 8, 6)), count=1)
     >>> from ngayhoi import io
     >>> [r.id for r in io.loads(text).resources if r.group == "doan-huyen"]
     ['doan-1']
+    >>> sum(1 for a in io.loads(text).activities if a.item == "trao-thuong" and a.needs)
+    3
 
     ``pairs`` gives the visited communes instead, as (first, second, minutes of
-    driving between them); the second commune's games before its ceremony then
-    last long enough to cover the drive (75 to 120 minutes). ``level`` names the
-    delegations' level ("huyện", or "tỉnh" after the 2025 reform).
+    driving between them): two visits each; the second commune's games before
+    its ceremony then last long enough to cover the drive (75 to 120 minutes).
+    ``level`` is the word of the delegations' unit in their names ("huyện",
+    "thị xã", "tỉnh", "thành phố"); ``province`` whether that unit is a
+    province (their group is ``doan-tinh``, else ``doan-huyen``; by default
+    only for "tỉnh").
     """
     drive: dict[str, int] = {}
     if pairs is None:
+        if not 1 <= visits <= len(_LATER_VISITS) + 1:
+            msg = f"visits {visits}: give 1 to {len(_LATER_VISITS) + 1} ceremonies a delegation"
+            raise PlanError(msg)
         ids = [u.id for u in io.loads(text).hosts()]
-        visited = ids[: 2 * count]
+        visited = ids[: visits * count]
+        rounds = [visited[k * count : (k + 1) * count] for k in range(visits)]
     else:
         visited = [site for first, second, _m in pairs for site in (first, second)]
         drive = {second: minutes for _f, second, minutes in pairs}
-    early, late = visited[0::2], visited[1::2]
-    group = "doan-tinh" if level == "tỉnh" else "doan-huyen"
+        rounds = [visited[0::2], visited[1::2]]
+    rounds = [r for r in rounds if r]
+    province = level == "tỉnh" if province is None else province
+    group = "doan-tinh" if province else "doan-huyen"
     head = text.index("[programme]")
     tail = text.index("[preparation]")
     at = next(line for line in text[head:tail].splitlines() if line.startswith("at = "))
@@ -958,34 +1025,63 @@ def with_delegations(  # noqa: C901 - one plan section after another
     limit = 11 * 60
     games = max(45, min(75, limit - (start + _DAY_AFTER_PARADE - 75)))
     ends = start + _DAY_AFTER_PARADE - 75 + games
+    if len(rounds) > len(_LATER_VISITS):
+        ends = max(ends, start + _THIRD_GAMES_END)
     lines: list[str] = []
     if ends > limit:
-        text = text.replace(
-            'outdoor_until = "11:00"  # outdoor items end before the noon heat',
-            f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  # a late parade: the games '
-            "end later",
+        later = f'outdoor_until = "{ends // 60:02d}:{ends % 60:02d}"  ' + comment(
+            _("a late parade: the games end later")
         )
-    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  # waits of 10-15 min"
+        text = re.sub(r'(?m)^outdoor_until = "11:00".*$', lambda _m: later, text, count=1)
+    if pairs is None:
+        each = f"{len(visited) / count:.3g}"
+        lines.append(
+            comment(
+                _(
+                    "{count} delegation(s) attend the formal part of {visited} communes, {each} "
+                    "each ({visits} is the aim: a delegation attends about three)."
+                ).format(count=count, visited=len(visited), each=each, visits=visits)
+            )
+        )
+        if len(visited) < visits * count:
+            lines.append(
+                comment(
+                    _(
+                        "Not {visits} each: the plan has {communes} communes for {count} "
+                        "delegation(s), and every commune is visited."
+                    ).format(visits=visits, communes=len(ids), count=count)
+                )
+            )
+        lines.append(comment(_("The scheduler picks which delegation goes where.")))
+    gaps = "gaps = { don-dai-bieu = [10, 15], tro-choi = [10, 15] }  " + comment(
+        _("waits of 10-15 min")
+    )
     minutes = f"minutes = {{ tro-choi = {games} }}"
-    for sites, first in ((early, False), (late, True)):
-        if not sites:
-            continue
+    for n, sites in enumerate(rounds):
         lines += [
             "[[programme]]",
-            "# Communes a delegation visits "
-            + ("second: the folk games first." if first else "first: the ceremony first."),
+            comment(
+                _("Communes a delegation visits first: the ceremony first.")
+                if n == 0
+                else _(_LATER_VISITS[n - 1][0])
+            ),
             f"sites = [{', '.join(_q(s) for s in sites)}]",
             at,
-            gaps,
-            # The games before the ceremony keep their length: they fill the delegation's drive.
-            "minutes = { tro-choi = 75 }" if first else minutes,
         ]
-        if first:
-            lines.append('move = [{ item = "tro-choi", after = "dieu-hanh", gap = 10 }]')
+        if n == 0:
+            lines += [gaps, minutes]
+        else:
+            # The items before the ceremony keep their length: they fill the delegation's drive.
+            _why, length, move = _LATER_VISITS[n - 1]
+            if n == 1:
+                lines.append(gaps)
+            else:
+                lines.append(gaps[: gaps.index(" }")] + ", dien-dan = [0, 15], bao-cao = [0, 15] }")
+            lines += [length, move]
         lines.append("")
     lines += [
         "[[programme]]",
-        "# Every other commune: the standard programme.",
+        comment(_("Every other commune: the standard programme.")),
         at,
         gaps,
         minutes,
@@ -994,7 +1090,8 @@ def with_delegations(  # noqa: C901 - one plan section after another
     if "\n[travel]" not in text:
         lines += [
             "[travel]",
-            "default = 10  # minutes between two communes: give the real ones (or coordinates)",
+            "default = 10  "
+            + comment(_("minutes between two communes: give the real ones (or coordinates)")),
             "",
         ]
     for k in range(1, count + 1):
@@ -1006,13 +1103,18 @@ def with_delegations(  # noqa: C901 - one plan section after another
             f"group = {_q(group)}",
             "",
         ]
-    for sid in visited:
+    for sid in (s for r in rounds for s in r):
         lines += ["[[needs]]", f'activity = "{sid}.trao-thuong"', f"resources = [{_q(group)}]", ""]
     for sid, driving in drive.items():
         longer = max(75, min(120, 60 + driving))
         if longer != 75:  # noqa: PLR2004 - the default length
             lines += [
-                f"[[override]]  # the games fill the delegation's {driving}-minute drive",
+                "[[override]]  "
+                + comment(
+                    _("the games fill the delegation's {minutes}-minute drive").format(
+                        minutes=driving
+                    )
+                ),
                 f"unit = {_q(sid)}",
                 'item = "tro-choi"',
                 f"minutes = {longer}",
@@ -1035,7 +1137,18 @@ def _count(kinds: Iterable[UnitKind]) -> str:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     plan = _load(args.plan)
-    check_consistency(plan)
+    try:
+        check_consistency(plan)
+    except InfeasibleError as err:
+        if not err.violations:
+            raise
+        # Times that cannot all hold: the short reasons with fixes, as schedule says them.
+        from ngayhoi.scheduling import Status  # noqa: PLC0415 - only on failure
+
+        _need_times(
+            Schedule(festival=plan, status=Status.INFEASIBLE, violations=tuple(err.violations)),
+            args,
+        )
     print(
         _(
             "{path}: ok — festival '{id}' on {days}: {communes}, {sites} sites, "
@@ -1069,6 +1182,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     for wait in result.waits:
         print(f"  · {_wait_text(result, wait)}", file=out)
     print(f"\n{idle_table(result, lang=lang)}", file=out)
+    for forced in fixed_time_waits(result):
+        print(f"  · {_fixed_wait_text(result, forced)}", file=out)
     for broken in check_protocol(result):
         print(f"  ! {broken.message}", file=out)
     _moved_deadlines(plan, out)
@@ -1107,6 +1222,22 @@ def _wait_text(result: Schedule, wait: Wait) -> str:
     if wait.travel:
         why += _(" and needs {minutes} min to get here").format(minutes=wait.travel)
     return f"{text}: {why}"
+
+
+def _fixed_wait_text(result: Schedule, wait: FixedWait) -> str:
+    """A wait a fixed time forces, in the language in use: reported, not broken."""
+    plan = result.festival
+    return _(
+        "{site}: the people wait {minutes} min before {activity} because {fixed} is fixed at "
+        "{time} ({override}); the fixed time is kept"
+    ).format(
+        site=plan.site(wait.site).name,
+        minutes=wait.minutes,
+        activity=_label(plan, wait.activity),
+        fixed=_label(plan, wait.fixed),
+        time=wait.at,
+        override=wait.override(plan),
+    )
 
 
 def _moved_deadlines(plan: Festival, out: TextIO) -> None:
@@ -1158,6 +1289,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         fresh=args.fresh,
         now=_stamp(),
         roles=not args.no_roles,
+        commune_roles=args.commune_roles,
         tasks=args.tasks,
         uid_scope=args.uid_scope,
         progress=_Progress(err),
@@ -1227,7 +1359,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             state.events(),
             state.feeds,
             events,
-            {f.id: f for f in standard_feeds(new, events=events)},
+            {f.id: f for f in _feeds_as_exported(new, events, state)},
         )
     else:
         if len(args.plans) != 2:  # noqa: PLR2004
@@ -1244,6 +1376,14 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     else:
         print(changes.text(lang=translator.language), file=out)
     return 0
+
+
+def _feeds_as_exported(
+    schedule: Schedule, events: Mapping[str, CalendarEvent], state: ExportState
+) -> list[Feed]:
+    """The feeds ``export`` would write into the folder of ``state`` (its own options)."""
+    roles = state.options.roles if state.options is not None else True
+    return standard_feeds(schedule, events=events, roles=roles, commune_roles=state.commune_roles)
 
 
 def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -1481,7 +1621,7 @@ def _id_problem(value: str) -> str | None:
 
 def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:
     """``init --pilot UNIT``: the pilot day at one commune, its parent unit attending."""
-    day = _date(args.date)
+    day = _init_day(args.date)
     parade = _init_options(args)
     if args.units or args.district or args.delegations:
         msg = _("--pilot UNIT plans one commune: leave out --units, --district and --delegations")
@@ -1548,12 +1688,21 @@ def _init_real(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.delegations:
         pairs = _neighbours(units, args.delegations)
-        level = "tỉnh" if day >= data.REFORM_DAY else "huyện"
-        text = with_delegations(text, count=args.delegations, pairs=pairs, level=level)
+        # The delegations are the organiser's: "Đoàn 1 BCĐ 138 thành phố" for Huế.
+        organiser = _organiser(units, day)
+        province = day >= data.REFORM_DAY if organiser is None else organiser.kind.is_province_level
+        level = "tỉnh" if province else "huyện"
+        if organiser is not None:
+            level = terms_for(organiser.kind, day).word
+        text = with_delegations(
+            text, count=args.delegations, pairs=pairs, level=level, province=province
+        )
         if "\nspeed_kmh" not in text:
             text = text.replace(
                 "\n[travel]\n",
-                "\n[travel]\ndefault = 10  # minutes between two communes: give the real ones\n",
+                "\n[travel]\ndefault = 10  "
+                + comment(_("minutes between two communes: give the real ones"))
+                + "\n",
                 1,
             )
     io.loads(text, source=str(args.out))  # what we write must load

@@ -157,6 +157,7 @@ def export_plan(
     fresh: bool = False,
     now: dt.datetime | None = None,
     roles: bool = True,
+    commune_roles: bool | None = None,
     tasks: str = "event",
     uid_scope: str = "event",
     cancel_mark: bool = True,
@@ -177,6 +178,7 @@ def export_plan(
             or journal is set aside and every feed is written again.
         now: as for :func:`~ngayhoi.export.export_calendars`.
         roles: as for :func:`~ngayhoi.export.export_calendars`.
+        commune_roles: as for :func:`~ngayhoi.export.export_calendars`.
         tasks: as for :func:`~ngayhoi.export.export_calendars`.
         uid_scope: as for :func:`~ngayhoi.export.export_calendars`.
         cancel_mark: as for :func:`~ngayhoi.export.export_calendars`.
@@ -224,6 +226,7 @@ def export_plan(
         folder,
         now=now,
         roles=roles,
+        commune_roles=commune_roles,
         tasks=tasks,
         uid_scope=uid_scope,
         cancel_mark=cancel_mark,

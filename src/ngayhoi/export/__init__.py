@@ -21,13 +21,10 @@ from ngayhoi.export.calendars import (
     recover,
 )
 from ngayhoi.export.diff import Change, PlanDiff, diff, diff_events
-from ngayhoi.export.ics import (
-    CalendarEvent,
+from ngayhoi.export.encoding import calendar_bytes
+from ngayhoi.export.events import CalendarEvent, Revision, activity_uid, calendar_events
+from ngayhoi.export.feeds import (
     Feed,
-    Revision,
-    activity_uid,
-    calendar_bytes,
-    calendar_events,
     commune_feeds,
     commune_role_feeds,
     delegation_feeds,

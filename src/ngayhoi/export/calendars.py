@@ -44,19 +44,13 @@ from ngayhoi.arguments import aware_argument, choice_argument, path_argument
 from ngayhoi.errors import (
     ExportError,
     ExportStateError,
-    NaiveDatetimeError,
     NotScheduledError,
     PlanError,
 )
 from ngayhoi.export.diff import PlanDiff, diff_events
-from ngayhoi.export.ics import (
-    CalendarEvent,
-    Feed,
-    Revision,
-    calendar_bytes,
-    calendar_events,
-    standard_feeds,
-)
+from ngayhoi.export.encoding import calendar_bytes
+from ngayhoi.export.events import CalendarEvent, Revision, calendar_events
+from ngayhoi.export.feeds import Feed, standard_feeds
 from ngayhoi.export.state import (
     STATE_FILE,
     Entry,
@@ -218,6 +212,7 @@ def export_calendars(
     *,
     now: dt.datetime | None = None,
     roles: bool = True,
+    commune_roles: bool | None = None,
     tasks: str = "event",
     uid_scope: str = "event",
     cancel_mark: bool = True,
@@ -241,10 +236,14 @@ def export_calendars(
         folder: the output folder; it keeps its own export state.
         now: the change time written on changed events (default: now, UTC).
         roles: also write one feed per role or team.
+        commune_roles: also write one feed per role in each commune
+            (``role-<role>.<unit>.ics``, with ``roles``); ``None`` (the default)
+            does as the folder's last export did, and a new folder has none.
+            Turning them off keeps the feeds, every event in them cancelled.
         tasks: preparation tasks as ``"event"`` (all-day) or ``"todo"`` (VTODO);
             switching counts as a change of every task (SEQUENCE + 1).
         uid_scope: ``"event"`` (one UID everywhere) or ``"view"`` (see
-            :func:`~ngayhoi.export.ics.calendar_bytes`).
+            :func:`~ngayhoi.export.encoding.calendar_bytes`).
         cancel_mark: prefix cancelled events with ``[HỦY]``.
         progress: called with ``(file name, done, total)`` after each file is
             staged, and once more when the journal makes the new version final.
@@ -281,6 +280,13 @@ def export_calendars(
     for flag, value in (("roles", roles), ("cancel_mark", cancel_mark)):
         if not isinstance(value, bool):
             raise PlanError(kind="argument", item=flag, value=value, expected="True or False")
+    if commune_roles is not None and not isinstance(commune_roles, bool):
+        raise PlanError(
+            kind="argument",
+            item="commune_roles",
+            value=commune_roles,
+            expected="None (as the last export), True or False",
+        )
     if progress is not None and not callable(progress):
         raise PlanError(
             kind="argument", item="progress", value=progress, expected="None or a callable"
@@ -294,10 +300,6 @@ def export_calendars(
             "fix the plan first (ngayhoi.schedule raises InfeasibleError naming why)"
         )
         raise NotScheduledError(msg)
-    if now is not None and (not isinstance(now, dt.datetime) or now.tzinfo is None):
-        msg = f"export_calendars: now {now!r} is not an aware datetime; give a time zone"
-        raise NaiveDatetimeError(msg)
-    options = ExportOptions(roles=roles, tasks=tasks, uid_scope=uid_scope, cancel_mark=cancel_mark)
     root = Path(folder)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     with _locked(root):
@@ -309,10 +311,20 @@ def export_calendars(
                 "export into another folder"
             )
             raise ExportError(msg)
+        # Subscribers keep the per-commune role feeds they have unless told otherwise.
+        per_commune = old.commune_roles if commune_roles is None else commune_roles
+        options = ExportOptions(
+            roles=roles,
+            tasks=tasks,
+            uid_scope=uid_scope,
+            cancel_mark=cancel_mark,
+            commune_roles=per_commune,
+        )
         # The tasks' form (events or to-dos) is part of each task's fingerprint,
         # so switching --tasks raises their SEQUENCE and the diff reports it.
         events = calendar_events(schedule, todos=tasks == "todo")
-        feeds = {f.id: f for f in standard_feeds(schedule, roles=roles, events=events)}
+        chosen = standard_feeds(schedule, roles=roles, events=events, commune_roles=per_commune)
+        feeds = {f.id: f for f in chosen}
         new_state, table = _next_state(
             old,
             events,
@@ -378,6 +390,9 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
     kept: ExportState,
 ) -> tuple[ExportState, dict[str, CalendarEvent]]:
     tasks = kept.options.tasks if kept.options is not None else "event"
+    # A task's form (all-day event or to-do) is written from the option, so a cancelled
+    # copy of one changes too when --tasks switches: it needs SEQUENCE + 1 like a live one.
+    reform = old.options is not None and old.options.tasks != tasks
     membership: dict[str, list[str]] = {}
     for feed in feeds.values():
         for uid in feed.uids:
@@ -418,7 +433,7 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
         if uid in events:
             continue
         # Gone from the plan: kept, cancelled, in every feed it was in.
-        if before.event.cancelled:
+        if before.event.cancelled and not (reform and before.event.kind == "task"):
             cancelled, revision = before.event, before.revision
         else:
             cancelled = attrs.evolve(before.event, cancelled=True)
@@ -441,7 +456,14 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
             if uid in live:
                 continue
             prior = old.withdrawn.get(fid, {}).get(uid)
-            if prior is not None:
+            if prior is not None and reform and prior.event.kind == "task":
+                again = Revision(
+                    sequence=prior.revision.sequence + 1,
+                    stamp=stamp,
+                    created=prior.revision.created,
+                )
+                withdrawn.setdefault(fid, {})[uid] = attrs.evolve(prior, revision=again)
+            elif prior is not None:
                 withdrawn.setdefault(fid, {})[uid] = prior  # already cancelled here: unchanged
             elif uid in events:
                 # Moved to other feeds (or this feed left the plan): cancelled here only.

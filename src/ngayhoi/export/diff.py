@@ -34,7 +34,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ngayhoi.export.ics import CalendarEvent, Feed, calendar_events, standard_feeds
+from ngayhoi.export.events import CalendarEvent, calendar_events
+from ngayhoi.export.feeds import Feed, standard_feeds
 from ngayhoi.i18n import N_, Translator, speaking
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.text import terminal_text
@@ -60,8 +61,8 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "cancelled": (N_("cancelled"), N_("Cancelled")),
 }
 
-_ORDER = {"commune": 0, "delegation": 1, "commune-role": 2, "role": 3, "master": 4}
-_PEOPLE = ("commune", "delegation", "commune-role", "role")
+_ORDER = {"commune": 0, "delegation": 1, "person": 2, "commune-role": 3, "role": 4, "master": 5}
+_PEOPLE = ("commune", "delegation", "person", "commune-role", "role")
 
 
 @attrs.frozen(kw_only=True)
@@ -208,10 +209,10 @@ class PlanDiff:
         event titles and the people's names are the plan's own).
 
         ``kinds`` are feed kinds: ``"commune"``, ``"delegation"``,
-        ``"commune-role"`` (a role in one commune), ``"role"`` (a role
-        across every host) and ``"master"``. The details list the changes
-        that concern at least one of those feeds, each with the ids of every
-        feed it is in.
+        ``"person"`` (a named person), ``"commune-role"`` (a role in one
+        commune), ``"role"`` (a role across every host) and ``"master"``.
+        The details list the changes that concern at least one of those
+        feeds, each with the ids of every feed it is in.
 
         >>> print(PlanDiff(changes=(), feeds={}).text())
         Không có thay đổi.

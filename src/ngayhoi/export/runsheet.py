@@ -266,7 +266,7 @@ def _commune_sheet(schedule: Schedule, unit_id: str) -> _Sheet:
         ("Đơn vị tổ chức", (f"Ban Chỉ đạo 138 {local}" if terms else name,)),
         ("Thời gian", tuple(times)),
         ("Địa điểm", tuple(fest.site(s).location for s in site_ids)),
-        ("Thời gian chờ giữa các mục", (_idle_text(schedule, site_ids),)),
+        ("Thời gian chờ giữa các mục", _idle_text(schedule, site_ids)),
     )
     tasks = sorted(
         (t for t in fest.prep_tasks if t.unit == unit_id),
@@ -348,13 +348,31 @@ def _rain_table(schedule: Schedule, slots: Sequence[Slot]) -> tuple[_Table, ...]
     )
 
 
-def _idle_text(schedule: Schedule, site_ids: list[str]) -> str:
-    """The minutes the people wait between items, in all and at the longest."""
-    from ngayhoi.scheduling.checker import idle_minutes  # noqa: PLC0415 - export sits above
+def _idle_text(schedule: Schedule, site_ids: list[str]) -> tuple[str, ...]:
+    """The minutes the people wait between items, in all and at the longest; forced waits."""
+    from ngayhoi.scheduling.checker import (  # noqa: PLC0415 - export sits above
+        fixed_time_waits,
+        idle_minutes,
+    )
 
     waits = idle_minutes(schedule)
     mins = [m for site in site_ids for _, m in waits.get(site, ())]
-    return f"{sum(mins)} phút (lâu nhất {max(mins, default=0)} phút)"
+    total = f"{sum(mins)} phút (lâu nhất {max(mins, default=0)} phút)"
+    fest = schedule.festival
+    forced = [
+        f"{fest.site(w.site).name}: {w.vietnamese(fest)}"
+        for w in fixed_time_waits(schedule, site_ids)
+    ]
+    return (total, *forced)
+
+
+def _fixed_notes(schedule: Schedule, slots: Sequence[Slot]) -> dict[str, str]:
+    """A note on each item after a wait a fixed time forces ("chờ N phút do giờ cố định …")."""
+    from ngayhoi.scheduling.checker import fixed_time_waits  # noqa: PLC0415 - export sits above
+
+    fest = schedule.festival
+    sites = {fest.activity(s.activity).site for s in slots}
+    return {w.activity: w.vietnamese(fest) for w in fixed_time_waits(schedule, sites)}
 
 
 def _event_word(fest: Festival, slots: Sequence[Slot]) -> str:
@@ -380,6 +398,7 @@ def _programme_rows(
     fest = schedule.festival
     rows: list[_Row] = []
     day: pendulum.Date | None = None
+    forced = _fixed_notes(schedule, slots)
     for slot in slots:
         act = fest.activity(slot.activity)
         start = slot.start.in_timezone(fest.timezone)
@@ -387,6 +406,9 @@ def _programme_rows(
             day = start.date()
             rows.append(_Row(cells=(_Cell(vietnamese_date(day)),), kind="group"))
         notes = [*_sync_notes(fest, act.id), *_delegation_notes(fest, slot)]
+        if act.id in forced:
+            note = forced[act.id]
+            notes.insert(0, note[0].upper() + note[1:])
         if act.description:
             notes.insert(0, act.description)
         awards = _awards(fest, slot)

@@ -23,7 +23,7 @@ How the festival maps onto it:
 Identities stay put across re-plans and re-exports:
 
 * ``guid`` is :func:`event_guid`: the name-based UUID (version 5) of the
-  activity's calendar UID (:func:`~ngayhoi.export.ics.activity_uid`) in
+  activity's calendar UID (:func:`~ngayhoi.export.events.activity_uid`) in
   :data:`GUID_NAMESPACE`, so the schedule.json event and the calendar event of
   an activity can be matched;
 * ``id`` (an integer frab-era consumers still key on) is ``1 + (guid mod
@@ -71,7 +71,7 @@ import pendulum
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportError
 from ngayhoi.export._guard import require_feasible
-from ngayhoi.export.ics import activity_uid
+from ngayhoi.export.events import activity_uid
 from ngayhoi.files import write_atomic
 from ngayhoi.model import Festival, Part, ResourceKind, Site, SyncKind
 from ngayhoi.scheduling.result import Schedule, Slot

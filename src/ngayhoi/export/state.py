@@ -5,7 +5,7 @@ An export folder keeps ``.ngayhoi-state.json`` beside its feeds. It holds:
 * ``format`` (``"ngayhoi-export-state"``) and ``version`` (2; version 1 is read too);
 * ``plan``: the fingerprint of the plan that was exported (a digest of the plan in
   canonical order, and the backend, budget and seed it was scheduled with);
-* ``options``: the export options (roles, tasks, uid_scope, cancel_mark);
+* ``options``: the export options (roles, tasks, uid_scope, cancel_mark, commune_roles);
 * ``schedule``: the exported schedule, in the format of :func:`ngayhoi.io.save_schedule`;
 * ``feeds``: every feed ngayhoi wrote, with its UIDs in order, and the events
   it shows as cancelled because they moved to another feed (``withdrawn``);
@@ -40,7 +40,8 @@ from ngayhoi._checked import Checked
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportStateError
 from ngayhoi.export import _lines
-from ngayhoi.export.ics import CalendarEvent, Feed, Revision
+from ngayhoi.export.events import CalendarEvent, Revision
+from ngayhoi.export.feeds import Feed
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.scheduling.stored import check_schedule_data, fingerprint_of, schedule_from_data
@@ -107,12 +108,17 @@ class PlanKey:
 
 @attrs.frozen(kw_only=True)
 class ExportOptions:
-    """The options an export wrote its feeds with."""
+    """The options an export wrote its feeds with.
+
+    ``commune_roles`` is ``None`` in a state written before it was an option
+    (:attr:`ExportState.commune_roles` then reads it from the feeds).
+    """
 
     roles: bool = True
     tasks: str = "event"
     uid_scope: str = "event"
     cancel_mark: bool = True
+    commune_roles: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -163,6 +169,19 @@ class ExportState:
     options: ExportOptions | None = None
     schedule: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     source: str = attrs.field(default=STATE_FILE, eq=False, repr=False)
+
+    @property
+    def commune_roles(self) -> bool:
+        """Whether the last export wrote a feed per role in each commune (``role-<role>.<unit>``).
+
+        A state written before this was an option says it by its feeds.
+
+        >>> ExportState().commune_roles
+        False
+        """
+        if self.options is not None and self.options.commune_roles is not None:
+            return self.options.commune_roles
+        return any(f.kind == "commune-role" for f in self.feeds.values())
 
     def events(self) -> dict[str, CalendarEvent]:
         """The events as last exported, by UID."""
@@ -353,6 +372,9 @@ class _Reader:
             tasks=tasks,
             uid_scope=scope,
             cancel_mark=read.boolean(table.get("cancel_mark", True), "options.cancel_mark"),
+            commune_roles=None
+            if table.get("commune_roles") is None
+            else read.boolean(table["commune_roles"], "options.commune_roles"),
         )
 
     def feed(self, fid: str, raw: object) -> tuple[Feed, dict[str, Withdrawn]]:

@@ -53,7 +53,7 @@ import icalendar
 
 from ngayhoi.errors import ExportError, PlanError
 from ngayhoi.export.calendars import ExportState, read_version
-from ngayhoi.export.ics import view_uid
+from ngayhoi.export.events import view_uid
 
 __all__ = [
     "CalDAVConfig",

@@ -54,6 +54,10 @@ _TRIES = 6
 #: The passes each try may spend: a quick look, enough to see a fix work.
 _BUDGET = 40
 
+#: A safety cap on one try's search, in seconds (the budget ends it first on any plan
+#: of a province; it only keeps a huge plan's advice from taking minutes).
+_SECONDS = 10.0
+
 
 @attrs.frozen
 class Advice:
@@ -174,23 +178,60 @@ def _one_more(fest: Festival) -> Festival:
     return attrs.evolve(fest, resources=(*fest.resources, extra))
 
 
-def _quick(plan: Festival) -> Schedule:
-    """The plan scheduled with a small budget: enough to see a fix work."""
-    from ngayhoi.scheduling import schedule as _schedule  # noqa: PLC0415 - cycle
+#: The orders each try schedules: the programme's, and the games before the ceremony.
+_ORDERS: tuple[tuple[tuple[str, str], ...], ...] = ((), (("tro-choi", "early"),))
 
-    return _schedule(plan, budget=_BUDGET, raise_on_infeasible=False)
+
+def _arranged(plan: Festival) -> Iterator[Festival]:
+    """The plan in each order of :data:`_ORDERS`, waits capped, as the scheduler would start."""
+    from ngayhoi.scheduling.idle import Arrangement, arrange  # noqa: PLC0415 - cycle
+
+    for moves in _ORDERS:
+        every = dict.fromkeys((s.id for s in plan.sites), Arrangement(moves))
+        yield arrange(plan, every, cap=plan.max_idle)
+
+
+def _quick(plan: Festival) -> Schedule:
+    """The plan scheduled with a small budget and a short idle search: enough to see a fix work.
+
+    First the times alone (as :func:`_consistent`, no search at all): a fix whose
+    times cannot hold in either order is dropped at once. Otherwise the resource
+    scheduler runs with :data:`_BUDGET` passes and one round of each of the idle
+    search's strategies, without its repairs (``quick``: seven runs at most, where
+    :func:`ngayhoi.schedule` may run the scheduler forty times on a broken plan). A fix offered
+    works: the schedule seen meets every constraint.
+    """
+    from ngayhoi.graph import check_consistency  # noqa: PLC0415 - only when advising
+    from ngayhoi.scheduling.idle import schedule_without_idle  # noqa: PLC0415 - cycle
+    from ngayhoi.scheduling.solvers.heuristic import schedule_heuristic  # noqa: PLC0415 - cycle
+    from ngayhoi.scheduling.solvers.temporal import (  # noqa: PLC0415 - cycle
+        needs_resources,
+        schedule_times,
+    )
+
+    for arranged in _arranged(plan):
+        try:
+            check_consistency(arranged)
+        except NgayhoiError:
+            continue
+        break
+    else:
+        return Schedule(festival=plan, status=Status.INFEASIBLE)
+    if not needs_resources(plan):
+        return schedule_without_idle(plan, lambda f, **_: schedule_times(f), quick=True)
+    return schedule_without_idle(
+        plan, schedule_heuristic, quick=True, max_passes=_BUDGET, time_limit=_SECONDS
+    )
 
 
 def _consistent(plan: Festival) -> Schedule:
     """For times that cannot all hold: the times alone, waits capped, without a search."""
     from ngayhoi.graph import check_consistency  # noqa: PLC0415 - only when advising
-    from ngayhoi.scheduling.idle import Arrangement, arrange  # noqa: PLC0415 - cycle
 
     # The scheduler may move the games before the ceremony: try that order too.
-    for moves in ((), (("tro-choi", "early"),)):
-        every = dict.fromkeys((s.id for s in plan.sites), Arrangement(moves))
+    for arranged in _arranged(plan):
         try:
-            check_consistency(arrange(plan, every, cap=plan.max_idle))
+            check_consistency(arranged)
         except NgayhoiError:
             continue
         return Schedule(festival=plan, status=Status.FEASIBLE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import attrs
 
@@ -25,6 +25,7 @@ from ngayhoi.scheduling.spans import attendance_spans, travelling
 __all__ = [
     "PROTOCOL",
     "RULES",
+    "FixedWait",
     "check_attendance",
     "check_capacity",
     "check_complete",
@@ -39,6 +40,7 @@ __all__ = [
     "check_simultaneity",
     "check_unary_travel",
     "check_windows",
+    "fixed_time_waits",
     "idle_minutes",
 ]
 
@@ -494,40 +496,169 @@ def _name(fest: Festival, resource: str) -> str:
     return resource if found is None else found.name
 
 
+def _audiences(
+    schedule: Schedule, sites: Collection[str] | None = None
+) -> dict[str, list[list[tuple[int, int, str]]]]:
+    """Per site (of ``sites``, or every one), its items by audience (one day, one event)."""
+    fest = schedule.festival
+    by_site: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    event: dict[str, tuple[object, str]] = {}
+    for slot, act in _known(schedule):
+        if sites is not None and act.site not in sites:
+            continue
+        by_site[act.site].append((fest.minute(slot.start), fest.minute(slot.end), act.id))
+        # Another day, or another event at the same hall (a conference's items are
+        # "<event>.<key>"), starts a new audience: no wait across them.
+        event[act.id] = (slot.start.date(), (act.item or "").rpartition(".")[0])
+    out: dict[str, list[list[tuple[int, int, str]]]] = {}
+    for site, items in sorted(by_site.items()):
+        items.sort()
+        runs: list[list[tuple[int, int, str]]] = []
+        previous: tuple[object, str] | None = None
+        for item in items:
+            if not runs or event[item[2]] != previous:
+                runs.append([])
+                previous = event[item[2]]
+            runs[-1].append(item)
+        out[site] = runs
+    return out
+
+
+def _waits_of(run: list[tuple[int, int, str]]) -> list[tuple[int, str, int]]:
+    """The waits of one audience: (the position of the item after it, the item, minutes)."""
+    waits: list[tuple[int, str, int]] = []
+    busy_until: int | None = None
+    for k, (start, end, aid) in enumerate(run):
+        if busy_until is not None and start > busy_until:
+            waits.append((k, aid, start - busy_until))
+        busy_until = end if busy_until is None else max(busy_until, end)
+    return waits
+
+
 def idle_minutes(schedule: Schedule) -> dict[str, list[tuple[str, int]]]:
     """Per site, each wait between consecutive items: (the item after the wait, minutes).
+
+    Every wait counts, those a fixed time forces (:func:`fixed_time_waits`) too.
 
     >>> import ngayhoi
     >>> waits = idle_minutes(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
     >>> all(m > 0 for site in waits.values() for _, m in site)
     True
     """
+    return {
+        site: [(aid, m) for run in runs for _, aid, m in _waits_of(run)]
+        for site, runs in _audiences(schedule).items()
+    }
+
+
+@attrs.frozen(kw_only=True)
+class FixedWait:
+    """A wait the organiser's fixed time forces: a second fixed time at a point.
+
+    Between the point's first fixed item (the parade, the programme's anchor)
+    and a later item with a fixed start of its own (an ``[[override]]`` with
+    ``at``), the people wait what the two times leave over; that is the
+    organiser's instruction, so it is reported here rather than broken.
+
+    Attributes:
+        site: the point.
+        activity: the item after the wait.
+        minutes: how long the people wait.
+        fixed: the item whose fixed start forces the wait.
+        at: its fixed start, ``HH:mm``.
+    """
+
+    site: str
+    activity: str
+    minutes: int
+    fixed: str
+    at: str
+
+    def override(self, festival: Festival) -> str:
+        """What fixes the time: the plan file's ``[[override]]`` of the unit and item.
+
+        An activity without a programme item is named by its id.
+
+        >>> import ngayhoi
+        >>> fest = ngayhoi.samples.tiny_festival()
+        >>> wait = FixedWait(site="x.ubnd", activity="x.bao-cao", minutes=40,
+        ...                  fixed="x.chao-co", at="07:30")
+        >>> wait.override(fest)
+        "fixed_start of 'x.chao-co'"
+        """
+        act = festival.activity(self.fixed)
+        if act.item is None:
+            return f"fixed_start of {act.id!r}"
+        unit = festival.site(act.site).unit
+        return f'[[override]] unit = "{unit}", item = "{act.item}"'
+
+    def vietnamese(self, festival: Festival) -> str:
+        """The note in the run sheets: "chờ N phút do giờ cố định HH:MM của …".
+
+        >>> import ngayhoi
+        >>> fest = ngayhoi.samples.tiny_festival()
+        >>> wait = FixedWait(site="x.ubnd", activity="x.bao-cao", minutes=40,
+        ...                  fixed="x.chao-co", at="07:30")
+        >>> wait.vietnamese(fest)
+        "chờ 40 phút do giờ cố định 07:30 của Lễ chào cờ (fixed_start of 'x.chao-co')"
+        """
+        title = festival.activity(self.fixed).title
+        return (
+            f"chờ {self.minutes} phút do giờ cố định {self.at} của {title} "
+            f"({self.override(festival)})"
+        )
+
+    def english(self, festival: Festival) -> str:
+        """The same note in English (the library's language)."""
+        return (
+            f"the people at {festival.site(self.site).name} wait {self.minutes} min before "
+            f"{festival.label(self.activity)} because {festival.label(self.fixed)} is fixed at "
+            f"{self.at} ({self.override(festival)}); a fixed time is the organiser's "
+            "instruction, so this wait is reported, not broken"
+        )
+
+
+def fixed_time_waits(schedule: Schedule, sites: Collection[str] | None = None) -> list[FixedWait]:
+    """The waits a second fixed time at a point forces (not broken, reported).
+
+    A wait lies between the first item of the audience that keeps its fixed
+    start and a later one that keeps its own: moving nothing in between can
+    take it away. The later fixed item is the one named. ``sites`` limits the
+    answer to those points (a run sheet's).
+
+    >>> import ngayhoi
+    >>> fixed_time_waits(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
+    []
+    """
     fest = schedule.festival
-    by_site: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    event: dict[str, tuple[object, str]] = {}
-    for slot, act in _known(schedule):
-        by_site[act.site].append((fest.minute(slot.start), fest.minute(slot.end), act.id))
-        # Another day, or another event at the same hall (a conference's items are
-        # "<event>.<key>"), starts a new audience: no wait across them.
-        event[act.id] = (slot.start.date(), (act.item or "").rpartition(".")[0])
-    out: dict[str, list[tuple[str, int]]] = {}
-    for site, items in sorted(by_site.items()):
-        items.sort()
-        waits: list[tuple[str, int]] = []
-        busy_until: int | None = None
-        previous: tuple[object, str] | None = None
-        for start, end, aid in items:
-            if event[aid] != previous:
-                busy_until, previous = None, event[aid]
-            if busy_until is not None and start > busy_until:
-                waits.append((aid, start - busy_until))
-            busy_until = end if busy_until is None else max(busy_until, end)
-        out[site] = waits
+    out: list[FixedWait] = []
+    for site, runs in _audiences(schedule, sites).items():
+        for run in runs:
+            kept = [
+                k
+                for k, (start, _end, aid) in enumerate(run)
+                if (fixed_at := fest.activity(aid).fixed_start) is not None
+                and fest.minute(fixed_at) == start
+            ]
+            if len(kept) < 2:  # noqa: PLR2004 - one fixed time forces no wait
+                continue
+            for k, aid, wait in _waits_of(run):
+                later = [j for j in kept if j >= k]
+                if later and kept[0] < k:
+                    fixed = run[later[0]][2]
+                    when = _hhmm(fest, run[later[0]][0])
+                    out.append(
+                        FixedWait(site=site, activity=aid, minutes=wait, fixed=fixed, at=when)
+                    )
     return out
 
 
 def check_idle(schedule: Schedule) -> list[Violation]:
     """Between consecutive items at one point the people wait at most ``max_idle`` minutes.
+
+    A wait a second fixed time forces (an ``[[override]]`` ``at``) is the
+    organiser's instruction: :func:`fixed_time_waits` reports it, this rule
+    does not break it.
 
     >>> import ngayhoi
     >>> check_idle(ngayhoi.schedule(ngayhoi.samples.two_communes_one_delegation()))
@@ -537,6 +668,7 @@ def check_idle(schedule: Schedule) -> list[Violation]:
     limit = fest.max_idle
     if limit is None:
         return []
+    forced = {(w.site, w.activity) for w in fixed_time_waits(schedule)}
     return [
         Violation(
             rule=Rule.IDLE,
@@ -549,7 +681,7 @@ def check_idle(schedule: Schedule) -> list[Violation]:
         )
         for site, waits in idle_minutes(schedule).items()
         for aid, wait in waits
-        if wait > limit
+        if wait > limit and (site, aid) not in forced
     ]
 
 

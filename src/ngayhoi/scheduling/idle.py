@@ -187,13 +187,27 @@ def arrange(
     added: list[Dependency] = []
     for sid, order in chains.items():
         new = _ordered(festival, order, arrangements.get(sid, Arrangement()))
-        for a, b in itertools.pairwise(new):
-            lo, hi = _gap(incoming.get(b), cap)
+        between = _between_fixed(festival, new)
+        for k, (a, b) in enumerate(itertools.pairwise(new)):
+            lo, hi = _gap(incoming.get(b), None if k in between else cap)
             added.append(Dependency(a, b, min_lag=lo, max_lag=hi))
     deps = tuple(kept + added)
     if deps == festival.dependencies:
         return festival
     return attrs.evolve(festival, dependencies=deps)
+
+
+def _between_fixed(festival: Festival, order: list[str]) -> set[int]:
+    """The links of a chain (``k``: ``order[k]`` to ``order[k + 1]``) between two fixed times.
+
+    A second fixed time at a point (an ``[[override]]`` ``at``) is the organiser's
+    instruction: the waits it forces between the first fixed item and it are
+    kept (and reported), not capped at ``max_idle``.
+    """
+    fixed = [k for k, a in enumerate(order) if festival.activity(a).fixed_start is not None]
+    if len(fixed) < 2:  # noqa: PLR2004 - one fixed time forces no wait
+        return set()
+    return set(range(fixed[0], fixed[-1]))
 
 
 def _gap(dep: Dependency | None, cap: int | None) -> tuple[int, int | None]:
@@ -350,6 +364,7 @@ def schedule_without_idle(
     run: Runner,
     *,
     previous: Schedule | None = None,
+    quick: bool = False,
     **options: object,
 ) -> Schedule:
     """Schedule with each point's waits within ``max_idle``; items move to fill delegations' drives.
@@ -359,6 +374,8 @@ def schedule_without_idle(
         run: the scheduler, ``run(festival, previous=..., **options) -> Schedule``
             (it must return infeasible schedules rather than raise).
         previous: the schedule being re-planned, passed on to every run.
+        quick: search one round of each strategy, without repairs (seven runs
+            at most): the advice's look at whether a fix works.
         options: passed on to ``run``.
 
     Returns:
@@ -377,7 +394,7 @@ def schedule_without_idle(
     chosen: dict[str, Arrangement] = {}
     for strategy in _STRATEGIES if visited else ():
         arrangements: dict[str, Arrangement] = {}
-        for _ in range(_ROUNDS):
+        for _ in range(1 if quick else _ROUNDS):
             loose = arrange(festival, arrangements, cap=None)
             seen = run(loose, previous=previous, **options)
             targets = _span_starts(seen, _visited(loose))
@@ -390,6 +407,8 @@ def schedule_without_idle(
                 best, scored, chosen = trial, trial_score, arrangements
             if scored[0] == 0:
                 return best
+    if quick:
+        return best
     return _repair(festival, run, (best, scored, chosen), previous, options)
 
 

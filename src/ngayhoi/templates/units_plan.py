@@ -25,6 +25,7 @@ from ngayhoi.templates.terms import count_units, terms_for
 from ngayhoi.text import nfc
 
 __all__ = [
+    "comment",
     "pilot_plan_text",
     "plan_header",
     "programme_lines",
@@ -62,8 +63,13 @@ def _written(day: dt.date) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
-def _comment(text: str) -> str:
-    """``text`` as comment lines of the plan file, one ``#`` per line."""
+def comment(text: str) -> str:
+    r"""``text`` as comment lines of the plan file, one ``#`` per line.
+
+    >>> print(comment("two\nlines"))
+    # two
+    # lines
+    """
     return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
 
 
@@ -111,10 +117,10 @@ def plan_header(
     title = nfc(name or f"Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year}").strip()
     fid = ident or f"ngay-hoi-{year}"
     return [
-        _comment(_("Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.")),
+        comment(_("Plan of a Ngày hội toàn dân bảo vệ an ninh Tổ quốc, read by `ngayhoi`.")),
         *([heading] if heading else []),
-        _comment(_("Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.")),
-        _comment(_("Check it with: ngayhoi validate THIS_FILE")),
+        comment(_("Durations and lags are minutes; times are HH:MM in Asia/Ho_Chi_Minh.")),
+        comment(_("Check it with: ngayhoi validate THIS_FILE")),
         'format = "ngayhoi-plan"',
         "version = 1",
         "",
@@ -123,14 +129,14 @@ def plan_header(
         f"name = {_q(title)}",
         f"days = [{day.isoformat()}]",
         f"campaign = [{year}-07-01, {year}-08-19]  "
-        + _comment(_("the campaign window the day must fall in")),
+        + comment(_("the campaign window the day must fall in")),
         f"organiser = {_q(steering_committee(organiser, day))}",
         'opens = "06:00"',
         'closes = "22:00"',
-        'outdoor_until = "11:00"  ' + _comment(_("outdoor items end before the noon heat")),
+        'outdoor_until = "11:00"  ' + comment(_("outdoor items end before the noon heat")),
         "",
         "[units]",
-        _comment(
+        comment(
             _("Units from ngayhoi's dated dataset (`ngayhoi units NAME --date DAY` finds them).")
         ),
     ]
@@ -146,14 +152,14 @@ def programme_lines(parade: dt.time) -> list[str]:
     return [
         "",
         "[programme]",
-        _comment(
+        comment(
             _("The standard programme (DOMAIN.md §2.2) on every site; the parades start together.")
         ),
         f'at = "{parade.strftime("%H:%M")}"',
         'anchor = "dieu-hanh"',
         "simultaneous = true",
         "",
-        "[programme.switch]  " + _comment(_("optional items, on or off")),
+        "[programme.switch]  " + comment(_("optional items, on or off")),
         "forum = true",
         "performance = true",
         "pledge = true",
@@ -161,9 +167,9 @@ def programme_lines(parade: dt.time) -> list[str]:
         "discussion = false",
         "folk_games = true",
         "",
-        "[programme.minutes]  " + _comment(_("change a default length, e.g. bao-cao = 20")),
+        "[programme.minutes]  " + comment(_("change a default length, e.g. bao-cao = 20")),
         "",
-        "[preparation]  " + _comment(_("the preparation cascade (plan T-30 ... answers T+15)")),
+        "[preparation]  " + comment(_("the preparation cascade (plan T-30 ... answers T+15)")),
         "organiser = true",
         "",
     ]
@@ -195,7 +201,7 @@ def units_plan_text(
         day=day,
         name=name,
         ident=ident,
-        heading=_comment(
+        heading=comment(
             (_("{count} of {where} on {day}.") if where else _("{count} on {day}.")).format(
                 count=count_units((u.kind for u in units), lang=translator.language),
                 where=where,
@@ -205,7 +211,7 @@ def units_plan_text(
         organiser=organiser,
     )
     lines += [
-        _comment(
+        comment(
             _(
                 "Hamlets (ấp, khu phố, thôn, bản, tổ dân phố) are in no dataset: add them with\n"
                 '[[units.define]] (id, name, official_name, kind = "ấp", parent = the commune id).'
@@ -226,19 +232,18 @@ def units_plan_text(
         ]
         if unit.lat is not None and unit.lon is not None:
             lines += [
-                f"lat = {unit.lat:.5f}  "
-                + _comment(_("the commune's centre: move it to the hall")),
+                f"lat = {unit.lat:.5f}  " + comment(_("the commune's centre: move it to the hall")),
                 f"lon = {unit.lon:.5f}",
             ]
     lines += ["", "[travel]"]
     if len(missing) < len(units):
         lines.append(
             f"speed_kmh = {SPEED_KMH}  "
-            + _comment(_("times between sites with coordinates are derived from them"))
+            + comment(_("times between sites with coordinates are derived from them"))
         )
     if missing:
         lines += [
-            _comment(
+            comment(
                 _(
                     "These sites have no coordinates: give each its lat and lon, or the minutes\n"
                     "to and from the sites a delegation drives between (validate names any it "
@@ -278,7 +283,7 @@ def pilot_plan_text(
         name=name or pilot_name(unit, organiser, day),
         ident=ident or f"ngay-hoi-diem-{day.year}",
         organiser=organiser,
-        heading=_comment(
+        heading=comment(
             _("The pilot day (ngày hội điểm) of {organiser} at {unit} on {day}.").format(
                 organiser=organiser.official_name, unit=unit.official_name, day=_written(day)
             )
@@ -293,7 +298,7 @@ def pilot_plan_text(
         f"unit = {_q(unit.id)}",
         "",
         "[pilot]",
-        _comment(
+        comment(
             _(
                 "The full programme at this commune; the organiser's delegation attends from the\n"
                 "introduction of guests to its guidance speech (docs/plan-format.md)."
@@ -301,9 +306,9 @@ def pilot_plan_text(
         ),
         f"unit = {_q(unit.id)}",
         f"organiser = {_q(organiser.id)}",
-        f'at = "{parade.strftime("%H:%M")}"  ' + _comment(_("the parade")),
+        f'at = "{parade.strftime("%H:%M")}"  ' + comment(_("the parade")),
         "",
-        "[preparation]  " + _comment(_("the preparation cascade (plan T-30 ... answers T+15)")),
+        "[preparation]  " + comment(_("the preparation cascade (plan T-30 ... answers T+15)")),
         "organiser = true",
         "",
     ]

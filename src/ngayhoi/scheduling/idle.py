@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -87,26 +87,54 @@ def programme_order(festival: Festival, site: str) -> list[str] | None:
     >>> programme_order(fest, fest.sites[0].id)[:3]
     ['can-duoc.tap-trung', 'can-duoc.dieu-hanh', 'can-duoc.don-dai-bieu']
     """
-    items = {a.id for a in festival.activities_at(site) if a.item is not None}
-    if len(items) < 2:  # noqa: PLR2004 - one item has no order to keep
-        return None
+    return _programme_orders(festival, [site]).get(site)
+
+
+def _programme_orders(
+    festival: Festival, sites: Sequence[str] | None = None
+) -> dict[str, list[str]]:
+    """Every point's chained programme order (of ``sites``, or all), in one pass over the links.
+
+    A point whose items are not one chain is left out.
+    """
+    wanted = [s.id for s in festival.sites] if sites is None else list(sites)
+    where: dict[str, str] = {}
+    items: dict[str, set[str]] = {}
+    for site in wanted:
+        ids = {a.id for a in festival.activities_at(site) if a.item is not None}
+        if len(ids) >= 2:  # noqa: PLR2004 - one item has no order to keep
+            items[site] = ids
+            where.update(dict.fromkeys(ids, site))
     nxt: dict[str, str] = {}
     prv: dict[str, str] = {}
+    bad: set[str] = set()
     for dep in festival.dependencies:
         if dep.type is not DependencyType.FS:
             continue
         a, b = dep.predecessor, dep.successor
-        if a in items and b in items:
-            if a in nxt or b in prv:
-                return None
-            nxt[a], prv[b] = b, a
-    heads = sorted(items - set(prv))
+        at = where.get(a)
+        if at is None or where.get(b) != at:
+            continue
+        if a in nxt or b in prv:
+            bad.add(at)
+        nxt[a], prv[b] = b, a
+    out: dict[str, list[str]] = {}
+    for site, chain in items.items():
+        order = None if site in bad else _walk(chain, nxt, prv)
+        if order is not None:
+            out[site] = order
+    return out
+
+
+def _walk(ids: set[str], nxt: Mapping[str, str], prv: Mapping[str, str]) -> list[str] | None:
+    """The items ``ids`` from their one head along ``nxt``, or ``None`` if not one chain."""
+    heads = sorted(ids - prv.keys())
     if len(heads) != 1:
         return None
     order = [heads[0]]
-    while order[-1] in nxt and len(order) <= len(items):
+    while order[-1] in nxt and len(order) <= len(ids):
         order.append(nxt[order[-1]])
-    return order if len(order) == len(items) else None
+    return order if len(order) == len(ids) else None
 
 
 def _ordered(festival: Festival, order: list[str], arrangement: Arrangement) -> list[str]:
@@ -142,11 +170,7 @@ def arrange(
     >>> arrange(fest, {}, cap=15) == fest
     True
     """
-    chains: dict[str, list[str]] = {}
-    for site in festival.sites:
-        order = programme_order(festival, site.id)
-        if order is not None:
-            chains[site.id] = order
+    chains = _programme_orders(festival)
     if not chains:
         return festival
     incoming: dict[str, Dependency] = {}
@@ -236,10 +260,30 @@ def _visited(festival: Festival) -> dict[str, str]:
     return out
 
 
+def _incoming(festival: Festival, chains: Mapping[str, list[str]]) -> dict[str, Dependency]:
+    """Each chained item's link from its predecessor in the programme (by successor)."""
+    chained: set[tuple[str, str]] = set()
+    for order in chains.values():
+        chained.update(itertools.pairwise(order))
+    return {
+        dep.successor: dep
+        for dep in festival.dependencies
+        if dep.type is DependencyType.FS and (dep.predecessor, dep.successor) in chained
+    }
+
+
 def _window(
-    festival: Festival, order: list[str], first: str, cap: int | None
+    festival: Festival,
+    order: list[str],
+    first: str,
+    cap: int | None,
+    incoming: Mapping[str, Dependency],
 ) -> tuple[int, int] | None:
-    """Earliest and latest start of ``first`` after the point's fixed item, waits capped."""
+    """Earliest and latest start of ``first`` after the point's fixed item, waits capped.
+
+    ``order`` is the point's order with its moves made; each item keeps the gap
+    of its programme link (``incoming``), as :func:`arrange` links them.
+    """
     fixed = [a for a in order if festival.activity(a).fixed_start is not None]
     if not fixed or first not in order:
         return None
@@ -249,14 +293,9 @@ def _window(
         return None
     start = festival.minute(festival.activity(anchor).fixed_start)  # type: ignore[arg-type]
     lo = hi = start
-    by_pair = {
-        (d.predecessor, d.successor): d
-        for d in festival.dependencies
-        if d.type is DependencyType.FS
-    }
     for a, b in itertools.pairwise(order[i : j + 1]):
         d = minutes(festival.activity(a).duration)
-        g_lo, g_hi = _gap(by_pair.get((a, b)), cap)
+        g_lo, g_hi = _gap(incoming.get(b), cap)
         lo += d + g_lo
         hi += d + (g_lo if g_hi is None else g_hi)
     return lo, hi
@@ -288,16 +327,17 @@ def _choose(
     """For each visited point, the arrangement whose wait window best fits the delegation's time."""
     out: dict[str, Arrangement] = {}
     cap = festival.max_idle
+    chains = _programme_orders(festival, sorted(visited))
+    incoming = _incoming(festival, chains)
     for site, first in sorted(visited.items()):
-        order = programme_order(festival, site)
+        order = chains.get(site)
         if order is None:
             continue
         keys = {festival.activity(a).item or "" for a in order}
         best: tuple[int, int, int] | None = None
         for k, choice in enumerate(_choices(*strategy, keys)):
-            trial = arrange(festival, {site: choice}, cap=cap)
-            new = programme_order(trial, site)
-            window = None if new is None else _window(trial, new, first, cap)
+            new = _ordered(festival, order, choice)
+            window = _window(festival, new, first, cap, incoming)
             if window is None:
                 continue
             lo, hi = window
@@ -379,7 +419,7 @@ def _broken_sites(festival: Festival, schedule: Schedule) -> list[str]:
     fest = schedule.festival
     broken = [*schedule.violations, *check_protocol(schedule)]
     sites = {fest.activity(a).site for v in broken for a in v.activities if fest.has_activity(a)}
-    return sorted(s for s in sites if programme_order(festival, s) is not None)
+    return sorted(_programme_orders(festival, sorted(sites)))
 
 
 def _moved(arrangements: Mapping[str, Arrangement]) -> int:
@@ -410,9 +450,9 @@ def _repair(
         return best
     sites = sorted(set(_broken_sites(festival, best)) & set(_visited(festival)))
     runs = 0
+    chains = _programme_orders(festival, sites)
     for site in sites:
-        order = programme_order(festival, site)
-        keys = {festival.activity(a).item or "" for a in order or ()}
+        keys = {festival.activity(a).item or "" for a in chains.get(site, ())}
         for choice in _choices(*_STRATEGIES[-1], keys):
             if runs >= _REPAIRS or scored[0] == 0:
                 return best
@@ -428,8 +468,12 @@ def _repair(
     return best
 
 
-def _signature(festival: Festival, site: str) -> tuple[str, ...]:
-    return tuple(festival.activity(a).item or "" for a in programme_order(festival, site) or ())
+def _signatures(festival: Festival) -> dict[str, tuple[str, ...]]:
+    """Each point's programme as its items' keys in order (points without one chain left out)."""
+    return {
+        site: tuple(festival.activity(a).item or "" for a in order)
+        for site, order in _programme_orders(festival).items()
+    }
 
 
 def _repair_alike(
@@ -440,12 +484,13 @@ def _repair_alike(
     options: Mapping[str, object],
 ) -> _Found:
     best, scored, chosen = found
-    broken = {_signature(festival, s) for s in _broken_sites(festival, best)}
+    signatures = _signatures(festival)
+    broken = {signatures.get(s, ()) for s in _broken_sites(festival, best)}
     visited = _visited(festival)
     alike = [
         s.id
         for s in festival.sites
-        if s.id not in visited and broken and _signature(festival, s.id) in broken
+        if s.id not in visited and broken and signatures.get(s.id, ()) in broken
     ]
     if not alike:
         return found

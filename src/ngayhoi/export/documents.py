@@ -41,7 +41,7 @@ from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
-from ngayhoi.templates.terms import Terms, count_units, terms_for, worded_title
+from ngayhoi.templates.terms import Terms, kinds_words, terms_for, worded_title
 from ngayhoi.text import nfc, one_line, vietnamese_date
 
 __all__ = [
@@ -351,7 +351,7 @@ def _title(fest: Festival, slot: Slot) -> str:
 
 def _kinds(fest: Festival) -> str:
     """The kinds of the festival's communes, as a list names them ("xã, thị trấn")."""
-    return count_units(u.kind for u in fest.hosts()).split(" ", 1)[1]
+    return kinds_words(u.kind for u in fest.hosts())
 
 
 def _invitations(schedule: Schedule) -> list[Document]:

@@ -44,6 +44,7 @@ __all__ = [
     "Terms",
     "count_units",
     "item_wording",
+    "kinds_words",
     "role_wording",
     "terms_for",
     "unit_terms",
@@ -191,9 +192,18 @@ def count_units(kinds: Iterable[UnitKind | str], *, lang: str = "vi") -> str:
     present = [UnitKind(k) for k in kinds]
     if lang == "en":
         return f"{len(present)} commune" + ("" if len(present) == 1 else "s")
+    return f"{len(present)} {kinds_words(present)}"
+
+
+def kinds_words(kinds: Iterable[UnitKind | str]) -> str:
+    """The words of the kinds present, in the order official texts name them.
+
+    >>> kinds_words(["thị trấn", "xã", "xã"]), kinds_words([])
+    ('xã, thị trấn', 'xã')
+    """
+    present = {UnitKind(k) for k in kinds}
     order = [*_COUNT_ORDER, *(k for k in UnitKind if k not in _COUNT_ORDER)]
-    words = [k.value for k in order if k in present]
-    return f"{len(present)} {', '.join(words) or 'xã'}"
+    return ", ".join(k.value for k in order if k in present) or "xã"
 
 
 def terms_for(kind: UnitKind | str, day: dt.date, *, area: str | None = None) -> Terms:

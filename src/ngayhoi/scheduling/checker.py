@@ -21,6 +21,7 @@ from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.scheduling.spans import attendance_spans, travelling
+from ngayhoi.templates.terms import worded_title
 
 __all__ = [
     "PROTOCOL",
@@ -602,7 +603,11 @@ class FixedWait:
         >>> wait.vietnamese(fest)
         "chờ 40 phút do giờ cố định 07:30 của Lễ chào cờ (fixed_start of 'x.chao-co')"
         """
-        title = festival.activity(self.fixed).title
+        act = festival.activity(self.fixed)
+        # The item in its unit's words, as the run sheet names it everywhere else.
+        when = act.fixed_start
+        day = when.in_timezone(festival.timezone).date() if when else festival.days[0]
+        title = worded_title(festival, act.id, day)
         return (
             f"chờ {self.minutes} phút do giờ cố định {self.at} của {title} "
             f"({self.override(festival)})"

@@ -23,7 +23,8 @@ import io
 from pathlib import Path
 
 from ngayhoi.arguments import day_argument, text_argument
-from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import Said, UnitNotValidError, UnknownReferenceError
+from ngayhoi.i18n import N_
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold
 
@@ -149,7 +150,14 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
             "and it does not say which units existed earlier. If this one did on "
             f"{day}, define it with [[units.define]]"
         )
-    msg = f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, not on {day}{hint}"
+    msg = Said(
+        N_("unit '{id}' ({official_name}) is {value}, not on {day}{hint}"),
+        id=unit.id,
+        official_name=unit.official_name,
+        value=unit.validity(),
+        day=day,
+        hint=hint,
+    )
     raise UnitNotValidError(msg)
 
 

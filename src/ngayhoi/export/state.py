@@ -64,9 +64,11 @@ STATE_FILE = ".ngayhoi-state.json"
 JOURNAL_FILE = ".ngayhoi-journal.json"
 _FORMAT = "ngayhoi-export-state"
 _VERSION = 2
-_RECOVER = (
-    "to start the folder's state again, run ngayhoi export PLAN --out FOLDER --fresh "
-    "(it re-plans and rewrites every feed; SEQUENCE numbers start again)"
+_RECOVER = Said(
+    N_(
+        "to start the folder's state again, run ngayhoi export PLAN --out FOLDER --fresh "
+        "(it re-plans and rewrites every feed; SEQUENCE numbers start again)"
+    )
 )
 _KINDS = ("activity", "travel", "task", "todo")
 

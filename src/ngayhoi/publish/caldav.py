@@ -523,7 +523,7 @@ def _feed_objects(
     feed = state.feeds[fid]
     path = root / feed.filename
     data = files.get(feed.filename)
-    again = f"run ngayhoi export again into {root} to rewrite it"
+    again = Said(N_("run ngayhoi export again into {root} to rewrite it"), root=root)
     if data is None:
         msg = Said(
             N_("{path}: the export state lists this feed but the file is missing; {again}"),

@@ -19,6 +19,7 @@ import errno
 import math
 import os
 import re
+import string
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -496,16 +497,27 @@ def error_text(error: NgayhoiError) -> str:  # noqa: PLR0911 - one return per ki
 
 
 def _say(said: Said) -> str:
-    """``said`` from the catalogue; a value that is an error is said in the language too."""
-    values = {
-        name: error_text(value)
-        if isinstance(value, NgayhoiError)
-        else _say(value)
-        if isinstance(value, Said)
-        else value
-        for name, value in said.values.items()
+    """``said`` from the catalogue; its values are said in the language too.
+
+    A value that is an error or a :class:`Said` is said again; a day (not a time of
+    day) is written as Vietnamese write it (1/7/2025) unless the template formats it.
+    """
+    template = _(said.template)
+    formatted = {
+        name for _text, name, spec, conv in string.Formatter().parse(template) if spec or conv
     }
-    return _(said.template).format(**values)
+    values = {name: _said_value(value, name in formatted) for name, value in said.values.items()}
+    return template.format(**values)
+
+
+def _said_value(value: object, formatted: bool) -> object:
+    if isinstance(value, NgayhoiError):
+        return error_text(value)
+    if isinstance(value, Said):
+        return _say(value)
+    if not formatted and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return _said_day(value)
+    return value
 
 
 def _file_error_text(error: io.PlanFileError) -> str:

@@ -417,34 +417,37 @@ class Gazetteer:
         found = [
             u for u in pool if wanted in {u.code, u.id, _folded(u.name), _folded(u.official_name)}
         ]
-        where = f" in {province.official_name}" if province is not None else ""
         if not found:
+            msg = (
+                Said(N_("no {level} named {query!r} on {day}"), level=Said(level), query=query,
+                     day=day)
+                if province is None
+                else Said(N_("no {level} named {query!r} in {province} on {day}"),
+                          level=Said(level), query=query, province=province.official_name, day=day)
+            )  # fmt: skip
             near = self.closest(query, pool)
-            tip = f"; closest: {', '.join(near)}" if near else ""
-            msg = Said(
-                N_("no {level} named {query!r}{where} on {day}{tip}"),
-                level=level,
-                query=query,
-                where=where,
-                day=day,
-                tip=tip,
-            )
+            if near:
+                msg = Said(N_("{message}; closest: {names}"), message=msg, names=", ".join(near))
             raise PlanError(msg)
         if len(found) > 1:
-            listed = "; ".join(
-                f"{u.official_name} ({self.province_of(u).official_name}, code {u.code})"
+            listed = Said.joined(
+                Said(
+                    N_("{name} ({province}, code {code})"),
+                    name=u.official_name,
+                    province=self.province_of(u).official_name,
+                    code=u.code,
+                )
                 for u in found[:8]
             )
             msg = Said(
                 N_(
-                    "{query!r} names {count} {level}s on {day}{where}: {listed}; add --province "
-                    "or give the code"
+                    "{query!r} names {count} {levels} on {day}: {listed}; add --province or "
+                    "give the code"
                 ),
                 query=query,
                 count=len(found),
-                level=level,
+                levels=Said(_PLURALS[level]),
                 day=day,
-                where=where,
                 listed=listed,
             )
             raise AmbiguousUnitError(msg)
@@ -464,6 +467,9 @@ def _commune_level(kind: UnitKind) -> bool:
 
 
 _LEVELS = {"province": _province_level, "district": _district_level, "commune": _commune_level}
+#: The levels' words, one and many (the CLI says them in its language).
+_WORDS = (N_("province"), N_("district"), N_("commune"))
+_PLURALS = {"province": N_("provinces"), "district": N_("districts"), "commune": N_("communes")}
 
 
 @functools.cache

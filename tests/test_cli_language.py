@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ngayhoi.cli import main
+from ngayhoi.io import PlanFileError, load
 
 COMMANDS = (
     "init",
@@ -229,4 +230,7 @@ def test_validate_says_a_plan_files_mistakes_in_english_on_request(
     path.write_text(text, encoding="utf-8")
     code, said = run("--lang", "en", "validate", str(path))
     assert code == 2, said
-    assert english_words(said), said
+    with pytest.raises(PlanFileError) as caught:
+        load(path)
+    # The library's own English message, as it is.
+    assert str(caught.value.errors[0]) in said, said

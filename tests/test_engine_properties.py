@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ngayhoi.scheduling.problem import EngineResult, Problem
+from ngayhoi.scheduling.solvers.heuristic.bounds import initial_bounds
+from ngayhoi.scheduling.solvers.heuristic.parts import split
 from ngayhoi.scheduling.solvers.heuristic.search import solve
 
 
@@ -235,3 +237,69 @@ def test_the_same_seed_and_passes_give_the_same_schedule(spec: Spec, seed: int) 
         for _ in range(2)
     ]
     assert runs[0] == runs[1]
+
+
+def _side_by_side(a: Spec, b: Spec) -> Spec:
+    """``a`` and ``b`` as one problem that shares nothing (``b`` without its group)."""
+    n = len(a.durations)
+    return Spec(
+        durations=a.durations + b.durations,
+        edges=a.edges + tuple((u + n, v + n, w) for u, v, w in b.edges),
+        precedence=a.precedence + b.precedence,
+        lo=a.lo + b.lo,
+        pools=a.pools + b.pools,
+        pool_needs=a.pool_needs + tuple((i + n, r + len(a.pools), q) for i, r, q in b.pool_needs),
+        unary=a.unary + b.unary,
+        sites=a.sites + b.sites,
+        unary_needs=a.unary_needs + tuple((i + n, u + a.unary) for i, u in b.unary_needs),
+        group=a.group,
+        group_needs=a.group_needs,
+        travel=max(a.travel, b.travel) if a.unary and b.unary else a.travel or b.travel,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs(), specs(), st.integers(0, 3))
+def test_independent_parts_are_searched_apart_and_keep_every_rule(
+    a: Spec, b: Spec, seed: int
+) -> None:
+    spec = _side_by_side(a, b)
+    p = spec.problem()
+    es, ls = initial_bounds(p)
+    n = len(a.durations)
+    parts = split(p, es, ls)
+    # The two sides share nothing: a part that needs resources lies on one side (the
+    # activities that need none are gathered into one part, placed at their earliest).
+    for part in parts:
+        if part.needs_resources:
+            assert all(i < n for i in part.ids) or all(i >= n for i in part.ids)
+    assert sorted(i for part in parts for i in part.ids) == list(range(p.n))
+    quick = solve(spec.problem(), time_limit=0)
+    searched = solve(spec.problem(), seed=seed, time_limit=60, max_passes=30, population=8)
+    _check(spec, quick)
+    _check(spec, searched)
+    assert not searched.conflicts
+    assert searched.makespan <= quick.makespan
+    again = solve(spec.problem(), seed=seed, time_limit=60, max_passes=30, population=8)
+    assert again.starts == searched.starts
+
+
+def test_a_fixed_activity_links_no_parts_but_still_bounds_them() -> None:
+    # 0 is fixed at 5 (the parade); 1 and 2 follow it and take one pool each; 3 ends by 0's start.
+    p = Problem.new(4, durations=[10, 4, 4, 3])
+    p.lo[0] = p.hi[0] = 5
+    p.add_edge(0, 1, 10)
+    p.add_edge(0, 2, 12)
+    p.add_edge(3, 0, 3)
+    p.add_edge(1, 0, -40, precedence=False)  # 1 starts at most 40 after 0
+    one, two = p.add_pool("a", 1), p.add_pool("b", 1)
+    p.need_pool(1, one, 1)
+    p.need_pool(2, two, 1)
+    p.need_pool(3, two, 1)
+    es, ls = initial_bounds(p)
+    assert [part.ids for part in split(p, es, ls)] == [[0], [1], [2, 3]]
+    result = solve(p, time_limit=60, max_passes=10)
+    assert result.starts[0] == 5
+    assert 15 <= result.starts[1] <= 45
+    assert result.starts[2] >= 17
+    assert result.starts[3] + 3 <= 5

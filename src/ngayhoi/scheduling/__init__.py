@@ -63,7 +63,9 @@ def schedule(
             limited capacity, else heuristic.
         seed: the seed of the heuristic's random passes.
         budget: how many passes (schedule evaluations) the heuristic may
-            spend; the result is then the same on any machine, under any load.
+            spend on each independent part of the plan (parts that share no
+            resource and no constraint are searched apart); the result is then
+            the same on any machine, under any load.
             ``None``: search until the time limit.
         time_limit: for the heuristic, a safety cap in seconds (default
             ``TIME_CAP``, 60; ``0``: one quick pass); when it fires first the

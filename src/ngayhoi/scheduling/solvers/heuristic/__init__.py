@@ -62,7 +62,8 @@ def schedule_heuristic(
         time_limit: a safety cap in seconds; when it ends the search before
             the budget does, ``cut_short`` is set and the result may differ
             from one machine to the next. ``0``: one quick pass, no search.
-        max_passes: the budget, in passes; ``None`` searches until the time limit.
+        max_passes: the budget, in passes, for each independent part of the plan; ``None``
+            searches until the time limit.
         previous: an earlier schedule of (mostly) the same plan: a re-plan then
             moves as few activities as it can, after meeting every constraint.
 

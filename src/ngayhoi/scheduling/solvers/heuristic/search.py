@@ -25,6 +25,14 @@ The method, from the resource-constrained project scheduling literature:
   and Willis 1992, Valls, Ballestín and Quintanilla 2005), which shifts every
   activity right and then left in turn.
 
+* **Independent parts** (:mod:`~ngayhoi.scheduling.solvers.heuristic.parts`):
+  activities that share no resource and no constraint (a constraint with an
+  activity the windows fix, such as a parade at a fixed time, links nothing)
+  are searched apart, each with the whole budget, and stop when they meet
+  the whole problem's lower bound; a part that needs no resource keeps its
+  earliest starts. A nationwide day falls apart into its communes and the
+  clusters each delegation visits.
+
 A pass is deterministic for a given seed; the search stops at the pass limit
 (a deterministic budget), after ``patience`` passes without improvement, when
 the makespan meets the lower bound, or at the time limit. Only the time limit
@@ -47,15 +55,21 @@ import random
 import time
 from collections.abc import Iterator
 
+import attrs
+
 from ngayhoi.scheduling.problem import (
     BIG,
+    Conflict,
     EngineResult,
     Problem,
+    Reason,
+    WaitNote,
     pool_units,
 )
 from ngayhoi.scheduling.solvers.heuristic.blocks import Blocks, find_blocks
 from ngayhoi.scheduling.solvers.heuristic.bounds import initial_bounds, lower_bound
 from ngayhoi.scheduling.solvers.heuristic.justify import Mirror, justify_pass, reverse_problem
+from ngayhoi.scheduling.solvers.heuristic.parts import Part, split
 from ngayhoi.scheduling.solvers.heuristic.pure import PureSGS, is_pure
 from ngayhoi.scheduling.solvers.heuristic.sgs import (
     Pass,
@@ -119,11 +133,108 @@ def solve(
     [0, 5]
     """
     began = time.perf_counter()
-    blocks = find_blocks(p)
     es, ls = initial_bounds(p)
+    parts = split(p, es, ls)
+    settings = _Settings(seed, time_limit, max_passes, justify, population, patience)
+    if len(parts) == 1:
+        return _solve_whole(p, es, ls, settings, began)
+    return _solve_parts(p, parts, es, settings, began)
+
+
+@attrs.frozen
+class _Settings:
+    """The search's arguments, as :func:`solve` got them."""
+
+    seed: int
+    time_limit: float
+    max_passes: int | None
+    justify: bool
+    population: int
+    patience: int | None
+    #: A makespan good enough to stop at: the whole problem's lower bound, for a part of it.
+    goal: int = 0
+
+
+def _solve_parts(
+    p: Problem, parts: list[Part], es: list[int], settings: _Settings, began: float
+) -> EngineResult:
+    """Each independent part searched on its own (the whole budget each), the results merged.
+
+    A part without resources keeps its earliest starts. The time limit is
+    shared: a part starts with what the parts before it left.
+    """
+    starts = list(es)
+    unary_of: list[list[int]] = [[] for _ in range(p.n)]
+    conflicts: list[Conflict] = []
+    waits: list[WaitNote] = []
+    clashes: list[tuple[list[int], str]] = []
     bound = lower_bound(p, es)
+    passes = 0
+    cut = False
+    limit = settings.time_limit
+    settings = attrs.evolve(settings, goal=bound)
+    for part in parts:
+        if not part.needs_resources:
+            continue  # the earliest starts meet every constraint of a part without resources
+        ids = part.ids
+        if limit > 0:
+            left = max(limit - (time.perf_counter() - began), 1e-9)
+            here = attrs.evolve(settings, time_limit=left)
+        else:
+            here = settings
+        sub_es, sub_ls = initial_bounds(part.problem)
+        found = _solve_whole(part.problem, sub_es, sub_ls, here, time.perf_counter())
+        for k, i in enumerate(ids):
+            starts[i] = found.starts[k]
+            unary_of[i] = [part.lines[u] for u in found.unary_of[k]]
+
+        def back(reason: Reason, ids: list[int] = ids) -> Reason:
+            if reason.blocker < 0:
+                return reason
+            return attrs.evolve(reason, blocker=ids[reason.blocker])
+
+        conflicts.extend(
+            attrs.evolve(
+                c,
+                activity=ids[c.activity],
+                reason=back(c.reason),
+                source=None if c.source is None else ids[c.source],
+            )
+            for c in found.conflicts
+        )
+        waits.extend(WaitNote(ids[w.activity], w.minutes, back(w.reason)) for w in found.waits)
+        clashes.extend(([ids[i] for i in tied], name) for tied, name in found.clashes)
+        bound = max(bound, found.bound)
+        passes += found.passes
+        cut = cut or found.clock_cut
+    makespan = max((starts[i] + p.dur[i] for i in range(p.n)), default=0)
+    return EngineResult(
+        starts=starts,
+        unary_of=unary_of,
+        pool_units=pool_units(p, starts),
+        conflicts=conflicts,
+        waits=waits,
+        clashes=clashes,
+        makespan=makespan,
+        bound=bound,
+        passes=max(passes, 1),
+        seconds=time.perf_counter() - began,
+        optimal=not conflicts and not clashes and makespan <= bound,
+        clock_cut=cut,
+    )
+
+
+def _solve_whole(
+    p: Problem, es: list[int], ls: list[int], settings: _Settings, began: float
+) -> EngineResult:
+    """The search over one problem that does not fall apart (see :func:`solve`)."""
+    seed, time_limit, max_passes = settings.seed, settings.time_limit, settings.max_passes
+    justify, population, patience = settings.justify, settings.population, settings.patience
+    blocks = find_blocks(p)
+    bound = lower_bound(p, es)
+    enough = max(bound, settings.goal)
     if is_pure(p, blocks) and not (time_limit <= 0 and max_passes is None):
-        return solve_pure(p, blocks, es, ls, bound, seed, time_limit, max_passes, population, began)
+        return solve_pure(p, blocks, es, ls, (bound, enough), settings, began)
     rng = random.Random(seed)
     key = [float(min(ls[i] - blocks.offset[i] for i in m)) for m in blocks.members]
     spread = max(1.0, max(key, default=0.0) - min(key, default=0.0))
@@ -160,7 +271,7 @@ def solve(
     cut = [False]
 
     def finished(best: Score) -> bool:
-        if best[0] == 0 and best[2] == 0 and best[3] <= bound:
+        if best[0] == 0 and best[2] == 0 and best[3] <= enough:
             return True
         if max_passes is not None and passes >= max_passes:
             return True
@@ -277,14 +388,17 @@ def solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
     blocks: Blocks,
     es: list[int],
     ls: list[int],
-    bound: int,
-    seed: int,
-    time_limit: float,
-    max_passes: int | None,
-    population: int,
+    bounds: tuple[int, int],
+    settings: _Settings,
     began: float,
 ) -> EngineResult:
-    """Sampling and a genetic algorithm over activity lists, with the lean scheme."""
+    """Sampling and a genetic algorithm over activity lists, with the lean scheme.
+
+    ``bounds``: the lower bound, and the makespan good enough to stop at.
+    """
+    bound, enough = bounds
+    seed, time_limit, max_passes = settings.seed, settings.time_limit, settings.max_passes
+    population = settings.population
     sgs = PureSGS(p)
     rng = random.Random(seed)
     key = [float(ls[i]) for i in range(p.n)]
@@ -304,7 +418,7 @@ def solve_pure(  # noqa: PLR0917 - called once, from solve, with its own locals
     cut = [False]
 
     def finished(span: int) -> bool:
-        if span <= bound:
+        if span <= enough:
             return True
         if max_passes is not None and passes >= max_passes:
             return True

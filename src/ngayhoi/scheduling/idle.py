@@ -128,7 +128,7 @@ def _programme_orders(
 
 def _walk(ids: set[str], nxt: Mapping[str, str], prv: Mapping[str, str]) -> list[str] | None:
     """The items ``ids`` from their one head along ``nxt``, or ``None`` if not one chain."""
-    heads = sorted(ids - prv.keys())
+    heads = sorted(a for a in ids if a not in prv)  # not ids - prv.keys(): that walks prv
     if len(heads) != 1:
         return None
     order = [heads[0]]
@@ -387,29 +387,63 @@ def schedule_without_idle(
     if cap is None:
         return run(festival, previous=previous, **options)
     visited = _visited(festival)
-    best = run(arrange(festival, {}, cap=cap), previous=previous, **options)
-    if idle_score(best)[0] == 0:
+    trials = _Trials(festival, run, options)
+    best = trials.run({}, cap, previous)
+    if trials.score(best)[0] == 0:
         return best
-    scored = (*idle_score(best), 0)
+    scored = (*trials.score(best), 0)
     chosen: dict[str, Arrangement] = {}
     for strategy in _STRATEGIES if visited else ():
         arrangements: dict[str, Arrangement] = {}
         for _ in range(1 if quick else _ROUNDS):
-            loose = arrange(festival, arrangements, cap=None)
-            seen = run(loose, previous=previous, **options)
-            targets = _span_starts(seen, _visited(loose))
+            seen = trials.run(arrangements, None, previous)
+            targets = _span_starts(seen, _visited(seen.festival))
             arrangements = _choose(festival, visited, targets, strategy)
-            trial = run(
-                arrange(festival, arrangements, cap=cap), previous=previous or seen, **options
-            )
-            trial_score = (*idle_score(trial), _moved(arrangements))
+            trial = trials.run(arrangements, cap, previous or seen)
+            trial_score = (*trials.score(trial), _moved(arrangements))
             if trial_score < scored:
                 best, scored, chosen = trial, trial_score, arrangements
             if scored[0] == 0:
                 return best
     if quick:
         return best
-    return _repair(festival, run, (best, scored, chosen), previous, options)
+    return _repair(festival, trials, (best, scored, chosen), previous)
+
+
+@attrs.define
+class _Trials:
+    """The idle search's runs: each arrangement scheduled once (the same inputs, the same run).
+
+    A run is a function of the arranged plan and the schedule it re-plans, so a
+    round that arrives at an arrangement already tried (often none at all) takes
+    the schedule found then instead of scheduling the whole plan again.
+    """
+
+    festival: Festival
+    runner: Runner
+    options: Mapping[str, object]
+    done: dict[tuple[object, ...], Schedule] = attrs.field(factory=dict)
+    scores: dict[int, tuple[int, int, int, int]] = attrs.field(factory=dict)
+
+    def run(
+        self, arrangements: Mapping[str, Arrangement], cap: int | None, previous: Schedule | None
+    ) -> Schedule:
+        """The plan arranged so, waits capped at ``cap``, scheduled as a re-plan of ``previous``."""
+        moves = tuple(sorted((s, a.moves) for s, a in arrangements.items() if a.moves))
+        # A schedule this search made is kept in ``done`` for as long as its id is in a key.
+        key = (moves, cap, None if previous is None else id(previous))
+        found = self.done.get(key)
+        if found is None:
+            plan = arrange(self.festival, arrangements, cap=cap)
+            found = self.done[key] = self.runner(plan, previous=previous, **self.options)
+        return found
+
+    def score(self, schedule: Schedule) -> tuple[int, int, int, int]:
+        """:func:`idle_score`, once per schedule."""
+        found = self.scores.get(id(schedule))
+        if found is None:
+            found = self.scores[id(schedule)] = idle_score(schedule)
+        return found
 
 
 def _broken_sites(festival: Festival, schedule: Schedule) -> list[str]:
@@ -431,10 +465,9 @@ _Found = tuple[Schedule, tuple[int, ...], dict[str, Arrangement]]
 
 def _repair(
     festival: Festival,
-    run: Runner,
+    trials: _Trials,
     found: _Found,
     previous: Schedule | None,
-    options: Mapping[str, object],
 ) -> Schedule:
     """Try each arrangement at the points the best schedule still breaks a rule at.
 
@@ -444,7 +477,7 @@ def _repair(
     together (a person leading at two points of one commune, say) give the
     fitting step no times to read.
     """
-    found = _repair_alike(festival, run, found, previous, options)
+    found = _repair_alike(festival, trials, found, previous)
     best, scored, chosen = found
     if scored[0] == 0:
         return best
@@ -459,10 +492,9 @@ def _repair(
             if choice == chosen.get(site, Arrangement()):
                 continue
             trial_arr = {**chosen, site: choice}
-            plan = arrange(festival, trial_arr, cap=festival.max_idle)
-            trial = run(plan, previous=previous, **options)
+            trial = trials.run(trial_arr, festival.max_idle, previous)
             runs += 1
-            trial_score = (*idle_score(trial), _moved(trial_arr))
+            trial_score = (*trials.score(trial), _moved(trial_arr))
             if trial_score < scored:
                 best, scored, chosen = trial, trial_score, trial_arr
     return best
@@ -478,10 +510,9 @@ def _signatures(festival: Festival) -> dict[str, tuple[str, ...]]:
 
 def _repair_alike(
     festival: Festival,
-    run: Runner,
+    trials: _Trials,
     found: _Found,
     previous: Schedule | None,
-    options: Mapping[str, object],
 ) -> _Found:
     best, scored, chosen = found
     signatures = _signatures(festival)
@@ -498,10 +529,8 @@ def _repair_alike(
         if not choice.moves:
             continue
         trial_arr = {**chosen, **dict.fromkeys(alike, choice)}
-        trial = run(
-            arrange(festival, trial_arr, cap=festival.max_idle), previous=previous, **options
-        )
-        trial_score = (*idle_score(trial), _moved(trial_arr))
+        trial = trials.run(trial_arr, festival.max_idle, previous)
+        trial_score = (*trials.score(trial), _moved(trial_arr))
         if trial_score < scored:
             best, scored, chosen = trial, trial_score, trial_arr
         if scored[0] == 0:

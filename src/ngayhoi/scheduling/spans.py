@@ -60,19 +60,28 @@ def travelling(festival: Festival, resource: str) -> bool:
 
 def _chain(festival: Festival, site: str) -> dict[str, list[tuple[str, int]]]:
     """Finish-to-start links between the activities of one site: pred -> (succ, start gap)."""
-    acts = {a.id: a for a in festival.activities_at(site)}
-    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    return _chains(festival).get(site, {})
+
+
+def _chains(festival: Festival) -> dict[str, dict[str, list[tuple[str, int]]]]:
+    """:func:`_chain` of every site, in one pass over the dependencies."""
+    out: dict[str, dict[str, list[tuple[str, int]]]] = {}
     for dep in festival.dependencies:
         if dep.type is not DependencyType.FS:
             continue
-        pred, succ = acts.get(dep.predecessor), acts.get(dep.successor)
-        if pred is None or succ is None:
+        if not (festival.has_activity(dep.predecessor) and festival.has_activity(dep.successor)):
             continue
-        out[pred.id].append((succ.id, minutes(pred.duration) + minutes(dep.min_lag)))
+        pred, succ = festival.activity(dep.predecessor), festival.activity(dep.successor)
+        if pred.site != succ.site:
+            continue
+        links = out.setdefault(pred.site, defaultdict(list))
+        links[pred.id].append((succ.id, minutes(pred.duration) + minutes(dep.min_lag)))
     return out
 
 
-def _span_at(festival: Festival, act: Activity) -> Span | None:
+def _span_at(
+    festival: Festival, act: Activity, chains: dict[str, dict[str, list[tuple[str, int]]]] | None
+) -> Span | None:
     if festival.attendance is None:
         return None
     first_key, last_key = festival.attendance
@@ -80,7 +89,7 @@ def _span_at(festival: Festival, act: Activity) -> Span | None:
     first, last = here.get(first_key), here.get(last_key)
     if first is None or last is None:
         return None
-    links = _chain(festival, act.site)
+    links = _chain(festival, act.site) if chains is None else chains.get(act.site, {})
     # Longest start offsets from the first item along the site's chain.
     offset: dict[str, int] = {first.id: 0}
     queue = [first.id]
@@ -121,10 +130,13 @@ def attendance_spans(festival: Festival) -> list[Span]:
         return []
     out: list[Span] = []
     taken: set[str] = set()
+    chains = None
     for act in festival.activities:
         if act.site in taken or not any(travelling(festival, r.resource) for r in act.needs):
             continue
-        span = _span_at(festival, act)
+        if chains is None:
+            chains = _chains(festival)
+        span = _span_at(festival, act, chains)
         if span is not None:
             out.append(span)
             taken.add(act.site)

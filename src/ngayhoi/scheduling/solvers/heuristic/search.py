@@ -57,6 +57,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from ngayhoi.errors import PlanError
 from ngayhoi.scheduling.problem import (
     BIG,
     Conflict,
@@ -182,8 +183,15 @@ def _solve_parts(
             here = attrs.evolve(settings, time_limit=left)
         else:
             here = settings
-        sub_es, sub_ls = initial_bounds(part.problem)
-        found = _solve_whole(part.problem, sub_es, sub_ls, here, time.perf_counter())
+        key = _fingerprint(part.problem, settings)
+        found = _DONE.get(key) if key is not None else None
+        if found is None:
+            sub_es, sub_ls = initial_bounds(part.problem)
+            found = _solve_whole(part.problem, sub_es, sub_ls, here, time.perf_counter())
+            if key is not None and not found.clock_cut:
+                if len(_DONE) >= _KEEP:
+                    _DONE.clear()
+                _DONE[key] = found
         for k, i in enumerate(ids):
             starts[i] = found.starts[k]
             unary_of[i] = [part.lines[u] for u in found.unary_of[k]]
@@ -221,6 +229,53 @@ def _solve_parts(
         seconds=time.perf_counter() - began,
         optimal=not conflicts and not clashes and makespan <= bound,
         clock_cut=cut,
+    )
+
+
+#: Parts searched lately, by :func:`_fingerprint`: the idle search schedules a plan many
+#: times over with a few points changed, and each part's search is a function of the part.
+_DONE: dict[tuple[object, ...], EngineResult] = {}
+_KEEP = 4096
+
+
+def _fingerprint(q: Problem, settings: _Settings) -> tuple[object, ...] | None:
+    """Everything a part's search depends on (its travel times too), or ``None`` if unknown.
+
+    The time limit is left out: a search the clock cut short is not kept.
+    """
+    travel: tuple[int, ...] = ()
+    if any(q.unary_travels):
+        sites = sorted(set(q.site))
+        try:
+            travel = tuple(q.travel(a, b) for a in sites for b in sites)
+        except PlanError:
+            return None  # a travel time the plan does not give: let the search say so
+    return (
+        settings.seed,
+        settings.max_passes,
+        settings.justify,
+        settings.population,
+        settings.patience,
+        settings.goal,
+        settings.time_limit <= 0,
+        tuple(q.dur),
+        tuple(q.lo),
+        tuple(q.hi),
+        tuple(q.site),
+        tuple(tuple(x) for x in q.out),
+        tuple(tuple(x) for x in q.prec),
+        tuple(q.pool_names),
+        tuple(q.pool_cap),
+        tuple(q.unary_names),
+        tuple(q.unary_travels),
+        tuple(q.group_names),
+        tuple(tuple(m) for m in q.group_members),
+        tuple(tuple(x) for x in q.need_pools),
+        tuple(tuple(x) for x in q.need_unary),
+        tuple(tuple(x) for x in q.need_groups),
+        travel,
+        None if q.previous is None else tuple(q.previous),
+        None if q.previous_lines is None else tuple(tuple(x) for x in q.previous_lines),
     )
 
 

@@ -422,7 +422,7 @@ class Festival:
 
     def __attrs_post_init__(self) -> None:
         """Run every cross-object check once, and index the items by id."""
-        object.__setattr__(self, "_clock", _Clock.at_midnight(self))
+        object.__setattr__(self, "_clock", _Clock.shared(self))
         object.__setattr__(self, "_index", _check(self))
 
     @classmethod
@@ -550,6 +550,9 @@ class Festival:
         Raises:
             PlanError: if ``when`` has no time zone.
         """
+        made = self._clock.made.get(id(when))
+        if made is not None and made[0] is when:
+            return made[1]  # a time this clock made (at): no timestamp to take
         if when.tzinfo is None:
             msg = Said(
                 N_("time {value} has no time zone; give one, e.g. tz='{timezone}'"),
@@ -571,6 +574,7 @@ class Festival:
             found = self._clock.origin.add(minutes=minute)
             if len(cache) < _CLOCK_CACHE:
                 cache[minute] = found
+                self._clock.made[id(found)] = (found, minute)
         return found
 
     def local(self, day: dt.date, time: dt.time) -> pendulum.DateTime:
@@ -625,6 +629,8 @@ class _Clock:
     epoch: float
     cache: dict[int, pendulum.DateTime]
     window: list[int]
+    #: The times in ``cache`` by identity, each with its minute (kept alive by the entry).
+    made: dict[int, tuple[pendulum.DateTime, int]] = attrs.field(factory=dict)
 
     @classmethod
     def at_midnight(cls, fest: Festival) -> _Clock:
@@ -639,6 +645,30 @@ class _Clock:
         first = fest.days[0]
         origin = pendulum.datetime(first.year, first.month, first.day, tz=fest.timezone)
         return cls(origin=origin, epoch=origin.timestamp(), cache={}, window=[])
+
+    @classmethod
+    def shared(cls, fest: Festival) -> _Clock:
+        """The clock of every festival with these days, zone and hours (the same times).
+
+        A plan and the plans made from it (sorted, re-arranged) then share their
+        times: a time one of them made is read back by another without a timestamp.
+        """
+        clock = cls.at_midnight(fest)
+        key = (fest.days, fest.timezone, fest.opens, fest.closes)
+        try:
+            found = _CLOCKS.get(key)
+        except TypeError:  # pragma: no cover - an unhashable field, refused by _check
+            return clock
+        if found is not None and found.origin == clock.origin:
+            return found
+        if len(_CLOCKS) >= _CLOCKS_KEPT:
+            _CLOCKS.clear()
+        _CLOCKS[key] = clock
+        return clock
+
+
+_CLOCKS: dict[tuple[object, ...], _Clock] = {}
+_CLOCKS_KEPT = 64
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ it judges schedules from any backend, a file, or a person's edits alike.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 
@@ -500,7 +501,15 @@ def _name(fest: Festival, resource: str) -> str:
 def _audiences(
     schedule: Schedule, sites: Collection[str] | None = None
 ) -> dict[str, list[list[tuple[int, int, str]]]]:
-    """Per site (of ``sites``, or every one), its items by audience (one day, one event)."""
+    """Per site (of ``sites``, or every one), its items by audience (one day, one event).
+
+    The rules ask it of one schedule several times over: the last schedule's
+    answer for every site is kept (by a weak reference) and given again.
+    """
+    if sites is None and _LAST_AUDIENCES:
+        kept, answer = _LAST_AUDIENCES[0]
+        if kept() is schedule:
+            return answer
     fest = schedule.festival
     by_site: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     event: dict[str, tuple[object, str]] = {}
@@ -522,7 +531,15 @@ def _audiences(
                 previous = event[item[2]]
             runs[-1].append(item)
         out[site] = runs
+    if sites is None:
+        _LAST_AUDIENCES[:] = [(weakref.ref(schedule), out)]
     return out
+
+
+#: The last schedule :func:`_audiences` read for every site, and its answer.
+_LAST_AUDIENCES: list[
+    tuple[weakref.ref[Schedule], dict[str, list[list[tuple[int, int, str]]]]]
+] = []
 
 
 def _waits_of(run: list[tuple[int, int, str]]) -> list[tuple[int, str, int]]:

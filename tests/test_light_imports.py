@@ -91,3 +91,21 @@ def test_an_export_of_the_example_loads_neither_icalendar_nor_filelock(tmp_path:
     )
     assert run.stdout.splitlines()[-1] == "[]"
     assert (tmp_path / "lich" / "master.ics").exists()
+
+
+def test_only_the_command_spares_its_exit_the_collections() -> None:
+    """``ngayhoi`` freezes what is alive at its end; ``main([...])`` leaves gc as it was."""
+    script = (
+        "import gc, sys\n"
+        "from ngayhoi.cli import main\n"
+        "assert main(['units', 'tan chanh', '--date', '2023-08-06']) == 0\n"
+        "print('after main([...]):', gc.get_freeze_count())\n"
+        "sys.argv = ['ngayhoi', 'units', 'tan chanh', '--date', '2023-08-06']\n"
+        "assert main() == 0\n"
+        "print('after main():', gc.get_freeze_count() > 0, gc.isenabled())\n"
+    )
+    run = subprocess.run(  # noqa: S603 - our own interpreter on our own script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    said = [line for line in run.stdout.splitlines() if line.startswith("after main")]
+    assert said == ["after main([...]): 0", "after main(): True True"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ngayhoi.cli import main
+from ngayhoi.io import PlanFileError, load
 
 COMMANDS = (
     "init",
@@ -199,3 +200,35 @@ def test_the_export_summary_counts_events_in_english(plan: Path, tmp_path: Path)
     moved = re.search(r"re-planned against the last export: the edit moved (\d+) (events?)\)", out)
     assert moved is not None, out
     assert moved.group(2) == ("event" if moved.group(1) == "1" else "events")
+
+
+def _plan_file_cases() -> list[object]:
+    """The one-mistake plan files of ``test_bad_input`` (the ``toml-`` ones are files)."""
+    from test_bad_input import PLANS  # noqa: PLC0415 - the other test module's table
+
+    return [pytest.param(p.values[0], id=p.id) for p in PLANS if str(p.id).startswith("toml-")]
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("text", _plan_file_cases())
+def test_validate_says_each_mistake_of_a_plan_file_in_vietnamese(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    code, said = run("validate", str(path))
+    assert code == 2, said
+    assert said.startswith("ngayhoi validate: "), said
+    assert english_words(said) == [], said
+
+
+@pytest.mark.parametrize("text", _plan_file_cases()[:5])
+def test_validate_says_a_plan_files_mistakes_in_english_on_request(
+    text: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    code, said = run("--lang", "en", "validate", str(path))
+    assert code == 2, said
+    with pytest.raises(PlanFileError) as caught:
+        load(path)
+    # The library's own English message, as it is.
+    assert str(caught.value.errors[0]) in said, said

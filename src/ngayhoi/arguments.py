@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pendulum
 
-from ngayhoi.errors import NaiveDatetimeError, PlanError
+from ngayhoi.errors import NaiveDatetimeError, PlanError, Said
+from ngayhoi.i18n import N_
 
 __all__ = [
     "aware_argument",
@@ -138,9 +139,13 @@ def aware_argument(value: object, name: str) -> pendulum.DateTime | None:
     if not isinstance(value, dt.datetime):
         raise _bad(name, value, "None or an aware datetime")
     if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"argument '{name}': {value.isoformat()} has no time zone; "
-            "give an aware datetime, e.g. datetime.now(datetime.UTC)"
+        msg = Said(
+            N_(
+                "argument '{name}': {value} has no time zone; give an aware datetime, e.g. "
+                "datetime.now(datetime.UTC)"
+            ),
+            name=name,
+            value=value.isoformat(),
         )
         raise NaiveDatetimeError(msg, kind="argument", item=name, value=value)
     return pendulum.instance(value)

@@ -19,6 +19,7 @@ import errno
 import math
 import os
 import re
+import string
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -480,7 +481,7 @@ def error_text(error: NgayhoiError) -> str:  # noqa: PLR0911 - one return per ki
     if isinstance(error, UnknownReferenceError):
         return _reference_text(error)
     if error.args and isinstance(error.args[0], Said):
-        return error.args[0].say(_)
+        return _say(error.args[0])
     parts = {name: getattr(error, name, None) for name in _ERROR_PARTS}
     if parts["kind"] and parts["expected"]:
         text = _("{kind} '{id}'").format(kind=_(str(parts["kind"])), id=parts["item"] or "")
@@ -495,13 +496,37 @@ def error_text(error: NgayhoiError) -> str:  # noqa: PLR0911 - one return per ki
     return str(error)
 
 
+def _say(said: Said) -> str:
+    """``said`` from the catalogue; its values are said in the language too.
+
+    A value that is an error or a :class:`Said` is said again; a day (not a time of
+    day) is written as Vietnamese write it (1/7/2025) unless the template formats it.
+    """
+    template = _(said.template)
+    formatted = {
+        name for _text, name, spec, conv in string.Formatter().parse(template) if spec or conv
+    }
+    values = {name: _said_value(value, name in formatted) for name, value in said.values.items()}
+    return template.format(**values)
+
+
+def _said_value(value: object, formatted: bool) -> object:
+    if isinstance(value, NgayhoiError):
+        return error_text(value)
+    if isinstance(value, Said):
+        return _say(value)
+    if not formatted and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return _said_day(value)
+    return value
+
+
 def _file_error_text(error: io.PlanFileError) -> str:
     """A plan file's error in the language in use: the file, the key, what is wrong, the line."""
     where = f"{error.source}: {error.path}: " if error.path else f"{error.source}: "
     if error.inner is not None:
         said = error_text(error.inner)
     elif isinstance(error.message, Said):
-        said = error.message.say(_)
+        said = _say(error.message)
     else:
         said = error.message
     tail = " " + _("(line {line})").format(line=error.line) if error.line else ""
@@ -522,12 +547,21 @@ _WORDS = (
     *(N_("prep task"), N_("preparation"), N_("programme"), N_("resource or group")),
     *(N_("resource"), N_("role"), N_("run sheet"), N_("schedule"), N_("site")),
     *(N_("stamp"), N_("sync group"), N_("travel time"), N_("unit")),
+    *(N_("festival"), N_("issuer"), N_("requirement"), N_("travel")),
+    *(N_("person"), N_("plan_day"), N_("override"), N_("pilot"), N_("conference")),
+    *(N_("commune-level unit"), N_("programme item"), N_("province or district")),
+    *(N_("bridge point"), N_("conference kind")),
 )
+
+
+def _word(word: str) -> str:
+    """A kind of item the library names (a :class:`Said` when it has values), in the language."""
+    return _say(word) if isinstance(word, Said) else _(word)
 
 
 def _reference_text(error: UnknownReferenceError) -> str:
     text = _("{kind} '{id}': unknown {ref_kind} '{ref}'").format(
-        kind=_(error.item_kind), id=error.item_id, ref_kind=_(error.ref_kind), ref=error.ref
+        kind=_word(error.item_kind), id=error.item_id, ref_kind=_word(error.ref_kind), ref=error.ref
     )
     if error.suggestions:
         text += "; " + _("did you mean {ids}?").format(
@@ -536,7 +570,7 @@ def _reference_text(error: UnknownReferenceError) -> str:
     valid = sorted(error.valid)
     if not valid:
         text += "; " + _("no {ref_kind} is defined yet: add it first").format(
-            ref_kind=_(error.ref_kind)
+            ref_kind=_word(error.ref_kind)
         )
     else:
         shown = ", ".join(valid[:_LISTED])
@@ -1623,18 +1657,7 @@ def _init_options(args: argparse.Namespace) -> dt.time:
 def _id_problem(value: str) -> str | None:
     """Why ``value`` is not an id (:func:`ngayhoi.text.check_id`), in the language in use."""
     why = check_id(value)
-    if why is None or translator.language == "en":
-        return why
-    if not value:
-        return _("must not be empty")
-    numbers = re.findall(r"\d+", why)
-    if why.startswith("must be at most") and len(numbers) == 2:  # noqa: PLR2004 - most, length
-        return _("must be at most {most} characters long (it has {length})").format(
-            most=numbers[0], length=numbers[1]
-        )
-    hint = re.search(r"\(try '([^']*)'\)", why)
-    text = _("must be lowercase ASCII letters and digits joined by '-', '_' or '.'")
-    return text + (" " + _("(try {id})").format(id=repr(hint.group(1))) if hint else "")
+    return None if why is None else _say(why)
 
 
 def _init_pilot(args: argparse.Namespace, out: TextIO) -> int:

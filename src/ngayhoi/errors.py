@@ -73,6 +73,22 @@ class Said(str):
         """The message with its template translated by ``translate`` (a gettext)."""
         return translate(self.template).format(**self.values)
 
+    @classmethod
+    def joined(cls, items: Iterable[str], separator: str = "; ") -> Self:
+        """``items`` joined by ``separator``, each one (a :class:`Said` too) said again apart.
+
+        >>> both = Said.joined([Said("unit {id}", id="a"), "b"])
+        >>> both, both.values
+        ('unit a; b', {'item0': 'unit a', 'item1': 'b'})
+        """
+        values = {f"item{k}": item for k, item in enumerate(items)}
+        template = (
+            separator.replace("{", "{{")
+            .replace("}", "}}")
+            .join("{" + name + "}" for name in values)
+        )
+        return cls(template, **values)
+
 
 class NgayhoiError(Exception):
     """Base class of every error ngayhoi raises on purpose."""

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, Self
 
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
+from ngayhoi.i18n import N_
 
 __all__ = [
     "JOURNAL_NAME",
@@ -112,12 +113,20 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> Path:
             raise
     except OSError as err:
         if _disk_full(err):
-            msg = (
-                f"{folder}: the disk is full (no space left on device) while writing "
-                f"{path.name}; the previous {path.name} stays; free some space and try again"
+            msg = Said(
+                N_(
+                    "{folder}: the disk is full (no space left on device) while writing {name}; "
+                    "the previous {name} stays; free some space and try again"
+                ),
+                folder=folder,
+                name=path.name,
             )
             raise DiskFullError(folder, msg) from err
-        msg = f"cannot write {path}: {err.strerror or err}; check the folder exists and is writable"
+        msg = Said(
+            N_("cannot write {path}: {value}; check the folder exists and is writable"),
+            path=path,
+            value=err.strerror or err,
+        )
         raise ExportError(msg) from err
     return path
 
@@ -161,7 +170,11 @@ def sync_files(paths: list[Path]) -> None:
         for path in [*paths, *{p.parent for p in paths}]:
             fsync_path(path)
     except OSError as err:
-        msg = f"cannot flush {err.filename or 'the output'} to disk: {err.strerror or err}"
+        msg = Said(
+            N_("cannot flush {value} to disk: {value2}"),
+            value=err.filename or "the output",
+            value2=err.strerror or err,
+        )
         raise ExportError(msg) from err
 
 
@@ -204,9 +217,13 @@ def safe_child(folder: Path, name: str) -> Path:
         or len(name) > _MAX_NAME
         or stem in _RESERVED
     ):
-        msg = (
-            f"file name {name!r} would leave the output folder or is reserved; use a plain "
-            f"ASCII id (letters, digits, '.', '-', '_', at most {_MAX_NAME} characters)"
+        msg = Said(
+            N_(
+                "file name {name!r} would leave the output folder or is reserved; use a plain "
+                "ASCII id (letters, digits, '.', '-', '_', at most {MAX_NAME} characters)"
+            ),
+            name=name,
+            MAX_NAME=_MAX_NAME,
         )
         raise ExportError(msg)
     return folder / name
@@ -282,13 +299,17 @@ def check_replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        msg = f"cannot look at {path}: {err.strerror or err}"
+        msg = Said(N_("cannot look at {path}: {value}"), path=path, value=err.strerror or err)
         raise ExportError(msg) from err
     kind = _kind(mode)
     if kind is not None:
-        msg = (
-            f"{path} is {kind}, not a regular file; ngayhoi replaces only regular files "
-            "it wrote: give another output path"
+        msg = Said(
+            N_(
+                "{path} is {kind}, not a regular file; ngayhoi replaces only regular files it "
+                "wrote: give another output path"
+            ),
+            path=path,
+            kind=kind,
         )
         raise ForeignFileError(msg)
 
@@ -305,13 +326,22 @@ def check_folder(path: Path, option: str = "the output folder") -> None:
     ngayhoi.errors.ExportError: --out ...lich is a symbolic link to /nowhere/lich, which ...
     """
     if path.is_symlink() and not path.exists():
-        msg = (
-            f"{option} {path} is a symbolic link to {path.readlink()}, which does not exist; "
-            "create the folder it points to, or give another folder"
+        msg = Said(
+            N_(
+                "{option} {path} is a symbolic link to {value}, which does not exist; create the "
+                "folder it points to, or give another folder"
+            ),
+            option=option,
+            path=path,
+            value=path.readlink(),
         )
         raise ExportError(msg)
     if path.exists() and not path.is_dir():
-        msg = f"{option} {path} is a file, not a folder; give a folder (made if missing)"
+        msg = Said(
+            N_("{option} {path} is a file, not a folder; give a folder (made if missing)"),
+            option=option,
+            path=path,
+        )
         raise ExportError(msg)
 
 
@@ -322,15 +352,23 @@ def _make_folder(root: Path) -> None:
     except OSError as err:
         if _disk_full(err):
             raise DiskFullError(root, _full_message(root, root)) from err
-        msg = f"cannot make the folder {root}: {err.strerror or err}; check where it would go"
+        msg = Said(
+            N_("cannot make the folder {root}: {value}; check where it would go"),
+            root=root,
+            value=err.strerror or err,
+        )
         raise ExportError(msg) from err
 
 
-def _full_message(root: Path, what: Path | str) -> str:
-    return (
-        f"{root}: the disk is full (no space left on device) while writing {what}; "
-        "nothing was changed there (the previous files stay); free some space and run "
-        "the command again"
+def _full_message(root: Path, what: Path | str) -> Said:
+    return Said(
+        N_(
+            "{root}: the disk is full (no space left on device) while writing {what}; "
+            "nothing was changed there (the previous files stay); free some space and run "
+            "the command again"
+        ),
+        root=root,
+        what=what,
     )
 
 
@@ -360,14 +398,22 @@ def folder_lock(root: Path) -> Iterator[None]:
     except OSError as err:
         if _disk_full(err):
             raise DiskFullError(root, _full_message(root, lock)) from err
-        msg = f"cannot open the lock {lock}: {err.strerror or err}; check the folder is writable"
+        msg = Said(
+            N_("cannot open the lock {lock}: {value}; check the folder is writable"),
+            lock=lock,
+            value=err.strerror or err,
+        )
         raise NoLockError(msg) from err
     try:
         taken = _flock(fd)
     except OSError as err:
         os.close(fd)
-        msg = f"cannot lock {lock}: {err.strerror or err}"
-        raise ExportError(msg) from err
+        msg = Said(
+            N_("cannot open the lock {lock}: {value}; check the folder is writable"),
+            lock=lock,
+            value=err.strerror or err,
+        )
+        raise NoLockError(msg) from err
     if taken != "held":
         os.close(fd)
         if taken == "busy":
@@ -428,10 +474,14 @@ def _filelock(root: Path, lock: Path) -> Iterator[None]:
 
 
 def _refuse_locked(root: Path, lock: Path) -> NoReturn:
-    msg = (
-        f"another export into {root} is running (it holds the lock {lock}); "
-        "wait for it to finish and try again (two exports into one folder at once "
-        "would mix their files)"
+    msg = Said(
+        N_(
+            "another export into {root} is running (it holds the lock {lock}); wait for it "
+            "to finish and try again (two exports into one folder at once would mix their "
+            "files)"
+        ),
+        root=root,
+        lock=lock,
     )
     raise ExportError(msg) from None
 
@@ -478,9 +528,14 @@ def _own_staging(staging: Path) -> bool:
 
 def _refuse_foreign_staging(root: Path) -> NoReturn:
     staging = root / STAGING_NAME
-    msg = (
-        f"{staging} is not ngayhoi's (it has no {OWNER_MARK} mark) and ngayhoi needs that "
-        f"name to stage its files; move it out of {root}, or write into another folder"
+    msg = Said(
+        N_(
+            "{staging} is not ngayhoi's (it has no {OWNER_MARK} mark) and ngayhoi needs that "
+            "name to stage its files; move it out of {root}, or write into another folder"
+        ),
+        staging=staging,
+        OWNER_MARK=OWNER_MARK,
+        root=root,
     )
     raise ForeignFileError(msg)
 
@@ -518,7 +573,11 @@ def recover_folder(root: Path) -> bool:
         for stray in staging_strays(root):
             stray.unlink(missing_ok=True)
     except OSError as err:
-        msg = f"{root}: cannot finish or clear an interrupted export: {err.strerror or err}"
+        msg = Said(
+            N_("{root}: cannot finish or clear an interrupted export: {value}"),
+            root=root,
+            value=err.strerror or err,
+        )
         raise ExportError(msg) from err
     return finished
 
@@ -529,7 +588,11 @@ def _journal_names(journal: Path) -> list[str]:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise TypeError(names)  # noqa: TRY301 - one message for every damage
     except (OSError, ValueError, KeyError, TypeError) as err:
-        msg = f"{journal}: the journal of an interrupted export is damaged ({err})"
+        msg = Said(
+            N_("{journal}: the journal of an interrupted export is damaged ({err})"),
+            journal=journal,
+            err=err,
+        )
         raise ExportError(msg) from err
     return names
 
@@ -563,9 +626,14 @@ def read_manifest(root: Path) -> frozenset[str]:
             raise TypeError(data)  # noqa: TRY301 - one message for every damage
         return frozenset(str(n) for n in names)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
-        msg = (
-            f"{path}: the list of files ngayhoi wrote here is damaged ({err}); delete it "
-            "(ngayhoi then refuses to replace the files it listed) or write into another folder"
+        msg = Said(
+            N_(
+                "{path}: the list of files ngayhoi wrote here is damaged ({err}); delete it "
+                "(ngayhoi then refuses to replace the files it listed) or write into another "
+                "folder"
+            ),
+            path=path,
+            err=err,
         )
         raise ExportError(msg) from err
 
@@ -623,7 +691,11 @@ class Commit:
         except OSError as err:
             if _disk_full(err):
                 raise DiskFullError(self.root, _full_message(self.root, OWNER_MARK)) from err
-            msg = f"cannot write {self.staging}: {err.strerror or err}; check it is writable"
+            msg = Said(
+                N_("cannot write {staging}: {value}; check it is writable"),
+                staging=self.staging,
+                value=err.strerror or err,
+            )
             raise ExportError(msg) from err
 
     def _write(self, name: str, data: bytes) -> None:
@@ -641,10 +713,13 @@ class Commit:
         target = self.target(name)
         check_replaceable(target)
         if target.exists() and name not in self.ours and name not in _OWN_HIDDEN:
-            msg = (
-                f"{target} exists and ngayhoi did not write it (the folder's record of "
-                "what ngayhoi wrote does not list it); move it out of the folder, or "
-                "write into another folder"
+            msg = Said(
+                N_(
+                    "{target} exists and ngayhoi did not write it (the folder's record of what "
+                    "ngayhoi wrote does not list it); move it out of the folder, or write into "
+                    "another folder"
+                ),
+                target=target,
             )
             raise ForeignFileError(msg)
         return target

@@ -17,6 +17,9 @@ import functools
 import re
 import unicodedata
 
+from ngayhoi.errors import Said
+from ngayhoi.i18n import N_
+
 __all__ = [
     "ID_PATTERN",
     "check_id",
@@ -102,7 +105,7 @@ def slugify(name: str, *, strip_kind: bool = True) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def check_id(value: str) -> str | None:
+def check_id(value: str) -> Said | None:
     """Return why ``value`` is not a valid id, or ``None`` when it is one.
 
     >>> check_id("long-hoa.trao-thuong") is None
@@ -111,13 +114,24 @@ def check_id(value: str) -> str | None:
     "must be lowercase ASCII letters and digits joined by '-', '_' or '.' (try 'long-hoa')"
     """
     if not value:
-        return "must not be empty"
+        return Said(N_("must not be empty"))
     if len(value) > _MAX_ID:
-        return f"must be at most {_MAX_ID} characters long (it has {len(value)})"
+        return Said(
+            N_("must be at most {most} characters long (it has {length})"),
+            most=_MAX_ID,
+            length=len(value),
+        )
     if not ID_PATTERN.fullmatch(value):  # match() would let "abc\n" through ($ before a newline)
         suggestion = _NON_ALNUM.sub("-", fold(value).replace(".", "-")).strip("-")
-        hint = f" (try '{suggestion}')" if suggestion else ""
-        return f"must be lowercase ASCII letters and digits joined by '-', '_' or '.'{hint}"
+        if suggestion:
+            return Said(
+                N_(
+                    "must be lowercase ASCII letters and digits joined by '-', '_' or '.' "
+                    "(try '{suggestion}')"
+                ),
+                suggestion=suggestion,
+            )
+        return Said(N_("must be lowercase ASCII letters and digits joined by '-', '_' or '.'"))
     return None
 
 

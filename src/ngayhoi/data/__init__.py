@@ -23,7 +23,8 @@ import io
 from pathlib import Path
 
 from ngayhoi.arguments import day_argument, text_argument
-from ngayhoi.errors import UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import Said, UnitNotValidError, UnknownReferenceError
+from ngayhoi.i18n import N_
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold
 
@@ -140,17 +141,33 @@ def unit_on(unit_id: str, day: dt.date) -> Unit:
         instead = predecessors(unit)
     elif unit.successor is not None:
         instead = tuple(u for u in all_units() if u.id == unit.successor and u.valid_on(day))
+    raise UnitNotValidError(_not_valid(unit, day, instead, nationwide=nationwide))
+
+
+def _not_valid(unit: Unit, day: dt.date, instead: tuple[Unit, ...], *, nationwide: bool) -> Said:
+    """Why ``unit`` is not valid on ``day``, and what was there then."""
     named = ", ".join(f"{u.id} ({u.official_name})" for u in instead)
-    hint = f"; on that date its area was: {named}" if named else ""
+    msg = Said(
+        N_("unit '{id}' ({official_name}) is {validity}, not on {day}"),
+        id=unit.id,
+        official_name=unit.official_name,
+        validity=unit.validity(),
+        day=day,
+    )
     if nationwide and unit.valid_from == vietnam.COVERS_FROM and day < unit.valid_from:
-        hint = (
-            "; the nationwide data lists it from that day only: its list before the reform "
-            "is that of 1/1/2025, after the 2023–2025 arrangement of districts and communes, "
-            "and it does not say which units existed earlier. If this one did on "
-            f"{day}, define it with [[units.define]]"
+        msg = Said(
+            N_(
+                "{message}; the nationwide data lists it from that day only: its list before "
+                "the reform is that of 1/1/2025, after the 2023–2025 arrangement of districts "
+                "and communes, and it does not say which units existed earlier. If this one "
+                "did on {day}, define it with [[units.define]]"
+            ),
+            message=msg,
+            day=day,
         )
-    msg = f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, not on {day}{hint}"
-    raise UnitNotValidError(msg)
+    elif named:
+        msg = Said(N_("{message}; on that date its area was: {units}"), message=msg, units=named)
+    return msg
 
 
 def can_duoc_communes(day: dt.date) -> tuple[Unit, ...]:

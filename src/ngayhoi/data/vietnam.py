@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Unit, UnitKind
 from ngayhoi.text import fold, slugify
 
@@ -116,10 +117,12 @@ def available() -> bool:
 def _data_dir() -> Path:
     spec = importlib.util.find_spec(PACKAGE)  # finds the package without running it
     if spec is None or not spec.submodule_search_locations:
-        msg = (
-            "the nationwide units need the vietnamadminunits package: "
-            "pip install 'ngayhoi[vn-units]' (or pip install --no-deps vietnamadminunits); "
-            "without it ngayhoi knows only the Cần Đước units"
+        msg = Said(
+            N_(
+                "the nationwide units need the vietnamadminunits package: pip install "
+                "'ngayhoi[vn-units]' (or pip install --no-deps vietnamadminunits); without it "
+                "ngayhoi knows only the Cần Đước units"
+            )
         )
         raise NoDatasetError(msg)
     return Path(next(iter(spec.submodule_search_locations))) / "data"
@@ -194,9 +197,13 @@ class Gazetteer:
         ngayhoi.data.vietnam.DateOutOfRangeError: 2005-08-19 is before the nationwide data: ...
         """
         if day < PROVINCES_FROM:
-            msg = (
-                f"{day} is before the nationwide data: it covers {self.range_text}. "
-                "For an earlier date define the units with [[units.define]]"
+            msg = Said(
+                N_(
+                    "{day} is before the nationwide data: it covers {range_text}. For an earlier "
+                    "date define the units with [[units.define]]"
+                ),
+                day=day,
+                range_text=self.range_text,
             )
             raise DateOutOfRangeError(msg)
 
@@ -215,12 +222,16 @@ class Gazetteer:
         """
         self.check_day(day)
         if day < COVERS_FROM:
-            msg = (
-                f"on {day} the nationwide data has the 63 provinces but not their districts "
-                f"and communes: its list before the reform is that of {COVERS_FROM}, after "
-                "the 2023–2025 arrangement merged and renamed some districts and communes, "
-                "and it does not say which. Only the Cần Đước units are known earlier; "
-                "define the others with [[units.define]], or use a date from 2025-01-01"
+            msg = Said(
+                N_(
+                    "on {day} the nationwide data has the 63 provinces but not their districts "
+                    "and communes: its list before the reform is that of {COVERS_FROM}, after "
+                    "the 2023–2025 arrangement merged and renamed some districts and communes, "
+                    "and it does not say which. Only the Cần Đước units are known earlier; "
+                    "define the others with [[units.define]], or use a date from 2025-01-01"
+                ),
+                day=day,
+                COVERS_FROM=COVERS_FROM,
             )
             raise DateOutOfRangeError(msg)
 
@@ -406,20 +417,38 @@ class Gazetteer:
         found = [
             u for u in pool if wanted in {u.code, u.id, _folded(u.name), _folded(u.official_name)}
         ]
-        where = f" in {province.official_name}" if province is not None else ""
         if not found:
+            msg = (
+                Said(N_("no {level} named {query!r} on {day}"), level=Said(level), query=query,
+                     day=day)
+                if province is None
+                else Said(N_("no {level} named {query!r} in {province} on {day}"),
+                          level=Said(level), query=query, province=province.official_name, day=day)
+            )  # fmt: skip
             near = self.closest(query, pool)
-            tip = f"; closest: {', '.join(near)}" if near else ""
-            msg = f"no {level} named {query!r}{where} on {day}{tip}"
+            if near:
+                msg = Said(N_("{message}; closest: {names}"), message=msg, names=", ".join(near))
             raise PlanError(msg)
         if len(found) > 1:
-            listed = "; ".join(
-                f"{u.official_name} ({self.province_of(u).official_name}, code {u.code})"
+            listed = Said.joined(
+                Said(
+                    N_("{name} ({province}, code {code})"),
+                    name=u.official_name,
+                    province=self.province_of(u).official_name,
+                    code=u.code,
+                )
                 for u in found[:8]
             )
-            msg = (
-                f"{query!r} names {len(found)} {level}s on {day}{where}: {listed}; "
-                "add --province or give the code"
+            msg = Said(
+                N_(
+                    "{query!r} names {count} {levels} on {day}: {listed}; add --province or "
+                    "give the code"
+                ),
+                query=query,
+                count=len(found),
+                levels=Said(_PLURALS[level]),
+                day=day,
+                listed=listed,
             )
             raise AmbiguousUnitError(msg)
         return found[0]
@@ -438,6 +467,9 @@ def _commune_level(kind: UnitKind) -> bool:
 
 
 _LEVELS = {"province": _province_level, "district": _district_level, "commune": _commune_level}
+#: The levels' words, one and many (the CLI says them in its language).
+_WORDS = (N_("province"), N_("district"), N_("commune"))
+_PLURALS = {"province": N_("provinces"), "district": N_("districts"), "commune": N_("communes")}
 
 
 @functools.cache

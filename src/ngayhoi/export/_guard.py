@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ngayhoi.errors import NotScheduledError
+from ngayhoi.errors import NotScheduledError, Said
+from ngayhoi.i18n import N_
 
 if TYPE_CHECKING:
     from ngayhoi.scheduling.result import Schedule
@@ -36,10 +37,16 @@ def require_feasible(schedule: Schedule, what: str) -> None:
             "and schedule it again"
         )
     else:
-        msg = (
-            f"festival '{fest}': the schedule is {schedule.status.value} with "
-            f"{len(schedule.violations)} violation(s), so its times are not feasible and "
-            f"ngayhoi will not {what} them (first: {schedule.violations[0]}); fix the plan "
-            "and schedule it again"
+        msg = Said(
+            N_(
+                "festival '{fest}': the schedule is {value} with {count} violation(s), so its "
+                "times are not feasible and ngayhoi will not {what} them (first: {value2}); fix "
+                "the plan and schedule it again"
+            ),
+            fest=fest,
+            value=schedule.status.value,
+            count=len(schedule.violations),
+            what=what,
+            value2=schedule.violations[0],
         )
     raise NotScheduledError(msg)

@@ -46,6 +46,7 @@ from ngayhoi.errors import (
     ExportStateError,
     NotScheduledError,
     PlanError,
+    Said,
 )
 from ngayhoi.export.diff import PlanDiff, diff_events
 from ngayhoi.export.encoding import calendar_bytes
@@ -71,6 +72,7 @@ from ngayhoi.files import (
     needs_recovery,
     recover_folder,
 )
+from ngayhoi.i18n import N_
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.scheduling.stored import schedule_data
 
@@ -172,9 +174,12 @@ def read_version(folder: Path | str) -> tuple[ExportState, dict[str, bytes]]:
             return _read(root)
     except _NoLockError as err:
         if (root / _JOURNAL).exists() or (root / _STAGING).exists():
-            msg = (
-                f"{root}: an export into it was interrupted, and finishing it needs write "
-                "access to the folder (make it writable, or run ngayhoi export again)"
+            msg = Said(
+                N_(
+                    "{root}: an export into it was interrupted, and finishing it needs write "
+                    "access to the folder (make it writable, or run ngayhoi export again)"
+                ),
+                root=root,
             )
             raise ExportError(msg) from err
     return _read(root)
@@ -193,7 +198,9 @@ def _read(root: Path) -> tuple[ExportState, dict[str, bytes]]:
             check_replaceable(path)  # a FIFO or a device would block or never end
             files[name] = path.read_bytes()
     except OSError as err:
-        msg = f"cannot read {err.filename}: {err.strerror or err}"
+        msg = Said(
+            N_("cannot read {filename}: {value}"), filename=err.filename, value=err.strerror or err
+        )
         raise ExportError(msg) from err
     return state, files
 
@@ -294,10 +301,15 @@ def export_calendars(
     aware_argument(now, "now")
     folder = path_argument(folder, "folder")
     if not schedule.feasible:
-        msg = (
-            f"festival '{schedule.festival.id}' has no feasible schedule to export "
-            f"({schedule.status.value}, {len(schedule.violations)} violation(s)); "
-            "fix the plan first (ngayhoi.schedule raises InfeasibleError naming why)"
+        msg = Said(
+            N_(
+                "festival '{id}' has no feasible schedule to export ({value}, {count} "
+                "violation(s)); fix the plan first (ngayhoi.schedule raises InfeasibleError "
+                "naming why)"
+            ),
+            id=schedule.festival.id,
+            value=schedule.status.value,
+            count=len(schedule.violations),
         )
         raise NotScheduledError(msg)
     root = Path(folder)
@@ -306,9 +318,14 @@ def export_calendars(
         old = _old_state(root, discard_damaged=discard_damaged)
         fest = schedule.festival
         if old.festival not in (None, fest.id):
-            msg = (
-                f"{root} holds the calendars of festival '{old.festival}', not '{fest.id}'; "
-                "export into another folder"
+            msg = Said(
+                N_(
+                    "{root} holds the calendars of festival '{festival}', not '{id}'; export "
+                    "into another folder"
+                ),
+                root=root,
+                festival=old.festival,
+                id=fest.id,
             )
             raise ExportError(msg)
         # Subscribers keep the per-commune role feeds they have unless told otherwise.
@@ -481,7 +498,11 @@ def _next_state(  # noqa: C901, PLR0912, PLR0915 - live events, then every old f
     for feed in out_feeds.values():
         if len(set(feed.uids)) != len(feed.uids):
             twice = next(u for u in feed.uids if feed.uids.count(u) > 1)
-            msg = f"feed '{feed.id}' would list the UID '{twice}' twice; report this as a bug"
+            msg = Said(
+                N_("feed '{id}' would list the UID '{twice}' twice; report this as a bug"),
+                id=feed.id,
+                twice=twice,
+            )
             raise ExportError(msg)
     state = attrs.evolve(kept, entries=entries, feeds=out_feeds, withdrawn=withdrawn)
     return state, table

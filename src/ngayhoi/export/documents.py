@@ -36,9 +36,10 @@ from typing import Literal
 import attrs
 import pendulum
 
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
+from ngayhoi.i18n import N_
 from ngayhoi.model import Award, Festival, Unit
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.templates.terms import Terms, kinds_words, terms_for, worded_title
@@ -595,7 +596,7 @@ def to_pdf(doc: Document | str) -> bytes:
     try:
         from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - an extra
     except ImportError as error:  # pragma: no cover - the extra is installed in the tests
-        msg = "PDF needs WeasyPrint: pip install 'ngayhoi[documents]'"
+        msg = Said(N_("PDF needs WeasyPrint: pip install 'ngayhoi[documents]'"))
         raise ExportError(msg) from error
     page = to_html(doc) if isinstance(doc, Document) else doc
     pdf: bytes = HTML(string=page).write_pdf()
@@ -723,7 +724,9 @@ def render(doc: Document, fmt: str) -> bytes:
         return to_pdf(doc)
     if fmt == "docx":
         return to_docx(doc)
-    msg = f"document format {fmt!r} is not one of {', '.join(DOC_FORMATS)}"
+    msg = Said(
+        N_("document format {fmt!r} is not one of {names}"), fmt=fmt, names=", ".join(DOC_FORMATS)
+    )
     raise ExportError(msg)
 
 
@@ -746,7 +749,11 @@ def write_documents(
     """
     for fmt in formats:
         if fmt not in DOC_FORMATS:
-            msg = f"document format {fmt!r} is not one of {', '.join(DOC_FORMATS)}"
+            msg = Said(
+                N_("document format {fmt!r} is not one of {names}"),
+                fmt=fmt,
+                names=", ".join(DOC_FORMATS),
+            )
             raise ExportError(msg)
     out = Path(folder)
     rendered = [

@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
 from ngayhoi.export import _lines
 from ngayhoi.export.events import CalendarEvent, Revision, calendar_events, view_uid
 from ngayhoi.export.feeds import Feed, _safe_name
+from ngayhoi.i18n import N_
 from ngayhoi.scheduling.result import Schedule
 
 __all__ = [
@@ -97,7 +98,11 @@ def calendar_bytes(
         try:
             event = table[uid]
         except KeyError:
-            msg = f"feed '{feed.id}': no event with UID '{uid}' to write; re-run the schedule"
+            msg = Said(
+                N_("feed '{id}': no event with UID '{uid}' to write; re-run the schedule"),
+                id=feed.id,
+                uid=uid,
+            )
             raise ExportError(msg) from None
         if uid_scope == "view":
             event = attrs.evolve(event, uid=view_uid(uid, feed.id), related_to=uid)

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ngayhoi.errors import ExportError, PlanError
+from ngayhoi.errors import ExportError, PlanError, Said
 from ngayhoi.export.events import CalendarEvent, _itinerary_uids, activity_uid, calendar_events
+from ngayhoi.i18n import N_
 from ngayhoi.model import (
     Festival,
     Resource,
@@ -444,6 +445,9 @@ def feed_ids(feeds: Iterable[Feed]) -> Sequence[str]:
     ids = [f.id for f in feeds]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        msg = f"two feeds share the id '{dupes[0]}'; give the delegation, person or role another id"
+        msg = Said(
+            N_("two feeds share the id '{value}'; give the delegation, person or role another id"),
+            value=dupes[0],
+        )
         raise ExportError(msg)
     return ids

@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import write_atomic
+from ngayhoi.i18n import N_
 from ngayhoi.model import ActivityKind, Part, Resource, SyncKind
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
 from ngayhoi.templates.terms import worded_title
@@ -287,16 +288,22 @@ def gantt(
     inches = _check_width(width)
     if day is not None and day not in schedule.festival.days:
         days = ", ".join(d.isoformat() for d in schedule.festival.days)
-        msg = (
-            f"festival '{schedule.festival.id}' has no day {day.isoformat()}; "
-            f"give one of its days ({days}) or None for all of them"
+        msg = Said(
+            N_(
+                "festival '{id}' has no day {value}; give one of its days ({days}) or None for "
+                "all of them"
+            ),
+            id=schedule.festival.id,
+            value=day.isoformat(),
+            days=days,
         )
         raise ExportError(msg)
     rows = gantt_rows(schedule, day)
     if not rows:
-        msg = (
-            f"festival '{schedule.festival.id}' has nothing scheduled on {day}; "
-            "draw another of its days"
+        msg = Said(
+            N_("festival '{id}' has nothing scheduled on {day}; draw another of its days"),
+            id=schedule.festival.id,
+            day=day,
         )
         raise ExportError(msg)
     data = _render(schedule, rows, fmt=fmt, title=title, width=inches, day=day)
@@ -308,9 +315,11 @@ def _format_of(path: Path) -> Format:
     fmt = _FORMATS.get(suffix)
     if fmt is None:
         said = f"suffix '{path.suffix}'" if path.suffix else "no suffix"
-        msg = (
-            f"cannot draw a Gantt chart into '{path.name}': it has {said}; "
-            f"use one of {', '.join(_FORMATS)}"
+        msg = Said(
+            N_("cannot draw a Gantt chart into '{name}': it has {said}; use one of {names}"),
+            name=path.name,
+            said=said,
+            names=", ".join(_FORMATS),
         )
         raise ExportError(msg)
     return fmt
@@ -325,9 +334,13 @@ def _check_width(width: float | None) -> float | None:
         or not math.isfinite(width)
         or not 0 < width <= _MAX_WIDTH
     ):
-        msg = (
-            f"Gantt chart width {width!r} is not a width in inches; "
-            f"give a number above 0 and at most {_MAX_WIDTH:g}, or None to size it to the day"
+        msg = Said(
+            N_(
+                "Gantt chart width {width!r} is not a width in inches; give a number above 0 and "
+                "at most {MAX_WIDTH:g}, or None to size it to the day"
+            ),
+            width=width,
+            MAX_WIDTH=_MAX_WIDTH,
         )
         raise ExportError(msg)
     return float(width)
@@ -370,9 +383,12 @@ def _render(
         )
         from matplotlib.figure import Figure  # noqa: PLC0415 - same
     except ImportError as err:
-        msg = (
-            f"drawing a Gantt chart needs matplotlib, which is not installed ({err}); "
-            "install it with: pip install 'ngayhoi[plot]' (in a clone: pip install '.[plot]')"
+        msg = Said(
+            N_(
+                "drawing a Gantt chart needs matplotlib, which is not installed ({err}); install "
+                "it with: pip install 'ngayhoi[plot]' (in a clone: pip install '.[plot]')"
+            ),
+            err=err,
         )
         raise ExportError(msg) from err
     chart = _chart(schedule, rows, width, day)

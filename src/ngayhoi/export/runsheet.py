@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import pendulum
 
-from ngayhoi.errors import ExportError, PlanError, UnknownReferenceError
+from ngayhoi.errors import ExportError, PlanError, Said, UnknownReferenceError
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
+from ngayhoi.i18n import N_
 from ngayhoi.model import AwardForm, Festival, PrepTask, ResourceKind, SyncKind, due_date, due_note
 from ngayhoi.model.awards import issuer_rank
 from ngayhoi.scheduling.result import Leg, Schedule, Slot
@@ -210,9 +211,13 @@ def write_runsheets(
     seen: set[str] = set()
     for ident, _sheet in sheets:
         if ident in seen:
-            msg = (
-                f"festival '{fest.id}': a commune and a delegation both have the id '{ident}', "
-                f"so both run sheets would be runsheet-{ident}; rename the delegation"
+            msg = Said(
+                N_(
+                    "festival '{id}': a commune and a delegation both have the id '{ident}', so "
+                    "both run sheets would be runsheet-{ident}; rename the delegation"
+                ),
+                id=fest.id,
+                ident=ident,
             )
             raise ExportError(msg)
         seen.add(ident)
@@ -233,7 +238,11 @@ def _check_times(schedule: Schedule) -> None:
 
 def _check_format(fmt: str) -> None:
     if fmt not in ALL_FORMATS:
-        msg = f"run sheet format {fmt!r} is not one of {', '.join(ALL_FORMATS)}"
+        msg = Said(
+            N_("run sheet format {fmt!r} is not one of {names}"),
+            fmt=fmt,
+            names=", ".join(ALL_FORMATS),
+        )
         raise ExportError(msg)
 
 
@@ -632,7 +641,7 @@ def _span(fest: Festival, start: pendulum.DateTime, end: pendulum.DateTime) -> s
 def _render(sheet: _Sheet, fmt: str) -> str:
     _check_format(fmt)
     if fmt not in FORMATS:
-        msg = f"run sheet format {fmt!r} is binary; write it with write_runsheets"
+        msg = Said(N_("run sheet format {fmt!r} is binary; write it with write_runsheets"), fmt=fmt)
         raise ExportError(msg)
     return nfc(_html(sheet) if fmt == "html" else _markdown(sheet))
 

@@ -69,10 +69,11 @@ from typing import Any, cast
 import pendulum
 
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.export.events import activity_uid
 from ngayhoi.files import write_atomic
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, Part, ResourceKind, Site, SyncKind
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.text import slugify
@@ -158,18 +159,30 @@ def schedule_json(
         event = _event(schedule, slot, rooms, page)
         other = owners.setdefault(event["id"], slot.activity)
         if other != slot.activity:
-            msg = (
-                f"festival '{fest.id}': activities '{other}' and '{slot.activity}' would share "
-                f"the schedule.json id {event['id']} (it is derived from the calendar UID); "
-                "rename one of the two activities"
+            msg = Said(
+                N_(
+                    "festival '{id}': activities '{other}' and '{activity}' would share the "
+                    "schedule.json id {value} (it is derived from the calendar UID); rename one "
+                    "of the two activities"
+                ),
+                id=fest.id,
+                other=other,
+                activity=slot.activity,
+                value=event["id"],
             )
             raise ExportError(msg)
         start = slot.start.in_timezone(fest.timezone)
         day = dt.date(start.year, start.month, start.day)
         if day not in by_day:
-            msg = (
-                f"activity '{slot.activity}' starts on {day}, which is not a day of festival "
-                f"'{fest.id}' ({', '.join(str(d) for d in fest.days)}); schedule it again"
+            msg = Said(
+                N_(
+                    "activity '{activity}' starts on {day}, which is not a day of festival "
+                    "'{id}' ({names}); schedule it again"
+                ),
+                activity=slot.activity,
+                day=day,
+                id=fest.id,
+                names=", ".join(str(d) for d in fest.days),
             )
             raise ExportError(msg)
         by_day[day].setdefault(fest.activity(slot.activity).site, []).append(event)
@@ -333,9 +346,14 @@ def _rooms(fest: Festival, schedule: Schedule) -> dict[str, dict[str, Any]]:
         name = unicodedata.normalize("NFC", f"{site.name} – {fest.unit(site.unit).official_name}")
         other = named.setdefault(name, site)
         if other is not site:
-            msg = (
-                f"sites '{other.id}' and '{site.id}' would both be the room '{name}' in "
-                "schedule.json; give one of the venues a distinct name"
+            msg = Said(
+                N_(
+                    "sites '{id}' and '{id2}' would both be the room '{name}' in schedule.json; "
+                    "give one of the venues a distinct name"
+                ),
+                id=other.id,
+                id2=site.id,
+                name=name,
             )
             raise ExportError(msg)
         guid = uuid.uuid5(GUID_NAMESPACE, f"room:{fest.id}.{site.id}@{fest.domain}")

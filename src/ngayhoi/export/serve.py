@@ -36,8 +36,9 @@ from typing import TextIO
 
 import attrs
 
-from ngayhoi.errors import ExportError
+from ngayhoi.errors import ExportError, Said
 from ngayhoi.export.calendars import STATE_FILE, ExportState, load_state
+from ngayhoi.i18n import N_
 
 __all__ = ["CONTENT_TYPE", "FeedServer", "make_server", "served_files"]
 
@@ -256,7 +257,7 @@ def make_server(
     """
     root = Path(folder)
     if not load_state(root).feeds:
-        msg = f"{root} holds no export; run ngayhoi export --out {root} first"
+        msg = Said(N_("{root} holds no export; run ngayhoi export --out {root} first"), root=root)
         raise ExportError(msg)
     if log is None or callable(log):
         writer = log

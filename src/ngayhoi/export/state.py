@@ -38,10 +38,11 @@ import orjson
 
 from ngayhoi._checked import Checked
 from ngayhoi._version import __version__
-from ngayhoi.errors import ExportStateError
+from ngayhoi.errors import ExportStateError, Said
 from ngayhoi.export import _lines
 from ngayhoi.export.events import CalendarEvent, Revision
 from ngayhoi.export.feeds import Feed
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.scheduling.stored import check_schedule_data, fingerprint_of, schedule_from_data
@@ -63,9 +64,11 @@ STATE_FILE = ".ngayhoi-state.json"
 JOURNAL_FILE = ".ngayhoi-journal.json"
 _FORMAT = "ngayhoi-export-state"
 _VERSION = 2
-_RECOVER = (
-    "to start the folder's state again, run ngayhoi export PLAN --out FOLDER --fresh "
-    "(it re-plans and rewrites every feed; SEQUENCE numbers start again)"
+_RECOVER = Said(
+    N_(
+        "to start the folder's state again, run ngayhoi export PLAN --out FOLDER --fresh "
+        "(it re-plans and rewrites every feed; SEQUENCE numbers start again)"
+    )
 )
 _KINDS = ("activity", "travel", "task", "todo")
 
@@ -507,7 +510,12 @@ def load_state(folder: Path | str) -> ExportState:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        msg = f"{path}: cannot read the export state ({err.strerror or err}); {_RECOVER}"
+        msg = Said(
+            N_("{path}: cannot read the export state ({value}); {RECOVER}"),
+            path=path,
+            value=err.strerror or err,
+            RECOVER=_RECOVER,
+        )
         raise ExportStateError(msg) from err
     key = str(path.absolute())
     cached = _LAST.get(key)
@@ -516,7 +524,12 @@ def load_state(folder: Path | str) -> ExportState:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
-        msg = f"{path}: the export state is not JSON, or cut short ({err}); {_RECOVER}"
+        msg = Said(
+            N_("{path}: the export state is not JSON, or cut short ({err}); {RECOVER}"),
+            path=path,
+            err=err,
+            RECOVER=_RECOVER,
+        )
         raise ExportStateError(msg) from err
     state = ExportState.from_json(data, source=path)
     _LAST.clear()

@@ -31,7 +31,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from ngayhoi.errors import PlanError, UnknownReferenceError
+from ngayhoi.errors import PlanError, Said, UnknownReferenceError
+from ngayhoi.i18n import N_
 from ngayhoi.io._keys import unknown_key
 from ngayhoi.model import Requirement, Resource, ResourceKind
 
@@ -44,8 +45,12 @@ PEOPLE_KEYS = ("id", "name", "unit", "leads", "activities", "deputy", "delegatio
 class Reader(Protocol):
     """What reads the plan file: it makes the error for a path and a message."""
 
-    def fail(self, path: str, message: str) -> Exception:
-        """The error to raise at ``path``."""
+    def fail(self, path: str, message: Said) -> Exception:
+        """The error to raise at ``path`` (``message`` is said again in the CLI's language)."""
+        ...
+
+    def fail_on(self, path: str, inner: PlanError) -> Exception:
+        """The model's error ``inner``, to raise at ``path``."""
         ...
 
     def gather(self) -> AbstractContextManager[None]:
@@ -67,7 +72,11 @@ def _strings(value: object, path: str, reader: Reader) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise reader.fail(
-            path, f'{value!r} must be a list of ids in quotes, e.g. ["phat-bieu-tiep-thu"]'
+            path,
+            Said(
+                N_('{value!r} must be a list of ids in quotes, e.g. ["phat-bieu-tiep-thu"]'),
+                value=value,
+            ),
         )
     return list(value)
 
@@ -81,7 +90,7 @@ def add_people(tables: object, lists: dict[str, list[Any]], reader: Reader) -> N
         reader: makes the error for a path and a message.
     """
     if not isinstance(tables, list):
-        raise reader.fail("people", "expected [[people]] tables (id, name, leads)")
+        raise reader.fail("people", Said(N_("expected [[people]] tables (id, name, leads)")))
     rows: list[tuple[int, Mapping[str, Any]]] = []
     for k, table in enumerate(tables):
         with reader.gather():
@@ -99,13 +108,17 @@ def add_people(tables: object, lists: dict[str, list[Any]], reader: Reader) -> N
 def _row(k: int, table: object, reader: Reader) -> Mapping[str, Any]:
     """One ``[[people]]`` table whose keys are known and whose id and name are text."""
     if not isinstance(table, Mapping):
-        raise reader.fail(f"people[{k}]", "a [[people]] table has id, name and what they lead")
+        raise reader.fail(
+            f"people[{k}]", Said(N_("a [[people]] table has id, name and what they lead"))
+        )
     for key in table:
         if key not in PEOPLE_KEYS:
             raise reader.fail(f"people[{k}].{key}", unknown_key(key, PEOPLE_KEYS, known=False))
     for key in ("id", "name"):
         if not isinstance(table.get(key), str):
-            raise reader.fail(f"people[{k}]", f"missing key '{key}' (text in quotes)")
+            raise reader.fail(
+                f"people[{k}]", Said(N_("missing key '{key}' (text in quotes)"), key=key)
+            )
     return table
 
 
@@ -124,7 +137,8 @@ def _person(  # noqa: PLR0917 - the people's ids and the plan's parts one person
     pid = str(table["id"])
     if pid in known:
         raise reader.fail(
-            f"people[{k}].id", f"'{pid}' is already a resource id; give the person another id"
+            f"people[{k}].id",
+            Said(N_("'{pid}' is already a resource id; give the person another id"), pid=pid),
         )
     deputy = table.get("deputy")
     if deputy is not None and (not isinstance(deputy, str) or deputy not in ids or deputy == pid):
@@ -136,19 +150,21 @@ def _person(  # noqa: PLR0917 - the people's ids and the plan's parts one person
             valid=[i for i in ids if i != pid],
         )
         raise reader.fail(
-            f"people[{k}].deputy", f"{unknown}; the deputy is another [[people]] table"
+            f"people[{k}].deputy",
+            Said(N_("{unknown}; the deputy is another [[people]] table"), unknown=unknown),
         )
     group = deputy_group(pid) if deputy is not None else None
     if pid in deputies:
         group = deputy_group(deputies[pid])
         if deputy is not None:
             raise reader.fail(
-                f"people[{k}].deputy", f"'{pid}' is a deputy already; a deputy has no deputy"
+                f"people[{k}].deputy",
+                Said(N_("'{pid}' is a deputy already; a deputy has no deputy"), pid=pid),
             )
     try:
         person = Resource(id=pid, name=str(table["name"]), kind=ResourceKind.PERSON, group=group)
     except PlanError as err:
-        raise reader.fail(f"people[{k}]", str(err)) from None
+        raise reader.fail_on(f"people[{k}]", err) from None
     resources.append(person)
     known.add(pid)
     team = table.get("delegation")
@@ -161,7 +177,7 @@ def _person(  # noqa: PLR0917 - the people's ids and the plan's parts one person
                 ref=str(team),
                 valid=list(delegations),
             )
-            raise reader.fail(f"people[{k}].delegation", str(unknown))
+            raise reader.fail_on(f"people[{k}].delegation", unknown)
         i = delegations[str(team)]
         resources[i] = attrs.evolve(resources[i], members=(*resources[i].members, person.name))
         resources[-1] = attrs.evolve(person, delegation=str(team))
@@ -185,14 +201,15 @@ def _lead(
                 ref=aid,
                 valid=list(by_id),
             )
-            raise reader.fail(f"people[{k}].activities", str(unknown))
+            raise reader.fail_on(f"people[{k}].activities", unknown)
         chosen.append(by_id[aid])
     leads = _strings(table.get("leads"), f"people[{k}].leads", reader)
     if leads:
         unit = table.get("unit")
         if not isinstance(unit, str):
             raise reader.fail(
-                f"people[{k}].leads", "leads names programme items: give the person's unit too"
+                f"people[{k}].leads",
+                Said(N_("leads names programme items: give the person's unit too")),
             )
         items = {a.item for a in acts if sites.get(a.site) == unit}
         if not items - {None}:
@@ -204,7 +221,7 @@ def _lead(
                 ref=unit,
                 valid=units,
             )
-            raise reader.fail(f"people[{k}].unit", str(unknown))
+            raise reader.fail_on(f"people[{k}].unit", unknown)
         for key in leads:
             if key not in items:
                 valid = sorted(i for i in items if i is not None)
@@ -215,7 +232,7 @@ def _lead(
                     ref=key,
                     valid=valid,
                 )
-                raise reader.fail(f"people[{k}].leads", str(unknown))
+                raise reader.fail_on(f"people[{k}].leads", unknown)
         chosen += [i for i, a in enumerate(acts) if sites.get(a.site) == unit and a.item in leads]
     for i in sorted(set(chosen)):
         act = acts[i]

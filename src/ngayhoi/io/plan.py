@@ -173,25 +173,39 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
             try:
                 value = dt.datetime.fromisoformat(value)
             except ValueError as err:
-                msg = f"{value!r} is not a date and time; write 2023-08-06T06:45:00+07:00"
+                msg = Said(
+                    N_("{value!r} is not a date and time; write 2023-08-06T06:45:00+07:00"),
+                    value=value,
+                )
                 raise PlanError(msg) from err
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return pendulum.instance(value)
         if isinstance(value, dt.datetime):
-            msg = (
-                f"{value.isoformat()} has no time zone; write the offset, "
-                "e.g. 2023-08-06T06:45:00+07:00"
+            msg = Said(
+                N_("{value} has no time zone; write the offset, e.g. 2023-08-06T06:45:00+07:00"),
+                value=value.isoformat(),
             )
             raise PlanError(msg)
-        msg = f"{value!r} is not a date and time; write 2023-08-06T06:45:00+07:00"
+        msg = Said(
+            N_("{value!r} is not a date and time; write 2023-08-06T06:45:00+07:00"), value=value
+        )
         raise PlanError(msg)
 
     def as_duration(value: Any, _t: Any) -> pendulum.Duration:  # noqa: ANN401
         if isinstance(value, bool) or not isinstance(value, int):
-            msg = f"{value!r} is not a whole number of minutes; write it without quotes, e.g. 30"
+            msg = Said(
+                N_("{value!r} is not a whole number of minutes; write it without quotes, e.g. 30"),
+                value=value,
+            )
             raise PlanError(msg)
         if abs(value) > MAX_MINUTES:
-            msg = f"{value} min is out of range; expected at most {MAX_MINUTES} minutes (100 days)"
+            msg = Said(
+                N_(
+                    "{value} min is out of range; expected at most {MAX_MINUTES} minutes (100 days)"
+                ),
+                value=value,
+                MAX_MINUTES=MAX_MINUTES,
+            )
             raise PlanError(msg)
         return pendulum.duration(minutes=value)
 
@@ -200,11 +214,11 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError as err:
-                msg = f"{value!r} is not a date; write 2023-08-06"
+                msg = Said(N_("{value!r} is not a date; write 2023-08-06"), value=value)
                 raise PlanError(msg) from err
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return pendulum.Date(value.year, value.month, value.day)
-        msg = f"{value!r} is not a date; write 2023-08-06"
+        msg = Said(N_("{value!r} is not a date; write 2023-08-06"), value=value)
         raise PlanError(msg)
 
     def as_requirement(value: Any, _t: Any) -> Requirement:  # noqa: ANN401
@@ -213,10 +227,14 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
         if isinstance(value, Mapping):
             extra = set(value) - {"resource", "quantity"}
             if extra:
-                msg = f"unknown key {min(extra)!r}; a need has resource and quantity"
+                msg = Said(
+                    N_("unknown key {value!r}; a need has resource and quantity"), value=min(extra)
+                )
                 raise PlanError(msg)
             return Requirement(value.get("resource", ""), value.get("quantity", 1))
-        msg = f"{value!r} is not a resource id or a {{resource, quantity}} table"
+        msg = Said(
+            N_("{value!r} is not a resource id or a {{resource, quantity}} table"), value=value
+        )
         raise PlanError(msg)
 
     def as_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:  # noqa: ANN401
@@ -224,12 +242,15 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
             return kind(value)
         except ValueError:
             choices = ", ".join(repr(m.value) for m in kind)
-            msg = f"{value!r} is not one of {choices}"
+            msg = Said(N_("{value!r} is not one of {choices}"), value=value, choices=choices)
             raise PlanError(msg) from None
 
     def as_list(value: Any, kind: Any) -> tuple[Any, ...]:  # noqa: ANN401
         if not isinstance(value, list):
-            msg = f'{value!r} is not a list; write a list in brackets, e.g. ["a", "b"]'
+            msg = Said(
+                N_('{value!r} is not a list; write a list in brackets, e.g. ["a", "b"]'),
+                value=value,
+            )
             raise PlanError(msg)
         item = typing.get_args(kind)[0]
         out = []
@@ -237,7 +258,7 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
             try:
                 out.append(conv.structure(entry, item))
             except PlanError as err:
-                msg = f"entry {k}: {err}"
+                msg = Said(N_("entry {k}: {err}"), k=k, err=err)
                 raise PlanError(msg) from None
         return tuple(out)
 
@@ -245,14 +266,21 @@ def _converter() -> cattrs.Converter:  # noqa: C901, PLR0915 - one hook per mode
 
     def as_issuer(value: Any, _t: Any) -> Issuer:  # noqa: ANN401
         if not isinstance(value, Mapping):
-            msg = (
-                f"{value!r} is not a table; write issuer = "
-                '{id = "ct-ubnd-xa", title = "Chủ tịch UBND xã"}'
+            msg = Said(
+                N_(
+                    '{value!r} is not a table; write issuer = {{id = "ct-ubnd-xa", title = "Chủ '
+                    'tịch UBND xã"}}'
+                ),
+                value=value,
             )
             raise PlanError(msg)
         extra = sorted(set(value) - issuer_fields)
         if extra:
-            msg = f"unknown key {extra[0]!r}; an issuer has {', '.join(sorted(issuer_fields))}"
+            msg = Said(
+                N_("unknown key {value!r}; an issuer has {names}"),
+                value=extra[0],
+                names=", ".join(sorted(issuer_fields)),
+            )
             raise PlanError(msg)
         return issuer_hook(dict(value), Issuer)
 
@@ -285,10 +313,10 @@ def _is_homogeneous_tuple(kind: object) -> bool:
 
 
 _EXPECTED = {
-    str: "text; write it in quotes",
-    int: "a whole number; write it without quotes, e.g. 3",
-    float: "a number; write it without quotes, e.g. 10.5",
-    bool: "true or false; write one of those without quotes",
+    str: Said(N_("text; write it in quotes")),
+    int: Said(N_("a whole number; write it without quotes, e.g. 3")),
+    float: Said(N_("a number; write it without quotes, e.g. 10.5")),
+    bool: Said(N_("true or false; write one of those without quotes")),
 }
 
 
@@ -302,7 +330,7 @@ def _strict(kind: type[T]) -> Callable[[object, object], T]:
             if ok:
                 return cast("T", float(cast("float", value)))
         if not ok:
-            msg = f"{value!r} is not {_EXPECTED[kind]}"
+            msg = Said(N_("{value!r} is not {value2}"), value=value, value2=_EXPECTED[kind])
             raise PlanError(msg)
         return cast("T", value)
 
@@ -312,10 +340,15 @@ def _strict(kind: type[T]) -> Callable[[object, object], T]:
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})\s*$")
 
 
-def _said(err: BaseException) -> str:
-    """The error's message; a :class:`~ngayhoi.errors.Said` stays one (the CLI says it again)."""
+def _said(err: BaseException) -> Said:
+    """The error's message; a :class:`~ngayhoi.errors.Said` stays one (the CLI says it again).
+
+    Any other message is kept as it is (a template without values to say again).
+    """
     first = err.args[0] if err.args else None
-    return first if isinstance(first, Said) and first == str(err) else str(err)
+    if isinstance(first, Said) and first == str(err):
+        return first
+    return Said("{message}", message=str(err))
 
 
 def _as_time(value: object) -> dt.time:
@@ -413,8 +446,18 @@ class _Reader:
     by_id: dict[str, dict[object, list[tuple[str, Mapping[str, Any]]]]] = attrs.field(factory=dict)
     blamed: dict[tuple[str, object], int] = attrs.field(factory=dict)
 
-    def fail(self, path: str, message: str, inner: PlanError | None = None) -> PlanFileError:
+    def fail(self, path: str, message: Said, inner: PlanError | None = None) -> PlanFileError:
+        """The error at ``path``: ``message`` is English that the CLI says again in its language."""
         return PlanFileError(self.source, path, message, self.line_of(path), inner=inner)
+
+    def fail_on(self, path: str, inner: PlanError) -> PlanFileError:
+        """The model's error ``inner`` at ``path`` (the CLI says it from its fields or template).
+
+        An error without fields is kept as its message only: ``inner`` always names its item.
+        """
+        if inner.kind is None:
+            return self.fail(path, _said(inner))
+        return PlanFileError(self.source, path, _said(inner), self.line_of(path), inner=inner)
 
     def line_of(self, path: str) -> int | None:
         """The line of a key path such as ``activities[3].duration`` or ``programme.switch.x``.
@@ -490,7 +533,9 @@ class _Reader:
     def structure(self, table: object, cls: type[T], path: str) -> T:
         """One row as a record; every bad key of the row is named (one error each)."""
         if not isinstance(table, Mapping):
-            raise self.fail(path, f"expected a table, got {type(table).__name__}")
+            raise self.fail(
+                path, Said(N_("expected a table, got {type}"), type=type(table).__name__)
+            )
         names = {a.alias or a.name for a in attrs.fields(cast("Any", cls)) if a.init}
         found: list[PlanFileError] = [
             self.fail(f"{path}.{key}", unknown_key(key, sorted(names)))
@@ -505,7 +550,7 @@ class _Reader:
         except PlanError as err:
             # A check of the whole record (its validators): its field names the key.
             key = f"{path}.{err.field}" if err.field in known else path
-            found.append(self.fail(key, _said(err), err))
+            found.append(self.fail_on(key, err))
         if found:
             raise PlanFileError.every(found)
         return record
@@ -538,7 +583,7 @@ class _Reader:
                     sub.kind, sub.field = _KIND_OF.get(err.cl, err.cl.__name__.lower()), note.name
                     ident = table.get("id")
                     sub.item = ident if isinstance(ident, str) else None
-                found.append(self.fail(key, str(sub), sub))
+                found.append(self.fail_on(key, sub))
             else:
                 found.append(self.fail(key, _plain_error(sub)))
         for sub in without:
@@ -546,7 +591,7 @@ class _Reader:
             inner = sub if isinstance(sub, PlanError) else None
             field = inner.field if inner is not None else None
             key = f"{path}.{field}" if field in table else path
-            found.append(self.fail(key, str(sub) or type(sub).__name__, inner))
+            found.append(self.fail_on(key, inner) if inner else self.fail(key, _plain_error(sub)))
         return found
 
 
@@ -660,11 +705,14 @@ def _scan(
             at += 1
 
 
-def _plain_error(err: BaseException) -> str:
+def _plain_error(err: BaseException) -> Said:
+    """A message for an error that is not the model's own (Python's, while reading a value)."""
+    if err.args and isinstance(err.args[0], Said):
+        return err.args[0]
     text = str(err)
     if isinstance(err, TypeError) and "int()" in text:
-        return "expected a whole number"
-    return text or type(err).__name__
+        return Said(N_("expected a whole number"))
+    return Said(N_("cannot read this value: {message}"), message=text or type(err).__name__)
 
 
 def load(path: Path | str) -> Festival:
@@ -684,16 +732,21 @@ def load(path: Path | str) -> Festival:
         if size > _MAX_BYTES:
             raise PlanFileError(str(file), "", _too_big(size))
         if not file.is_file():
-            msg = "is not a plan file (a folder or a device); give the path of a .toml file"
+            msg = Said(
+                N_("is not a plan file (a folder or a device); give the path of a .toml file")
+            )
             raise PlanFileError(str(file), "", msg)
         raw = file.read_bytes()
     except OSError as err:
-        msg = f"cannot read it: {err.strerror or err}; check the path and that you may read it"
+        msg = Said(
+            N_("cannot read it: {reason}; check the path and that you may read it"),
+            reason=err.strerror or err,
+        )
         raise PlanFileError(str(file), "", msg) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        msg = f"not UTF-8 text (byte {err.start}); save the file as UTF-8"
+        msg = Said(N_("not UTF-8 text (byte {byte}); save the file as UTF-8"), byte=err.start)
         raise PlanFileError(str(file), "", msg) from None
     return loads(text, source=str(file))
 
@@ -716,17 +769,17 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one
     broken = _SURROGATE.search(text)
     if broken:
         line = text.count("\n", 0, broken.start()) + 1
-        msg = "holds a lone surrogate (half of a broken character); save the file as UTF-8"
+        msg = Said(
+            N_("holds a lone surrogate (half of a broken character); save the file as UTF-8")
+        )
         raise PlanFileError(source, "", msg, line)
     try:
         doc = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as err:
-        at = re.search(r"line (\d+)", str(err))
-        raise PlanFileError(
-            source, "", f"not valid TOML: {err}", int(at.group(1)) if at else None
-        ) from None
+        said, at = _toml_error(err)
+        raise PlanFileError(source, "", said, at) from None
     except RecursionError:
-        msg = "not valid TOML for a plan: arrays or tables nested too deeply"
+        msg = Said(N_("not valid TOML for a plan: arrays or tables nested too deeply"))
         raise PlanFileError(source, "", msg) from None
     reader = _Reader(source, text)
     plan = None
@@ -737,11 +790,14 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one
     except PlanError as err:
         reader.add(_locate(err, doc, reader))
     except NgayhoiError as err:
-        reader.add(reader.fail("", _said(err)))
+        reader.add(reader.fail("", _plain_error(err)))
     if plan is not None and not plan.activities and not reader.errors:
-        msg = (
-            f"festival '{plan.id}' has no activities; add [[activities]] tables, or a "
-            "[programme] section that stamps the standard programme onto the sites"
+        msg = Said(
+            N_(
+                "festival '{id}' has no activities; add [[activities]] tables, or a "
+                "[programme] section that stamps the standard programme onto the sites"
+            ),
+            id=plan.id,
         )
         reader.add(reader.fail("activities" if "activities" in doc else "", msg))
     if reader.errors:
@@ -749,16 +805,78 @@ def loads(text: str, *, source: str = "<plan>") -> Festival:  # noqa: C901 - one
         # message, as when one error stopped the read.
         raise PlanFileError.every(sorted(reader.errors, key=reader.row_line))
     if plan is None:  # pragma: no cover - _build gives a plan or an error
-        raise reader.fail("", "not a plan")
+        raise reader.fail("", Said(N_("not a plan")))
     return plan
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"{size} bytes is too big; a plan file is at most {_MAX_BYTES // 1024 // 1024} MB "
-        "(write the programme and the preparation as [programme] and [preparation] sections "
-        "rather than every activity, or split the plan)"
+def _too_big(size: int) -> Said:
+    return Said(
+        N_(
+            "{size} bytes is too big; a plan file is at most {most} MB (write the programme "
+            "and the preparation as [programme] and [preparation] sections rather than every "
+            "activity, or split the plan)"
+        ),
+        size=size,
+        most=_MAX_BYTES // 1024 // 1024,
     )
+
+
+#: What Python's TOML reader says (``tomllib``, 3.11-3.13), to be said again in the CLI's
+#: language: its fixed messages, and those with a value (a pattern and its template).
+_TOML_SAID = frozenset({
+    N_("Cannot overwrite a value"),
+    N_("Escaped character is not a Unicode scalar value"),
+    N_("Expected '=' after a key in a key/value pair"),
+    N_("Expected ']' at the end of a table declaration"),
+    N_("Expected ']]' at the end of an array declaration"),
+    N_("Expected newline or end of document after a statement"),
+    N_("Invalid date or datetime"),
+    N_("Invalid hex value"),
+    N_("Invalid initial character for a key part"),
+    N_("Invalid statement"),
+    N_("Invalid value"),
+    N_("Unclosed array"),
+    N_("Unclosed inline table"),
+    N_("Unescaped '\\' in a string"),
+    N_("Unterminated string"),
+})  # fmt: skip
+_TOML_PATTERNS = (
+    (re.compile(r"Cannot declare (?P<key>.+) twice"), N_("Cannot declare {key} twice")),
+    (
+        re.compile(r"Cannot mutate immutable namespace (?P<key>.+)"),
+        N_("Cannot mutate immutable namespace {key}"),
+    ),
+    (re.compile(r"Cannot redefine namespace (?P<key>.+)"), N_("Cannot redefine namespace {key}")),
+    (re.compile(r"Duplicate inline table key (?P<key>.+)"), N_("Duplicate inline table key {key}")),
+    (re.compile(r"Found invalid character (?P<char>.+)"), N_("Found invalid character {char}")),
+    (re.compile(r"Illegal character (?P<char>.+)"), N_("Illegal character {char}")),
+)
+_TOML_AT = re.compile(
+    r"(?P<what>.*) \((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)"
+)
+
+
+def _toml_error(err: tomllib.TOMLDecodeError) -> tuple[Said, int | None]:
+    """What the TOML reader found wrong, and its line, said so the CLI can say it again.
+
+    >>> said, line = _toml_error(tomllib.TOMLDecodeError("Unclosed array (at line 3, column 9)"))
+    >>> said, said.values["detail"].template, line
+    ('not valid TOML: Unclosed array (column 9)', 'Unclosed array', 3)
+    """
+    found = _TOML_AT.fullmatch(str(err))
+    what = found.group("what") if found else str(err)
+    detail = Said(what) if what in _TOML_SAID else Said("{message}", message=what)
+    for pattern, template in _TOML_PATTERNS:
+        match = pattern.fullmatch(what)
+        if match:
+            detail = Said(template, **match.groupdict())
+    if found is None:
+        return Said(N_("not valid TOML: {detail}"), detail=detail), None
+    if found.group("line") is None:
+        return Said(N_("not valid TOML: {detail} (at the end of the file)"), detail=detail), None
+    line, column = int(found.group("line")), int(found.group("column"))
+    said = Said(N_("not valid TOML: {detail} (column {column})"), detail=detail, column=column)
+    return said, line
 
 
 _SECTION_OF = {
@@ -820,21 +938,20 @@ def _locate(err: PlanError, doc: Mapping[str, Any], reader: _Reader) -> PlanFile
     A duplicate id is blamed on the later table. An error without fields is the
     whole file's.
     """
-    text = str(err)
     kind = err.item_kind if isinstance(err, UnknownReferenceError) else err.kind
     item = err.item_id if isinstance(err, UnknownReferenceError) else err.item
     if kind == "festival":
         head = doc.get("festival")
         path = f"festival.{err.field}" if err.field and isinstance(head, Mapping) else "festival"
-        return reader.fail(path, text, err)
+        return reader.fail_on(path, err)
     if kind in {"travel", "travel time"}:
-        return reader.fail(_travel_key(err, doc), text, err)
+        return reader.fail_on(_travel_key(err, doc), err)
     section = _SECTION_OF.get(kind or "")
     if section is None or item is None:
-        return reader.fail("", text, err)
+        return reader.fail_on("", err)
     same = reader.tables(doc, section, item)
     if not same:
-        return reader.fail(section if section in doc else "", text, err)
+        return reader.fail_on(section if section in doc else "", err)
     path, table = same[0]
     if err.field == "id" and len(same) > 1:
         # The k-th report of one duplicate id is about the (k+1)-th table that holds it.
@@ -842,11 +959,11 @@ def _locate(err: PlanError, doc: Mapping[str, Any], reader: _Reader) -> PlanFile
         reader.blamed[(section, item)] = earlier + 1
         path, table = same[min(earlier + 1, len(same) - 1)]
     if path.startswith("units.dataset"):
-        return reader.fail(path, text, err)
+        return reader.fail_on(path, err)
     key = err.field if err.field in table else None
     if key is None and isinstance(err, UnknownReferenceError):
         key = next((k for k, v in table.items() if k != "id" and _refers(v, err.ref)), None)
-    return reader.fail(f"{path}.{key}" if key else path, text, err)
+    return reader.fail_on(f"{path}.{key}" if key else path, err)
 
 
 def _travel_key(err: PlanError, doc: Mapping[str, Any]) -> str:
@@ -882,17 +999,29 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
         if key not in _TOP:
             reader.add(reader.fail(str(key), unknown_key(key, _TOP, section=True)))
     if doc.get("format") != FORMAT:
-        raise reader.fail("format", f'expected format = "{FORMAT}", got {doc.get("format")!r}')
+        raise reader.fail(
+            "format",
+            Said(
+                N_('expected format = "{FORMAT}", got {format!r}'),
+                FORMAT=FORMAT,
+                format=doc.get("format"),
+            ),
+        )
     if type(doc.get("version")) is not int or doc.get("version") != VERSION:
-        msg = (
-            f"version {doc.get('version')!r} is not supported; this ngayhoi reads version {VERSION}"
+        msg = Said(
+            N_("version {version!r} is not supported; this ngayhoi reads version {VERSION}"),
+            version=doc.get("version"),
+            VERSION=VERSION,
         )
         raise reader.fail("version", msg)
     head = doc.get("festival")
     if head is None:
-        raise reader.fail("festival", "missing [festival] table (id, name, days)")
+        raise reader.fail("festival", Said(N_("missing [festival] table (id, name, days)")))
     if not isinstance(head, Mapping):
-        msg = f"{head!r} is not a table; write a [festival] section with id, name and days"
+        msg = Said(
+            N_("{head!r} is not a table; write a [festival] section with id, name and days"),
+            head=head,
+        )
         raise reader.fail("festival", msg)
     for key in head:
         if key not in _FESTIVAL_KEYS:
@@ -901,7 +1030,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
             )
     for key in ("id", "name", "days"):
         if key not in head:
-            reader.add(reader.fail("festival", f"missing key '{key}'"))
+            reader.add(reader.fail("festival", Said(N_("missing key '{key}'"), key=key)))
     days: list[pendulum.Date] = []
     with reader.gather():
         days = _days(head["days"], reader) if "days" in head else []
@@ -965,7 +1094,7 @@ def _build(doc: Mapping[str, Any], reader: _Reader) -> Festival | None:  # noqa:
 def _rows(tables: object, section: str, cls: type[T], reader: _Reader) -> list[T]:
     """The rows of ``[[section]]`` that could be read; each bad one is named in ``reader``."""
     if not isinstance(tables, list):
-        reader.add(reader.fail(section, f"expected [[{section}]] tables"))
+        reader.add(reader.fail(section, Said(N_("expected [[{section}]] tables"), section=section)))
         return []
     out = []
     for k, table in enumerate(tables):
@@ -1033,9 +1162,12 @@ def _options(head: Mapping[str, Any], reader: _Reader) -> dict[str, Any]:
 def _campaign(value: object, reader: _Reader) -> tuple[pendulum.Date, ...]:
     campaign = _days(value, reader, path="festival.campaign")
     if len(campaign) != 2:  # noqa: PLR2004
-        msg = (
-            f"{len(campaign)} dates; give the first and last day of the campaign, "
-            "e.g. campaign = [2023-07-01, 2023-08-19]"
+        msg = Said(
+            N_(
+                "{count} dates; give the first and last day of the campaign, e.g. campaign = "
+                "[2023-07-01, 2023-08-19]"
+            ),
+            count=len(campaign),
         )
         raise reader.fail("festival.campaign", msg)
     return tuple(campaign)
@@ -1086,7 +1218,11 @@ def _timezone(value: object, reader: _Reader) -> str:
         except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
             known = False
     if not known:
-        msg = f'{value!r} is not an IANA time zone name; write timezone = "{TIMEZONE}"'
+        msg = Said(
+            N_('{value!r} is not an IANA time zone name; write timezone = "{TIMEZONE}"'),
+            value=value,
+            TIMEZONE=TIMEZONE,
+        )
         raise reader.fail("festival.timezone", msg)
     return cast("str", value)
 
@@ -1097,7 +1233,9 @@ _ROW_KEYS = ("from", "to", "minutes")
 
 def _travel(table: object, reader: _Reader) -> TravelTimes:
     if not isinstance(table, Mapping):
-        raise reader.fail("travel", f"{table!r} is not a table; write a [travel] section")
+        raise reader.fail(
+            "travel", Said(N_("{table!r} is not a table; write a [travel] section"), table=table)
+        )
     for key in table:
         if key not in _TRAVEL_KEYS:
             raise reader.fail(f"travel.{key}", unknown_key(key, _TRAVEL_KEYS))
@@ -1110,13 +1248,16 @@ def _travel(table: object, reader: _Reader) -> TravelTimes:
                 options[key] = _converter().structure(table[key], expected)
                 TravelTimes(**{key: options[key]})
             except PlanError as err:
-                raise reader.fail(f"travel.{key}", _said(err)) from None
+                raise reader.fail_on(f"travel.{key}", err) from None
     return TravelTimes(minutes=matrix, **options)
 
 
 def _travel_rows(rows: object, reader: _Reader) -> dict[tuple[str, str], int]:
     if not isinstance(rows, list):
-        msg = f'{rows!r} is not a list; write minutes = [{{from = "a", to = "b", minutes = 20}}]'
+        msg = Said(
+            N_('{rows!r} is not a list; write minutes = [{{from = "a", to = "b", minutes = 20}}]'),
+            rows=rows,
+        )
         raise reader.fail("travel.minutes", msg)
     matrix: dict[tuple[str, str], int] = {}
     for k, row in enumerate(rows):
@@ -1130,20 +1271,24 @@ def _travel_row(k: int, row: object, matrix: dict[tuple[str, str], int], reader:
     where = f"travel.minutes[{k}]"
     if not isinstance(row, Mapping) or set(row) != set(_ROW_KEYS):
         keys = sorted(row) if isinstance(row, Mapping) else row
-        msg = f"{keys!r}: a row needs exactly from, to and minutes"
+        msg = Said(N_("{keys!r}: a row needs exactly from, to and minutes"), keys=keys)
         raise reader.fail(where, msg)
     for key in _ROW_KEYS:
         try:
             _converter().structure(row[key], int if key == "minutes" else str)
         except PlanError as err:
-            raise reader.fail(f"{where}.{key}", _said(err)) from None
+            raise reader.fail_on(f"{where}.{key}", err) from None
     pair = (row["from"], row["to"])
     try:
         TravelTimes(minutes={pair: row["minutes"]})
     except PlanError as err:
-        raise reader.fail(where, _said(err)) from None
+        raise reader.fail_on(where, err) from None
     if pair in matrix:
-        msg = f"the time from '{pair[0]}' to '{pair[1]}' is given twice; keep one row"
+        msg = Said(
+            N_("the time from '{origin}' to '{destination}' is given twice; keep one row"),
+            origin=pair[0],
+            destination=pair[1],
+        )
         raise reader.fail(where, msg)
     matrix[pair] = row["minutes"]
 
@@ -1152,7 +1297,7 @@ def _time_at(value: object, path: str, reader: _Reader) -> dt.time:
     try:
         return _as_time(value)
     except PlanError as err:
-        raise reader.fail(path, _said(err)) from None
+        raise reader.fail_on(path, err) from None
 
 
 def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[pendulum.Date]:
@@ -1162,21 +1307,23 @@ def _days(value: object, reader: _Reader, path: str = "festival.days") -> list[p
         try:
             out.append(_converter().structure(item, pendulum.Date))
         except PlanError as err:
-            raise reader.fail(f"{path}[{k}]", _said(err)) from None
+            raise reader.fail_on(f"{path}[{k}]", err) from None
     if not out:
-        raise reader.fail(path, "give at least one date, e.g. [2023-08-06]")
+        raise reader.fail(path, Said(N_("give at least one date, e.g. [2023-08-06]")))
     return out
 
 
 def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
     if not isinstance(table, Mapping):
-        raise reader.fail("units", "expected a [units] table with dataset and/or [[units.define]]")
+        raise reader.fail(
+            "units", Said(N_("expected a [units] table with dataset and/or [[units.define]]"))
+        )
     extra = set(table) - {"dataset", "define"}
     if extra:
-        raise reader.fail(f"units.{min(extra)}", "unknown key; use dataset or define")
+        raise reader.fail(f"units.{min(extra)}", Said(N_("unknown key; use dataset or define")))
     ids = table.get("dataset", [])
     if not isinstance(ids, list):
-        msg = f'{ids!r} is not a list; write dataset = ["long-hoa", "long-khe"]'
+        msg = Said(N_('{ids!r} is not a list; write dataset = ["long-hoa", "long-khe"]'), ids=ids)
         raise reader.fail("units.dataset", msg)
     found: list[tuple[str, Unit]] = []
     valid = [u.id for u in dataset.units_on(day)]
@@ -1185,7 +1332,7 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
             found.append((f"units.dataset[{k}]", _dataset_unit(unit_id, k, day, valid, reader)))
     defined = table.get("define", [])
     if not isinstance(defined, list):
-        raise reader.fail("units.define", "expected [[units.define]] tables")
+        raise reader.fail("units.define", Said(N_("expected [[units.define]] tables")))
     for k, row in enumerate(defined):
         with reader.gather(row.get("id") if isinstance(row, Mapping) else None, "units"):
             found.append(
@@ -1195,7 +1342,9 @@ def _units(table: object, day: pendulum.Date, reader: _Reader) -> list[Unit]:
     out: dict[str, Unit] = {}
     for path, unit in found:
         if unit.id in out:
-            msg = f"duplicate unit id '{unit.id}'; every unit needs its own id (keep one)"
+            msg = Said(
+                N_("duplicate unit id '{id}'; every unit needs its own id (keep one)"), id=unit.id
+            )
             reader.add(reader.fail(path, msg))
             continue
         out[unit.id] = unit
@@ -1207,21 +1356,44 @@ def _dataset_unit(
 ) -> Unit:
     """One id of ``[units] dataset``, as the shipped unit valid on ``day``."""
     if not isinstance(unit_id, str):
-        msg = f"{unit_id!r} is not a unit id in quotes (valid on {day}: {', '.join(valid)})"
+        msg = Said(
+            N_("{unit_id!r} is not a unit id in quotes (valid on {day}: {names})"),
+            unit_id=unit_id,
+            day=day,
+            names=", ".join(valid),
+        )
         raise reader.fail(f"units.dataset[{k}]", msg)
     try:
         return dataset.unit_on(unit_id, day)
     except UnitNotValidError as problem:
-        msg = f"{problem} (valid on {day}: {', '.join(valid)})"
+        msg = Said(
+            N_("{problem} (valid on {day}: {names})"),
+            problem=problem,
+            day=day,
+            names=", ".join(valid),
+        )
         raise reader.fail(f"units.dataset[{k}]", msg) from None
     except PlanError:
         hint = difflib.get_close_matches(unit_id, valid, n=1, cutoff=0.6)
         if not hint:
             hint = _nationwide_hint(unit_id, day)
-        tip = f"; did you mean '{hint[0]}'?" if hint else ""
-        msg = (
-            f"unknown unit '{unit_id}' in ngayhoi's dataset{tip} (valid on {day}: "
-            f"{', '.join(valid)}); define other units with [[units.define]]"
+        template = (
+            N_(
+                "unknown unit '{unit_id}' in ngayhoi's dataset; did you mean '{hint}'? "
+                "(valid on {day}: {names}); define other units with [[units.define]]"
+            )
+            if hint
+            else N_(
+                "unknown unit '{unit_id}' in ngayhoi's dataset (valid on {day}: {names}); "
+                "define other units with [[units.define]]"
+            )
+        )
+        msg = Said(
+            template,
+            unit_id=unit_id,
+            hint=hint[0] if hint else "",
+            day=day,
+            names=", ".join(valid),
         )
         raise reader.fail(f"units.dataset[{k}]", msg) from None
 
@@ -1245,7 +1417,7 @@ def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) 
     out = []
     for k, site in enumerate(sites):
         if site.id in seen:
-            msg = f"site id '{site.id}' is used twice; give each site its own id"
+            msg = Said(N_("site id '{id}' is used twice; give each site its own id"), id=site.id)
             reader.add(reader.fail(f"sites[{k}].id", msg))
             continue
         seen.add(site.id)
@@ -1258,7 +1430,7 @@ def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) 
                 valid=known,
                 field="unit",
             )
-            reader.add(reader.fail(f"sites[{k}].unit", str(unknown), unknown))
+            reader.add(reader.fail_on(f"sites[{k}].unit", unknown))
             reader.broken.add(site.id)
             continue
         out.append(site)
@@ -1268,7 +1440,12 @@ def _check_sites(sites: Sequence[Site], units: Sequence[Unit], reader: _Reader) 
 def _subtable(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> Mapping[str, Any]:
     found = table.get(key, {})
     if not isinstance(found, Mapping):
-        msg = f"{found!r} is not a table; write {key} = {{ ... }} or a [{path}.{key}] section"
+        msg = Said(
+            N_("{found!r} is not a table; write {key} = {{ ... }} or a [{path}.{key}] section"),
+            found=found,
+            key=key,
+            path=path,
+        )
         raise reader.fail(f"{path}.{key}", msg)
     return found
 
@@ -1276,7 +1453,11 @@ def _subtable(table: Mapping[str, Any], key: str, path: str, reader: _Reader) ->
 def _flag(table: Mapping[str, Any], key: str, path: str, reader: _Reader) -> bool:
     found = table.get(key, True)
     if not isinstance(found, bool):
-        msg = f"{found!r} is not true or false; write {key} = true or {key} = false"
+        msg = Said(
+            N_("{found!r} is not true or false; write {key} = true or {key} = false"),
+            found=found,
+            key=key,
+        )
         raise reader.fail(f"{path}.{key}", msg)
     return found
 
@@ -1285,7 +1466,7 @@ def _ids(value: object, path: str, reader: _Reader) -> list[str]:
     try:
         return list(_converter().structure(value, tuple[str, ...]))
     except PlanError as err:
-        raise reader.fail(path, _said(err)) from None
+        raise reader.fail_on(path, err) from None
 
 
 def _merge_sync(lists: dict[str, list[Any]]) -> None:
@@ -1312,7 +1493,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     changes: _Changes | None = None,
 ) -> _Anchor:
     if not isinstance(table, Mapping):
-        raise reader.fail(path, "expected a [programme] table")
+        raise reader.fail(path, Said(N_("expected a [programme] table")))
     allowed = {
         "sites",
         "at",
@@ -1326,37 +1507,52 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
     }
     for key in table:
         if key not in allowed:
-            raise reader.fail(f"{path}.{key}", f"unknown key; use one of {sorted(allowed)}")
+            raise reader.fail(
+                f"{path}.{key}", Said(N_("unknown key; use one of {known}"), known=sorted(allowed))
+            )
     switches = _subtable(table, "switch", path, reader)
     for key, value in switches.items():
         if key not in _SWITCHES:
-            raise reader.fail(f"{path}.switch.{key}", f"unknown item; use {sorted(_SWITCHES)}")
+            raise reader.fail(
+                f"{path}.switch.{key}",
+                Said(N_("unknown item; use {known}"), known=sorted(_SWITCHES)),
+            )
         if not isinstance(value, bool):
-            msg = f"{value!r} is not true or false; write {key} = true or {key} = false"
+            msg = Said(
+                N_("{value!r} is not true or false; write {key} = true or {key} = false"),
+                value=value,
+                key=key,
+            )
             raise reader.fail(f"{path}.switch.{key}", msg)
     programme: Programme = standard_programme(**{k: bool(v) for k, v in switches.items()})
     lengths = _subtable(table, "minutes", path, reader)
     for key, value in lengths.items():
         if isinstance(value, bool) or not isinstance(value, int):
-            msg = f"{value!r} is not a whole number of minutes; write {key} = 40 (no quotes)"
+            msg = Said(
+                N_("{value!r} is not a whole number of minutes; write {key} = 40 (no quotes)"),
+                value=value,
+                key=key,
+            )
             raise reader.fail(f"{path}.minutes.{key}", msg)
     try:
         minutes = {str(k).replace("-", "_"): v for k, v in lengths.items()}
         programme = programme.durations(**minutes)
     except PlanError as err:
-        raise reader.fail(f"{path}.minutes", _said(err)) from None
+        raise reader.fail_on(f"{path}.minutes", err) from None
     moves = table.get("move", [])
     if not isinstance(moves, list):
-        raise reader.fail(f"{path}.move", "expected a list: move = [{item, after, gap}, ...]")
+        raise reader.fail(
+            f"{path}.move", Said(N_("expected a list: move = [{{item, after, gap}}, ...]"))
+        )
     for k, move in enumerate(moves):
         if not isinstance(move, Mapping) or set(move) - {"item", "after", "gap"}:
-            raise reader.fail(f"{path}.move[{k}]", "a move has item, after and gap")
+            raise reader.fail(f"{path}.move[{k}]", Said(N_("a move has item, after and gap")))
         try:
             programme = programme.move(
                 str(move.get("item")), after=str(move.get("after")), gap=move.get("gap")
             )
         except PlanError as err:
-            raise reader.fail(f"{path}.move[{k}]", _said(err)) from None
+            raise reader.fail_on(f"{path}.move[{k}]", err) from None
     gaps: dict[str, tuple[int, int | None]] = {}
     for key, value in _subtable(table, "gaps", path, reader).items():
         ok = (
@@ -1365,14 +1561,18 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         )
         if not ok:
-            msg = f"{value!r} is not [gap] or [gap, max_gap]; write {key} = [0, 5] in minutes"
+            msg = Said(
+                N_("{value!r} is not [gap] or [gap, max_gap]; write {key} = [0, 5] in minutes"),
+                value=value,
+                key=key,
+            )
             raise reader.fail(f"{path}.gaps.{key}", msg)
         gaps[str(key).replace("-", "_")] = (value[0], value[1] if len(value) > 1 else None)
     try:
         programme = programme.gaps(**gaps)
     except PlanError as err:
         raise reader.fail(
-            f"{path}.gaps", f"{err}; write item = [gap, max_gap] in minutes"
+            f"{path}.gaps", Said(N_("{err}; write item = [gap, max_gap] in minutes"), err=err)
         ) from None
     site_ids = table.get("sites")
     if site_ids is not None:
@@ -1389,16 +1589,21 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
                 unknown = UnknownReferenceError(
                     item_kind="programme", item_id="sites", ref_kind="site", ref=sid, valid=known
                 )
-                raise reader.fail(f"{path}.sites[{k}]", str(unknown), unknown)
+                raise reader.fail_on(f"{path}.sites[{k}]", unknown)
             chosen.append(known[sid])
         stamped_sites = {a.site for a in lists["activities"] if a.item is not None}
         again = [s.id for s in chosen if s.id in stamped_sites]
         if again:
-            raise reader.fail(f"{path}.sites", f"site '{again[0]}' already has a programme")
+            raise reader.fail(
+                f"{path}.sites", Said(N_("site '{value}' already has a programme"), value=again[0])
+            )
     at = _time_at(table.get("at", "06:30"), f"{path}.at", reader)
     anchor = table.get("anchor")
     if anchor is not None and not isinstance(anchor, str):
-        msg = f'{anchor!r} is not a programme item key; write e.g. anchor = "dieu-hanh"'
+        msg = Said(
+            N_('{anchor!r} is not a programme item key; write e.g. anchor = "dieu-hanh"'),
+            anchor=anchor,
+        )
         raise reader.fail(f"{path}.anchor", msg)
     simultaneous = _flag(table, "simultaneous", path, reader)
     keys = [i.key for i in programme.enabled()]
@@ -1416,7 +1621,7 @@ def _stamp(  # noqa: C901, PLR0912, PLR0915, PLR0917 - one key of the section af
             simultaneous=simultaneous,
         )
     except PlanError as err:
-        raise reader.fail(path, _said(err)) from None
+        raise reader.fail_on(path, err) from None
     lists["activities"] = [
         *_fix(stamped.activities, fixed, day, timezone),
         *lists["activities"],
@@ -1461,12 +1666,15 @@ def _check_anchors(anchors: Sequence[_Anchor], reader: _Reader) -> None:
         return
     for block in anchors:
         if block.key != "dieu-hanh" and block.parade:
-            msg = (
-                f"anchor '{block.key}' fixes that item and moves these communes' parades off "
-                f"the shared start of {shared.path} (they would end just when the next item "
-                "starts); to fix one commune's item at a time while its parade stays with the "
-                'others, write [[override]] unit = "...", item = "'
-                f'{block.key}", at = "HH:MM" instead'
+            msg = Said(
+                N_(
+                    "anchor '{key}' fixes that item and moves these communes' parades off the "
+                    "shared start of {path} (they would end just when the next item starts); to "
+                    "fix one commune's item at a time while its parade stays with the others, "
+                    'write [[override]] unit = "...", item = "{key}", at = "HH:MM" instead'
+                ),
+                key=block.key,
+                path=shared.path,
             )
             raise reader.fail(f"{block.path}.anchor" if block.anchored else block.path, msg)
 
@@ -1483,10 +1691,16 @@ def _check_gaps_before(
     for name, (gap, most) in gaps.items():
         item = name.replace("_", "-")
         if item in keys and keys.index(item) <= keys.index(key) and most not in {None, gap}:
-            msg = (
-                f"[{gap}, {most}]: '{item}' is at or before the anchor '{key}', so it ends "
-                "exactly when the next item starts and a range of waits there cannot act; "
-                f"give one wait ({item} = [{gap}]), or move the anchor"
+            msg = Said(
+                N_(
+                    "[{gap}, {most}]: '{item}' is at or before the anchor '{key}', so it ends "
+                    "exactly when the next item starts and a range of waits there cannot act; "
+                    "give one wait ({item} = [{gap}]), or move the anchor"
+                ),
+                gap=gap,
+                most=most,
+                item=item,
+                key=key,
             )
             raise reader.fail(f"{path}.gaps.{item}", msg)
 
@@ -1523,16 +1737,21 @@ class _Changes:
             for k, path, change in mine:
                 self.used.add(k)
                 if change.off and change.item == anchor:
-                    msg = (
-                        f"'{anchor}' is the anchor of {site.unit}'s programme: its day hangs on "
-                        "it; give the commune its own [[programme]] with that item switched off"
+                    msg = Said(
+                        N_(
+                            "'{anchor}' is the anchor of {unit}'s programme: its day hangs on "
+                            "it; give the commune its own [[programme]] with that item switched "
+                            "off"
+                        ),
+                        anchor=anchor,
+                        unit=site.unit,
                     )
                     raise reader.fail(f"{path}.off", msg)
                 try:
                     prog = apply_overrides(prog, [change])
                 except PlanError as err:
                     key = "minutes" if change.minutes is not None else "off"
-                    raise reader.fail(f"{path}.{key}", _said(err)) from None
+                    raise reader.fail_on(f"{path}.{key}", err) from None
             per_site[site.id] = prog
             timed = sorted(
                 ((path, c) for _k, path, c in mine if c.at is not None),
@@ -1544,13 +1763,24 @@ class _Changes:
                 try:
                     low, high = reach(prog, anchor=base[0], at=base[1], item=change.item)
                 except PlanError as err:
-                    raise reader.fail(f"{path}.at", f"{site.id}: {err}") from None
+                    raise reader.fail(
+                        f"{path}.at", Said(N_("{id}: {err}"), id=site.id, err=err)
+                    ) from None
                 if not low <= when <= high:
-                    msg = (
-                        f"{when:%H:%M} is out of reach: with '{base[0]}' at {base[1]:%H:%M}, "
-                        f"'{change.item}' at {site.id} can start from {low:%H:%M} to "
-                        f"{high:%H:%M} (the waits' ranges); choose a time in it, or widen a "
-                        "wait with the programme's gaps"
+                    msg = Said(
+                        N_(
+                            "{when:%H:%M} is out of reach: with '{anchor}' at {anchor_at:%H:%M}, "
+                            "'{item}' at {id} can start from {low:%H:%M} to {high:%H:%M} (the "
+                            "waits' ranges); choose a time in it, or widen a wait with the "
+                            "programme's gaps"
+                        ),
+                        when=when,
+                        anchor=base[0],
+                        anchor_at=base[1],
+                        item=change.item,
+                        id=site.id,
+                        low=low,
+                        high=high,
                     )
                     raise reader.fail(f"{path}.at", msg)
                 fixed.append((f"{site.id}.{change.item}", when))
@@ -1561,9 +1791,12 @@ class _Changes:
         """Refuse an override no programme section stamped (its commune has no programme)."""
         for k, (path, change) in enumerate(self.items):
             if k not in self.used:
-                msg = (
-                    f"commune '{change.unit}' has no stamped programme to change; give it a "
-                    "site that a [programme] section stamps"
+                msg = Said(
+                    N_(
+                        "commune '{unit}' has no stamped programme to change; give it a site "
+                        "that a [programme] section stamps"
+                    ),
+                    unit=change.unit,
                 )
                 raise reader.fail(f"{path}.unit", msg)
 
@@ -1572,7 +1805,7 @@ def _overrides(
     tables: object, sites: Sequence[Site], units: Sequence[Unit], reader: _Reader
 ) -> _Changes:
     if not isinstance(tables, list):
-        msg = "expected [[override]] tables: unit, item, and at, minutes or off"
+        msg = Said(N_("expected [[override]] tables: unit, item, and at, minutes or off"))
         raise reader.fail("override", msg)
     hosted = [u.id for u in units if u.kind.is_commune_level]
     out = _Changes()
@@ -1593,7 +1826,9 @@ def _override(  # noqa: C901, PLR0912, PLR0917 - one key of the table after anot
     """One ``[[override]]`` table, added to ``out``."""
     path = f"override[{k}]"
     if not isinstance(table, Mapping):
-        raise reader.fail(path, "an [[override]] table has unit, item, and at, minutes or off")
+        raise reader.fail(
+            path, Said(N_("an [[override]] table has unit, item, and at, minutes or off"))
+        )
     for key in table:
         if key not in _OVERRIDE_KEYS:
             raise reader.fail(f"{path}.{key}", unknown_key(key, _OVERRIDE_KEYS))
@@ -1606,39 +1841,54 @@ def _override(  # noqa: C901, PLR0912, PLR0917 - one key of the table after anot
             unknown = UnknownReferenceError(
                 item_kind="override", item_id=path, ref_kind=kind, ref=str(value), valid=valid
             )
-            raise reader.fail(f"{path}.{key}", str(unknown))
+            raise reader.fail_on(f"{path}.{key}", unknown)
     unit, item = str(table["unit"]), str(table["item"])
     site = table.get("site")
     if site is not None:
         mine = [s.id for s in sites if s.unit == unit]
         if site not in mine:
+            of = Said(N_("site of {unit}"), unit=unit)
             unknown = UnknownReferenceError(
-                item_kind="override", item_id=path, ref_kind=f"site of {unit}", ref=str(site),
-                valid=mine,
-            )  # fmt: skip
-            raise reader.fail(f"{path}.site", str(unknown))
+                item_kind="override", item_id=path, ref_kind=of, ref=str(site), valid=mine
+            )
+            raise reader.fail_on(f"{path}.site", unknown)
     at = _time_at(table["at"], f"{path}.at", reader) if "at" in table else None
     minutes = table.get("minutes")
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
-        msg = f"{minutes!r} is not a whole number of minutes; write minutes = 20 (no quotes)"
+        msg = Said(
+            N_("{minutes!r} is not a whole number of minutes; write minutes = 20 (no quotes)"),
+            minutes=minutes,
+        )
         raise reader.fail(f"{path}.minutes", msg)
     off = table.get("off", False)
     if not isinstance(off, bool):
-        raise reader.fail(f"{path}.off", f"{off!r} is not true or false; write off = true")
+        raise reader.fail(
+            f"{path}.off", Said(N_("{off!r} is not true or false; write off = true"), off=off)
+        )
     if at is None and minutes is None and not off:
-        raise reader.fail(path, "changes nothing; give at, minutes or off = true")
+        raise reader.fail(path, Said(N_("changes nothing; give at, minutes or off = true")))
     if off and (at is not None or minutes is not None):
-        msg = "an item switched off has no time or length; keep off, or at and minutes"
+        msg = Said(N_("an item switched off has no time or length; keep off, or at and minutes"))
         raise reader.fail(f"{path}.off", msg)
     for earlier, change in out.items:
         if change.unit == unit and change.item == item and None in {change.site, site}:
-            msg = (
-                f"changes '{item}' of '{unit}' as {earlier} does; keep one [[override]] "
-                "per commune and item"
+            msg = Said(
+                N_(
+                    "changes '{item}' of '{unit}' as {earlier} does; keep one [[override]] per "
+                    "commune and item"
+                ),
+                item=item,
+                unit=unit,
+                earlier=earlier,
             )
             raise reader.fail(path, msg)
         if change.unit == unit and change.item == item and change.site == site:
-            msg = f"changes '{item}' of '{site}' as {earlier} does; keep one of the two"
+            msg = Said(
+                N_("changes '{item}' of '{site}' as {earlier} does; keep one of the two"),
+                item=item,
+                site=site,
+                earlier=earlier,
+            )
             raise reader.fail(path, msg)
     change = Override(unit=unit, item=item, at=at, minutes=minutes, off=off, site=site)
     out.items.append((path, change))
@@ -1663,7 +1913,7 @@ def _fix(
 
 def _keys(table: object, allowed: Sequence[str], path: str, reader: _Reader) -> Mapping[str, Any]:
     if not isinstance(table, Mapping):
-        raise reader.fail(path, f"expected a table with {', '.join(allowed)}")
+        raise reader.fail(path, Said(N_("expected a table with {names}"), names=", ".join(allowed)))
     for key in table:
         if key not in allowed:
             raise reader.fail(f"{path}.{key}", unknown_key(key, allowed))
@@ -1676,7 +1926,7 @@ def _one_of(value: object, valid: Sequence[str], kind: str, path: str, reader: _
         unknown = UnknownReferenceError(
             item_kind=section, item_id=path, ref_kind=kind, ref=str(value), valid=valid
         )
-        raise reader.fail(path, str(unknown))
+        raise reader.fail_on(path, unknown)
     return value
 
 
@@ -1687,7 +1937,11 @@ def _event_day(
         return days[0]
     day = _days(table["day"], reader, path=f"{path}.day")[0]
     if day not in days:
-        msg = f"{day} is not a day of the festival ({', '.join(map(str, days))}); add it to days"
+        msg = Said(
+            N_("{day} is not a day of the festival ({names}); add it to days"),
+            day=day,
+            names=", ".join(map(str, days)),
+        )
         raise reader.fail(f"{path}.day", msg)
     return day
 
@@ -1712,15 +1966,35 @@ def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
     unit = by_id[_one_of(table.get("unit"), hosted, "commune-level unit", "pilot.unit", reader)]
     mine = [s.id for s in lists["sites"] if s.unit == unit.id]
     if not mine:
-        msg = f"commune '{unit.id}' has no site; add a [[sites]] table with unit = '{unit.id}'"
+        msg = Said(
+            N_("commune '{id}' has no site; add a [[sites]] table with unit = '{id}'"), id=unit.id
+        )
         raise reader.fail("pilot.unit", msg)
-    site_id = _one_of(table.get("site", mine[0]), mine, f"site of {unit.id}", "pilot.site", reader)
+    site_id = _one_of(
+        table.get("site", mine[0]),
+        mine,
+        Said(N_("site of {unit}"), unit=unit.id),
+        "pilot.site",
+        reader,
+    )
     higher = [u.id for u in units if not u.kind.is_commune_level]
     organiser = table.get("organiser", unit.parent if unit.parent in higher else None)
     if organiser is None:
         msg = (
-            "give the organiser: the id of the province (or district) whose delegation "
-            f"attends, listed in [units] (known: {', '.join(higher) or 'none'})"
+            Said(
+                N_(
+                    "give the organiser: the id of the province (or district) whose delegation "
+                    "attends, listed in [units] (known: {known})"
+                ),
+                known=", ".join(higher),
+            )
+            if higher
+            else Said(
+                N_(
+                    "give the organiser: the id of the province (or district) whose delegation "
+                    "attends, and list it in [units]"
+                )
+            )
         )
         raise reader.fail("pilot", msg)
     boss = by_id[_one_of(organiser, higher, "province or district", "pilot.organiser", reader)]
@@ -1735,7 +2009,7 @@ def _pilot(  # noqa: PLR0917 - the plan's parts the pilot day reads
             site, commune=unit, organiser=boss, day=day, at=at, timezone=timezone, delegation=group
         )
     except PlanError as err:
-        raise reader.fail("pilot", _said(err), err) from None
+        raise reader.fail_on("pilot", err) from None
     lists["activities"] = [*parts.activities, *lists["activities"]]
     lists["dependencies"] = [*parts.dependencies, *lists["dependencies"]]
     lists["resources"] = [*parts.resources, *lists["resources"]]
@@ -1756,7 +2030,7 @@ def _conferences(  # noqa: C901 - one key after another
 ) -> None:
     """``[[conference]]``: an online review conference or a commendation meeting."""
     if not isinstance(tables, list):
-        raise reader.fail("conference", "expected [[conference]] tables (kind, hub, ...)")
+        raise reader.fail("conference", Said(N_("expected [[conference]] tables (kind, hub, ...)")))
     sites = {s.id: s for s in lists["sites"]}
     for k, raw in enumerate(tables):
         path = f"conference[{k}]"
@@ -1770,10 +2044,20 @@ def _conferences(  # noqa: C901 - one key after another
                       reader)  # fmt: skip
         prefix = table.get("id", kind)
         if not isinstance(prefix, str) or check_id(prefix) is not None:
-            raise reader.fail(f"{path}.id", f'{prefix!r} is not an id; write e.g. id = "{kind}"')
+            raise reader.fail(
+                f"{path}.id",
+                Said(
+                    N_('{prefix!r} is not an id; write e.g. id = "{kind}"'),
+                    prefix=prefix,
+                    kind=kind,
+                ),
+            )
         presides = table.get("presides")
         if presides is not None and not isinstance(presides, str):
-            raise reader.fail(f"{path}.presides", f"{presides!r} is not text; write it in quotes")
+            raise reader.fail(
+                f"{path}.presides",
+                Said(N_("{presides!r} is not text; write it in quotes"), presides=presides),
+            )
         options: dict[str, Any] = {"prefix": prefix, "timezone": timezone, "at": at}
         if presides:
             options["presides"] = presides
@@ -1792,13 +2076,13 @@ def _conferences(  # noqa: C901 - one key after another
             else:
                 period = table.get("period")
                 if not isinstance(period, str):
-                    msg = 'the period commended is missing; write period = "2019–2024"'
+                    msg = Said(N_('the period commended is missing; write period = "2019–2024"'))
                     raise reader.fail(f"{path}.period", msg)
                 parts = commendation_meeting(hub, day=day, period=period, **options)
         except PlanError as err:
             if isinstance(err, PlanFileError):
                 raise
-            raise reader.fail(path, _said(err)) from None
+            raise reader.fail_on(path, err) from None
         lists["activities"] = [*lists["activities"], *parts.activities]
         lists["dependencies"] = [*lists["dependencies"], *parts.dependencies]
         lists["sync_groups"] = [*lists["sync_groups"], *parts.sync_groups]
@@ -1810,11 +2094,14 @@ def _prepare(
     table: object, lists: dict[str, list[Any]], units: Sequence[Unit], reader: _Reader
 ) -> None:
     if not isinstance(table, Mapping):
-        raise reader.fail("preparation", "expected a [preparation] table")
+        raise reader.fail("preparation", Said(N_("expected a [preparation] table")))
     allowed = {"communes", "organiser"}
     for key in table:
         if key not in allowed:
-            raise reader.fail(f"preparation.{key}", f"unknown key; use one of {sorted(allowed)}")
+            raise reader.fail(
+                f"preparation.{key}",
+                Said(N_("unknown key; use one of {known}"), known=sorted(allowed)),
+            )
     hosted = [u.id for u in units if u.kind.is_commune_level]
     communes = hosted
     if "communes" in table:
@@ -1828,18 +2115,18 @@ def _prepare(
                     ref=unit_id,
                     valid=hosted,
                 )
-                raise reader.fail(f"preparation.communes[{k}]", str(unknown), unknown)
+                raise reader.fail_on(f"preparation.communes[{k}]", unknown)
     organiser = _flag(table, "organiser", "preparation", reader)
     try:
         cascade = preparation_cascade(communes, organiser=organiser)
     except PlanError as err:
-        raise reader.fail("preparation", _said(err), err) from None
+        raise reader.fail_on("preparation", err) from None
     lists["prep_tasks"] = [*cascade, *lists["prep_tasks"]]
 
 
 def _add_needs(tables: object, lists: dict[str, list[Any]], reader: _Reader) -> None:
     if not isinstance(tables, list):
-        raise reader.fail("needs", "expected [[needs]] tables (activity, resources)")
+        raise reader.fail("needs", Said(N_("expected [[needs]] tables (activity, resources)")))
     by_id = {a.id: k for k, a in enumerate(lists["activities"])}
     for k, table in enumerate(tables):
         with reader.gather():
@@ -1855,26 +2142,32 @@ def _add_need(
 ) -> None:
     """One ``[[needs]]`` table: the resources it adds to its activity."""
     if not isinstance(table, Mapping):
-        raise reader.fail(f"needs[{k}]", "a [[needs]] table has activity and resources")
+        raise reader.fail(f"needs[{k}]", Said(N_("a [[needs]] table has activity and resources")))
     for key in set(table) - {"activity", "resources"}:
         hint = difflib.get_close_matches(str(key), ["activity", "resources"], n=1)
-        tip = f"; did you mean '{hint[0]}'?" if hint else "; a need has activity and resources"
-        raise reader.fail(f"needs[{k}].{key}", f"unknown key '{key}'{tip}")
+        msg = (
+            Said(N_("unknown key '{key}'; did you mean '{hint}'?"), key=key, hint=hint[0])
+            if hint
+            else Said(N_("unknown key '{key}'; a need has activity and resources"), key=key)
+        )
+        raise reader.fail(f"needs[{k}].{key}", msg)
     aid = table.get("activity")
     if not isinstance(aid, str):
         # A table or a list here is not hashable: say what to write before looking it up.
-        msg = f'{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'
+        msg = Said(
+            N_('{aid!r} is not an activity id; write activity = "long-hoa.trao-thuong"'), aid=aid
+        )
         raise reader.fail(f"needs[{k}].activity", msg)
     if aid not in by_id:
         unknown = UnknownReferenceError(
             item_kind="needs", item_id=str(aid), ref_kind="activity", ref=str(aid), valid=by_id
         )
-        raise reader.fail(f"needs[{k}].activity", str(unknown), unknown)
+        raise reader.fail_on(f"needs[{k}].activity", unknown)
     try:
         wanted = table.get("resources", [])
         extra = list(_converter().structure(wanted, tuple[Requirement, ...]))
     except PlanError as err:
-        raise reader.fail(f"needs[{k}].resources", _said(err)) from None
+        raise reader.fail_on(f"needs[{k}].resources", err) from None
     known = {r.id for r in lists["resources"]} | {
         r.group for r in lists["resources"] if r.group is not None
     }
@@ -1887,12 +2180,12 @@ def _add_need(
                 ref=req.resource,
                 valid=known,
             )
-            raise reader.fail(f"needs[{k}].resources", str(unknown), unknown)
+            raise reader.fail_on(f"needs[{k}].resources", unknown)
     act = lists["activities"][by_id[aid]]
     try:
         lists["activities"][by_id[aid]] = attrs.evolve(act, needs=(*act.needs, *extra))
     except PlanError as err:  # a resource the activity needs already
-        raise reader.fail(f"needs[{k}].resources", _said(err), err) from None
+        raise reader.fail_on(f"needs[{k}].resources", err) from None
 
 
 # -- saving ---------------------------------------------------------------------------

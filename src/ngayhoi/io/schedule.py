@@ -21,8 +21,9 @@ from pathlib import Path
 
 import orjson
 
-from ngayhoi.errors import PlanError, ScheduleFileError
+from ngayhoi.errors import PlanError, Said, ScheduleFileError
 from ngayhoi.files import write_atomic
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import Schedule
 from ngayhoi.scheduling.stored import (
@@ -51,7 +52,10 @@ def save_schedule(schedule: Schedule, path: Path | str) -> Path:
     '  "format": "ngayhoi-schedule",'
     """
     if not isinstance(schedule, Schedule):
-        msg = f"save_schedule: {schedule!r} is not a Schedule; give what ngayhoi.schedule returns"
+        msg = Said(
+            N_("save_schedule: {schedule!r} is not a Schedule; give what ngayhoi.schedule returns"),
+            schedule=schedule,
+        )
         raise PlanError(msg)
     target = Path(path)
     data = orjson.dumps(schedule_data(schedule), option=orjson.OPT_INDENT_2)
@@ -75,16 +79,28 @@ def load_schedule(path: Path | str, festival: Festival) -> Schedule:
     """
     source = Path(path)
     if not isinstance(festival, Festival):
-        msg = f"load_schedule: {festival!r} is not a Festival; give the plan the schedule is for"
+        msg = Said(
+            N_("load_schedule: {festival!r} is not a Festival; give the plan the schedule is for"),
+            festival=festival,
+        )
         raise PlanError(msg)
     try:
         raw = source.read_bytes()
     except OSError as err:
-        msg = f"{source}: cannot read the schedule ({err.strerror or err})"
+        msg = Said(
+            N_("{source}: cannot read the schedule ({value})"),
+            source=source,
+            value=err.strerror or err,
+        )
         raise ScheduleFileError(msg) from err
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
-        msg = f"{source}: not JSON, or cut short ({err}); {_HINT}"
+        msg = Said(
+            N_("{source}: not JSON, or cut short ({err}); {HINT}"),
+            source=source,
+            err=err,
+            HINT=_HINT,
+        )
         raise ScheduleFileError(msg) from err
     return schedule_from_data(data, festival, source=str(source), hint=_HINT)

@@ -17,7 +17,8 @@ from typing import Any, TypeVar, cast
 import attrs
 import pendulum
 
-from ngayhoi.errors import NaiveDatetimeError, PlanError
+from ngayhoi.errors import NaiveDatetimeError, PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.text import check_id, nfc
 
 T = TypeVar("T")
@@ -35,10 +36,11 @@ _MAX_TEXT = 2000
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _label(instance: object) -> str:
-    kind = type(instance).__name__.lower()
+def _label(instance: object) -> Said:
+    """The record's kind and id, as the CLI says them (``activity 'x'``: ``hoạt động 'x'``)."""
+    kind = Said(_kind(instance))
     ident = getattr(instance, "id", None)
-    return f"{kind} '{ident}'" if isinstance(ident, str) else kind
+    return Said(N_("{kind} '{id}'"), kind=kind, id=ident) if isinstance(ident, str) else kind
 
 
 def to_datetime(value: dt.datetime | str | None) -> pendulum.DateTime | None:
@@ -141,9 +143,12 @@ def to_text_tuple(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _not_a_list(instance: object, attribute: attrs.Attribute[Any], value: object) -> PlanError:
-    msg = (
-        f"{_label(instance)}: {attribute.name} {value!r} is not a list "
-        f'({type(value).__name__}); write a list such as ["a", "b"]'
+    msg = Said(
+        N_('{label}: {name} {value!r} is not a list ({type}); write a list such as ["a", "b"]'),
+        label=_label(instance),
+        name=attribute.name,
+        value=value,
+        type=type(value).__name__,
     )
     return PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
@@ -151,14 +156,30 @@ def _not_a_list(instance: object, attribute: attrs.Attribute[Any], value: object
 def valid_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate an ASCII slug id."""
     if not isinstance(value, str):
-        msg = f"{type(instance).__name__.lower()} {attribute.name} {value!r}: expected a string id"
+        msg = Said(
+            N_("{kind} {name} {value!r}: expected a string id"),
+            kind=Said(_kind(instance)),
+            name=attribute.name,
+            value=value,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     why = check_id(value)
     if why is not None and attribute.name == "id":
-        msg = f"{type(instance).__name__.lower()} id {value!r} {why}"
+        msg = Said(
+            N_("{kind} id {value!r} {why}"),
+            kind=Said(_kind(instance)),
+            value=value,
+            why=why,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if why is not None:
-        msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
+        msg = Said(
+            N_("{label}: {name} {value!r} {why}"),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
+            why=why,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
@@ -168,7 +189,13 @@ def valid_optional_id(instance: object, attribute: attrs.Attribute[Any], value: 
         return
     if not isinstance(value, str) or check_id(value) is not None:
         why = check_id(value) if isinstance(value, str) else "expected a string id"
-        msg = f"{_label(instance)}: {attribute.name} {value!r} {why}"
+        msg = Said(
+            N_("{label}: {name} {value!r} {why}"),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
+            why=why,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
@@ -179,17 +206,32 @@ def valid_ids(instance: object, attribute: attrs.Attribute[Any], value: tuple[ob
     for item in value:
         if not isinstance(item, str) or check_id(item) is not None:
             why = check_id(item) if isinstance(item, str) else "expected a string id"
-            msg = f"{_label(instance)}: {attribute.name} entry {item!r} {why}"
+            msg = Said(
+                N_("{label}: {name} entry {item!r} {why}"),
+                label=_label(instance),
+                name=attribute.name,
+                item=item,
+                why=why,
+            )
             raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
 def valid_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a non-empty text (a title or a name) without control characters."""
     if not isinstance(value, str):
-        msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
+        msg = Said(
+            N_("{label}: {name} must be text, got {type}"),
+            label=_label(instance),
+            name=attribute.name,
+            type=type(value).__name__,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if not value:
-        msg = f"{_label(instance)}: {attribute.name} must not be empty; give it a Vietnamese name"
+        msg = Said(
+            N_("{label}: {name} must not be empty; give it a Vietnamese name"),
+            label=_label(instance),
+            name=attribute.name,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     _check_text(instance, attribute, value)
 
@@ -200,13 +242,22 @@ def valid_texts(instance: object, attribute: attrs.Attribute[Any], value: object
         raise _not_a_list(instance, attribute, value)
     for position, item in enumerate(value):
         if not isinstance(item, str):
-            msg = (
-                f"{_label(instance)}: {attribute.name}[{position}] {item!r} is not text "
-                f"({type(item).__name__}); write it in quotes"
+            msg = Said(
+                N_("{label}: {name}[{position}] {item!r} is not text ({type}); write it in quotes"),
+                label=_label(instance),
+                name=attribute.name,
+                position=position,
+                item=item,
+                type=type(item).__name__,
             )
             raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
         if not item:
-            msg = f"{_label(instance)}: {attribute.name}[{position}] is empty; remove it"
+            msg = Said(
+                N_("{label}: {name}[{position}] is empty; remove it"),
+                label=_label(instance),
+                name=attribute.name,
+                position=position,
+            )
             raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
         _check_text(instance, attribute, item)
 
@@ -214,9 +265,14 @@ def valid_texts(instance: object, attribute: attrs.Attribute[Any], value: object
 def valid_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a flag: ``True`` or ``False``, nothing that merely looks true."""
     if not isinstance(value, bool):
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value!r} is not True or False; "
-            "write one of those (in a plan file: true or false, without quotes)"
+        msg = Said(
+            N_(
+                "{label}: {name} {value!r} is not True or False; write one of those (in a plan "
+                "file: true or false, without quotes)"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
@@ -226,31 +282,50 @@ def valid_optional_text(instance: object, attribute: attrs.Attribute[Any], value
     if value is None:
         return
     if not isinstance(value, str):
-        msg = f"{_label(instance)}: {attribute.name} must be text, got {type(value).__name__}"
+        msg = Said(
+            N_("{label}: {name} must be text, got {type}"),
+            label=_label(instance),
+            name=attribute.name,
+            type=type(value).__name__,
+        )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     _check_text(instance, attribute, value)
 
 
 def _check_text(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if len(value) > _MAX_TEXT:
-        msg = (
-            f"{_label(instance)}: {attribute.name} is {len(value)} characters long; "
-            f"keep it under {_MAX_TEXT} (put long text in a description file)"
+        msg = Said(
+            N_(
+                "{label}: {name} is {count} characters long; keep it under {MAX_TEXT} (put long "
+                "text in a description file)"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            count=len(value),
+            MAX_TEXT=_MAX_TEXT,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     found = _CONTROL.search(value)
     if found is not None:
         bad = found.group()
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains the control "
-            f"character U+{ord(bad):04X}; remove it"
+        msg = Said(
+            N_("{label}: {name} {value!r} contains the control character U+{code:04X}; remove it"),
+            label=_label(instance),
+            name=attribute.name,
+            value=value[:40],
+            code=ord(bad),
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if _SURROGATE.search(value):
         # A lone surrogate cannot be written as UTF-8: every export would fail on it.
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value[:40]!r} contains a lone surrogate "
-            "(half of a broken character); retype it as ordinary text"
+        msg = Said(
+            N_(
+                "{label}: {name} {value!r} contains a lone surrogate (half of a broken "
+                "character); retype it as ordinary text"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value[:40],
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
@@ -260,23 +335,37 @@ def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object
     if value is None:
         return
     if not isinstance(value, dt.datetime):
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value!r} is not a date and time; "
-            f"use pendulum.datetime(2023, 8, 6, 6, 45, tz='{TIMEZONE}')"
+        msg = Said(
+            N_(
+                "{label}: {name} {value!r} is not a date and time; use pendulum.datetime(2023, "
+                "8, 6, 6, 45, tz='{TIMEZONE}')"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
+            TIMEZONE=TIMEZONE,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if value.tzinfo is None:
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value.isoformat()} has no time zone; "
-            f"give one, e.g. pendulum.datetime(..., tz='{TIMEZONE}')"
+        msg = Said(
+            N_(
+                "{label}: {name} {value} has no time zone; give one, e.g. "
+                "pendulum.datetime(..., tz='{TIMEZONE}')"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value.isoformat(),
+            TIMEZONE=TIMEZONE,
         )
         raise NaiveDatetimeError(
             msg, kind=_kind(instance), item=_ident(instance), field=attribute.name
         )
     if value.second or value.microsecond:
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value.isoformat()} is not on a whole minute; "
-            "plans are made in whole minutes"
+        msg = Said(
+            N_("{label}: {name} {value} is not on a whole minute; plans are made in whole minutes"),
+            label=_label(instance),
+            name=attribute.name,
+            value=value.isoformat(),
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
@@ -286,28 +375,50 @@ def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: obj
     if value is None:
         return
     if isinstance(value, int) and not isinstance(value, bool):
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value} min is out of range; "
-            f"expected at most {MAX_MINUTES} minutes (100 days)"
+        msg = Said(
+            N_(
+                "{label}: {name} {value} min is out of range; expected at most {MAX_MINUTES} "
+                "minutes (100 days)"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
+            MAX_MINUTES=MAX_MINUTES,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if not isinstance(value, dt.timedelta):
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value!r} is not a duration; "
-            "give minutes as an int or a pendulum.duration(minutes=...)"
+        msg = Said(
+            N_(
+                "{label}: {name} {value!r} is not a duration; give minutes as an int or a "
+                "pendulum.duration(minutes=...)"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     seconds = value.total_seconds()
     if abs(seconds) > MAX_MINUTES * 60:
-        msg = (
-            f"{_label(instance)}: {attribute.name} {int(seconds // 60)} min is out of range; "
-            f"expected at most {MAX_MINUTES} minutes (100 days)"
+        msg = Said(
+            N_(
+                "{label}: {name} {value} min is out of range; expected at most {MAX_MINUTES} "
+                "minutes (100 days)"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            value=int(seconds // 60),
+            MAX_MINUTES=MAX_MINUTES,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     if seconds % 60:
-        msg = (
-            f"{_label(instance)}: {attribute.name} {seconds:g} s is not a whole number of "
-            "minutes; plans are made in whole minutes"
+        msg = Said(
+            N_(
+                "{label}: {name} {seconds:g} s is not a whole number of minutes; plans are made "
+                "in whole minutes"
+            ),
+            label=_label(instance),
+            name=attribute.name,
+            seconds=seconds,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
@@ -318,9 +429,11 @@ def valid_positive_duration(
     """Validate a duration that must be at least one minute."""
     valid_duration(instance, attribute, value)
     if isinstance(value, dt.timedelta) and value.total_seconds() <= 0:
-        msg = (
-            f"{_label(instance)}: {attribute.name} is {int(value.total_seconds() // 60)} min; "
-            "expected at least 1 minute"
+        msg = Said(
+            N_("{label}: {name} is {minutes} min; expected at least 1 minute"),
+            label=_label(instance),
+            name=attribute.name,
+            minutes=int(value.total_seconds() // 60),
         )
         raise invalid(instance, attribute, msg, value)
 
@@ -330,9 +443,11 @@ def valid_date(instance: object, attribute: attrs.Attribute[Any], value: object)
     if value is None:
         return
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        msg = (
-            f"{_label(instance)}: {attribute.name} {value!r} is not a date; "
-            "use an ISO date such as 2023-08-06"
+        msg = Said(
+            N_("{label}: {name} {value!r} is not a date; use an ISO date such as 2023-08-06"),
+            label=_label(instance),
+            name=attribute.name,
+            value=value,
         )
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     check_year(value, _kind(instance), _ident(instance), attribute.name)
@@ -414,7 +529,13 @@ def in_enum(kind: type[enum.Enum]) -> Callable[[object, attrs.Attribute[Any], ob
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, kind):
             choices = ", ".join(repr(m.value) for m in kind)
-            msg = f"{_label(instance)}: {attribute.name} {value!r} is not one of {choices}"
+            msg = Said(
+                N_("{label}: {name} {value!r} is not one of {choices}"),
+                label=_label(instance),
+                name=attribute.name,
+                value=value,
+                choices=choices,
+            )
             raise invalid(instance, attribute, msg, value)
 
     return check

@@ -22,6 +22,8 @@ from typing import Any, cast
 import attrs
 import pendulum
 
+from ngayhoi.errors import Said
+from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
     in_enum,
     invalid,
@@ -141,8 +143,10 @@ _FESTIVITIES = {
 
 def _valid_quantity(instance: Requirement, _attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = (
-            f"requirement of '{instance.resource}': quantity {value!r} must be a whole number >= 1"
+        msg = Said(
+            N_("requirement of '{resource}': quantity {value!r} must be a whole number >= 1"),
+            resource=instance.resource,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -181,26 +185,40 @@ def _valid_requirements(
     instance: Activity, _attribute: attrs.Attribute[Any], value: tuple[object, ...]
 ) -> None:
     if not isinstance(value, tuple):
-        msg = (
-            f"activity '{instance.id}': needs {value!r} is not a list; "
-            'give resource ids or Requirements, e.g. needs=["doan", Requirement("loa", 2)]'
+        msg = Said(
+            N_(
+                "activity '{id}': needs {value!r} is not a list; give resource ids or "
+                'Requirements, e.g. needs=["doan", Requirement("loa", 2)]'
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
     seen: set[str] = set()
     for req in value:
         if isinstance(req, str):
-            msg = f"activity '{instance.id}': needs entry {req!r} {check_id(req)}"
+            msg = Said(
+                N_("activity '{id}': needs entry {req!r} {value}"),
+                id=instance.id,
+                req=req,
+                value=check_id(req),
+            )
             raise invalid(instance, _attribute, msg, value)
         if not isinstance(req, Requirement):
-            msg = (
-                f"activity '{instance.id}': needs entry {req!r} is not a resource id "
-                "or a Requirement"
+            msg = Said(
+                N_("activity '{id}': needs entry {req!r} is not a resource id or a Requirement"),
+                id=instance.id,
+                req=req,
             )
             raise invalid(instance, _attribute, msg, value)
         if req.resource in seen:
-            msg = (
-                f"activity '{instance.id}': resource '{req.resource}' is needed twice; "
-                "merge the two into one Requirement with a quantity"
+            msg = Said(
+                N_(
+                    "activity '{id}': resource '{resource}' is needed twice; merge the two into "
+                    "one Requirement with a quantity"
+                ),
+                id=instance.id,
+                resource=req.resource,
             )
             raise invalid(instance, _attribute, msg, value)
         seen.add(req.resource)
@@ -212,24 +230,42 @@ def _valid_window(instance: Activity, _attribute: attrs.Attribute[Any], _value: 
         if value is not None and not isinstance(value, dt.datetime):
             return  # the field validator reports it
     if start is not None and end is not None and end - start < instance.duration:
-        msg = (
-            f"activity '{instance.id}' ({instance.title}): window {start.isoformat()} to "
-            f"{end.isoformat()} is shorter than its duration of "
-            f"{int(instance.duration.total_seconds() // 60)} min; widen the window or shorten it"
+        msg = Said(
+            N_(
+                "activity '{id}' ({title}): window {value} to {value2} is shorter than its "
+                "duration of {minutes} min; widen the window or shorten it"
+            ),
+            id=instance.id,
+            title=instance.title,
+            value=start.isoformat(),
+            value2=end.isoformat(),
+            minutes=int(instance.duration.total_seconds() // 60),
         )
         raise invalid(instance, "latest_end", msg, end)
     if fixed is not None:
         if start is not None and fixed < start:
-            msg = (
-                f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} is "
-                f"before its earliest_start {start.isoformat()}; drop one of them"
+            msg = Said(
+                N_(
+                    "activity '{id}' ({title}): fixed_start {value} is before its earliest_start "
+                    "{value2}; drop one of them"
+                ),
+                id=instance.id,
+                title=instance.title,
+                value=fixed.isoformat(),
+                value2=start.isoformat(),
             )
             raise invalid(instance, "fixed_start", msg, fixed)
         if end is not None and fixed + instance.duration > end:
-            msg = (
-                f"activity '{instance.id}' ({instance.title}): fixed_start {fixed.isoformat()} "
-                f"ends after its latest_end {end.isoformat()} (it lasts "
-                f"{int(instance.duration.total_seconds() // 60)} min); drop one of them"
+            msg = Said(
+                N_(
+                    "activity '{id}' ({title}): fixed_start {value} ends after its latest_end "
+                    "{value2} (it lasts {minutes} min); drop one of them"
+                ),
+                id=instance.id,
+                title=instance.title,
+                value=fixed.isoformat(),
+                value2=end.isoformat(),
+                minutes=int(instance.duration.total_seconds() // 60),
             )
             raise invalid(instance, "fixed_start", msg, fixed)
 
@@ -308,19 +344,28 @@ def _valid_lags(instance: Dependency, _attribute: attrs.Attribute[Any], value: o
     if not isinstance(value, dt.timedelta) or not isinstance(instance.min_lag, dt.timedelta):
         return
     if value < instance.min_lag:
-        msg = (
-            f"dependency {instance.predecessor} -{instance.type}-> {instance.successor}: "
-            f"max_lag {int(value.total_seconds() // 60)} min is below min_lag "
-            f"{int(instance.min_lag.total_seconds() // 60)} min; raise max_lag or lower min_lag"
+        msg = Said(
+            N_(
+                "dependency {predecessor} -{type}-> {successor}: max_lag {minutes} min is below "
+                "min_lag {minutes2} min; raise max_lag or lower min_lag"
+            ),
+            predecessor=instance.predecessor,
+            type=instance.type,
+            successor=instance.successor,
+            minutes=int(value.total_seconds() // 60),
+            minutes2=int(instance.min_lag.total_seconds() // 60),
         )
         raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_ends(instance: Dependency, _attribute: attrs.Attribute[Any], value: str) -> None:
     if value == instance.predecessor:
-        msg = (
-            f"dependency {value} -> {value}: an activity cannot depend on itself; "
-            "remove the dependency or name another predecessor"
+        msg = Said(
+            N_(
+                "dependency {value} -> {value}: an activity cannot depend on itself; remove the "
+                "dependency or name another predecessor"
+            ),
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -404,19 +449,29 @@ def _valid_members(
     instance: SyncGroup, _attribute: attrs.Attribute[Any], value: tuple[str, ...]
 ) -> None:
     if len(value) < 2:  # noqa: PLR2004
-        msg = (
-            f"sync group '{instance.id}': activities has {len(value)}, needs at least two; "
-            "add the activities that start with it, or remove the group"
+        msg = Said(
+            N_(
+                "sync group '{id}': activities has {count}, needs at least two; add the "
+                "activities that start with it, or remove the group"
+            ),
+            id=instance.id,
+            count=len(value),
         )
         raise invalid(instance, _attribute, msg, value)
     duplicates = sorted(a for a, n in collections.Counter(value).items() if n > 1)
     if duplicates:
-        msg = (
-            f"sync group '{instance.id}': activity '{duplicates[0]}' is listed twice; list it once"
+        msg = Said(
+            N_("sync group '{id}': activity '{value}' is listed twice; list it once"),
+            id=instance.id,
+            value=duplicates[0],
         )
         raise invalid(instance, _attribute, msg, value)
     if instance.hub is not None and instance.hub not in value:
-        msg = f"sync group '{instance.id}': hub '{instance.hub}' must be one of its activities"
+        msg = Said(
+            N_("sync group '{id}': hub '{hub}' must be one of its activities"),
+            id=instance.id,
+            hub=instance.hub,
+        )
         raise invalid(instance, _attribute, msg, value)
 
 
@@ -448,9 +503,13 @@ class SyncGroup:
 
 def _valid_offset(instance: PrepTask, _attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 366:  # noqa: PLR2004
-        msg = (
-            f"prep task '{instance.id}': offset_days {value!r} must be a whole number of days "
-            "relative to the festival day, between -366 and 366 (e.g. -10 for T-10)"
+        msg = Said(
+            N_(
+                "prep task '{id}': offset_days {value!r} must be a whole number of days relative "
+                "to the festival day, between -366 and 366 (e.g. -10 for T-10)"
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 

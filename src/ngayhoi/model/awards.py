@@ -24,7 +24,8 @@ from typing import Any
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
     in_enum,
     invalid,
@@ -67,19 +68,27 @@ class AwardForm(enum.StrEnum):
 def _valid_dates(instance: Issuer, _attribute: attrs.Attribute[Any], value: object) -> None:
     start = instance.valid_from
     if isinstance(value, dt.date) and isinstance(start, dt.date) and value < start:
-        msg = (
-            f"issuer '{instance.id}': valid_to {value} is before valid_from {start}; "
-            "swap them or fix one"
+        msg = Said(
+            N_(
+                "issuer '{id}': valid_to {value} is before valid_from {start}; swap them or fix one"
+            ),
+            id=instance.id,
+            value=value,
+            start=start,
         )
         raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_issuer(instance: Award, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Issuer):
-        msg = (
-            f"award '{instance.id}': issuer {value!r} is not an Issuer; give "
-            'Issuer(id="ct-ubnd-xa", title="Chủ tịch UBND xã") (in a plan file: '
-            'issuer = {id = "ct-ubnd-xa", title = "Chủ tịch UBND xã"})'
+        msg = Said(
+            N_(
+                "award '{id}': issuer {value!r} is not an Issuer; give Issuer(id=\"ct-ubnd-xa\", "
+                'title="Chủ tịch UBND xã") (in a plan file: issuer = {{id = "ct-ubnd-xa", title '
+                '= "Chủ tịch UBND xã"}})'
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -205,7 +214,12 @@ def check_power(award: Award, day: dt.date) -> None:
     elif form is AwardForm.CO_THI_DUA and not award.collective:
         problem = "a cờ thi đua goes to collectives only; set collective = true"
     if problem:
-        msg = f"award '{award.id}': on {day.isoformat()} {problem}"
+        msg = Said(
+            N_("award '{id}': on {value} {problem}"),
+            id=award.id,
+            value=day.isoformat(),
+            problem=problem,
+        )
         raise PlanError(msg, kind="award", item=award.id, field="form", value=form.value)
 
 

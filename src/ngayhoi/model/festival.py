@@ -33,7 +33,8 @@ from typing import Any, TypeAlias, TypeVar
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError, PlanErrors, UnitNotValidError, UnknownReferenceError
+from ngayhoi.errors import PlanError, PlanErrors, Said, UnitNotValidError, UnknownReferenceError
+from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
     TIMEZONE,
     check_year,
@@ -74,14 +75,21 @@ def _to_days_off(values: Iterable[dt.date | str]) -> tuple[pendulum.Date, ...]:
     if isinstance(values, dt.date | str):
         values = (values,)
     if not _is_sequence(values):
-        msg = f"days_off {values!r} is not a list of dates; write days_off = [2025-08-15]"
+        msg = Said(
+            N_("days_off {values!r} is not a list of dates; write days_off = [2025-08-15]"),
+            values=values,
+        )
         raise PlanError(msg, kind="festival", field="days_off", value=values)
     return tuple(sorted({to_date(v) for v in values}))
 
 
 def _valid_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        msg = f"{attribute.name} {value!r} is not true or false; write {attribute.name} = false"
+        msg = Said(
+            N_("{name} {value!r} is not true or false; write {name} = false"),
+            name=attribute.name,
+            value=value,
+        )
         raise invalid(_instance, attribute, msg, value)
 
 
@@ -157,9 +165,14 @@ def _valid_time(instance: Festival, attribute: attrs.Attribute[Any], value: obje
     if value is None and attribute.name == "outdoor_until":
         return
     if not isinstance(value, dt.time) or value.tzinfo is not None or value.second:
-        msg = (
-            f"festival '{instance.id}': {attribute.name} {value!r} is not a local time of day; "
-            "use 'HH:MM', e.g. '06:00'"
+        msg = Said(
+            N_(
+                "festival '{id}': {name} {value!r} is not a local time of day; use 'HH:MM', e.g. "
+                "'06:00'"
+            ),
+            id=instance.id,
+            name=attribute.name,
+            value=value,
         )
         raise invalid(instance, attribute, msg, value)
 
@@ -174,9 +187,11 @@ def _to_zone_name(value: object) -> object:
 
 def _valid_timezone(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        msg = (
-            f"festival '{instance.id}': timezone {value!r} is not an IANA zone name; "
-            f"use '{TIMEZONE}'"
+        msg = Said(
+            N_("festival '{id}': timezone {value!r} is not an IANA zone name; use '{TIMEZONE}'"),
+            id=instance.id,
+            value=value,
+            TIMEZONE=TIMEZONE,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -189,18 +204,26 @@ def _valid_domain(instance: Festival, _attribute: attrs.Attribute[Any], value: o
     # The domain ends every calendar UID (RFC 5545 §3.8.4.7 suggests one); a space or
     # a slash there breaks the UID in some clients.
     if not isinstance(value, str) or not _DOMAIN.match(value):
-        msg = (
-            f"festival '{instance.id}': domain {value!r} is not a domain name; "
-            "use lowercase letters, digits, '-' and '.', e.g. 'ubnd.longan.gov.vn'"
+        msg = Said(
+            N_(
+                "festival '{id}': domain {value!r} is not a domain name; use lowercase letters, "
+                "digits, '-' and '.', e.g. 'ubnd.longan.gov.vn'"
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
 
 def _valid_travel(instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, TravelTimes):
-        msg = (
-            f"festival '{instance.id}': travel {value!r:.60} is not a TravelTimes; "
-            "give TravelTimes(minutes={(from_site, to_site): minutes})"
+        msg = Said(
+            N_(
+                "festival '{id}': travel {value!r:.60} is not a TravelTimes; give "
+                "TravelTimes(minutes={{(from_site, to_site): minutes}})"
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -217,16 +240,25 @@ def _items(instance: Festival, attribute: attrs.Attribute[Any], value: Sequence[
         "awards": Award,
     }[attribute.name]
     if not isinstance(value, tuple):
-        msg = (
-            f"festival '{instance.id}': {attribute.name} {value!r:.60} is not a list; "
-            f"give a list of {expected.__name__} records"
+        msg = Said(
+            N_(
+                "festival '{id}': {name} {value!r:.60} is not a list; give a list of {type} records"
+            ),
+            id=instance.id,
+            name=attribute.name,
+            value=value,
+            type=expected.__name__,
         )
         raise invalid(instance, attribute, msg, value)
     for position, item in enumerate(value):
         if not isinstance(item, expected):
-            msg = (
-                f"festival '{instance.id}': {attribute.name}[{position}] is a "
-                f"{type(item).__name__}, expected a {expected.__name__}"
+            msg = Said(
+                N_("festival '{id}': {name}[{position}] is a {type}, expected a {type2}"),
+                id=instance.id,
+                name=attribute.name,
+                position=position,
+                type=type(item).__name__,
+                type2=expected.__name__,
             )
             raise invalid(instance, attribute, msg, value)
 
@@ -247,9 +279,12 @@ WEATHER = ("nang", "mua")
 
 def _valid_weather(_instance: Festival, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in WEATHER:
-        msg = (
-            f'festival: weather {value!r} is not a weather plan; write weather = "nang" '
-            '(dry, the default) or weather = "mua" (the rain plan)'
+        msg = Said(
+            N_(
+                'festival: weather {value!r} is not a weather plan; write weather = "nang" (dry, '
+                'the default) or weather = "mua" (the rain plan)'
+            ),
+            value=value,
         )
         raise invalid(_instance, _attribute, msg, value)
 
@@ -258,9 +293,13 @@ def _valid_idle(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_IDLE:
-        msg = (
-            f"festival: max_idle {value!r} must be whole minutes from 0 to {_MAX_IDLE}, "
-            "e.g. max_idle = 15"
+        msg = Said(
+            N_(
+                "festival: max_idle {value!r} must be whole minutes from 0 to {MAX_IDLE}, e.g. "
+                "max_idle = 15"
+            ),
+            value=value,
+            MAX_IDLE=_MAX_IDLE,
         )
         raise PlanError(msg, kind="festival", field="max_idle", value=value)
 
@@ -279,9 +318,13 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
         or len(value) != 2  # noqa: PLR2004 - first and last item
         or not all(isinstance(v, str) and check_id(v) is None for v in value)
     ):
-        msg = (
-            f"festival: attendance {value!r} must be two programme item keys, the first and "
-            'the last item a delegation attends, e.g. ["tuyen-bo-ly-do", "phat-bieu-chi-dao"]'
+        msg = Said(
+            N_(
+                "festival: attendance {value!r} must be two programme item keys, the first and "
+                'the last item a delegation attends, e.g. ["tuyen-bo-ly-do", '
+                '"phat-bieu-chi-dao"]'
+            ),
+            value=value,
         )
         raise invalid(_instance, _attribute, msg, value)
 
@@ -508,7 +551,11 @@ class Festival:
             PlanError: if ``when`` has no time zone.
         """
         if when.tzinfo is None:
-            msg = f"time {when.isoformat()} has no time zone; give one, e.g. tz='{self.timezone}'"
+            msg = Said(
+                N_("time {value} has no time zone; give one, e.g. tz='{timezone}'"),
+                value=when.isoformat(),
+                timezone=self.timezone,
+            )
             raise PlanError(msg, kind="argument", item="when", value=when)
         return int((when.timestamp() - self._clock.epoch) // 60)
 
@@ -630,9 +677,11 @@ def _by_id(items: Sequence[T], kind: str, festival: Festival, report: _Report) -
     for item in items:
         key: str = getattr(item, "id")  # noqa: B009 - every indexed record has an id
         if key in table:
-            msg = (
-                f"festival '{festival.id}': duplicate {kind} id '{key}'; "
-                f"every {kind} needs its own id"
+            msg = Said(
+                N_("festival '{id}': duplicate {kind} id '{key}'; every {kind} needs its own id"),
+                id=festival.id,
+                kind=Said(kind),
+                key=key,
             )
             report(PlanError(msg, kind=kind, item=key, field="id", value=key))
             continue
@@ -653,11 +702,26 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     for unit in fest.units:
         for day in fest.days:
             if not unit.valid_on(day):
-                hint = f"; it became part of '{unit.successor}'" if unit.successor else ""
-                msg = (
-                    f"unit '{unit.id}' ({unit.official_name}) is {unit.validity()}, but festival "
-                    f"'{fest.id}' is on {day}{hint}; use the units valid on that date "
-                    "(ngayhoi.data.units_on)"
+                template = (
+                    N_(
+                        "unit '{id}' ({official_name}) is {validity}, but festival '{festival}' is "
+                        "on {day}; it became part of '{successor}'; use the units valid on that "
+                        "date (ngayhoi.data.units_on)"
+                    )
+                    if unit.successor
+                    else N_(
+                        "unit '{id}' ({official_name}) is {validity}, but festival '{festival}' is "
+                        "on {day}; use the units valid on that date (ngayhoi.data.units_on)"
+                    )
+                )
+                msg = Said(
+                    template,
+                    id=unit.id,
+                    official_name=unit.official_name,
+                    validity=unit.validity(),
+                    festival=fest.id,
+                    day=day,
+                    successor=unit.successor,
                 )
                 report(UnitNotValidError(msg, kind="unit", item=unit.id, field="id", value=day))
                 break
@@ -693,9 +757,13 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     for res in fest.resources:
         if res.group is not None:
             if res.group in resources:
-                msg = (
-                    f"resource '{res.id}': group '{res.group}' is also the id of a resource; "
-                    "give the group its own id"
+                msg = Said(
+                    N_(
+                        "resource '{id}': group '{group}' is also the id of a resource; give the "
+                        "group its own id"
+                    ),
+                    id=res.id,
+                    group=res.group,
                 )
                 report(PlanError(msg, kind="resource", item=res.id, field="group", value=res.group))
             else:
@@ -734,17 +802,30 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
             if req.resource in resources:
                 cap = resources[req.resource].capacity
                 if cap is not None and req.quantity > cap:
-                    msg = (
-                        f"activity '{act.id}' ({act.title}): needs {req.quantity} of "
-                        f"'{req.resource}' which has capacity {cap}; lower the quantity "
-                        "or raise the capacity"
+                    msg = Said(
+                        N_(
+                            "activity '{id}' ({title}): needs {quantity} of '{resource}' which "
+                            "has capacity {cap}; lower the quantity or raise the capacity"
+                        ),
+                        id=act.id,
+                        title=act.title,
+                        quantity=req.quantity,
+                        resource=req.resource,
+                        cap=cap,
                     )
                     report(PlanError(msg, kind="activity", item=act.id, field="needs"))
             elif req.resource in groups:
                 if req.quantity > len(groups[req.resource]):
-                    msg = (
-                        f"activity '{act.id}' ({act.title}): needs {req.quantity} of group "
-                        f"'{req.resource}' which has {len(groups[req.resource])} members"
+                    msg = Said(
+                        N_(
+                            "activity '{id}' ({title}): needs {quantity} of group '{resource}' "
+                            "which has {count} members"
+                        ),
+                        id=act.id,
+                        title=act.title,
+                        quantity=req.quantity,
+                        resource=req.resource,
+                        count=len(groups[req.resource]),
                     )
                     report(PlanError(msg, kind="activity", item=act.id, field="needs"))
             else:
@@ -777,17 +858,31 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
             at = fest.minute(when)
             end = at + (minutes(act.duration) if name == "fixed_start" else 0)
             if at < first_midnight or end > last_midnight:
-                msg = (
-                    f"activity '{act.id}' ({act.title}): {name} {when.isoformat()} is outside "
-                    f"the festival's days ({fest.days[0]} to {fest.days[-1]}); "
-                    "move it onto a festival day or add that day"
+                msg = Said(
+                    N_(
+                        "activity '{id}' ({title}): {name} {value} is outside the festival's "
+                        "days ({value2} to {value3}); move it onto a festival day or add that "
+                        "day"
+                    ),
+                    id=act.id,
+                    title=act.title,
+                    name=name,
+                    value=when.isoformat(),
+                    value2=fest.days[0],
+                    value3=fest.days[-1],
                 )
                 report(PlanError(msg, kind="activity", item=act.id, field=name, value=when))
         unbounded = act.fixed_start is None and act.earliest_start is None
         if unbounded and act.latest_end is None and minutes(act.duration) > hi - lo:
-            msg = (
-                f"activity '{act.id}' ({act.title}): lasts {minutes(act.duration)} min, "
-                f"longer than the festival's opening hours ({hi - lo} min)"
+            msg = Said(
+                N_(
+                    "activity '{id}' ({title}): lasts {value} min, longer than the festival's "
+                    "opening hours ({value2} min)"
+                ),
+                id=act.id,
+                title=act.title,
+                value=minutes(act.duration),
+                value2=hi - lo,
             )
             report(
                 PlanError(msg, kind="activity", item=act.id, field="duration", value=act.duration)
@@ -829,10 +924,18 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
     for task in fest.prep_tasks:
         for before in task.after:
             if before in prep and due_date(fest, prep[before]) > due_date(fest, task):
-                msg = (
-                    f"prep task '{task.id}' ({task.title}) is due {due_date(fest, task)}, before "
-                    f"'{before}' ({prep[before].title}) which it comes after and which is due "
-                    f"{due_date(fest, prep[before])}; move one of the two dates"
+                msg = Said(
+                    N_(
+                        "prep task '{id}' ({title}) is due {value}, before '{before}' ({title2}) "
+                        "which it comes after and which is due {value2}; move one of the two "
+                        "dates"
+                    ),
+                    id=task.id,
+                    title=task.title,
+                    value=due_date(fest, task),
+                    before=before,
+                    title2=prep[before].title,
+                    value2=due_date(fest, prep[before]),
                 )
                 report(PlanError(msg, kind="prep task", item=task.id, field="after", value=before))
     _by_id(fest.awards, "award", fest, report)
@@ -856,10 +959,17 @@ def _check(fest: Festival) -> _Index:  # noqa: C901, PLR0912, PLR0915 - one pass
                 report(err)
                 break
             if not award.issuer.valid_on(day):
-                msg = (
-                    f"award '{award.id}' ({award.title}): the issuer '{award.issuer.id}' cannot "
-                    f"sign awards on {day} (valid {award.issuer.valid_from or '...'} to "
-                    f"{award.issuer.valid_to or '...'}); choose an issuer that exists then"
+                msg = Said(
+                    N_(
+                        "award '{id}' ({title}): the issuer '{id2}' cannot sign awards on {day} "
+                        "(valid {value} to {value2}); choose an issuer that exists then"
+                    ),
+                    id=award.id,
+                    title=award.title,
+                    id2=award.issuer.id,
+                    day=day,
+                    value=award.issuer.valid_from or "...",
+                    value2=award.issuer.valid_to or "...",
                 )
                 report(PlanError(msg, kind="award", item=award.id, field="issuer", value=day))
                 break
@@ -913,10 +1023,14 @@ def _check_task(  # noqa: PLR0917 - the indexes a task refers into
     if task.id in activities:
         # Both become calendar events with the UID <festival>.<id>@<domain>: one
         # would silently replace the other in every feed.
-        msg = (
-            f"festival '{fest.id}': prep task '{task.id}' has the id of an activity; "
-            "activities and prep tasks share one calendar UID space, so give the task "
-            f"another id (e.g. '{task.id}.chuan-bi')"
+        msg = Said(
+            N_(
+                "festival '{id}': prep task '{id2}' has the id of an activity; activities and "
+                "prep tasks share one calendar UID space, so give the task another id (e.g. "
+                "'{id2}.chuan-bi')"
+            ),
+            id=fest.id,
+            id2=task.id,
         )
         report(PlanError(msg, kind="prep task", item=task.id, field="id", value=task.id))
     if task.owner not in resources:
@@ -976,11 +1090,16 @@ def _same_official_names(units: Sequence[Unit], report: _Report) -> None:
     for unit in units:
         first = seen.setdefault((unit.official_name, unit.parent), unit)
         if first is not unit:
-            msg = (
-                f"unit '{unit.id}' has the same official name as unit '{first.id}': "
-                f"{unit.official_name!r} (names are compared in Unicode NFC, so the same letters "
-                "typed with combining accents count as the same name); give each its own "
-                f"official name, or drop '{unit.id}' if it is a copy"
+            msg = Said(
+                N_(
+                    "unit '{id}' has the same official name as unit '{id2}': {official_name!r} "
+                    "(names are compared in Unicode NFC, so the same letters typed with "
+                    "combining accents count as the same name); give each its own official name, "
+                    "or drop '{id}' if it is a copy"
+                ),
+                id=unit.id,
+                id2=first.id,
+                official_name=unit.official_name,
             )
             report(
                 PlanError(
@@ -1027,12 +1146,19 @@ def _visits(
 
 
 def _no_travel(rid: str, a: str, b: str, visits: Mapping[str, str]) -> PlanError:
-    msg = (
-        f"resource '{rid}' (a delegation) may drive from site '{a}' to '{b}' but the plan gives "
-        f"no travel time for that pair (it may serve '{visits[a]}' and '{visits[b]}'); add it "
-        f"to the travel matrix (TravelTimes(minutes={{('{a}', '{b}'): 20}}), in a plan file "
-        f'{{from = "{a}", to = "{b}", minutes = 20}} under [travel]), give both sites lat and '
-        "lon and a speed_kmh, or set a default"
+    msg = Said(
+        N_(
+            "resource '{rid}' (a delegation) may drive from site '{a}' to '{b}' but the plan "
+            "gives no travel time for that pair (it may serve '{value}' and '{value2}'); add it "
+            "to the travel matrix (TravelTimes(minutes={{('{a}', '{b}'): 20}}), in a plan file "
+            '{{from = "{a}", to = "{b}", minutes = 20}} under [travel]), give both sites lat and '
+            "lon and a speed_kmh, or set a default"
+        ),
+        rid=rid,
+        a=a,
+        b=b,
+        value=visits[a],
+        value2=visits[b],
     )
     return PlanError(msg, kind="travel", item=rid)
 
@@ -1050,39 +1176,66 @@ def _count_sites(
 
 def _check_days(fest: Festival) -> None:
     if not isinstance(fest.days, tuple):
-        msg = (
-            f"festival '{fest.id}': days {fest.days!r} is not a list of dates; "
-            "give e.g. days=[pendulum.date(2023, 8, 6)] (in a plan file: days = [2023-08-06])"
+        msg = Said(
+            N_(
+                "festival '{id}': days {days!r} is not a list of dates; give e.g. "
+                "days=[pendulum.date(2023, 8, 6)] (in a plan file: days = [2023-08-06])"
+            ),
+            id=fest.id,
+            days=fest.days,
         )
         raise PlanError(msg, kind="festival", item=fest.id, field="days")
     if not fest.days:
-        msg = f"festival '{fest.id}': days is empty; give at least one date, e.g. 2023-08-06"
+        msg = Said(
+            N_("festival '{id}': days is empty; give at least one date, e.g. 2023-08-06"),
+            id=fest.id,
+        )
         raise PlanError(msg, kind="festival", item=fest.id, field="days")
     for day in fest.days:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            msg = f"festival '{fest.id}': day {day!r} is not a date; use an ISO date (2023-08-06)"
+            msg = Said(
+                N_("festival '{id}': day {day!r} is not a date; use an ISO date (2023-08-06)"),
+                id=fest.id,
+                day=day,
+            )
             raise PlanError(msg, kind="festival", item=fest.id, field="days", value=day)
         check_year(day, "festival", fest.id, "days")
     if list(fest.days) != sorted(set(fest.days)):
         shown = [str(d) for d in fest.days]
-        msg = f"festival '{fest.id}': days {shown} must be distinct and in order"
+        msg = Said(
+            N_("festival '{id}': days {shown} must be distinct and in order"),
+            id=fest.id,
+            shown=shown,
+        )
         raise PlanError(msg, kind="festival", item=fest.id, field="days")
     if len(fest.days) > _MAX_DAYS:
-        msg = f"festival '{fest.id}': {len(fest.days)} days; a festival lasts at most {_MAX_DAYS}"
+        msg = Said(
+            N_("festival '{id}': {count} days; a festival lasts at most {MAX_DAYS}"),
+            id=fest.id,
+            count=len(fest.days),
+            MAX_DAYS=_MAX_DAYS,
+        )
         raise PlanError(msg, kind="festival", item=fest.id, field="days")
     try:
         pendulum.timezone(fest.timezone)
     except Exception:  # noqa: BLE001 - pendulum raises several kinds for unknown zones
-        msg = (
-            f"festival '{fest.id}': time zone {fest.timezone!r} is not an IANA zone; "
-            f"use '{TIMEZONE}'"
+        msg = Said(
+            N_("festival '{id}': time zone {timezone!r} is not an IANA zone; use '{TIMEZONE}'"),
+            id=fest.id,
+            timezone=fest.timezone,
+            TIMEZONE=TIMEZONE,
         )
         raise PlanError(msg, kind="festival", item=fest.id, field="timezone") from None
     _check_campaign(fest)
     if fest.opens >= fest.closes:
-        msg = (
-            f"festival '{fest.id}': opens at {fest.opens:%H:%M} but closes at "
-            f"{fest.closes:%H:%M}; opens must be earlier than closes on the same day"
+        msg = Said(
+            N_(
+                "festival '{id}': opens at {opens:%H:%M} but closes at {closes:%H:%M}; opens "
+                "must be earlier than closes on the same day"
+            ),
+            id=fest.id,
+            opens=fest.opens,
+            closes=fest.closes,
         )
         raise PlanError(msg, kind="festival", item=fest.id, field="opens")
 
@@ -1095,22 +1248,37 @@ def _check_campaign(fest: Festival) -> None:
             or len(campaign) != 2  # noqa: PLR2004
             or not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in campaign)
         ):
-            msg = (
-                f"festival '{fest.id}': campaign {campaign!r} is not a pair of dates; give the "
-                "first and last day, e.g. campaign=('2023-07-01', '2023-08-19')"
+            msg = Said(
+                N_(
+                    "festival '{id}': campaign {campaign!r} is not a pair of dates; give the "
+                    "first and last day, e.g. campaign=('2023-07-01', '2023-08-19')"
+                ),
+                id=fest.id,
+                campaign=campaign,
             )
             raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
         first, last = fest.campaign
         for day in (first, last):
             check_year(day, "festival", fest.id, "campaign")
         if last < first:
-            msg = f"festival '{fest.id}': campaign ends {last}, before it starts {first}"
+            msg = Said(
+                N_("festival '{id}': campaign ends {last}, before it starts {first}"),
+                id=fest.id,
+                last=last,
+                first=first,
+            )
             raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
         outside = [str(d) for d in fest.days if not first <= d <= last]
         if outside:
-            msg = (
-                f"festival '{fest.id}': day {outside[0]} is outside the campaign window "
-                f"{first} to {last}; move the day or widen the campaign"
+            msg = Said(
+                N_(
+                    "festival '{id}': day {value} is outside the campaign window {first} to "
+                    "{last}; move the day or widen the campaign"
+                ),
+                id=fest.id,
+                value=outside[0],
+                first=first,
+                last=last,
             )
             raise PlanError(msg, kind="festival", item=fest.id, field="campaign")
 

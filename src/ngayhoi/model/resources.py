@@ -17,7 +17,8 @@ from typing import Any, cast
 import attrs
 
 from ngayhoi._frozen import FrozenMap
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
     count_repr,
     in_enum,
@@ -64,15 +65,21 @@ def _default_capacity(instance: Resource) -> int | None:
 def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         if instance.kind is not ResourceKind.ROLE:
-            msg = (
-                f"resource '{instance.id}': a {instance.kind} needs a capacity (whole number >= 1)"
+            msg = Said(
+                N_("resource '{id}': a {kind} needs a capacity (whole number >= 1)"),
+                id=instance.id,
+                kind=instance.kind,
             )
             raise invalid(instance, _attribute, msg, value)
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = (
-            f"resource '{instance.id}': capacity {value!r} must be a whole number >= 1 "
-            "(leave it out of the plan if there is none)"
+        msg = Said(
+            N_(
+                "resource '{id}': capacity {value!r} must be a whole number >= 1 (leave it out "
+                "of the plan if there is none)"
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
     if value > MAX_CAPACITY:
@@ -85,9 +92,13 @@ def _valid_capacity(instance: Resource, _attribute: attrs.Attribute[Any], value:
             hint="give the real number of units the pool holds",
         )
     if instance.kind is ResourceKind.DELEGATION and value != 1:
-        msg = (
-            f"resource '{instance.id}': a delegation is one group that travels together, "
-            f"capacity {value} is not allowed; define one delegation per group"
+        msg = Said(
+            N_(
+                "resource '{id}': a delegation is one group that travels together, capacity "
+                "{value} is not allowed; define one delegation per group"
+            ),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -172,25 +183,40 @@ def _to_matrix(
 
 def _valid_matrix(_instance: TravelTimes, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, FrozenMap):
-        msg = (
-            f"travel times: minutes {value!r} is not a travel matrix; give a dict "
-            "{(from_site, to_site): minutes} or a list of (from_site, to_site, minutes)"
+        msg = Said(
+            N_(
+                "travel times: minutes {value!r} is not a travel matrix; give a dict "
+                "{{(from_site, to_site): minutes}} or a list of (from_site, to_site, minutes)"
+            ),
+            value=value,
         )
         raise invalid(_instance, _attribute, msg, value)
     for (a, b), m in value.items():
         for site in (a, b):
             why = check_id(site) if isinstance(site, str) else "is not a site id"
             if why is not None:
-                msg = f"travel time from {a!r} to {b!r}: site {site!r} {why}"
+                msg = Said(
+                    N_("travel time from {a!r} to {b!r}: site {site!r} {why}"),
+                    a=a,
+                    b=b,
+                    site=site,
+                    why=why,
+                )
                 raise invalid(_instance, _attribute, msg, value)
         if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= MAX_TRAVEL:
-            msg = (
-                f"travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes "
-                f"from 0 to {MAX_TRAVEL}; fix that entry of the travel matrix"
+            msg = Said(
+                N_(
+                    "travel time from '{a}' to '{b}': {m!r} is not a whole number of minutes "
+                    "from 0 to {MAX_TRAVEL}; fix that entry of the travel matrix"
+                ),
+                a=a,
+                b=b,
+                m=m,
+                MAX_TRAVEL=MAX_TRAVEL,
             )
             raise invalid(_instance, _attribute, msg, value)
         if a == b and m != 0:
-            msg = f"travel time from '{a}' to itself is {m} min; expected 0"
+            msg = Said(N_("travel time from '{a}' to itself is {m} min; expected 0"), a=a, m=m)
             raise invalid(_instance, _attribute, msg, value)
 
 
@@ -198,7 +224,11 @@ def _valid_speed(_instance: TravelTimes, attribute: attrs.Attribute[Any], value:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        msg = f"travel times: {attribute.name} {value!r} must be a positive finite number"
+        msg = Said(
+            N_("travel times: {name} {value!r} must be a positive finite number"),
+            name=attribute.name,
+            value=value,
+        )
         raise PlanError(msg, kind="travel", field=attribute.name, value=value)
     low, high = SPEED_RANGE if attribute.name == "speed_kmh" else ROAD_FACTOR_RANGE
     if not low <= value <= high:
@@ -218,9 +248,13 @@ def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], val
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TRAVEL:
-        msg = (
-            f"travel times: default {value!r} must be a whole number of minutes "
-            f"from 0 to {MAX_TRAVEL}"
+        msg = Said(
+            N_(
+                "travel times: default {value!r} must be a whole number of minutes from 0 to "
+                "{MAX_TRAVEL}"
+            ),
+            value=value,
+            MAX_TRAVEL=MAX_TRAVEL,
         )
         raise invalid(_instance, _attribute, msg, value)
 

@@ -21,6 +21,8 @@ from typing import Any
 import attrs
 import pendulum
 
+from ngayhoi.errors import Said
+from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
     in_enum,
     invalid,
@@ -95,9 +97,11 @@ class UnitKind(enum.StrEnum):
 def _valid_dates(instance: Unit, _attribute: attrs.Attribute[Any], value: object) -> None:
     start = instance.valid_from
     if isinstance(value, dt.date) and isinstance(start, dt.date) and value < start:
-        msg = (
-            f"unit '{instance.id}': valid_to {value} is before valid_from {start}; "
-            "swap them or fix one"
+        msg = Said(
+            N_("unit '{id}': valid_to {value} is before valid_from {start}; swap them or fix one"),
+            id=instance.id,
+            value=value,
+            start=start,
         )
         raise invalid(instance, _attribute, msg, value)
 
@@ -117,16 +121,22 @@ def _default_successors(instance: Unit) -> tuple[str, ...]:
 
 def _valid_successors(instance: Unit, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        msg = (
-            f"unit '{instance.id}': successors {value!r} is not a list; "
-            'write successors = ["a", "b"]'
+        msg = Said(
+            N_('unit \'{id}\': successors {value!r} is not a list; write successors = ["a", "b"]'),
+            id=instance.id,
+            value=value,
         )
         raise invalid(instance, attribute, msg, value)
     valid_ids(instance, attribute, value)
     if instance.successor is not None and instance.successor not in value:
-        msg = (
-            f"unit '{instance.id}': successor '{instance.successor}' is not among successors "
-            f"{list(value)!r}; list it there too, or leave successors out"
+        msg = Said(
+            N_(
+                "unit '{id}': successor '{successor}' is not among successors {value!r}; list it "
+                "there too, or leave successors out"
+            ),
+            id=instance.id,
+            successor=instance.successor,
+            value=list(value),
         )
         raise invalid(instance, attribute, msg, value)
 
@@ -138,7 +148,7 @@ def _valid_unit_lat(instance: Unit, attribute: attrs.Attribute[Any], value: floa
 def _valid_unit_lon(instance: Unit, attribute: attrs.Attribute[Any], value: float | None) -> None:
     _check_coordinate(instance, f"unit '{instance.id}'", attribute.name, value, _LON_MAX)
     if (instance.lat is None) != (value is None):
-        msg = f"unit '{instance.id}': give both lat and lon, or neither"
+        msg = Said(N_("unit '{id}': give both lat and lon, or neither"), id=instance.id)
         raise invalid(instance, attribute, msg, value)
 
 
@@ -198,7 +208,7 @@ class Unit:
             return False
         return not (self.valid_to is not None and day > self.valid_to)
 
-    def validity(self) -> str:
+    def validity(self) -> Said:
         """Say in words when the unit exists.
 
         >>> Unit(id="x", name="X", official_name="Xã X", kind="xã",
@@ -206,12 +216,12 @@ class Unit:
         'valid from 2025-07-01'
         """
         if self.valid_from and self.valid_to:
-            return f"valid from {self.valid_from} to {self.valid_to}"
+            return Said(N_("valid from {start} to {end}"), start=self.valid_from, end=self.valid_to)
         if self.valid_from:
-            return f"valid from {self.valid_from}"
+            return Said(N_("valid from {start}"), start=self.valid_from)
         if self.valid_to:
-            return f"valid until {self.valid_to}"
-        return "valid on every date"
+            return Said(N_("valid until {end}"), end=self.valid_to)
+        return Said(N_("valid on every date"))
 
 
 def _valid_lat(instance: Site, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -232,9 +242,15 @@ def _check_coordinate(
         or not isinstance(value, int | float)
         or not -bound <= value <= bound
     ):
-        msg = (
-            f"{label}: {name} {value!r} is not a coordinate; "
-            f"expected decimal degrees between -{bound:g} and {bound:g}"
+        msg = Said(
+            N_(
+                "{label}: {name} {value!r} is not a coordinate; expected decimal degrees between "
+                "-{bound:g} and {bound:g}"
+            ),
+            label=label,
+            name=name,
+            value=value,
+            bound=bound,
         )
         raise invalid(instance, name, msg, value)
 
@@ -246,7 +262,7 @@ def _valid_coordinate(
         return
     _check_coordinate(instance, f"site '{instance.id}'", attribute.name, value, bound)
     if (instance.lat is None) != (instance.lon is None):
-        msg = f"site '{instance.id}': give both lat and lon, or neither"
+        msg = Said(N_("site '{id}': give both lat and lon, or neither"), id=instance.id)
         raise invalid(instance, attribute, msg, value)
 
 

@@ -51,9 +51,10 @@ from urllib.parse import urlparse
 import attrs
 import icalendar
 
-from ngayhoi.errors import ExportError, PlanError
+from ngayhoi.errors import ExportError, PlanError, Said
 from ngayhoi.export.calendars import ExportState, read_version
 from ngayhoi.export.events import view_uid
+from ngayhoi.i18n import N_
 
 __all__ = [
     "CalDAVConfig",
@@ -143,25 +144,35 @@ def config_from_env(
         )
     file = Path(path) if path else Path.home() / ".config" / "ngayhoi" / "caldav.toml"
     if not file.exists():
-        msg = (
-            "no CalDAV server configured: set NGAYHOI_CALDAV_URL (and _USERNAME, _PASSWORD) "
-            f"or write {file} with a [caldav] table (url, username, password), mode 600"
+        msg = Said(
+            N_(
+                "no CalDAV server configured: set NGAYHOI_CALDAV_URL (and _USERNAME, _PASSWORD) "
+                "or write {file} with a [caldav] table (url, username, password), mode 600"
+            ),
+            file=file,
         )
         raise PlanError(msg)
     mode = file.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        msg = f"{file}: holds a password but others can read it; run: chmod 600 {file}"
+        msg = Said(
+            N_("{file}: holds a password but others can read it; run: chmod 600 {file}"), file=file
+        )
         raise PlanError(msg)
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        msg = (
-            f"{file}: not UTF-8 text (byte {err.start} is {err.object[err.start]:#04x}); "
-            "save it as UTF-8 with a [caldav] table (url, username, password)"
+        msg = Said(
+            N_(
+                "{file}: not UTF-8 text (byte {start} is {value:#04x}); save it as UTF-8 with a "
+                "[caldav] table (url, username, password)"
+            ),
+            file=file,
+            start=err.start,
+            value=err.object[err.start],
         )
         raise PlanError(msg) from None
     except OSError as err:
-        msg = f"{file}: cannot read it: {err.strerror or err}"
+        msg = Said(N_("{file}: cannot read it: {value}"), file=file, value=err.strerror or err)
         raise PlanError(msg) from err
     try:
         table = tomllib.loads(text)["caldav"]
@@ -177,7 +188,11 @@ def config_from_env(
             ),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as err:
-        msg = f"{file}: expected a [caldav] table with url, username, password ({err})"
+        msg = Said(
+            N_("{file}: expected a [caldav] table with url, username, password ({err})"),
+            file=file,
+            err=err,
+        )
         raise PlanError(msg) from err
 
 
@@ -190,7 +205,11 @@ def _seconds(text: str | None, what: str, default: int = _TIMEOUT) -> int:
     except ValueError:
         value = 0
     if value <= 0:
-        msg = f"{what} = {text!r}: expected a whole number of seconds above 0, e.g. 60"
+        msg = Said(
+            N_("{what} = {text!r}: expected a whole number of seconds above 0, e.g. 60"),
+            what=what,
+            text=text,
+        )
         raise PlanError(msg)
     return value
 
@@ -322,12 +341,15 @@ def _client(config: CalDAVConfig) -> Any:  # noqa: ANN401 - the caldav client ha
     try:
         from caldav.davclient import DAVClient  # noqa: PLC0415 - optional extra
     except ImportError as err:
-        msg = "publishing needs the caldav library: pip install 'ngayhoi[caldav]'"
+        msg = Said(N_("publishing needs the caldav library: pip install 'ngayhoi[caldav]'"))
         raise ExportError(msg) from err
     if not config.loopback and not config.url.startswith("https://"):
-        msg = (
-            f"CalDAV URL {config.url} is not https: the password would travel in clear; "
-            "use https (plain http is allowed only for a server on this machine)"
+        msg = Said(
+            N_(
+                "CalDAV URL {url} is not https: the password would travel in clear; use https "
+                "(plain http is allowed only for a server on this machine)"
+            ),
+            url=config.url,
         )
         raise PlanError(msg)
     client = DAVClient(
@@ -442,7 +464,7 @@ def publish(
     root = Path(folder)
     state, files = read_version(root)
     if not state.feeds:
-        msg = f"{root}: no calendars to publish; run ngayhoi export first"
+        msg = Said(N_("{root}: no calendars to publish; run ngayhoi export first"), root=root)
         raise ExportError(msg)
     chosen = {fid: _feed_objects(root, state, fid, files) for fid in _chosen(root, state, feeds)}
     client = _client(config)
@@ -481,10 +503,14 @@ def _chosen(root: Path, state: ExportState, feeds: Iterable[str] | None) -> list
     wanted = list(dict.fromkeys(feeds))
     known = [f for f in wanted if f in state.feeds]
     if not known:
-        msg = (
-            f"{root}: no calendars to publish: no feed {', '.join(repr(f) for f in wanted)} "
-            "in its export state (ngayhoi publishes only the feeds it exported: "
-            f"{', '.join(sorted(state.feeds))})"
+        msg = Said(
+            N_(
+                "{root}: no calendars to publish: no feed {names} in its export state (ngayhoi "
+                "publishes only the feeds it exported: {names2})"
+            ),
+            root=root,
+            names=", ".join(repr(f) for f in wanted),
+            names2=", ".join(sorted(state.feeds)),
         )
         raise ExportError(msg)
     return known
@@ -497,9 +523,13 @@ def _feed_objects(
     feed = state.feeds[fid]
     path = root / feed.filename
     data = files.get(feed.filename)
-    again = f"run ngayhoi export again into {root} to rewrite it"
+    again = Said(N_("run ngayhoi export again into {root} to rewrite it"), root=root)
     if data is None:
-        msg = f"{path}: the export state lists this feed but the file is missing; {again}"
+        msg = Said(
+            N_("{path}: the export state lists this feed but the file is missing; {again}"),
+            path=path,
+            again=again,
+        )
         raise ExportError(msg)
     try:
         data.decode("utf-8")
@@ -507,15 +537,27 @@ def _feed_objects(
         parts = split_per_uid(data)
     except (ValueError, KeyError, IndexError) as err:
         text = " ".join(str(err).split())[:_LONGEST]
-        msg = f"{path}: the feed file is damaged, not a calendar ngayhoi wrote ({text}); {again}"
+        msg = Said(
+            N_("{path}: the feed file is damaged, not a calendar ngayhoi wrote ({text}); {again}"),
+            path=path,
+            text=text,
+            again=again,
+        )
         raise ExportError(msg) from None
     # Written with one UID per event, or with view-scoped UIDs: exactly one of the two.
     if set(parts) not in ({*feed.uids}, {view_uid(u, fid) for u in feed.uids}):
         strange = sorted(set(parts) - set(feed.uids) - {view_uid(u, fid) for u in feed.uids})
         what = f"event(s) it does not list ({strange[0]} ...)" if strange else "other events"
-        msg = (
-            f"{path}: the feed file holds {len(parts)} event(s), not the {len(feed.uids)} "
-            f"its export state lists ({what}): it was changed or damaged; {again}"
+        msg = Said(
+            N_(
+                "{path}: the feed file holds {count} event(s), not the {count2} its export state "
+                "lists ({what}): it was changed or damaged; {again}"
+            ),
+            path=path,
+            count=len(parts),
+            count2=len(feed.uids),
+            what=what,
+            again=again,
         )
         raise ExportError(msg)
     return (None if title is None else str(title)), parts

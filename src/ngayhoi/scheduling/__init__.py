@@ -12,7 +12,8 @@ from typing import Literal
 import attrs
 
 from ngayhoi.arguments import int_argument, seconds_argument
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.idle import schedule_without_idle
 from ngayhoi.scheduling.result import Leg, PrepSlot, Schedule, Slot, Status
@@ -93,9 +94,12 @@ def schedule(
     """
     _check_arguments(festival, seed, budget, time_limit, previous)
     if not festival.activities:
-        msg = (
-            f"festival '{festival.id}' has no activities, so there is nothing to schedule; "
-            "add activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
+        msg = Said(
+            N_(
+                "festival '{id}' has no activities, so there is nothing to schedule; add "
+                "activities (ngayhoi.templates.stamp_programme stamps the standard programme)"
+            ),
+            id=festival.id,
         )
         raise PlanError(msg)
     limits = (budget, time_limit)
@@ -173,5 +177,8 @@ def _run(
         from ngayhoi.scheduling.solvers.cpsat import schedule_cpsat  # noqa: PLC0415 - optional extra
 
         return schedule_cpsat(festival, time_limit=2.0 if time_limit is None else time_limit)
-    msg = f"unknown backend {backend!r}; use 'auto', 'temporal', 'heuristic' or 'cpsat'"
+    msg = Said(
+        N_("unknown backend {backend!r}; use 'auto', 'temporal', 'heuristic' or 'cpsat'"),
+        backend=backend,
+    )
     raise PlanError(msg)

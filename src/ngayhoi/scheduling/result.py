@@ -26,8 +26,10 @@ from ngayhoi.errors import (
     InfeasibleError,
     NaiveDatetimeError,
     PlanError,
+    Said,
     UnknownActivityError,
 )
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, Resource, ResourceKind, due_date
 from ngayhoi.model._fields import count_repr
 
@@ -54,15 +56,23 @@ def _to_instant(value: object) -> pendulum.DateTime:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            msg = f"slot time {value!r} is not an ISO date and time, e.g. 2023-08-06T07:00+07:00"
+            msg = Said(
+                N_("slot time {value!r} is not an ISO date and time, e.g. 2023-08-06T07:00+07:00"),
+                value=value,
+            )
             raise PlanError(msg) from None
     if not isinstance(value, dt.datetime):
-        msg = f"slot time {value!r} is not a date and time; give an aware datetime"
+        msg = Said(
+            N_("slot time {value!r} is not a date and time; give an aware datetime"), value=value
+        )
         raise PlanError(msg)
     if value.tzinfo is None:
-        msg = (
-            f"slot time {value.isoformat()} has no time zone; give an aware datetime, "
-            "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
+        msg = Said(
+            N_(
+                "slot time {value} has no time zone; give an aware datetime, e.g. datetime(..., "
+                "tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
+            ),
+            value=value.isoformat(),
         )
         raise NaiveDatetimeError(msg)
     if isinstance(value, pendulum.DateTime):
@@ -156,7 +166,10 @@ def _freeze(table: Mapping[str, Any]) -> FrozenMap[str, Any]:
     if isinstance(table, FrozenMap):
         return table
     if not isinstance(table, Mapping):
-        msg = f"schedule: {table!r} is not a mapping of activity (or task) ids to slots"
+        msg = Said(
+            N_("schedule: {table!r} is not a mapping of activity (or task) ids to slots"),
+            table=table,
+        )
         raise PlanError(msg)
     return FrozenMap(table)
 

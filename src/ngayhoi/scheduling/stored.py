@@ -37,7 +37,8 @@ import pendulum
 from ngayhoi._checked import Checked
 from ngayhoi._version import __version__
 from ngayhoi.diagnostics import Violation, Wait
-from ngayhoi.errors import PlanError, ScheduleFileError
+from ngayhoi.errors import PlanError, Said, ScheduleFileError
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival
 from ngayhoi.scheduling.result import PrepSlot, Schedule, Slot, Status
 
@@ -440,7 +441,7 @@ def _plain(value: object) -> object:
         return value.total_seconds()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    msg = f"plan_fingerprint: cannot digest {type(value).__name__}"
+    msg = Said(N_("plan_fingerprint: cannot digest {type}"), type=type(value).__name__)
     raise PlanError(msg)
 
 

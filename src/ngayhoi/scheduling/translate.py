@@ -15,8 +15,9 @@ from collections.abc import Sequence
 import attrs
 
 from ngayhoi.diagnostics import Rule, Violation, Wait
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
 from ngayhoi.graph import ORIGIN, difference_constraints
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, Resource, minutes
 from ngayhoi.network import PositiveCycle, latest_starts
 from ngayhoi.scheduling.problem import (
@@ -157,9 +158,12 @@ class Translation:
                 continue
             unary = [self.unary_of[m.id] for m in members if m.id in self.unary_of]
             if len(unary) != len(members):
-                msg = (
-                    f"resource group '{gid}': every member must have capacity 1 to be taken "
-                    "as 'any one of'; give pools their own ids and name them directly"
+                msg = Said(
+                    N_(
+                        "resource group '{gid}': every member must have capacity 1 to be taken "
+                        "as 'any one of'; give pools their own ids and name them directly"
+                    ),
+                    gid=gid,
                 )
                 raise PlanError(msg)
             self.group_of[gid] = p.add_group(gid, unary)
@@ -203,10 +207,14 @@ class Translation:
             if found is None:
                 known = festival.travel_minutes(site_ids[a], site_ids[b])
                 if known is None:
-                    msg = (
-                        f"a delegation may travel from site '{site_ids[a]}' to "
-                        f"'{site_ids[b]}' but the plan gives no travel time: add it to the "
-                        "travel matrix, give both sites coordinates and a speed, or a default"
+                    msg = Said(
+                        N_(
+                            "a delegation may travel from site '{value}' to '{value2}' but the "
+                            "plan gives no travel time: add it to the travel matrix, give both "
+                            "sites coordinates and a speed, or a default"
+                        ),
+                        value=site_ids[a],
+                        value2=site_ids[b],
                     )
                     raise PlanError(msg)
                 found = table[(a, b)] = known

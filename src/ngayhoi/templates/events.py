@@ -31,7 +31,8 @@ from collections.abc import Mapping, Sequence
 import attrs
 import pendulum
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import (
     Activity,
     ActivityKind,
@@ -202,10 +203,15 @@ def review_conference(
     'Chủ trì tại điểm cầu: Chủ tịch UBND huyện'
     """
     if not points:
-        msg = f"review conference at '{hub.id}': no bridge point (điểm cầu); give at least one"
+        msg = Said(
+            N_("review conference at '{id}': no bridge point (điểm cầu); give at least one"),
+            id=hub.id,
+        )
         raise PlanError(msg)
     if any(p.id == hub.id for p in points):
-        msg = f"review conference: the hub '{hub.id}' is also a bridge point; list it once"
+        msg = Said(
+            N_("review conference: the hub '{id}' is also a bridge point; list it once"), id=hub.id
+        )
         raise PlanError(msg)
     words = {"year": day.year, "last": day.year - 1}
     title = (
@@ -333,7 +339,12 @@ def pilot_day(
     'Lãnh đạo tỉnh Tây Ninh, Trưởng đoàn công tác Ban Chỉ đạo 138 tỉnh'
     """
     if site.unit != commune.id:
-        msg = f"pilot day: site '{site.id}' belongs to '{site.unit}', not to '{commune.id}'"
+        msg = Said(
+            N_("pilot day: site '{id}' belongs to '{unit}', not to '{id2}'"),
+            id=site.id,
+            unit=site.unit,
+            id2=commune.id,
+        )
         raise PlanError(msg)
     words = terms_for(organiser.kind, day)
     place = words.local_name(organiser.official_name)[0]

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.templates.programme import Programme
 
 __all__ = ["Override", "apply_overrides", "reach"]
@@ -94,20 +95,31 @@ def reach(programme: Programme, *, anchor: str, at: dt.time, item: str) -> tuple
     items = programme.enabled()
     keys = [i.key for i in items]
     if item not in keys:
-        msg = f"item '{item}' is not in this commune's programme (switched off); switch it on"
+        msg = Said(
+            N_("item '{item}' is not in this commune's programme (switched off); switch it on"),
+            item=item,
+        )
         raise PlanError(msg)
     first, last = keys.index(anchor), keys.index(item)
     if last == first:
-        msg = (
-            f"item '{item}' is the anchor of its programme, starting at the programme's `at` "
-            "with the other communes'; give the commune its own [[programme]] with another at"
+        msg = Said(
+            N_(
+                "item '{item}' is the anchor of its programme, starting at the programme's `at` "
+                "with the other communes'; give the commune its own [[programme]] with another "
+                "at"
+            ),
+            item=item,
         )
         raise PlanError(msg)
     if last < first:
-        msg = (
-            f"item '{item}' comes before the anchor '{anchor}' and ends exactly when the next "
-            "item starts, so its time follows the anchor; fix an item after the anchor, or "
-            f"move '{item}' after it with move"
+        msg = Said(
+            N_(
+                "item '{item}' comes before the anchor '{anchor}' and ends exactly when the next "
+                "item starts, so its time follows the anchor; fix an item after the anchor, or "
+                "move '{item}' after it with move"
+            ),
+            item=item,
+            anchor=anchor,
         )
         raise PlanError(msg)
     low = high = _minute(at)

@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 
-from ngayhoi.errors import PlanError, UnknownReferenceError
+from ngayhoi.errors import PlanError, Said, UnknownReferenceError
+from ngayhoi.i18n import N_
 from ngayhoi.model import (
     Activity,
     ActivityKind,
@@ -50,9 +51,14 @@ __all__ = [
 
 def _valid_minutes(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = (
-            f"programme item '{instance.key}': {attribute.name} {value!r} must be a whole "
-            "number of minutes, at least 1 (no quotes)"
+        msg = Said(
+            N_(
+                "programme item '{key}': {name} {value!r} must be a whole number of minutes, at "
+                "least 1 (no quotes)"
+            ),
+            key=instance.key,
+            name=attribute.name,
+            value=value,
         )
         raise PlanError(msg)
 
@@ -61,12 +67,22 @@ def _valid_gap(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: 
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"programme item '{instance.key}': {attribute.name} {value!r} must be minutes >= 0"
+        msg = Said(
+            N_("programme item '{key}': {name} {value!r} must be minutes >= 0"),
+            key=instance.key,
+            name=attribute.name,
+            value=value,
+        )
         raise PlanError(msg)
     if attribute.name == "max_gap" and value < instance.gap:
-        msg = (
-            f"programme item '{instance.key}': max_gap {value} min is below its gap "
-            f"{instance.gap} min; raise max_gap"
+        msg = Said(
+            N_(
+                "programme item '{key}': max_gap {value} min is below its gap {gap} min; raise "
+                "max_gap"
+            ),
+            key=instance.key,
+            value=value,
+            gap=instance.gap,
         )
         raise PlanError(msg)
 
@@ -185,10 +201,12 @@ def _valid_items(
     keys = [i.key for i in value]
     for key in keys:
         if keys.count(key) > 1:
-            msg = f"programme: item '{key}' appears twice; give each item its own key"
+            msg = Said(
+                N_("programme: item '{key}' appears twice; give each item its own key"), key=key
+            )
             raise PlanError(msg)
     if not any(i.enabled for i in value):
-        msg = "programme: no item is enabled; enable at least one"
+        msg = Said(N_("programme: no item is enabled; enable at least one"))
         raise PlanError(msg)
 
 
@@ -246,8 +264,10 @@ class Programme:
         for key, on in changed.items():
             item = self.item(key)
             if not on and not item.optional:
-                msg = (
-                    f"programme: item '{key}' ({item.title}) is required and cannot be switched off"
+                msg = Said(
+                    N_("programme: item '{key}' ({title}) is required and cannot be switched off"),
+                    key=key,
+                    title=item.title,
                 )
                 raise PlanError(msg)
         return Programme(

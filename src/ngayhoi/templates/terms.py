@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from ngayhoi.errors import PlanError
+from ngayhoi.errors import PlanError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, UnitKind
 
 __all__ = [
@@ -224,10 +225,18 @@ def terms_for(kind: UnitKind | str, day: dt.date, *, area: str | None = None) ->
         word, level, default_area = _KINDS[unit_kind]
     except (ValueError, KeyError):
         valid = ", ".join(k.value for k in _KINDS)
-        msg = f"terms: unit kind {kind!r} holds no festival; expected one of {valid}"
+        msg = Said(
+            N_("terms: unit kind {kind!r} holds no festival; expected one of {valid}"),
+            kind=kind,
+            valid=valid,
+        )
         raise PlanError(msg) from None
     if area is not None and area not in AREA_WORDS:
-        msg = f"terms: residential area word {area!r} is not one of {', '.join(AREA_WORDS)}"
+        msg = Said(
+            N_("terms: residential area word {area!r} is not one of {names}"),
+            area=area,
+            names=", ".join(AREA_WORDS),
+        )
         raise PlanError(msg)
     forces = _NEW_FORCES if day >= FORCES_FROM else _OLD_FORCES
     return Terms(

@@ -19,6 +19,7 @@ from functools import partial
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Violation
 from ngayhoi.errors import NgayhoiError
 from ngayhoi.model import Festival, Resource, ResourceKind, minutes
@@ -59,7 +60,8 @@ _BUDGET = 40
 _SECONDS = 10.0
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Advice:
     """One reason: what breaks, and the fixes that were tried and work.
 

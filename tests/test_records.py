@@ -34,7 +34,7 @@ RECORDS = _records()
 
 
 def _filled(cls: type, values: dict[str, Any]) -> Any:
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     for name, value in values.items():
         object.__setattr__(obj, name, value)
     return obj

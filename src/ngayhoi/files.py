@@ -155,7 +155,7 @@ def sync_files(paths: list[Path]) -> None:
     (on a file system and disk that honour it). :func:`write_atomic` started
     each file's writeback when it wrote it, so the data of all the files goes
     out together and the fsyncs mostly wait for a journal commit that covers
-    them all: 34 feeds take about 5 ms, where one fsync after another took
+    them all: 34 feeds take 5-10 ms, where one fsync after another took
     twice that. A global ``sync()`` is not used: it also waits for every
     other program's unwritten data (a download, another tool's reports),
     which took 30-150 ms beside a benchmark's TaskJuggler runs.

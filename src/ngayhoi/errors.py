@@ -69,6 +69,10 @@ class Said(str):
         said.values = values
         return said
 
+    def __reduce__(self) -> tuple[Callable[..., Said], tuple[str, dict[str, object]]]:
+        """Pickled and copied as its template and values (its text may hold braces)."""
+        return _remade, (self.template, self.values)
+
     def say(self, translate: Callable[[str], str]) -> str:
         """The message with its template translated by ``translate`` (a gettext)."""
         return translate(self.template).format(**self.values)
@@ -88,6 +92,10 @@ class Said(str):
             .join("{" + name + "}" for name in values)
         )
         return cls(template, **values)
+
+
+def _remade(template: str, values: dict[str, object]) -> Said:
+    return Said(template, **values)
 
 
 class NgayhoiError(Exception):

@@ -56,7 +56,11 @@ def english_words(text: str) -> list[str]:
     []
     >>> english_words("tùy chọn: the following arguments are required")
     ['the', 'arguments', 'are', 'required']
+    >>> english_words('viết {from = "a", to = "b"}; to do')
+    ['to']
     """
+    # A key before "=" is a plan file's or TOML's own word: {from = "a", to = "b"}.
+    text = re.sub(r"\b\w+ = ", " ", text)
     prose = " ".join(
         t for t in text.split() if not _TECHNICAL.search(t) and not t.isupper() and t not in _NAMES
     )

@@ -116,7 +116,7 @@ def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
         attrs_: dict[str, object] = {k: w for k, w in data.items() if _plain(w)}
         why = data.get("why")
         if isinstance(why, _Why):
-            attrs_["kind"], attrs_["why"] = why.kind, why.text
+            attrs_["kind"], attrs_["why"] = why.kind, str(why.text)
         plain.add_edge(u, v, **attrs_)
     return plain
 

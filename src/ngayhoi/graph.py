@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ngayhoi._lazy import lazy_import
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.errors import DependencyCycleError, InfeasibleError, Said
 from ngayhoi.i18n import N_
@@ -159,7 +160,8 @@ def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
     return lo, hi_end - duration
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Why:
     """Why an edge of the temporal network exists, for explanations.
 
@@ -442,7 +444,8 @@ def earliest_starts(festival: Festival) -> dict[str, int]:
     return {a.id: lengths[a.id] for a in festival.activities}
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class TemporalAnalysis:
     """Earliest and latest starts, slack and the critical path, without resources.
 

@@ -36,6 +36,7 @@ from typing import Literal
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
@@ -65,7 +66,8 @@ _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – T�
 _BLANK_NUMBER = "……"
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Paragraph:
     """A paragraph; ``style`` is one of body, heading, centre, article, line, note."""
 
@@ -73,7 +75,8 @@ class Paragraph:
     style: str = "body"
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Table:
     """A table with a header row."""
 
@@ -82,7 +85,8 @@ class Table:
     widths: tuple[int, ...]  # percent of the text width
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Document:
     """One document in the national layout, before it is rendered."""
 

@@ -33,6 +33,7 @@ from typing import Any, TypeAlias, TypeVar
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, PlanErrors, Said, UnitNotValidError, UnknownReferenceError
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -329,7 +330,8 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
         raise invalid(_instance, _attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)
+@plain_repr
+@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
 class Festival:
     """A plan for the festival day (or days) across many communes.
 
@@ -628,7 +630,8 @@ class Festival:
 _CLOCK_CACHE = 100_000
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Clock:
     """The zero of the minute clock, and the times already made from it."""
 
@@ -652,7 +655,8 @@ class _Clock:
         return cls(origin=origin, epoch=origin.timestamp(), cache={}, window=[])
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Index:
     units: dict[str, Unit]
     sites: dict[str, Site]

@@ -23,6 +23,7 @@ from functools import partial
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Violation
 from ngayhoi.errors import NgayhoiError, Said
 from ngayhoi.i18n import N_
@@ -71,7 +72,8 @@ _BUDGET = 40
 _SECONDS = 10.0
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Advice:
     """One reason: what breaks, and the fixes that were tried and work.
 

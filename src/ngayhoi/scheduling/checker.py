@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterator
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Rule, Violation
 from ngayhoi.errors import Said
 from ngayhoi.i18n import N_
@@ -633,7 +634,8 @@ def idle_minutes(schedule: Schedule) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class FixedWait:
     """A wait the organiser's fixed time forces: a second fixed time at a point.
 

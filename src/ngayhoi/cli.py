@@ -510,6 +510,11 @@ def _say(said: Said) -> str:
     return template.format(**values)
 
 
+def _said(text: str) -> str:
+    """A library message in the language in use: a :class:`Said` said again, plain text kept."""
+    return _say(text) if isinstance(text, Said) else text
+
+
 def _said_value(value: object, formatted: bool) -> object:
     if isinstance(value, NgayhoiError):
         return error_text(value)
@@ -803,9 +808,9 @@ def _need_times(result: Schedule, args: argparse.Namespace) -> Schedule:
         explain = bool(getattr(args, "explain", False))
         lines = [_(NO_SCHEDULE).format(count=len(result.violations))]
         for advice in advise(result):
-            lines.append(f"  - {advice.reason}")
+            lines.append(f"  - {_said(advice.reason)}")
             if explain:
-                lines.append(f"    {_(EXPLAIN_PREFIX)}{advice.detail}")
+                lines.append(f"    {_(EXPLAIN_PREFIX)}{_said(advice.detail)}")
         if not explain:
             lines.append(_(EXPLAIN_HINT))
         raise InfeasibleError("\n".join(lines))
@@ -1237,7 +1242,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     for forced in fixed_time_waits(result):
         print(f"  · {_fixed_wait_text(result, forced)}", file=out)
     for broken in check_protocol(result):
-        print(f"  ! {broken.message}", file=out)
+        print(f"  ! {_said(broken.message)}", file=out)
     _moved_deadlines(plan, out)
     print(f"\n{_(result.status.value)} ({result.solver}, {result.seconds:.1f} s)", file=out)
     if result.note:

@@ -495,15 +495,26 @@ class Festival:
         return activity_id in self._index.activities
 
     def label(self, activity_id: str) -> str:
-        """The activity's title and host, for messages: ``"Chào cờ at Long Hòa"``."""
+        """The activity's title and host, for messages: ``"Chào cờ at Long Hòa"``.
+
+        It is a :class:`~ngayhoi.errors.Said`, so a message that names it is said
+        again in the command line's language ("Chào cờ tại Long Hòa").
+
+        >>> from ngayhoi.samples import tiny_festival
+        >>> label = tiny_festival().label("x.chao-co")
+        >>> label, label.template
+        ('Lễ chào cờ at Long Hòa', '{title} at {unit}')
+        """
         act = self._index.activities.get(activity_id)
         if act is None:
             return activity_id
         site = self._index.sites[act.site]
         unit = self._index.units[site.unit]
         if self._index.sites_per_unit.get(unit.id, 0) > 1:
-            return f"{act.title} at {site.name}, {unit.name}"
-        return f"{act.title} at {unit.name}"
+            return Said(
+                N_("{title} at {site}, {unit}"), title=act.title, site=site.name, unit=unit.name
+            )
+        return Said(N_("{title} at {unit}"), title=act.title, unit=unit.name)
 
     def commune_of(self, activity_id: str) -> Unit:
         """The unit hosting the activity (the unit of its site)."""

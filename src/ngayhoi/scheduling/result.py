@@ -300,9 +300,14 @@ class Schedule(Mapping[str, Slot]):
         True
         """
         if not self.feasible:
-            msg = (
-                f"no schedule meets every constraint of festival '{self.festival.id}' "
-                f"({self.status.value}, {len(self.violations)} violation(s))"
+            msg = Said(
+                N_(
+                    "no schedule meets every constraint of festival '{id}' "
+                    "({status}, {count} violation(s))"
+                ),
+                id=self.festival.id,
+                status=Said(self.status.value),
+                count=len(self.violations),
             )
             raise InfeasibleError(msg, self.violations, self)
         return self

@@ -31,4 +31,6 @@ def test_joined_keeps_each_part_to_be_said_again() -> None:
     both = Said.joined([Said("a {x}", x=1), "b"], separator=" | ")
     assert both == "a 1 | b"
     assert both.say(lambda t: t.replace("a ", "A ")) == "a 1 | b"  # the parts, not the frame
-    assert both.values["item0"].template == "a {x}"
+    part = both.values["item0"]
+    assert isinstance(part, Said)
+    assert part.template == "a {x}"

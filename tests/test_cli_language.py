@@ -56,7 +56,11 @@ def english_words(text: str) -> list[str]:
     []
     >>> english_words("tùy chọn: the following arguments are required")
     ['the', 'arguments', 'are', 'required']
+    >>> english_words('viết {from = "a", to = "b"}; to do')
+    ['to']
     """
+    # A key before "=" is a plan file's or TOML's own word: {from = "a", to = "b"}.
+    text = re.sub(r"\b\w+ = ", " ", text)
     prose = " ".join(
         t for t in text.split() if not _TECHNICAL.search(t) and not t.isupper() and t not in _NAMES
     )
@@ -211,9 +215,7 @@ def _plan_file_cases() -> list[object]:
 
 @pytest.mark.usefixtures("vietnamese")
 @pytest.mark.parametrize("text", _plan_file_cases())
-def test_validate_says_each_mistake_of_a_plan_file_in_vietnamese(
-    text: str, tmp_path: Path
-) -> None:
+def test_validate_says_each_mistake_of_a_plan_file_in_vietnamese(text: str, tmp_path: Path) -> None:
     path = tmp_path / "plan.toml"
     path.write_text(text, encoding="utf-8")
     code, said = run("validate", str(path))
@@ -234,3 +236,90 @@ def test_validate_says_a_plan_files_mistakes_in_english_on_request(
         load(path)
     # The library's own English message, as it is.
     assert str(caught.value.errors[0]) in said, said
+
+
+#: Plans no schedule carries out, as edits of the ``plan`` fixture: the games past an
+#: early outdoor limit, and a parade so late that the programme after it cannot fit.
+INFEASIBLE = {
+    "early-outdoor-limit": ('outdoor_until = "11:00"', 'outdoor_until = "08:30"'),
+    "late-parade": ('at = "06:45"', 'at = "09:50"'),
+}
+#: Vietnamese words no English reason has (the plan's titles have none of them).
+VIETNAMESE = re.compile(r"\b(đoàn|thiếu|hoặc|phút|kéo dài|chi tiết|sửa kế hoạch)\b", re.IGNORECASE)
+
+
+def _reasons(said: str, prefix: str) -> tuple[list[str], list[str]]:
+    """The advice lines of a failed run, and its detail lines (those starting with ``prefix``)."""
+    lines = said.splitlines()
+    return [t for t in lines if t.startswith("  - ")], [t for t in lines if t.startswith(prefix)]
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("edit", INFEASIBLE.values(), ids=list(INFEASIBLE))
+def test_an_infeasible_plans_reasons_and_details_are_vietnamese_and_english_on_request(
+    plan: Path, tmp_path: Path, edit: tuple[str, str]
+) -> None:
+    text = plan.read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(*edit), encoding="utf-8")
+    code, said = run("schedule", str(bad), "--explain")
+    assert code == 1, said
+    reasons, details = _reasons(said, "    chi tiết: ")
+    assert reasons, said
+    assert len(details) == len(reasons), said
+    assert "kéo dài outdoor_until đến" in said
+    for line in reasons + details:
+        assert english_words(line) == [], line
+    assert english_words(said) == [], said
+    code, said = run("--lang", "en", "schedule", str(bad), "--explain")
+    assert code == 1, said
+    reasons, details = _reasons(said, "    details: ")
+    assert reasons, said
+    assert len(details) == len(reasons), said
+    assert "extend outdoor_until to" in said
+    for line in reasons + details:
+        assert VIETNAMESE.findall(line) == [], line
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("command", ["validate", "schedule"])
+def test_a_dependency_cycle_is_said_in_vietnamese(command: str, tmp_path: Path) -> None:
+    from test_bad_input import CYCLE  # noqa: PLC0415 - the other test module's plan
+
+    path = tmp_path / "cycle.toml"
+    path.write_text(CYCLE, encoding="utf-8")
+    code, said = run(command, str(path))
+    assert code == 2, said
+    assert said.startswith(f"ngayhoi {command}: vòng ràng buộc thứ tự: "), said
+    assert "[long-hoa.chao-co]" in said
+    assert english_words(said) == [], said
+    code, said = run("--lang", "en", command, str(path))
+    assert "dependency cycle: Chào cờ at Long Hòa [long-hoa.chao-co] → " in said, said
+    assert VIETNAMESE.findall(said) == [], said
+
+
+def test_a_schedulers_reason_is_said_in_vietnamese_from_its_parts() -> None:
+    import ngayhoi  # noqa: PLC0415
+    from ngayhoi.cli import error_text  # noqa: PLC0415
+    from ngayhoi.i18n import translator  # noqa: PLC0415
+    from test_scheduler import _two_fixed_ceremonies_one_delegation  # noqa: PLC0415
+
+    # A delegation cannot be at two ceremonies fixed at 08:00 25 min apart: the
+    # scheduler's own reason (not the temporal network's) names the wait.
+    failed = ngayhoi.schedule(_two_fixed_ceremonies_one_delegation(), raise_on_infeasible=False)
+    with pytest.raises(ngayhoi.InfeasibleError) as caught:
+        failed.unwrap()
+    before = translator.language
+    try:
+        translator.use("vi")
+        said = error_text(caught.value)
+        translator.use("en")
+        english = error_text(caught.value)
+    finally:
+        translator.use(before)
+    assert "phải bắt đầu chậm nhất lúc 08:00" in said, said
+    assert "cần 25 phút để đến đây" in said, said
+    assert english_words(said) == [], said
+    assert english == str(caught.value)
+    assert "must start by 08:00" in english

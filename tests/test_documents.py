@@ -97,11 +97,30 @@ def test_each_kinds_documents_name_its_own_bodies_and_not_the_others(
     docs: list[Document], unit: str, kind: str
 ) -> None:
     other = "xã" if kind == "thị trấn" else "thị trấn"
-    for prefix in ("loi-dan-", "quyet-dinh-khen-thuong-"):
-        page = to_html(by_prefix(docs, prefix + unit))
+    # The commune's own decision names its police in Điều 3 (a district's names the district's).
+    for name in (f"loi-dan-{unit}", f"quyet-dinh-khen-thuong-{unit}-ct-ubnd-{unit}"):
+        page = to_html(by_prefix(docs, name))
+        prefix = name
         assert f"Công an {kind}" in page, prefix
         assert f"Công an {other} " not in page, prefix
         assert f"Công an {other}," not in page, prefix
+
+
+@pytest.mark.parametrize(("unit", "kind"), [("can-duoc", "thị trấn"), ("long-hoa", "xã")])
+def test_a_decision_is_proposed_and_carried_out_by_the_issuers_own_level(
+    docs: list[Document], unit: str, kind: str
+) -> None:
+    local = {"can-duoc": "thị trấn Cần Đước", "long-hoa": "xã Long Hòa"}[unit]
+    district = to_html(by_prefix(docs, f"quyet-dinh-khen-thuong-{unit}-ct-ubnd-huyen-can-duoc"))
+    assert "Xét đề nghị của Trưởng Công an huyện Cần Đước," in district
+    assert (
+        "Điều 3. Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Cần Đước, Trưởng "
+        f"Công an huyện Cần Đước, Chủ tịch Ủy ban nhân dân {local} và các tập thể"
+    ) in district
+    own = to_html(by_prefix(docs, f"quyet-dinh-khen-thuong-{unit}-ct-ubnd-{unit}"))
+    assert f"Xét đề nghị của Hội đồng Thi đua – Khen thưởng {local}," in own
+    # 2023: a commune's office is its Văn phòng – Thống kê civil servant, not a Văn phòng.
+    assert f"Điều 3. Công chức Văn phòng – Thống kê, Trưởng Công an {kind} và" in own
 
 
 def test_mc_script_gives_a_line_to_read_for_each_item_in_time_order(

@@ -17,12 +17,15 @@ from zoneinfo import ZoneInfo
 import attrs
 import icalendar
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar.caselessdict import canonsort_keys
+from icalendar.timezone.tzid import tzid_from_dt
 
 import ngayhoi
 from ngayhoi.export import _lines
-from ngayhoi.export.encoding import calendar_bytes, component_bytes
+from ngayhoi.export.encoding import PRODID, _calendar_props, calendar_bytes, component_bytes
 from ngayhoi.export.events import CalendarEvent, Revision
 from ngayhoi.export.feeds import master_feed, standard_feeds
 from ngayhoi.scheduling.result import Slot
@@ -227,6 +230,48 @@ def test_folding_matches_icalendar_and_never_splits_a_character(text: str) -> No
         assert len(part) <= 75
         part.decode()  # a fold inside a UTF-8 sequence would not decode
     assert folded.replace(b"\r\n ", b"").decode() == line
+
+
+def test_the_canonical_orders_known_ahead_are_icalendars() -> None:
+    assert _lines.CANONICAL_ORDER["VEVENT"] == icalendar.Event.canonical_order
+    assert _lines.CANONICAL_ORDER["VTODO"] == (icalendar.Todo.canonical_order or ())
+    names = frozenset({"UID", "LOCATION", "SUMMARY", "CATEGORIES", "DTSTART", "X-A", "GEO"})
+    for component, cls in (("VEVENT", icalendar.Event), ("VTODO", icalendar.Todo)):
+        expected = canonsort_keys(sorted(names), cls.canonical_order)
+        assert list(_lines.order(component, names)) == expected
+
+
+@pytest.mark.parametrize("key", sorted(_lines.KNOWN_TZIDS))
+def test_a_tzid_known_ahead_is_the_one_icalendar_gives(key: str) -> None:
+    for zone in (ZoneInfo(key), pendulum.timezone(key)):
+        moment = dt.datetime(2023, 8, 6, 7, 30, tzinfo=zone)
+        assert _lines.tzid(moment) == tzid_from_dt(moment) == _lines.KNOWN_TZIDS[key]
+    assert _lines.tzid(dt.datetime(2023, 8, 6, tzinfo=UTC)) == tzid_from_dt(
+        dt.datetime(2023, 8, 6, tzinfo=UTC)
+    )
+
+
+def _calendar_props_through_icalendar(timezone: str) -> tuple[bytes, bytes]:
+    """The calendar's own properties as icalendar 7.3 writes them (how ngayhoi built them)."""
+    head = icalendar.Calendar()
+    head.add("VERSION", "2.0")
+    head.add("PRODID", PRODID)
+    head.add("CALSCALE", "GREGORIAN")
+    tail = icalendar.Calendar()
+    tail.add("X-WR-TIMEZONE", timezone)
+    tail.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    tail.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(hours=1)))
+    end = b"END:VCALENDAR\r\n"
+    first = bytes(head.to_ical()).removesuffix(end)
+    last = bytes(tail.to_ical()).removeprefix(b"BEGIN:VCALENDAR\r\n").removesuffix(end)
+    return first, last
+
+
+@pytest.mark.parametrize(
+    "timezone", ["Asia/Ho_Chi_Minh", "UTC", "America/Argentina/Buenos_Aires", "Etc/GMT-7"]
+)
+def test_the_calendar_properties_written_directly_are_icalendars(timezone: str) -> None:
+    assert _calendar_props(timezone) == _calendar_props_through_icalendar(timezone)
 
 
 def test_a_festival_on_utc_writes_z_times_and_no_vtimezone() -> None:

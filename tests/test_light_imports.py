@@ -70,3 +70,42 @@ def test_an_export_of_the_example_loads_neither_holidays_nor_the_nationwide_data
         f"{str(tmp_path / 'lich')!r}]) == 0"
     )
     assert _loaded_after(code) == []
+
+
+#: Loaded by other commands, or by an export only in a case the example is not: icalendar for
+#: a zone whose VTIMEZONE and TZID are not known ahead, filelock where there is no flock.
+EXPORT_LEAVES = ("icalendar", "filelock")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows locks through filelock")
+def test_an_export_of_the_example_loads_neither_icalendar_nor_filelock(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from ngayhoi.cli import main\n"
+        "assert main(['export', 'examples/can_duoc_2023.toml', '--out', "
+        f"{str(tmp_path / 'lich')!r}]) == 0\n"
+        f"print(sorted(m for m in {list(EXPORT_LEAVES)!r} if m in sys.modules))\n"
+    )
+    run = subprocess.run(  # noqa: S603 - our own interpreter on our own script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert run.stdout.splitlines()[-1] == "[]"
+    assert (tmp_path / "lich" / "master.ics").exists()
+
+
+def test_only_the_command_spares_its_exit_the_collections() -> None:
+    """``ngayhoi`` freezes what is alive at its end; ``main([...])`` leaves gc as it was."""
+    script = (
+        "import gc, sys\n"
+        "from ngayhoi.cli import main\n"
+        "assert main(['units', 'tan chanh', '--date', '2023-08-06']) == 0\n"
+        "print('after main([...]):', gc.get_freeze_count())\n"
+        "sys.argv = ['ngayhoi', 'units', 'tan chanh', '--date', '2023-08-06']\n"
+        "assert main() == 0\n"
+        "print('after main():', gc.get_freeze_count() > 0, gc.isenabled())\n"
+    )
+    run = subprocess.run(  # noqa: S603 - our own interpreter on our own script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    said = [line for line in run.stdout.splitlines() if line.startswith("after main")]
+    assert said == ["after main([...]): 0", "after main(): True True"]

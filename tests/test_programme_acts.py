@@ -272,7 +272,7 @@ def _too_early_limit(tmp_path: Path) -> Path:
     return path
 
 
-def test_an_impossible_plan_gets_short_vietnamese_reasons_with_fixes_that_work(
+def test_an_impossible_plan_gets_short_reasons_with_fixes_that_work(
     tmp_path: Path,
 ) -> None:
     path = _too_early_limit(tmp_path)
@@ -282,9 +282,9 @@ def test_an_impossible_plan_gets_short_vietnamese_reasons_with_fixes_that_work(
     reasons = advise(sched)
     assert reasons
     assert all(len(r.reason) < 300 and "\n" not in r.reason for r in reasons)
-    assert "outdoor_until đến" in reasons[0].reason
+    assert "extend outdoor_until to" in reasons[0].reason
     # The value offered works.
-    value = reasons[0].reason.split("outdoor_until đến ")[1][:5]
+    value = reasons[0].reason.split("outdoor_until to ")[1][:5]
     fixed = attrs.evolve(plan, outdoor_until=dt.time.fromisoformat(value))
     assert ngayhoi.schedule(fixed, raise_on_infeasible=False).feasible
 
@@ -298,6 +298,7 @@ def test_the_cli_says_why_in_one_line_each_and_the_full_chain_with_explain(
     assert code == 1
     text = err.getvalue()
     assert "không lập được lịch" in text
+    assert "kéo dài outdoor_until đến" in text
     assert "--explain" in text
     assert "chi tiết" not in text
     err = stdio.StringIO()
@@ -307,6 +308,7 @@ def test_the_cli_says_why_in_one_line_each_and_the_full_chain_with_explain(
     err = stdio.StringIO()
     assert main(["schedule", str(path)], out=stdio.StringIO(), err=err) == 1
     assert "no schedule meets every constraint; 1 cannot be met:" in err.getvalue()
+    assert "extend outdoor_until to" in err.getvalue()
     assert "(add --explain for the full chain of reasons)" in err.getvalue()
 
 

@@ -164,3 +164,62 @@ def test_the_plan_digest_is_that_of_the_canonical_plan_the_search_runs_on() -> N
     assert plan_digest(swapped) != plan_digest(fest)
     key = {"backend": "auto", "budget": 200, "seed": 0}
     assert plan_fingerprint(fest, **key) != plan_fingerprint(fest, **{**key, "budget": 100})  # type: ignore[arg-type]
+
+
+def _key_as_before(row: dict[str, object]) -> str:
+    return repr((row.get("id", ""), sorted(row.items(), key=repr)))
+
+
+def _digest_through_cattrs(fest: ngayhoi.Festival) -> str:
+    """The plan digest as ngayhoi computed it through cattrs (every stored digest is this)."""
+    import hashlib  # noqa: PLC0415
+
+    from ngayhoi.scheduling import stored  # noqa: PLC0415
+
+    data = stored._converter().unstructure(fest)  # noqa: SLF001 - the reference path
+    for name in stored._UNORDERED:  # noqa: SLF001
+        data[name] = sorted(data[name], key=_key_as_before)
+    blob = orjson.dumps(data, default=stored._plain, option=orjson.OPT_SORT_KEYS)  # noqa: SLF001
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _plans() -> list[ngayhoi.Festival]:
+    from ngayhoi.model import TravelTimes  # noqa: PLC0415
+
+    can_duoc = io.load(ROOT / "examples" / "can_duoc_2023.toml")
+    tay_ninh = io.load(ROOT / "examples" / "tay_ninh_2025.toml")
+    matrix = TravelTimes(minutes={("a", "b"): 12, ("b", "a"): 9}, default=20)
+    return [
+        tiny_festival(),
+        two_communes_one_delegation(),
+        attrs.evolve(two_communes_one_delegation(), travel=matrix),
+        can_duoc,
+        attrs.evolve(can_duoc, units=can_duoc.units[::-1], awards=can_duoc.awards[::-1]),
+        tay_ninh,
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_the_plan_digest_written_out_is_the_one_cattrs_gives(index: int) -> None:
+    from ngayhoi.scheduling import stored  # noqa: PLC0415
+
+    fest = _plans()[index]
+    reference = stored._converter().unstructure(fest)  # noqa: SLF001 - the reference path
+    mine = stored._plain_data(fest)  # noqa: SLF001
+    assert mine == reference
+    assert repr(mine) == repr(reference)  # the same types too: the sort keys are reprs
+    assert stored.plan_digest(fest) == _digest_through_cattrs(fest)
+
+
+def test_a_field_type_not_written_out_is_left_to_cattrs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ngayhoi.scheduling import stored  # noqa: PLC0415
+
+    fest = two_communes_one_delegation()
+    expected = stored.plan_digest(fest)
+
+    def unknown(_fields: object, value: object) -> object:
+        raise stored._UnknownShapeError(value)  # noqa: SLF001
+
+    monkeypatch.setattr(stored, "_record", unknown)
+    assert stored._plain_data(fest) == stored._converter().unstructure(fest)  # noqa: SLF001
+    assert stored.plan_digest(fest) == expected

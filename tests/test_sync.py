@@ -14,13 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import filelock
 import icalendar
 import pytest
 
 import ngayhoi
+import ngayhoi.files
 from ngayhoi.errors import ExportError
 from ngayhoi.export import STATE_FILE, export_calendars, load_state
 from ngayhoi.export.feeds import _safe_name
+from ngayhoi.files import LOCK_NAME
 from ngayhoi.scheduling import Schedule, schedule_heuristic
 
 from conftest import ROOT, load_example
@@ -301,6 +304,30 @@ def test_two_exports_into_one_folder_at_once_are_refused(
         with pytest.raises(ExportError, match=r"another export into .* is running"):
             export_calendars(plans[0], tmp_path, now=V1)
     assert not list(tmp_path.glob("*.ics"))
+
+
+def test_the_lock_excludes_a_lock_taken_through_filelock_and_back(tmp_path: Path) -> None:
+    # An older ngayhoi took the folder's lock through the filelock package.
+    held = filelock.FileLock(tmp_path / LOCK_NAME, timeout=0)
+    with held, pytest.raises(ExportError, match=r"another export into .* is running"):
+        ngayhoi.files.folder_lock(tmp_path).__enter__()
+    with ngayhoi.files.folder_lock(tmp_path), pytest.raises(filelock.Timeout):
+        held.acquire()
+    held.acquire()  # released with the folder's lock
+    held.release()
+
+
+def test_without_flock_the_lock_comes_from_filelock_and_still_excludes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ngayhoi.files, "_flock", lambda _fd: "none")
+    with ngayhoi.files.folder_lock(tmp_path):
+        with pytest.raises(filelock.Timeout):
+            filelock.FileLock(tmp_path / LOCK_NAME, timeout=0).acquire()
+        with pytest.raises(ExportError, match=r"another export into .* is running"):
+            ngayhoi.files.folder_lock(tmp_path).__enter__()
+    with ngayhoi.files.folder_lock(tmp_path):  # released
+        pass
 
 
 def test_a_folder_of_another_festival_is_refused(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from ngayhoi._records import plain_repr
+
 __all__ = ["Rule", "Violation", "Wait"]
 
 
@@ -48,7 +50,8 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Violation:
     """A constraint that is broken or cannot be met.
 
@@ -72,7 +75,8 @@ class Violation:
         return self.message
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Wait:
     """An activity started later than its dependencies allowed, because of a resource.
 

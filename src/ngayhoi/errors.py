@@ -44,6 +44,15 @@ __all__ = [
 _MAX_LISTED = 12
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker; errors sits below ngayhoi.i18n
+    """Mark ``message`` for the catalogue (as :func:`ngayhoi.i18n.N_`, which this module is under).
+
+    >>> N_("the horizon")
+    'the horizon'
+    """
+    return message
+
+
 class Said(str):
     """An English message that keeps its template and values, to be said again in another language.
 
@@ -69,6 +78,10 @@ class Said(str):
         said.values = values
         return said
 
+    def __reduce__(self) -> tuple[Callable[..., Said], tuple[str, dict[str, object]]]:
+        """Pickled and copied as its template and values (its text may hold braces)."""
+        return _remade, (self.template, self.values)
+
     def say(self, translate: Callable[[str], str]) -> str:
         """The message with its template translated by ``translate`` (a gettext)."""
         return translate(self.template).format(**self.values)
@@ -88,6 +101,10 @@ class Said(str):
             .join("{" + name + "}" for name in values)
         )
         return cls(template, **values)
+
+
+def _remade(template: str, values: dict[str, object]) -> Said:
+    return Said(template, **values)
 
 
 class NgayhoiError(Exception):
@@ -277,16 +294,36 @@ class DependencyCycleError(PlanError):
     """
 
     def __init__(self, cycle: Sequence[str], titles: Sequence[str], detail: str = "") -> None:
-        """Name the cycle by titles (and ids) in order."""
+        """Name the cycle by titles (and ids) in order, the first again at the end.
+
+        The message is a :class:`Said` of its parts (the titles and ``detail`` may be too).
+
+        >>> err = DependencyCycleError(["a", "b"], ["A", "B"], "the lags add up to 5 min")
+        >>> print(err)
+        dependency cycle: A [a] → B [b] → A [a] (the lags add up to 5 min); remove one of \
+these dependencies or lower its lag
+        >>> err.args[0].values["path"].template
+        '{item0} → {item1} → {item2}'
+        """
         self.cycle = tuple(cycle)
         self.titles = tuple(titles)
-        path = " → ".join(f"{t} [{i}]" for i, t in zip(self.cycle, self.titles, strict=True))
-        closing = f" → {self.titles[0]} [{self.cycle[0]}]" if self.cycle else ""
-        extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"dependency cycle: {path}{closing}{extra}; "
-            "remove one of these dependencies or lower its lag"
+        pairs = list(zip(self.cycle, self.titles, strict=True))
+        path = Said.joined(
+            (Said(N_("{title} [{id}]"), title=t, id=i) for i, t in [*pairs, *pairs[:1]]),
+            " → ",
         )
+        if detail:
+            template = N_(
+                "dependency cycle: {path} ({detail}); "
+                "remove one of these dependencies or lower its lag"
+            )
+            message = Said(template, path=path, detail=detail)
+        else:
+            template = N_(
+                "dependency cycle: {path}; remove one of these dependencies or lower its lag"
+            )
+            message = Said(template, path=path)
+        super().__init__(message)
 
 
 class InfeasibleError(NgayhoiError):
@@ -304,11 +341,24 @@ class InfeasibleError(NgayhoiError):
         violations: Sequence[Violation] = (),
         schedule: Schedule | None = None,
     ) -> None:
-        """Keep the violations and the schedule; the message lists the violations one per line."""
+        """Keep the violations and the schedule; the message lists the violations one per line.
+
+        The message is a :class:`Said` of ``message`` and each violation's message, so
+        the command line says it again in its language.
+
+        >>> from ngayhoi.diagnostics import Violation
+        >>> late = Violation(rule="window", activities=(), message=Said("too {x}", x="late"))
+        >>> err = InfeasibleError(Said("no times"), [late])
+        >>> print(err)
+        no times
+          - too late
+        >>> err.args[0].values
+        {'item0': 'no times', 'item1': 'too late'}
+        """
         self.violations = tuple(violations)
         self.schedule = schedule
-        lines = [message, *(f"  - {v.message}" for v in self.violations)]
-        super().__init__("\n".join(lines))
+        lines = [message, *(v.message for v in self.violations)]
+        super().__init__(Said.joined(lines, "\n  - "))
 
 
 class ExportError(NgayhoiError):

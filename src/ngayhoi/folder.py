@@ -30,6 +30,7 @@ from pathlib import Path
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportStateError
 from ngayhoi.export.calendars import ExportReport, export_calendars
 from ngayhoi.export.state import ExportState, PlanKey, load_state
@@ -40,7 +41,8 @@ from ngayhoi.scheduling.stored import plan_digest
 __all__ = ["FolderExport", "Planned", "export_plan", "plan_for_folder"]
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Planned:
     """A schedule for a folder, and how it was got.
 
@@ -60,7 +62,8 @@ class Planned:
     previous: Schedule | None = None
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class FolderExport:
     """What :func:`export_plan` did: how it planned, and what the export wrote."""
 

@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ngayhoi._lazy import lazy_import
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Rule, Violation
-from ngayhoi.errors import DependencyCycleError, InfeasibleError
+from ngayhoi.errors import DependencyCycleError, InfeasibleError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Activity, DependencyType, Festival, minutes
 from ngayhoi.network import PositiveCycle, longest_paths
 
@@ -115,7 +117,7 @@ def plain_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
         attrs_: dict[str, object] = {k: w for k, w in data.items() if _plain(w)}
         why = data.get("why")
         if isinstance(why, _Why):
-            attrs_["kind"], attrs_["why"] = why.kind, why.text
+            attrs_["kind"], attrs_["why"] = why.kind, str(why.text)
         plain.add_edge(u, v, **attrs_)
     return plain
 
@@ -158,7 +160,8 @@ def start_bounds(festival: Festival, activity: Activity) -> tuple[int, int]:
     return lo, hi_end - duration
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Why:
     """Why an edge of the temporal network exists, for explanations.
 
@@ -234,14 +237,26 @@ def difference_constraints(
                 act.id,
                 lo,
                 "window",
-                partial(_window_text, festival, act.id, "starts no earlier", lo),
+                partial(
+                    _window_text,
+                    festival,
+                    act.id,
+                    N_("{activity} starts no earlier than {time}"),
+                    lo,
+                ),
             )
             yield (
                 act.id,
                 ORIGIN,
                 -hi,
                 "window",
-                partial(_window_text, festival, act.id, "ends no later", hi + d),
+                partial(
+                    _window_text,
+                    festival,
+                    act.id,
+                    N_("{activity} ends no later than {time}"),
+                    hi + d,
+                ),
             )
     for dep in festival.dependencies:
         a, b = dep.predecessor, dep.successor
@@ -274,15 +289,25 @@ def difference_constraints(
 
 
 def _fixed_text(festival: Festival, aid: str, at: int) -> str:
-    return f"{festival.label(aid)} is fixed to start at {festival.at(at).format('HH:mm')}"
+    return Said(
+        N_("{activity} is fixed to start at {time}"),
+        activity=festival.label(aid),
+        time=festival.at(at).format("HH:mm"),
+    )
 
 
-def _window_text(festival: Festival, aid: str, what: str, at: int) -> str:
-    return f"{festival.label(aid)} {what} than {festival.at(at).format('DD/MM HH:mm')}"
+def _window_text(festival: Festival, aid: str, template: str, at: int) -> str:
+    """``template`` ("{activity} starts no earlier than {time}") said of ``aid`` at ``at``."""
+    return Said(template, activity=festival.label(aid), time=festival.at(at).format("DD/MM HH:mm"))
 
 
 def _sync_text(festival: Festival, other: str, anchor: str, title: str) -> str:
-    return f"{festival.label(other)} starts with {festival.label(anchor)} ({title})"
+    return Said(
+        N_("{activity} starts with {anchor} ({group})"),
+        activity=festival.label(other),
+        anchor=festival.label(anchor),
+        group=title,
+    )
 
 
 def _add(graph: nx.DiGraph[str], u: str, v: str, weight: int, why: _Why) -> None:
@@ -300,17 +325,18 @@ def _describe(
     lo: int,
     max_lag: object,
 ) -> str:
-    ends = {
-        DependencyType.FS: ("starts", "finishes"),
-        DependencyType.SS: ("starts", "starts"),
-        DependencyType.FF: ("finishes", "finishes"),
-        DependencyType.SF: ("finishes", "starts"),
+    template = {
+        DependencyType.FS: N_("{later} starts {gap} after {earlier} finishes"),
+        DependencyType.SS: N_("{later} starts {gap} after {earlier} starts"),
+        DependencyType.FF: N_("{later} finishes {gap} after {earlier} finishes"),
+        DependencyType.SF: N_("{later} finishes {gap} after {earlier} starts"),
     }[kind]
     if max_lag is None:
-        gap = f"at least {lo} min"
+        gap = Said(N_("at least {minutes} min"), minutes=lo)
     else:
-        gap = f"{lo} to {int(max_lag.total_seconds() // 60)} min"  # type: ignore[attr-defined]
-    return f"{festival.label(b)} {ends[0]} {gap} after {festival.label(a)} {ends[1]}"
+        most = int(max_lag.total_seconds() // 60)  # type: ignore[attr-defined]
+        gap = Said(N_("{least} to {most} min"), least=lo, most=most)
+    return Said(template, later=festival.label(b), gap=gap, earlier=festival.label(a))
 
 
 def _negated(_u: str, _v: str, data: Mapping[str, object]) -> float:
@@ -377,16 +403,19 @@ def _cycle_error(
         first = min(range(len(nodes)), key=lambda i: order[nodes[i]])
         ids = nodes[first:] + nodes[:first]
         titles = [festival.label(a) for a in ids]
-        return DependencyCycleError(ids, titles, f"the lags add up to {excess} min around it")
-    rules = "; ".join(dict.fromkeys(w.text for w in whys))
+        detail = Said(N_("the lags add up to {minutes} min around it"), minutes=excess)
+        return DependencyCycleError(ids, titles, detail)
+    rules = Said.joined(dict.fromkeys(w.text for w in whys))
     unique = list(dict.fromkeys(nodes))
-    message = (
-        f"these constraints cannot all hold, they are {excess} min too tight together: {rules}"
+    message = Said(
+        N_("these constraints cannot all hold, they are {minutes} min too tight together: {rules}"),
+        minutes=excess,
+        rules=rules,
     )
     violation = Violation(
         rule=Rule.TEMPORAL, activities=tuple(unique), message=message, amount=excess
     )
-    return InfeasibleError("the plan's times are impossible", [violation])
+    return InfeasibleError(Said(N_("the plan's times are impossible")), [violation])
 
 
 def check_consistency(festival: Festival) -> None:
@@ -415,7 +444,8 @@ def earliest_starts(festival: Festival) -> dict[str, int]:
     return {a.id: lengths[a.id] for a in festival.activities}
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class TemporalAnalysis:
     """Earliest and latest starts, slack and the critical path, without resources.
 
@@ -475,9 +505,15 @@ def analyse(
     graph.add_node(SINK)
     try:
         for a in ids:
-            _add(graph, a, SINK, durations[a], _Why("horizon", _const("ends by the horizon")))
-        _add(graph, ORIGIN, SINK, end, _Why("horizon", _const("the horizon")))
-        _add(graph, SINK, ORIGIN, -end, _Why("horizon", _const("the horizon")))
+            _add(
+                graph,
+                a,
+                SINK,
+                durations[a],
+                _Why("horizon", _const(Said(N_("ends by the horizon")))),
+            )
+        _add(graph, ORIGIN, SINK, end, _Why("horizon", _const(Said(N_("the horizon")))))
+        _add(graph, SINK, ORIGIN, -end, _Why("horizon", _const(Said(N_("the horizon")))))
         to_sink = _longest_from(graph.reverse(copy=False), SINK, festival)
     finally:
         graph.remove_node(SINK)

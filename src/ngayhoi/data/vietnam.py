@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.model import Unit, UnitKind
@@ -145,7 +146,8 @@ def _province_kind(official: str) -> UnitKind:
     return UnitKind.THANH_PHO_TW if official.startswith("Thành phố") else UnitKind.TINH
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Gazetteer:
     """The dated units of the whole country, with lookups by name, code and date.
 

@@ -2,8 +2,10 @@ r"""Content lines for VEVENT and VTODO, written directly (RFC 5545 §3.1, §3.3.
 
 Rendering a component through icalendar's object model costs about 1.5 ms; a
 nationwide export writes 160,000 of them, so the events and tasks are written
-here, line by line, and everything else (the calendar's own properties, the
-VTIMEZONE) still comes from icalendar. The output is byte for byte what
+here, line by line, and so are the calendar's own properties; only a VTIMEZONE
+not known ahead, and the TZID of a zone not known ahead, still come from
+icalendar (imported then: it takes about a tenth of an everyday export to
+import, so the festival's own zone never needs it). The output is byte for byte what
 icalendar 7.3 writes for the same component (``tests/test_ics.py`` compares
 the two over generated text), with one deliberate difference: icalendar turns
 the two characters ``\N`` in a value into a line break before escaping, so a
@@ -20,14 +22,45 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from zoneinfo import ZoneInfo
 
-import icalendar
-from icalendar.caselessdict import canonsort_keys
-from icalendar.timezone.tzid import tzid_from_dt
-
-__all__ = ["escape", "fold", "fold_bytes", "iso", "order", "tzid", "utc", "when"]
+__all__ = [
+    "CANONICAL_ORDER",
+    "KNOWN_TZIDS",
+    "escape",
+    "fold",
+    "fold_bytes",
+    "iso",
+    "order",
+    "tzid",
+    "utc",
+    "when",
+]
 
 _LIMIT = 75
+#: The properties icalendar 7.3 writes first, in this order, for each component
+#: (``icalendar.Event.canonical_order``; a VTODO has none): the others follow
+#: in alphabetical order. ``tests/test_ics_writer.py`` checks they are icalendar's.
+CANONICAL_ORDER: dict[str, tuple[str, ...]] = {
+    "VEVENT": (
+        "SUMMARY",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "DTSTAMP",
+        "UID",
+        "RECURRENCE-ID",
+        "SEQUENCE",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+    ),
+    "VTODO": (),
+}
+#: The TZID icalendar writes for a ``zoneinfo`` zone of these keys (the festival's
+#: zone, and UTC), known ahead so an export need not import icalendar:
+#: ``tests/test_ics_writer.py`` checks they are the ones icalendar gives.
+KNOWN_TZIDS = {"Asia/Ho_Chi_Minh": "Asia/Ho_Chi_Minh", "UTC": "UTC", "Etc/UTC": "UTC"}
 
 
 def escape(text: str) -> str:
@@ -143,7 +176,19 @@ def tzid(value: dt.datetime) -> str:
     >>> from zoneinfo import ZoneInfo
     >>> tzid(dt.datetime(2023, 8, 6, tzinfo=ZoneInfo("Etc/UTC")))
     'UTC'
+    >>> tzid(dt.datetime(2023, 8, 6, tzinfo=ZoneInfo("Europe/Berlin")))  # asks icalendar
+    'Europe/Berlin'
     """
+    zone = value.tzinfo
+    if zone is dt.UTC:
+        return "UTC"
+    # icalendar reads a zone's ``key`` only when it has no pytz ``zone``.
+    if isinstance(zone, ZoneInfo) and not hasattr(zone, "zone"):
+        known = KNOWN_TZIDS.get(zone.key)
+        if known is not None:
+            return known
+    from icalendar.timezone.tzid import tzid_from_dt  # noqa: PLC0415 - rarely needed
+
     return str(tzid_from_dt(value))
 
 
@@ -154,5 +199,6 @@ def order(component: str, names: frozenset[str]) -> tuple[str, ...]:
     >>> order("VEVENT", frozenset(["UID", "LOCATION", "SUMMARY", "CATEGORIES"]))
     ('SUMMARY', 'UID', 'CATEGORIES', 'LOCATION')
     """
-    cls = {"VEVENT": icalendar.Event, "VTODO": icalendar.Todo}[component]
-    return tuple(canonsort_keys(list(names), cls.canonical_order))
+    canonical = CANONICAL_ORDER[component]
+    first = sorted((n for n in names if n in canonical), key=canonical.index)
+    return (*first, *sorted(n for n in names if n not in canonical))

@@ -40,6 +40,7 @@ from pathlib import Path
 import attrs
 import orjson
 
+from ngayhoi._records import plain_repr
 from ngayhoi.arguments import aware_argument, choice_argument, path_argument
 from ngayhoi.errors import (
     ExportError,
@@ -90,7 +91,8 @@ _JOURNAL = JOURNAL_NAME
 _STAGING = STAGING_NAME
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class ExportReport:
     """What an export did.
 

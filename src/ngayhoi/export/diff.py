@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.export.events import CalendarEvent, calendar_events
 from ngayhoi.export.feeds import Feed, standard_feeds
 from ngayhoi.i18n import N_, Translator, speaking
@@ -65,7 +66,8 @@ _ORDER = {"commune": 0, "delegation": 1, "person": 2, "commune-role": 3, "role":
 _PEOPLE = ("commune", "delegation", "person", "commune-role", "role")
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Change:
     """One event that changed, and how.
 
@@ -166,7 +168,8 @@ def _counted(counts: Mapping[str, int], words: Translator) -> str:
     )
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class PlanDiff:
     """Every change between two plans, and the feeds (people) each concerns.
 

@@ -36,6 +36,7 @@ from typing import Literal
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
@@ -65,7 +66,8 @@ _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – T�
 _BLANK_NUMBER = "……"
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Paragraph:
     """A paragraph; ``style`` is one of body, heading, centre, article, line, note."""
 
@@ -73,7 +75,8 @@ class Paragraph:
     style: str = "body"
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Table:
     """A table with a header row."""
 
@@ -82,7 +85,8 @@ class Table:
     widths: tuple[int, ...]  # percent of the text width
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Document:
     """One document in the national layout, before it is rendered."""
 
@@ -127,6 +131,83 @@ def _issuer_parts(title: str) -> tuple[str, str, str, str]:
     if title.startswith("Bộ trưởng "):
         return title.removeprefix("Bộ trưởng "), "BỘ TRƯỞNG", "QĐ-BCA", title
     return title, title.split(" ", 1)[0].upper(), "QĐ-KT", title
+
+
+#: The day districts ended and communes merged (Nghị quyết 202/2025/QH15; DOMAIN.md §9).
+_REFORM_DAY = dt.date(2025, 7, 1)
+
+
+def _route(fest: Festival, title: str, unit: Unit, terms: Terms, day: dt.date) -> tuple[str, str]:
+    """Who proposes the awards, and who carries the decision out, by the issuer's level.
+
+    The route is the one DOMAIN.md §6.2 sources (Công an Quảng Bình's procedure): the
+    commune's Hội đồng Thi đua – Khen thưởng proposes to its own chairman; the district
+    police to the district's; the provincial police's PV05 (Phòng Xây dựng phong trào bảo
+    vệ an ninh Tổ quốc) to its director; the provincial police and the Sở Nội vụ to the
+    provincial chairman (Báo Khánh Hòa, 5/8/2022). A commune's own office before
+    1/7/2025 is its Văn phòng – Thống kê civil servant; after it, a Văn phòng HĐND và UBND.
+
+    >>> import ngayhoi
+    >>> fest = ngayhoi.samples.two_communes_one_delegation()
+    >>> unit = fest.hosts()[0]
+    >>> terms = terms_for(unit.kind, fest.days[0])
+    >>> _route(fest, "Chủ tịch UBND huyện Cần Đước", unit, terms, fest.days[0])[0]
+    'Trưởng Công an huyện Cần Đước'
+    """
+    local, _bare = _local(unit, terms)
+    chair = f"Chủ tịch Ủy ban nhân dân {local}"
+    police = f"Trưởng {terms.police}"
+    if title.startswith("Giám đốc Công an "):
+        pv05 = "Trưởng phòng Xây dựng phong trào bảo vệ an ninh Tổ quốc"
+        return pv05, f"Trưởng phòng Tổ chức cán bộ, {pv05}, {chair}"
+    if not title.startswith("Chủ tịch UBND "):
+        return f"Hội đồng Thi đua – Khen thưởng {local}", f"{chair}, {police}"
+    place = title.removeprefix("Chủ tịch UBND ")
+    level = _level_of(fest, place)
+    if level == "province":
+        return (
+            f"Giám đốc Công an {place} và Giám đốc Sở Nội vụ",
+            (
+                f"Chánh Văn phòng Ủy ban nhân dân {place}, Giám đốc Sở Nội vụ, Giám đốc Công "
+                f"an {place}, {chair}"
+            ),
+        )
+    if level == "district":
+        return (
+            f"Trưởng Công an {place}",
+            (
+                f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {place}, Trưởng Công "
+                f"an {place}, {chair}"
+            ),
+        )
+    office = (
+        f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {local}"
+        if day >= _REFORM_DAY
+        else "Công chức Văn phòng – Thống kê"
+    )
+    return f"Hội đồng Thi đua – Khen thưởng {local}", f"{office}, {police}"
+
+
+def _above(fest: Festival, title: str) -> tuple[str, ...]:
+    """A district's or province's decision goes to its own steering committee as well."""
+    place = title.removeprefix("Chủ tịch UBND ")
+    if place == title or _level_of(fest, place) == "commune":
+        return ()
+    return (f"Ban Chỉ đạo 138 {place};",)
+
+
+def _level_of(fest: Festival, place: str) -> str:
+    """``province``, ``district`` or ``commune``: the plan's unit of that name, or its word."""
+    wanted = place.casefold()
+    for unit in fest.units:
+        if unit.official_name.casefold() == wanted:
+            if unit.kind.is_province_level:
+                return "province"
+            return "district" if unit.kind.is_district_level else "commune"
+    word = wanted.split(" ", 1)[0]
+    if word == "tỉnh":
+        return "province"
+    return "district" if word in {"huyện", "quận"} or wanted.startswith("thị xã") else "commune"
 
 
 def legal_bases(day: dt.date) -> tuple[str, ...]:
@@ -189,12 +270,14 @@ def _decision(fest: Festival, unit: Unit, awards: Sequence[Award]) -> Document:
     local, bare = _local(unit, terms)
     issuer = awards[0].issuer
     body, position, symbol, authority = _issuer_parts(issuer.title)
+    proposer, executors = _route(fest, issuer.title, unit, terms, day)
+    above = _above(fest, issuer.title)
     forms = list(dict.fromkeys(a.form.value.capitalize() for a in awards))
     form_text = ", ".join(forms)
     blocks: list[Paragraph | Table] = [Paragraph(authority.upper(), "centre-bold")]
     blocks += [Paragraph(line) for line in legal_bases(day)]
     blocks += [
-        Paragraph(f"Xét đề nghị của Hội đồng Thi đua – Khen thưởng {local},"),
+        Paragraph(f"Xét đề nghị của {proposer},"),
         Paragraph("QUYẾT ĐỊNH:", "centre-bold"),
         Paragraph(
             f"Điều 1. Tặng {form_text} cho {_count(awards)} (có danh sách kèm theo) đã có thành "
@@ -208,8 +291,8 @@ def _decision(fest: Festival, unit: Unit, awards: Sequence[Award]) -> Document:
             "article",
         ),
         Paragraph(
-            f"Điều 3. Chánh Văn phòng, Trưởng {terms.police} và các tập thể, cá nhân có tên tại "
-            "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+            f"Điều 3. {executors} và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm "
+            "thi hành Quyết định này.",
             "article",
         ),
     ]
@@ -247,7 +330,13 @@ def _decision(fest: Festival, unit: Unit, awards: Sequence[Award]) -> Document:
         "trào “Toàn dân bảo vệ an ninh Tổ quốc”",
         blocks=tuple(blocks),
         signature=(position, "(Ký, ghi rõ họ tên, đóng dấu)"),
-        recipients=("Như Điều 3;", f"{terms.steering};", "Lưu: VT."),
+        # Beside its own committee, a higher level's decision names the commune's in full.
+        recipients=(
+            "Như Điều 3;",
+            *above,
+            f"Ban Chỉ đạo 138 {local};" if above else f"{terms.steering};",
+            "Lưu: VT.",
+        ),
         annex=annex,
     )
 

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.export import _lines
 from ngayhoi.model import (
     Festival,
@@ -48,7 +49,8 @@ __all__ = [
 _UTC = dt.UTC
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class CalendarEvent:
     """One event or to-do, as every feed shows it: the unit that gets a UID.
 
@@ -193,7 +195,8 @@ def _utc_iso(value: dt.datetime, _offset: dt.timedelta | None) -> str:
     return value.astimezone(_UTC).isoformat()
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Revision:
     """What a subscriber's client keys updates on: SEQUENCE and the change time.
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, PlanError, Said
 from ngayhoi.export.events import CalendarEvent, _itinerary_uids, activity_uid, calendar_events
 from ngayhoi.i18n import N_
@@ -48,7 +49,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Feed:
     """One calendar file: which events it shows and what it is called.
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, Said
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import write_atomic
@@ -136,7 +137,8 @@ _SHORT_LABELS = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class GanttRow:
     """One row of the chart: a site and what happens there.
 
@@ -346,7 +348,8 @@ def _check_width(width: float | None) -> float | None:
     return float(width)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Chart:
     """What the drawing needs, worked out once."""
 
@@ -513,7 +516,8 @@ def _draw_rows(ax: Axes, chart: _Chart) -> None:
             ax.axhspan(n - 0.5, n + 0.5, color=_BAND, linewidth=0, zorder=0)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Bar:
     """A bar drawn, waiting for its label."""
 
@@ -623,7 +627,8 @@ def _label_bars(ax: Axes, bars: Sequence[_Bar]) -> None:
             label.remove()
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Mark:
     """A vertical line across every row, with its text above the first."""
 
@@ -760,7 +765,8 @@ def _draw_marks(ax: Axes, chart: _Chart) -> None:
 _Point = tuple[float, float]
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Segment:
     """A piece of a delegation's route: a visit, a drive or a wait, or a drive off the chart.
 

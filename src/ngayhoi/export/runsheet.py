@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, PlanError, Said, UnknownReferenceError
 from ngayhoi.export._guard import require_feasible
 from ngayhoi.files import safe_child, write_together
@@ -71,7 +72,8 @@ _AWARD_ORDER = {form: rank for rank, form in enumerate(AwardForm)}  # highest fi
 # -- the document, before it is rendered -------------------------------------
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Cell:
     """A table cell: its text and smaller notes under it."""
 
@@ -79,7 +81,8 @@ class _Cell:
     notes: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _AwardGroup:
     """The awards to collectives, or to individuals, as read out."""
 
@@ -87,7 +90,8 @@ class _AwardGroup:
     lines: tuple[tuple[str, str], ...]  # (recipient, award and reason)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Awards:
     """The awards presented at one ceremony."""
 
@@ -96,7 +100,8 @@ class _Awards:
     groups: tuple[_AwardGroup, ...]
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Row:
     """A row: an item, a travel leg, or a heading spanning the table (a day, a period)."""
 
@@ -105,7 +110,8 @@ class _Row:
     awards: _Awards | None = None
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Table:
     """A titled table."""
 
@@ -117,7 +123,8 @@ class _Table:
     empty: str
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Sheet:
     """A whole run sheet."""
 

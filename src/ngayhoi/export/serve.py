@@ -36,6 +36,7 @@ from typing import TextIO
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, Said
 from ngayhoi.export.calendars import STATE_FILE, ExportState, load_state
 from ngayhoi.i18n import N_
@@ -69,7 +70,8 @@ def served_files(folder: Path | str, state: ExportState | None = None) -> dict[s
     return out
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Body:
     data: bytes
     etag: str

@@ -37,6 +37,7 @@ import attrs
 import orjson
 
 from ngayhoi._checked import Checked
+from ngayhoi._records import plain_repr
 from ngayhoi._version import __version__
 from ngayhoi.errors import ExportStateError, Said
 from ngayhoi.export import _lines
@@ -83,7 +84,8 @@ def view_uid(uid: str, feed_id: str) -> str:
     return f"{local}.{feed_id}@{domain}"
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class PlanKey:
     """What the exported schedule was made from: the plan's digest and the scheduling options.
 
@@ -109,7 +111,8 @@ class PlanKey:
         return fingerprint_of(self.digest, backend=self.backend, budget=self.budget, seed=self.seed)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class ExportOptions:
     """The options an export wrote its feeds with.
 
@@ -124,7 +127,8 @@ class ExportOptions:
     commune_roles: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Entry:
     """One event as last exported: the event, its digest, SEQUENCE and change time, its feeds."""
 
@@ -134,7 +138,8 @@ class Entry:
     feeds: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Withdrawn:
     """An event a feed shows as cancelled because it moved to other feeds (or the feed left).
 
@@ -147,7 +152,8 @@ class Withdrawn:
     revision: Revision
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class ExportState:
     """The last exported version of every event and feed of a folder.
 

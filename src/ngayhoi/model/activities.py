@@ -22,6 +22,7 @@ from typing import Any, cast
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import Said
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -151,7 +152,8 @@ def _valid_quantity(instance: Requirement, _attribute: attrs.Attribute[Any], val
         raise invalid(instance, _attribute, msg, value)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Requirement:
     """What an activity needs for its whole length.
 
@@ -274,7 +276,8 @@ def _activity_kind(value: ActivityKind | str) -> ActivityKind:
     return to_enum(ActivityKind, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Activity:
     """Something on the day, at one site, for one contiguous interval.
 
@@ -374,7 +377,8 @@ def _dependency_type(value: DependencyType | str) -> DependencyType:
     return to_enum(DependencyType, value)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Dependency:
     """A temporal link from ``predecessor`` to ``successor``.
 
@@ -479,7 +483,8 @@ def _sync_kind(value: SyncKind | str) -> SyncKind:
     return to_enum(SyncKind, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class SyncGroup:
     """Activities in several communes that start at the same minute.
 
@@ -514,7 +519,8 @@ def _valid_offset(instance: PrepTask, _attribute: attrs.Attribute[Any], value: i
         raise invalid(instance, _attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class PrepTask:
     """Work before or after the day, due a number of days from it.
 

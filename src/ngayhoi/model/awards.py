@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -93,7 +94,8 @@ def _valid_issuer(instance: Award, _attribute: attrs.Attribute[Any], value: obje
         raise invalid(instance, _attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Issuer:
     """Who signs an award, and the dates on which they may.
 
@@ -120,7 +122,8 @@ class Issuer:
 _BELOW_PROVINCE = re.compile(r"^Chủ tịch UBND (xã|phường|thị trấn|đặc khu|huyện|quận|thị xã) ")
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Basis:
     """A legal instrument in force from ``valid_from`` to ``valid_to`` (inclusive; ``None``: open).
 
@@ -227,7 +230,8 @@ def _award_form(value: AwardForm | str) -> AwardForm:
     return to_enum(AwardForm, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Award:
     """One award to one recipient, presented at one ceremony.
 
@@ -291,7 +295,8 @@ def issuer_rank(title: str) -> int:
     return 4
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class RegisterLine:
     """One line of the award register: an issuer, a form, and how many of each category."""
 

@@ -33,6 +33,7 @@ from typing import Any, TypeAlias, TypeVar
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, PlanErrors, Said, UnitNotValidError, UnknownReferenceError
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -329,7 +330,8 @@ def _valid_span(_instance: Festival, _attribute: attrs.Attribute[Any], value: ob
         raise invalid(_instance, _attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)
+@plain_repr
+@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
 class Festival:
     """A plan for the festival day (or days) across many communes.
 
@@ -493,15 +495,26 @@ class Festival:
         return activity_id in self._index.activities
 
     def label(self, activity_id: str) -> str:
-        """The activity's title and host, for messages: ``"Chào cờ at Long Hòa"``."""
+        """The activity's title and host, for messages: ``"Chào cờ at Long Hòa"``.
+
+        It is a :class:`~ngayhoi.errors.Said`, so a message that names it is said
+        again in the command line's language ("Chào cờ tại Long Hòa").
+
+        >>> from ngayhoi.samples import tiny_festival
+        >>> label = tiny_festival().label("x.chao-co")
+        >>> label, label.template
+        ('Lễ chào cờ at Long Hòa', '{title} at {unit}')
+        """
         act = self._index.activities.get(activity_id)
         if act is None:
             return activity_id
         site = self._index.sites[act.site]
         unit = self._index.units[site.unit]
         if self._index.sites_per_unit.get(unit.id, 0) > 1:
-            return f"{act.title} at {site.name}, {unit.name}"
-        return f"{act.title} at {unit.name}"
+            return Said(
+                N_("{title} at {site}, {unit}"), title=act.title, site=site.name, unit=unit.name
+            )
+        return Said(N_("{title} at {unit}"), title=act.title, unit=unit.name)
 
     def commune_of(self, activity_id: str) -> Unit:
         """The unit hosting the activity (the unit of its site)."""
@@ -621,7 +634,8 @@ class Festival:
 _CLOCK_CACHE = 100_000
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Clock:
     """The zero of the minute clock, and the times already made from it."""
 
@@ -671,7 +685,8 @@ _CLOCKS: dict[tuple[object, ...], _Clock] = {}
 _CLOCKS_KEPT = 64
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class _Index:
     units: dict[str, Unit]
     sites: dict[str, Site]

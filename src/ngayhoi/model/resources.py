@@ -17,6 +17,7 @@ from typing import Any, cast
 import attrs
 
 from ngayhoi._frozen import FrozenMap
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -107,7 +108,8 @@ def _resource_kind(value: ResourceKind | str) -> ResourceKind:
     return to_enum(ResourceKind, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Resource:
     """A resource that activities hold from their start to their end.
 
@@ -259,7 +261,8 @@ def _valid_default(_instance: TravelTimes, _attribute: attrs.Attribute[Any], val
         raise invalid(_instance, _attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class TravelTimes:
     """Minutes to drive between two sites.
 

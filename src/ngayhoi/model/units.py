@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import Said
 from ngayhoi.i18n import N_
 from ngayhoi.model._fields import (
@@ -152,7 +153,8 @@ def _valid_unit_lon(instance: Unit, attribute: attrs.Attribute[Any], value: floa
         raise invalid(instance, attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Unit:
     """An administrative unit (tỉnh, huyện, xã, ấp, ...), valid between two dates.
 
@@ -266,7 +268,8 @@ def _valid_coordinate(
         raise invalid(instance, attribute, msg, value)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Site:
     """A festival point: a venue in a unit (nhà văn hóa ấp, hội trường UBND xã, ...).
 

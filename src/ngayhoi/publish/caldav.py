@@ -51,6 +51,7 @@ from urllib.parse import urlparse
 import attrs
 import icalendar
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import ExportError, PlanError, Said
 from ngayhoi.export.calendars import ExportState, read_version
 from ngayhoi.export.events import view_uid
@@ -73,7 +74,8 @@ _LONGEST = 200
 _NOT_FOUND = 404
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class CalDAVConfig:
     """Where to publish, and as whom. The password never appears in ``repr``.
 
@@ -214,7 +216,8 @@ def _seconds(text: str | None, what: str, default: int = _TIMEOUT) -> int:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class PublishReport:
     """What a publish did, per calendar.
 
@@ -602,7 +605,8 @@ def _failed(config: CalDAVConfig, run: _Run, err: Exception) -> PublishError:
     )
 
 
-@attrs.define
+@plain_repr
+@attrs.define(repr=False)
 class _Run:
     """What one publish has done so far, kept up to date object by object."""
 

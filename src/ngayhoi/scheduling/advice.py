@@ -1,10 +1,14 @@
-"""Answers that help: why a plan cannot be carried out, in one short Vietnamese sentence each.
+"""Answers that help: why a plan cannot be carried out, in one short sentence each.
 
 Each reason names what breaks, by how many minutes, and the plan keys to
 change with a value that works: the value is tried on the plan before it is
-offered ("kéo dài outdoor_until đến 11:30, hoặc thêm một đoàn, hoặc rút
-programme.minutes.tro-choi còn 60"). The scheduler's own sentence, with the
-full chain of rules, is kept for ``--explain``.
+offered ("extend outdoor_until to 11:30, or add a delegation, or shorten
+programme.minutes.tro-choi to 60"). The reason is English, a
+:class:`~ngayhoi.errors.Said` of its parts (what breaks, each fix) whose
+templates are in the catalogue, so the command line says the whole sentence in
+Vietnamese ("kéo dài outdoor_until đến 11:30, hoặc thêm một đoàn, ...").
+The scheduler's own sentence, with the full chain of rules, is kept for
+``--explain``.
 
 >>> import ngayhoi
 >>> advise(ngayhoi.schedule(ngayhoi.samples.tiny_festival()))
@@ -19,31 +23,40 @@ from functools import partial
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Violation
-from ngayhoi.errors import NgayhoiError
+from ngayhoi.errors import NgayhoiError, Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, Resource, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Status
 
 __all__ = ["WORDS", "Advice", "advise"]
 
-#: What each broken rule means, in a few Vietnamese words (the CLI's catalogue of reasons).
+_FIT = N_("does not fit its time window")
+_TRAVEL = N_("a delegation cannot get there in time")
+_SHORT = N_("not enough delegations or people in charge")
+
+#: What each broken rule means, in a few English words (templates of the catalogue:
+#: the command line says them in its language).
 WORDS: dict[str, str] = {
-    "temporal": "không xếp vừa khung giờ",
-    "window": "không xếp vừa khung giờ",
-    "precedence": "không giữ được thứ tự chương trình",
-    "simultaneity": "không bắt đầu đồng loạt được",
-    "travel": "đoàn không kịp di chuyển tới",
-    "resource": "thiếu đoàn hoặc người phụ trách",
-    "resources": "thiếu đoàn hoặc người phụ trách",
-    "capacity": "thiếu đoàn hoặc người phụ trách",
-    "requirement": "thiếu đoàn hoặc người phụ trách",
-    "overlap": "một đoàn ở hai nơi cùng lúc",
-    "unary-travel": "đoàn không kịp di chuyển tới",
-    "idle": "người dân phải chờ quá lâu",
-    "outdoor": "ở ngoài trời quá giờ outdoor_until",
-    "attendance": "đoàn không dự trọn phần lễ",
-    "one-place": "một người ở hai nơi cùng lúc",
+    "temporal": _FIT,
+    "window": _FIT,
+    "precedence": N_("the programme's order cannot be kept"),
+    "simultaneity": N_("cannot start together with the others"),
+    "travel": _TRAVEL,
+    "resource": _SHORT,
+    "resources": _SHORT,
+    "capacity": _SHORT,
+    "requirement": _SHORT,
+    "overlap": N_("one delegation in two places at once"),
+    "unary-travel": _TRAVEL,
+    "idle": N_("the people wait too long"),
+    "outdoor": N_("outdoors past outdoor_until"),
+    "attendance": N_("a delegation does not attend the whole ceremony"),
+    "one-place": N_("one person in two places at once"),
 }
+#: What a rule without words of its own means.
+_OTHER = N_("cannot be carried out")
 
 #: Items whose length the advice may shorten, longest first, down to their usual lowest.
 _SHORTEN = ("tro-choi", "dien-dan", "bao-cao", "van-nghe", "dieu-hanh")
@@ -59,13 +72,16 @@ _BUDGET = 40
 _SECONDS = 10.0
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Advice:
     """One reason: what breaks, and the fixes that were tried and work.
 
     Attributes:
-        reason: the short Vietnamese sentence with the fixes.
-        detail: the scheduler's full explanation (for ``--explain``).
+        reason: the short sentence with the fixes (English, a :class:`~ngayhoi.errors.Said`
+            of its parts that the command line says in its language).
+        detail: the scheduler's full explanation (for ``--explain``; a ``Said`` too when
+            the rule's message is one).
     """
 
     reason: str
@@ -81,15 +97,24 @@ def _round_up(value: int, step: int = 5) -> int:
 
 
 def _where(fest: Festival, v: Violation) -> str:
+    """The first activity involved and its unit ("Báo cáo (Xã Long Hòa)"), or the plan."""
     for aid in v.activities:
         if fest.has_activity(aid):
             act = fest.activity(aid)
             unit = fest.unit(fest.site(act.site).unit)
-            return f"{act.title} ({unit.official_name})"
-    return "Kế hoạch"
+            return f"{act.title[:1].upper()}{act.title[1:]} ({unit.official_name})"
+    return Said(N_("The plan"))
 
 
-def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[str, Callable[[], Festival]]]:
+def _either(fixes: list[Said]) -> Said:
+    """The fixes as alternatives: "a, or b, or c" (one template, nested)."""
+    said = fixes[-1]
+    for fix in reversed(fixes[:-1]):
+        said = Said(N_("{fix}, or {other}"), fix=fix, other=said)
+    return said
+
+
+def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[Said, Callable[[], Festival]]]:
     """Changes that might fix ``v``: (the words naming the plan key and value, the changed plan)."""
     need = max(5, _round_up(v.amount or 5))
     involved = [fest.activity(a) for a in v.activities if fest.has_activity(a)]
@@ -98,20 +123,28 @@ def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[str, Callable[[]
         later = min(clock + need, 23 * 60)
         until = dt.time(later // 60, later % 60)
         yield (
-            f"kéo dài outdoor_until đến {_hhmm(later)}",
+            Said(N_("extend outdoor_until to {time}"), time=_hhmm(later)),
             lambda: attrs.evolve(fest, outdoor_until=until),
         )
     delegations = [r for r in fest.resources if r.kind is ResourceKind.DELEGATION]
     if delegations and v.rule in {"travel", "resource", "capacity", "window", "attendance", "idle"}:
-        yield 'thêm một đoàn ([[resources]] kind = "delegation")', lambda: _one_more(fest)
+        yield (
+            Said(N_('add a delegation ([[resources]] kind = "delegation")')),
+            lambda: _one_more(fest),
+        )
     if fest.max_idle is not None and v.rule == "idle":
         more = fest.max_idle + need
-        yield f"tăng max_idle lên {more}", lambda: attrs.evolve(fest, max_idle=more)
+        yield (
+            Said(N_("raise max_idle to {minutes}"), minutes=more),
+            lambda: attrs.evolve(fest, max_idle=more),
+        )
     early = []
     if any(a.fixed_start is not None for a in fest.activities) and involved:
         first = min(fest.minute(a.fixed_start) for a in fest.activities if a.fixed_start)
         at = fest.at(first - need).format("HH:mm")
-        early.append((f"dời programme.at về {at}", partial(_earlier, fest, need)))
+        early.append(
+            (Said(N_("move programme.at to {time}"), time=at), partial(_earlier, fest, need))
+        )
     lengths = _item_lengths(fest)
     for n, key in enumerate(_SHORTEN):
         if n == 1:
@@ -122,7 +155,7 @@ def _candidates(fest: Festival, v: Violation) -> Iterator[tuple[str, Callable[[]
         shorter = max(low, now - need)
         if shorter < now:
             yield (
-                f"rút programme.minutes.{key} còn {shorter}",
+                Said(N_("shorten programme.minutes.{key} to {minutes}"), key=key, minutes=shorter),
                 partial(_shorten, fest, key, shorter),
             )
 
@@ -247,8 +280,8 @@ def _works(plan: Festival, run: Callable[[Festival], Schedule]) -> bool:
 
 def _fixes(
     fest: Festival, v: Violation, run: Callable[[Festival], Schedule], tries: int
-) -> tuple[list[str], int]:
-    fixes: list[str] = []
+) -> tuple[list[Said], int]:
+    fixes: list[Said] = []
     for words, change in _candidates(fest, v):
         if tries >= _TRIES:
             break
@@ -272,6 +305,18 @@ def advise(
         schedule: a schedule that could not meet every constraint.
         run: schedules a changed plan (default: :func:`ngayhoi.schedule`
             with ``raise_on_infeasible=False``); a fix is offered only when it works.
+
+    >>> import attrs, ngayhoi
+    >>> from ngayhoi.diagnostics import Violation
+    >>> fest = ngayhoi.samples.tiny_festival()
+    >>> late = Violation(rule="window", activities=["x.bao-cao"], amount=20, message="late")
+    >>> failed = attrs.evolve(ngayhoi.schedule(fest), violations=(late,))
+    >>> [advice] = advise(failed, run=lambda plan: failed)
+    >>> advice.reason
+    'Báo cáo đánh giá phong trào (Xã Long Hòa): does not fit its time window (20 min short); \
+fix the plan as --explain shows.'
+    >>> advice.reason.values["reason"].template
+    '{where}: {what} ({minutes} min short)'
     """
     if run is None:
         run = _consistent if schedule.status is Status.INFEASIBLE else _quick
@@ -281,18 +326,24 @@ def advise(
     tries = 0
     seen: set[tuple[str, str]] = set()
     for v in schedule.violations:
-        what = WORDS.get(v.rule, "không thực hiện được")
-        short = f"{_where(fest, v)}: {what}"
+        what = Said(WORDS.get(v.rule, _OTHER))
         if v.amount:
-            short += f" (thiếu {v.amount} phút)"
-        key = (short, v.rule)
+            short = Said(
+                N_("{where}: {what} ({minutes} min short)"),
+                where=_where(fest, v),
+                what=what,
+                minutes=v.amount,
+            )
+        else:
+            short = Said(N_("{where}: {what}"), where=_where(fest, v), what=what)
+        key = (str(short), v.rule)
         if key in seen:
             continue
         seen.add(key)
         fixes, tries = _fixes(fest, v, run, tries)
         if fixes:
-            short += "; " + ", hoặc ".join(fixes) + "."
+            reason = Said(N_("{reason}; {fixes}."), reason=short, fixes=_either(fixes))
         else:
-            short += "; sửa kế hoạch theo --explain."
-        out.append(Advice(reason=short[0].upper() + short[1:], detail=v.message))
+            reason = Said(N_("{reason}; fix the plan as --explain shows."), reason=short)
+        out.append(Advice(reason=reason, detail=v.message))
     return out

@@ -18,7 +18,10 @@ from collections.abc import Callable, Collection, Iterator
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Rule, Violation
+from ngayhoi.errors import Said
+from ngayhoi.i18n import N_
 from ngayhoi.model import Activity, DependencyType, Festival, ResourceKind, minutes
 from ngayhoi.scheduling.result import Schedule, Slot
 from ngayhoi.scheduling.spans import attendance_spans, travelling
@@ -75,7 +78,7 @@ def check_complete(schedule: Schedule) -> list[Violation]:
         Violation(
             rule=Rule.COMPLETE,
             activities=(a.id,),
-            message=f"{fest.label(a.id)} has no time in the schedule",
+            message=Said(N_("{activity} has no time in the schedule"), activity=fest.label(a.id)),
         )
         for a in fest.activities
         if a.id not in schedule.slots
@@ -84,7 +87,9 @@ def check_complete(schedule: Schedule) -> list[Violation]:
         Violation(
             rule=Rule.COMPLETE,
             activities=(aid,),
-            message=f"the schedule places '{aid}', which is not an activity of the plan",
+            message=Said(
+                N_("the schedule places '{id}', which is not an activity of the plan"), id=aid
+            ),
         )
         for aid in schedule.slots
         if not fest.has_activity(aid)
@@ -109,9 +114,14 @@ def check_non_preemption(schedule: Schedule) -> list[Violation]:
                 Violation(
                     rule=Rule.NON_PREEMPTION,
                     activities=(slot.activity,),
-                    message=(
-                        f"{fest.label(slot.activity)} runs {got} min in the schedule but lasts "
-                        f"{want} min: it must be held in one piece"
+                    message=Said(
+                        N_(
+                            "{activity} runs {got} min in the schedule but lasts {want} min: "
+                            "it must be held in one piece"
+                        ),
+                        activity=fest.label(slot.activity),
+                        got=got,
+                        want=want,
                     ),
                     amount=abs(got - want),
                 )
@@ -150,14 +160,27 @@ def check_precedence(schedule: Schedule) -> list[Violation]:
         hi = None if dep.max_lag is None else minutes(dep.max_lag)
         if gap < lo or (hi is not None and gap > hi):
             amount = lo - gap if gap < lo else gap - (hi or 0)
-            bound = f"at least {lo}" if gap < lo else f"at most {hi}"
+            if gap < lo:
+                template = N_(
+                    "{later} must be at least {minutes} min after {earlier} ({type}) "
+                    "but is {gap} min"
+                )
+            else:
+                template = N_(
+                    "{later} must be at most {minutes} min after {earlier} ({type}) "
+                    "but is {gap} min"
+                )
             out.append(
                 Violation(
                     rule=Rule.PRECEDENCE,
                     activities=(a, b),
-                    message=(
-                        f"{fest.label(b)} must be {bound} min after {fest.label(a)} "
-                        f"({dep.type.value}) but is {gap} min"
+                    message=Said(
+                        template,
+                        later=fest.label(b),
+                        minutes=lo if gap < lo else hi,
+                        earlier=fest.label(a),
+                        type=dep.type.value,
+                        gap=gap,
                     ),
                     amount=amount,
                 )
@@ -178,29 +201,40 @@ def check_windows(schedule: Schedule) -> list[Violation]:
     for slot, act in _known(schedule):
         s, e = fest.minute(slot.start), fest.minute(slot.end)
         label = fest.label(act.id)
-        problems: list[tuple[str, int]] = []
+        problems: list[tuple[Said, int]] = []
         if act.fixed_start is not None and s != fest.minute(act.fixed_start):
             fixed = fest.minute(act.fixed_start)
-            problems.append((f"must start at {_hhmm(fest, fixed)}", abs(s - fixed)))
+            problems.append(
+                (Said(N_("must start at {time}"), time=_hhmm(fest, fixed)), abs(s - fixed))
+            )
         earliest = fest.minute(act.earliest_start) if act.earliest_start else None
         if earliest is None and act.fixed_start is None:
             earliest = lo_day
         if earliest is not None and s < earliest:
-            problems.append((f"may not start before {_hhmm(fest, earliest)}", earliest - s))
+            problems.append(
+                (Said(N_("may not start before {time}"), time=_hhmm(fest, earliest)), earliest - s)
+            )
         latest = fest.minute(act.latest_end) if act.latest_end else None
         if latest is None and act.fixed_start is None:
             latest = hi_day
         if latest is not None and e > latest:
-            problems.append((f"must end by {_hhmm(fest, latest)}", e - latest))
+            problems.append((Said(N_("must end by {time}"), time=_hhmm(fest, latest)), e - latest))
         if act.outdoor and fest.outdoor_until is not None:
             limit = fest.minute(fest.local(fest.day_of(act), fest.outdoor_until))
             if e > limit:
-                problems.append((f"is outdoors and must end by {_hhmm(fest, limit)}", e - limit))
+                outdoors = Said(N_("is outdoors and must end by {time}"), time=_hhmm(fest, limit))
+                problems.append((outdoors, e - limit))
         out += [
             Violation(
                 rule=Rule.WINDOW,
                 activities=(act.id,),
-                message=f"{label} {what}; it runs {_hhmm(fest, s)}–{_hhmm(fest, e)}",
+                message=Said(
+                    N_("{activity} {problem}; it runs {start}–{end}"),
+                    activity=label,
+                    problem=what,
+                    start=_hhmm(fest, s),
+                    end=_hhmm(fest, e),
+                ),
                 amount=amount,
             )
             for what, amount in problems
@@ -227,9 +261,13 @@ def check_simultaneity(schedule: Schedule) -> list[Violation]:
             Violation(
                 rule=Rule.SIMULTANEITY,
                 activities=(anchor, a),
-                message=(
-                    f"{fest.label(a)} starts at {_hhmm(fest, start[a])}, not with "
-                    f"{fest.label(anchor)} at {_hhmm(fest, start[anchor])} ({group.title})"
+                message=Said(
+                    N_("{activity} starts at {time}, not with {anchor} at {anchor_time} ({group})"),
+                    activity=fest.label(a),
+                    time=_hhmm(fest, start[a]),
+                    anchor=fest.label(anchor),
+                    anchor_time=_hhmm(fest, start[anchor]),
+                    group=group.title,
                 ),
                 amount=abs(start[a] - start[anchor]),
             )
@@ -265,9 +303,15 @@ def check_requirements(schedule: Schedule) -> list[Violation]:
                     Violation(
                         rule=Rule.REQUIREMENT,
                         activities=(act.id,),
-                        message=(
-                            f"{fest.label(act.id)} needs {req.quantity} of '{req.resource}' "
-                            f"for its whole length but holds {list(slot.resources)}"
+                        message=Said(
+                            N_(
+                                "{activity} needs {quantity} of '{resource}' for its whole "
+                                "length but holds {held}"
+                            ),
+                            activity=fest.label(act.id),
+                            quantity=req.quantity,
+                            resource=req.resource,
+                            held=str(list(slot.resources)),
                         ),
                         resource=req.resource,
                     )
@@ -313,9 +357,15 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                     Violation(
                         rule=Rule.CAPACITY,
                         activities=tuple(over),
-                        message=(
-                            f"'{fest.resource(rid).name}' is used {level} times at "
-                            f"{_hhmm(fest, when)} but has capacity {cap}"
+                        message=Said(
+                            N_(
+                                "'{resource}' is used {count} times at {time} "
+                                "but has capacity {capacity}"
+                            ),
+                            resource=fest.resource(rid).name,
+                            count=level,
+                            time=_hhmm(fest, when),
+                            capacity=cap,
                         ),
                         amount=level - cap,
                         resource=rid,
@@ -330,9 +380,15 @@ def check_capacity(schedule: Schedule) -> list[Violation]:
                         Violation(
                             rule=Rule.CAPACITY,
                             activities=(a1, a2),
-                            message=(
-                                f"{fest.label(a1)} and {fest.label(a2)} hold the same unit "
-                                f"{min(shared)} of '{fest.resource(rid).name}' at once"
+                            message=Said(
+                                N_(
+                                    "{first} and {second} hold the same unit {unit} "
+                                    "of '{resource}' at once"
+                                ),
+                                first=fest.label(a1),
+                                second=fest.label(a2),
+                                unit=min(shared),
+                                resource=fest.resource(rid).name,
                             ),
                             resource=rid,
                         )
@@ -371,17 +427,31 @@ def check_unary_travel(schedule: Schedule) -> list[Violation]:
             gap = fest.minute(b.start) - fest.minute(a.end)
             if gap < travel:
                 if gap < 0:
-                    what = f"overlaps {fest.label(a.activity)} by {-gap} min"
+                    what = Said(
+                        N_("overlaps {activity} by {minutes} min"),
+                        activity=fest.label(a.activity),
+                        minutes=-gap,
+                    )
                 else:
-                    what = (
-                        f"starts {gap} min after {fest.label(a.activity)} ends, but the drive "
-                        f"takes {travel} min"
+                    what = Said(
+                        N_(
+                            "starts {gap} min after {activity} ends, "
+                            "but the drive takes {travel} min"
+                        ),
+                        gap=gap,
+                        activity=fest.label(a.activity),
+                        travel=travel,
                     )
                 out.append(
                     Violation(
                         rule=Rule.TRAVEL if gap >= 0 else Rule.OVERLAP,
                         activities=(a.activity, b.activity),
-                        message=f"{res.name}: {fest.label(b.activity)} {what}",
+                        message=Said(
+                            N_("{resource}: {activity} {problem}"),
+                            resource=res.name,
+                            activity=fest.label(b.activity),
+                            problem=what,
+                        ),
                         amount=travel - gap,
                         resource=rid,
                     )
@@ -463,11 +533,18 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
                 Violation(
                     rule=Rule.ATTENDANCE,
                     activities=(member, span.need),
-                    message=(
-                        f"{fest.label(member)} runs {slot.start.format('HH:mm')}–"
-                        f"{slot.end.format('HH:mm')} without {_name(fest, r)}, who attends "
-                        f"{fest.label(span.need)}: a delegation stays from "
-                        f"{fest.label(span.first)} to {fest.label(span.last)}"
+                    message=Said(
+                        N_(
+                            "{activity} runs {start}–{end} without {delegation}, who attends "
+                            "{attended}: a delegation stays from {first} to {last}"
+                        ),
+                        activity=fest.label(member),
+                        start=slot.start.format("HH:mm"),
+                        end=slot.end.format("HH:mm"),
+                        delegation=_name(fest, r),
+                        attended=fest.label(span.need),
+                        first=fest.label(span.first),
+                        last=fest.label(span.last),
                     ),
                     resource=r,
                 )
@@ -482,10 +559,15 @@ def check_attendance(schedule: Schedule) -> list[Violation]:
                     Violation(
                         rule=Rule.ATTENDANCE,
                         activities=(span.first, span.last),
-                        message=(
-                            f"the formal part from {fest.label(span.first)} to "
-                            f"{fest.label(span.last)} takes {held} min, not {span.minutes}: "
-                            "its items must run back to back"
+                        message=Said(
+                            N_(
+                                "the formal part from {first} to {last} takes {minutes} min, "
+                                "not {expected}: its items must run back to back"
+                            ),
+                            first=fest.label(span.first),
+                            last=fest.label(span.last),
+                            minutes=held,
+                            expected=span.minutes,
                         ),
                         amount=abs(held - span.minutes),
                     )
@@ -569,7 +651,8 @@ def idle_minutes(schedule: Schedule) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class FixedWait:
     """A wait the organiser's fixed time forces: a second fixed time at a point.
 
@@ -695,9 +778,15 @@ def check_idle(schedule: Schedule) -> list[Violation]:
         Violation(
             rule=Rule.IDLE,
             activities=(aid,),
-            message=(
-                f"the people at {fest.site(site).name} wait {wait} min before "
-                f"{fest.label(aid)}; at most {limit} min (max_idle) is allowed"
+            message=Said(
+                N_(
+                    "the people at {site} wait {minutes} min before {activity}; "
+                    "at most {limit} min (max_idle) is allowed"
+                ),
+                site=fest.site(site).name,
+                minutes=wait,
+                activity=fest.label(aid),
+                limit=limit,
             ),
             amount=wait - limit,
         )
@@ -755,10 +844,15 @@ def check_one_place(schedule: Schedule) -> list[Violation]:
                     Violation(
                         rule=Rule.ONE_PLACE,
                         activities=(a1, a2),
-                        message=(
-                            f"{who} is at {fest.label(a1)} and {fest.label(a2)} at "
-                            f"{_hhmm(fest, s2)}: one person is in one place; send a deputy "
-                            "or run the points one after another"
+                        message=Said(
+                            N_(
+                                "{person} is at {first} and {second} at {time}: one person is "
+                                "in one place; send a deputy or run the points one after another"
+                            ),
+                            person=who,
+                            first=fest.label(a1),
+                            second=fest.label(a2),
+                            time=_hhmm(fest, s2),
                         ),
                         amount=e1 - s2,
                         resource=ident,
@@ -788,9 +882,11 @@ def check_outdoor(schedule: Schedule) -> list[Violation]:
                 Violation(
                     rule=Rule.OUTDOOR,
                     activities=(act.id,),
-                    message=(
-                        f"{fest.label(act.id)} is in the open until {_hhmm(fest, e)}, past "
-                        f"outdoor_until {_hhmm(fest, limit)}"
+                    message=Said(
+                        N_("{activity} is in the open until {time}, past outdoor_until {limit}"),
+                        activity=fest.label(act.id),
+                        time=_hhmm(fest, e),
+                        limit=_hhmm(fest, limit),
                     ),
                     amount=e - limit,
                 )

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from ngayhoi._records import plain_repr
+
 __all__ = [
     "BIG",
     "NO_REASON",
@@ -38,7 +40,8 @@ class TemporalConflict(Exception):  # noqa: N818 - a condition, not an error of 
     """The temporal network has a positive cycle: no times satisfy it."""
 
 
-@attrs.define
+@plain_repr
+@attrs.define(repr=False)
 class Problem:
     """A scheduling problem in minutes.
 
@@ -139,7 +142,8 @@ class Problem:
         return any(self.unary_travels)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Reason:
     """What held an activity back: a resource, and the activity using it (or -1)."""
 
@@ -151,7 +155,8 @@ class Reason:
 NO_REASON = Reason("")
 
 
-@attrs.define
+@plain_repr
+@attrs.define(repr=False)
 class Conflict:
     """Why a block could not be placed by its latest start."""
 
@@ -164,7 +169,8 @@ class Conflict:
     source: int | None
 
 
-@attrs.define
+@plain_repr
+@attrs.define(repr=False)
 class WaitNote:
     """An activity placed later than its earliest start because of a resource."""
 
@@ -173,7 +179,8 @@ class WaitNote:
     reason: Reason
 
 
-@attrs.define
+@plain_repr
+@attrs.define(repr=False)
 class EngineResult:
     """The best pass found."""
 

@@ -21,6 +21,7 @@ import attrs
 import pendulum
 
 from ngayhoi._frozen import FrozenMap
+from ngayhoi._records import plain_repr
 from ngayhoi.diagnostics import Violation, Wait
 from ngayhoi.errors import (
     InfeasibleError,
@@ -98,7 +99,8 @@ def plain_datetime(value: dt.datetime) -> dt.datetime:
     return dt.datetime.fromtimestamp(value.timestamp(), zone)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Slot:
     """One activity placed in time, with the resources it holds.
 
@@ -134,7 +136,8 @@ class Slot:
         return int((self.end.timestamp() - self.start.timestamp()) // 60)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class PrepSlot:
     """A preparation task and the date it is due."""
 
@@ -142,7 +145,8 @@ class PrepSlot:
     due: pendulum.Date
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Leg:
     """A delegation travelling between two sites.
 
@@ -174,7 +178,8 @@ def _freeze(table: Mapping[str, Any]) -> FrozenMap[str, Any]:
     return FrozenMap(table)
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)
+@plain_repr
+@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
 class Schedule(Mapping[str, Slot]):
     """Start, end, resources and slack of every activity, and how they were found.
 
@@ -295,9 +300,14 @@ class Schedule(Mapping[str, Slot]):
         True
         """
         if not self.feasible:
-            msg = (
-                f"no schedule meets every constraint of festival '{self.festival.id}' "
-                f"({self.status.value}, {len(self.violations)} violation(s))"
+            msg = Said(
+                N_(
+                    "no schedule meets every constraint of festival '{id}' "
+                    "({status}, {count} violation(s))"
+                ),
+                id=self.festival.id,
+                status=Said(self.status.value),
+                count=len(self.violations),
             )
             raise InfeasibleError(msg, self.violations, self)
         return self

@@ -18,12 +18,14 @@ from collections import defaultdict
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.model import Activity, DependencyType, Festival, minutes
 
 __all__ = ["Span", "attendance_spans", "travelling"]
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Span:
     """The items a delegation attends at one site for the need of one activity.
 

@@ -23,9 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Mapping
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import orjson
 import pendulum
 
@@ -340,6 +345,7 @@ def _parse_instant(text: str, zone: str) -> pendulum.DateTime | None:
 
 @functools.cache
 def _converter() -> cattrs.Converter:
+    """The cattrs unstructuring :func:`_plain_data` mirrors, for a field type it does not know."""
     import cattrs  # noqa: PLC0415 - only a plan's digest needs it; `import ngayhoi` stays light
 
     conv = cattrs.Converter()
@@ -351,14 +357,83 @@ def _converter() -> cattrs.Converter:
         ]
         return sorted(rows, key=repr)
 
-    conv.register_unstructure_hook_func(
-        lambda t: (
-            (isinstance(t, type) and issubclass(t, Mapping))
-            or getattr(t, "__origin__", None) is Mapping
-        ),
-        pairs,
-    )
+    conv.register_unstructure_hook_func(_is_mapping, pairs)
     return conv
+
+
+def _is_mapping(kind: object) -> bool:
+    return (isinstance(kind, type) and issubclass(kind, Mapping)) or getattr(
+        kind, "__origin__", None
+    ) is Mapping
+
+
+_Plain = Callable[[Any], Any]
+
+
+class _UnknownShapeError(TypeError):
+    """A field type :func:`_plain_for` does not mirror; cattrs digests the plan then."""
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _pairs(table: Mapping[Any, Any]) -> list[Any]:
+    rows = [[list(k) if isinstance(k, tuple) else k, v] for k, v in table.items()]
+    if not all(type(v) in {int, float, str, bool, type(None)} for _, v in rows):
+        raise _UnknownShapeError(table)
+    return sorted(rows, key=repr)
+
+
+@functools.cache
+def _plain_for(kind: Any) -> _Plain:  # noqa: ANN401 - any annotation
+    """The function giving what cattrs' ``unstructure`` gives for a value of type ``kind``."""
+    if isinstance(kind, type) and attrs.has(kind):
+        return functools.partial(_record, _fields_of(kind))
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin in {typing.Union, types.UnionType}:
+        others = [a for a in args if a is not type(None)]
+        if len(others) != 1 or len(args) != 2:  # noqa: PLR2004 - one type or None
+            raise _UnknownShapeError(kind)
+        inner = _plain_for(others[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:  # noqa: PLR2004 - tuple[X, ...]
+        item = _plain_for(args[0])
+        return lambda values: [item(v) for v in values]
+    if origin is tuple:
+        parts = [_plain_for(a) for a in args]
+        return lambda values: tuple(f(v) for f, v in zip(parts, values, strict=True))
+    if _is_mapping(kind):
+        return _pairs
+    if origin is not None or not isinstance(kind, type):
+        raise _UnknownShapeError(kind)
+    return _same  # str, int, float, bool, enums, dates, times, durations: as they are
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, _Plain], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((a.name, _plain_for(hints[a.name])) for a in attrs.fields(cls) if a.init)
+
+
+def _record(fields: tuple[tuple[str, _Plain], ...], value: object) -> dict[str, Any]:
+    return {name: plain(getattr(value, name)) for name, plain in fields}
+
+
+def _plain_data(festival: Festival) -> dict[str, Any]:
+    """The plan as plain data, as cattrs' ``unstructure`` gives it (``_converter``).
+
+    Written out here because cattrs builds its functions for every record type
+    on first use, which took as long as the rest of the digest; a field type
+    this does not know is left to cattrs (``tests/test_schedule_files.py``
+    checks both give the same data and the same digest).
+    """
+    try:
+        return _record(_fields_of(Festival), festival)
+    except _UnknownShapeError:
+        data: dict[str, Any] = _converter().unstructure(festival)
+        return data
 
 
 def _plain(value: object) -> object:
@@ -372,8 +447,27 @@ def _plain(value: object) -> object:
 
 def _key(row: object) -> str:
     if isinstance(row, Mapping):
-        return repr((row.get("id", ""), sorted(row.items(), key=repr)))
+        # Sorting the items by their repr sorts them by their (distinct) names.
+        return repr((row.get("id", ""), sorted(row.items(), key=itemgetter(0))))
     return repr(row)
+
+
+# An id whose repr is itself in quotes, every character after the quote in code order.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _canonical(rows: list[Any]) -> list[Any]:
+    """``rows`` sorted by :func:`_key`; by id alone when every row has its own plain id.
+
+    The key begins with the id's repr, ``'id'``; a quote sorts before every
+    character of a plain id, so distinct plain ids order the keys as they
+    order themselves, and the rest of the key is never reached.
+    """
+    ids = [row.get("id") if isinstance(row, Mapping) else None for row in rows]
+    plain = all(isinstance(i, str) and _PLAIN_ID.fullmatch(i) for i in ids)
+    if plain and len(set(ids)) == len(ids):
+        return sorted(rows, key=itemgetter("id"))
+    return sorted(rows, key=_key)
 
 
 def plan_digest(festival: Festival) -> str:
@@ -385,9 +479,9 @@ def plan_digest(festival: Festival) -> str:
     >>> plan_digest(shuffled) == plan_digest(fest)
     True
     """
-    data = _converter().unstructure(festival)
+    data = _plain_data(festival)
     for name in _UNORDERED:
-        data[name] = sorted(data[name], key=_key)
+        data[name] = _canonical(data[name])
     blob = orjson.dumps(data, default=_plain, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(blob).hexdigest()
 

@@ -307,14 +307,18 @@ def to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedule
     violations = [_conflict_violation(tr, c, starts) for c in result.conflicts]
     for tied, resource in result.clashes:
         ids = tuple(tr.ids[i] for i in tied)
-        labels = ", ".join(fest.label(a) for a in ids)
+        labels = Said.joined((fest.label(a) for a in ids), ", ")
         violations.append(
             Violation(
                 rule=Rule.CAPACITY,
                 activities=ids,
-                message=(
-                    f"{labels} are tied to start together but need more of "
-                    f"{_resource_name(fest, resource)} at once than there is"
+                message=Said(
+                    N_(
+                        "{activities} are tied to start together but need more of "
+                        "{resource} at once than there is"
+                    ),
+                    activities=labels,
+                    resource=_resource_name(fest, resource),
                 ),
                 resource=resource,
             )
@@ -324,9 +328,17 @@ def to_schedule(tr: Translation, result: EngineResult, began: float) -> Schedule
             activity=tr.ids[w.activity],
             resource=w.reason.resource,
             minutes=w.minutes,
-            message=(
-                f"{fest.label(tr.ids[w.activity])} waits {w.minutes} min for "
-                f"{_resource_name(fest, w.reason.resource)}: {_reason_text(tr, w.reason, starts)}"
+            message=Said.joined(
+                (
+                    Said(
+                        N_("{activity} waits {minutes} min for {resource}"),
+                        activity=fest.label(tr.ids[w.activity]),
+                        minutes=w.minutes,
+                        resource=_resource_name(fest, w.reason.resource),
+                    ),
+                    _reason_text(tr, w.reason, starts),
+                ),
+                ": ",
             ),
             blocker=tr.ids[w.reason.blocker] if w.reason.blocker >= 0 else None,
             free_at=(
@@ -366,19 +378,23 @@ def _resource_name(festival: Festival, rid: str) -> str:
     return rid if found is None else found.name
 
 
-def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> str:
+def _reason_text(tr: Translation, reason: Reason, starts: list[int]) -> Said:
     fest = tr.festival
     name = _resource_name(fest, reason.resource)
     if reason.blocker < 0:
-        return f"{name} is fully in use then"
+        return Said(N_("{resource} is fully in use then"), resource=name)
     blocker = tr.ids[reason.blocker]
     until = _clock(fest, starts[reason.blocker] + tr.problem.dur[reason.blocker])
+    there = Said(
+        N_("{resource} is at {activity} until {time}"),
+        resource=name,
+        activity=fest.label(blocker),
+        time=until,
+    )
     if reason.travel > 0:
-        return (
-            f"{name} is at {fest.label(blocker)} until {until} and needs {reason.travel} min "
-            "to get here"
-        )
-    return f"{name} is at {fest.label(blocker)} until {until}"
+        travel = Said(N_(" and needs {minutes} min to get here"), minutes=reason.travel)
+        return Said.joined((there, travel), "")
+    return there
 
 
 def _clock(fest: Festival, minute: int) -> str:
@@ -400,14 +416,22 @@ def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Viol
     if c.reason.resource:
         why = _reason_text(tr, c.reason, starts)
     else:
-        why = "the items before it cannot end earlier"
+        why = Said(N_("the items before it cannot end earlier"))
     if c.source is not None:
-        limit = f" (held there by {fest.label(tr.ids[c.source])})"
+        limit: Said | None = Said(
+            N_("held there by {activity}"), activity=fest.label(tr.ids[c.source])
+        )
     else:
         limit = _deadline_text(tr, c.activity, c.latest)
-    message = (
-        f"{fest.label(aid)} must start by {latest}{limit} but cannot start before {wanted}: {why}"
-    )
+    values = {"activity": fest.label(aid), "latest": latest, "wanted": wanted, "why": why}
+    if limit is None:
+        template = N_("{activity} must start by {latest} but cannot start before {wanted}: {why}")
+        message = Said(template, **values)
+    else:
+        template = N_(
+            "{activity} must start by {latest} ({limit}) but cannot start before {wanted}: {why}"
+        )
+        message = Said(template, limit=limit, **values)
     rule = (
         Rule.TRAVEL if c.reason.travel > 0 else Rule.RESOURCE if c.reason.resource else Rule.WINDOW
     )
@@ -420,8 +444,11 @@ def _conflict_violation(tr: Translation, c: Conflict, starts: list[int]) -> Viol
     )
 
 
-def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
-    """Which deadline sets an activity's latest start: its own window, or one later in its chain."""
+def _deadline_text(tr: Translation, activity: int, latest: int) -> Said | None:
+    """Which deadline sets an activity's latest start: its own window, or one later in its chain.
+
+    ``None`` when none is found.
+    """
     p = tr.problem
     fest = tr.festival
     dist = {activity: 0}
@@ -441,15 +468,24 @@ def _deadline_text(tr: Translation, activity: int, latest: int) -> str:
             if act.fixed_start is not None:
                 fixed = fest.at(p.hi[v]).format("HH:mm")
                 if v == activity:
-                    return f" (it is fixed to start at {fixed})"
-                return f" (so that {fest.label(tr.ids[v])} can start at its fixed {fixed})"
+                    return Said(N_("it is fixed to start at {time}"), time=fixed)
+                return Said(
+                    N_("so that {activity} can start at its fixed {time}"),
+                    activity=fest.label(tr.ids[v]),
+                    time=fixed,
+                )
             in_open = act.outdoor or fest.site(act.site).outdoor
-            why = "it is outdoors" if in_open and fest.outdoor_until is not None else "its window"
+            outdoors = in_open and fest.outdoor_until is not None
             if v == activity:
-                return f" ({why}: it must end by {end})"
-            that = why.replace("it is", "that is")
-            return f" (so that {fest.label(tr.ids[v])} can end by {end}: {that})"
-    return ""
+                if outdoors:
+                    return Said(N_("it is outdoors: it must end by {time}"), time=end)
+                return Said(N_("its window: it must end by {time}"), time=end)
+            if outdoors:
+                template = N_("so that {activity} can end by {time}: that is outdoors")
+            else:
+                template = N_("so that {activity} can end by {time}: its window")
+            return Said(template, activity=fest.label(tr.ids[v]), time=end)
+    return None
 
 
 def _slack(

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 import pendulum
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.model import (
@@ -64,7 +65,8 @@ __all__ = [
 K = ActivityKind
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class AgendaItem:
     """One item of a conference's agenda: key, kind, title, minutes, who carries it out."""
 
@@ -115,7 +117,8 @@ COMMENDATION_AGENDA: tuple[AgendaItem, ...] = (
 )  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class EventParts:
     """What an event template made, ready to add to a :class:`~ngayhoi.model.Festival`."""
 

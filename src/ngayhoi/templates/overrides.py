@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.templates.programme import Programme
@@ -31,7 +32,8 @@ from ngayhoi.templates.programme import Programme
 __all__ = ["Override", "apply_overrides", "reach"]
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Override:
     """One commune's change to one programme item.
 

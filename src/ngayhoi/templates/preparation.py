@@ -13,12 +13,14 @@ from collections.abc import Iterable
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.model import PrepTask
 
 __all__ = ["COMMUNE_STEPS", "ORGANISER_STEPS", "PrepStep", "preparation_cascade"]
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class PrepStep:
     """One step of the cascade, before it is stamped onto a commune."""
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said, UnknownReferenceError
 from ngayhoi.i18n import N_
 from ngayhoi.model import (
@@ -87,7 +88,8 @@ def _valid_gap(instance: ProgrammeItem, attribute: attrs.Attribute[Any], value: 
         raise PlanError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class ProgrammeItem:
     """One item of the programme, before it is stamped onto a site.
 
@@ -210,7 +212,8 @@ def _valid_items(
         raise PlanError(msg)
 
 
-@attrs.frozen
+@plain_repr
+@attrs.frozen(repr=False)
 class Programme:
     """An ordered programme; the enabled items run one after another at one site.
 
@@ -351,7 +354,8 @@ def standard_programme(
     )
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Stamped:
     """What stamping a programme onto sites produced, ready to put in a :class:`Festival`."""
 

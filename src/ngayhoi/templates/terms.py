@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from ngayhoi._records import plain_repr
 from ngayhoi.errors import PlanError, Said
 from ngayhoi.i18n import N_
 from ngayhoi.model import Festival, UnitKind
@@ -87,7 +88,8 @@ _KINDS: dict[UnitKind, tuple[str, Level, str]] = {
 AREA_WORDS = ("ấp", "khu phố", "thôn", "bản", "tổ dân phố")
 
 
-@attrs.frozen(kw_only=True)
+@plain_repr
+@attrs.frozen(kw_only=True, repr=False)
 class Terms:
     """The words for one unit on one day.
 

@@ -189,9 +189,7 @@ def _solve_parts(
             sub_es, sub_ls = initial_bounds(part.problem)
             found = _solve_whole(part.problem, sub_es, sub_ls, here, time.perf_counter())
             if key is not None and not found.clock_cut:
-                if len(_DONE) >= _KEEP:
-                    _DONE.clear()
-                _DONE[key] = found
+                _keep(key, found, part.problem.n)
         for k, i in enumerate(ids):
             starts[i] = found.starts[k]
             unary_of[i] = [part.lines[u] for u in found.unary_of[k]]
@@ -235,7 +233,19 @@ def _solve_parts(
 #: Parts searched lately, by :func:`_fingerprint`: the idle search schedules a plan many
 #: times over with a few points changed, and each part's search is a function of the part.
 _DONE: dict[tuple[object, ...], EngineResult] = {}
-_KEEP = 4096
+#: The most activities the kept parts may hold together (their keys hold their problems).
+_KEEP = 200_000
+_kept = [0]
+
+
+def _keep(key: tuple[object, ...], found: EngineResult, size: int) -> None:
+    """Keep a part's result; forget them all first when they would hold too much."""
+    if _kept[0] + size > _KEEP:
+        _DONE.clear()
+        _kept[0] = 0
+    if size <= _KEEP:
+        _DONE[key] = found
+        _kept[0] += size
 
 
 def _fingerprint(q: Problem, settings: _Settings) -> tuple[object, ...] | None:

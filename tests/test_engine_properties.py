@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ngayhoi.scheduling.problem import EngineResult, Problem
+from ngayhoi.scheduling.solvers.heuristic import search
 from ngayhoi.scheduling.solvers.heuristic.bounds import initial_bounds
 from ngayhoi.scheduling.solvers.heuristic.parts import split
 from ngayhoi.scheduling.solvers.heuristic.search import solve
@@ -303,3 +304,21 @@ def test_a_fixed_activity_links_no_parts_but_still_bounds_them() -> None:
     assert 15 <= result.starts[1] <= 45
     assert result.starts[2] >= 17
     assert result.starts[3] + 3 <= 5
+
+
+def test_parts_are_remembered_only_inside_one_run_and_give_the_same_result() -> None:
+    # Two independent pools of two activities each: two parts that need resources.
+    p = Problem.new(4, durations=[5, 7, 3, 4])
+    one, two = p.add_pool("a", 1), p.add_pool("b", 1)
+    for i, pool in ((0, one), (1, one), (2, two), (3, two)):
+        p.need_pool(i, pool, 1)
+    alone = solve(p, seed=1, time_limit=60, max_passes=20)
+    with search.remembering_parts():
+        memo = search._MEMO.get()  # noqa: SLF001 - the memory the run holds
+        assert memo is not None
+        first = solve(p, seed=1, time_limit=60, max_passes=20)
+        kept = len(memo.done)
+        again = solve(p, seed=1, time_limit=60, max_passes=20)
+        assert len(memo.done) == kept == 2  # the same two parts, kept once
+    assert search._MEMO.get() is None  # noqa: SLF001 - nothing stays held after the run
+    assert alone.starts == first.starts == again.starts

@@ -172,7 +172,7 @@ def sync_files(paths: list[Path]) -> None:
     except OSError as err:
         msg = Said(
             N_("cannot flush {value} to disk: {value2}"),
-            value=err.filename or "the output",
+            value=err.filename or Said(N_("the output")),
             value2=err.strerror or err,
         )
         raise ExportError(msg) from err

@@ -386,6 +386,23 @@ def schedule_without_idle(
     cap = festival.max_idle
     if cap is None:
         return run(festival, previous=previous, **options)
+    # The heuristic's search: inside, a part searched once is not searched again.
+    from ngayhoi.scheduling.solvers.heuristic.search import remembering_parts  # noqa: PLC0415
+
+    with remembering_parts():
+        return _search(festival, run, cap, previous=previous, quick=quick, options=options)
+
+
+def _search(
+    festival: Festival,
+    run: Runner,
+    cap: int,
+    *,
+    previous: Schedule | None,
+    quick: bool,
+    options: Mapping[str, object],
+) -> Schedule:
+    """The strategies and repairs of :func:`schedule_without_idle`, waits capped at ``cap``."""
     visited = _visited(festival)
     trials = _Trials(festival, run, options)
     best = trials.run({}, cap, previous)

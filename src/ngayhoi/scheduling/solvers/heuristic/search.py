@@ -50,6 +50,7 @@ depends on the machine; :attr:`EngineResult.clock_cut` says when it fired.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 import random
 import time
@@ -183,13 +184,14 @@ def _solve_parts(
             here = attrs.evolve(settings, time_limit=left)
         else:
             here = settings
-        key = _fingerprint(part.problem, settings)
-        found = _DONE.get(key) if key is not None else None
+        memo = _MEMO.get()
+        key = _fingerprint(part.problem, settings) if memo is not None else None
+        found = memo.done.get(key) if memo is not None and key is not None else None
         if found is None:
             sub_es, sub_ls = initial_bounds(part.problem)
             found = _solve_whole(part.problem, sub_es, sub_ls, here, time.perf_counter())
-            if key is not None and not found.clock_cut:
-                _keep(key, found, part.problem.n)
+            if memo is not None and key is not None and not found.clock_cut:
+                memo.keep(key, found, part.problem.n)
         for k, i in enumerate(ids):
             starts[i] = found.starts[k]
             unary_of[i] = [part.lines[u] for u in found.unary_of[k]]
@@ -230,22 +232,52 @@ def _solve_parts(
     )
 
 
-#: Parts searched lately, by :func:`_fingerprint`: the idle search schedules a plan many
-#: times over with a few points changed, and each part's search is a function of the part.
-_DONE: dict[tuple[object, ...], EngineResult] = {}
-#: The most activities the kept parts may hold together (their keys hold their problems).
+@attrs.define
+class _Memo:
+    """Parts searched in one idle search, by :func:`_fingerprint`, and the activities they hold."""
+
+    done: dict[tuple[object, ...], EngineResult] = attrs.field(factory=dict)
+    held: int = 0
+
+    def keep(self, key: tuple[object, ...], found: EngineResult, size: int) -> None:
+        """Keep a part's result; forget them all first when they would hold too much."""
+        if self.held + size > _KEEP:
+            self.done.clear()
+            self.held = 0
+        if size <= _KEEP:
+            self.done[key] = found
+            self.held += size
+
+
+#: The parts remembered in the run in progress (:func:`remembering_parts`), or ``None``.
+_MEMO: contextvars.ContextVar[_Memo | None] = contextvars.ContextVar("parts", default=None)
+#: The most activities the remembered parts may hold together (their keys hold their problems).
 _KEEP = 200_000
-_kept = [0]
 
 
-def _keep(key: tuple[object, ...], found: EngineResult, size: int) -> None:
-    """Keep a part's result; forget them all first when they would hold too much."""
-    if _kept[0] + size > _KEEP:
-        _DONE.clear()
-        _kept[0] = 0
-    if size <= _KEEP:
-        _DONE[key] = found
-        _kept[0] += size
+@contextlib.contextmanager
+def remembering_parts() -> Iterator[None]:
+    """Within it, a part searched once (same problem, budget, goal) is not searched again.
+
+    The idle search schedules a plan many times over with a few points changed, and a
+    part's search is a function of the part. The memory is the run's own: it is dropped
+    when the outermost block ends, so nothing a process scheduled before changes a
+    result or stays held (a nested block shares its outer one's).
+
+    >>> with remembering_parts():
+    ...     _MEMO.get() is not None
+    True
+    >>> _MEMO.get() is None
+    True
+    """
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set(_Memo())
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 def _fingerprint(q: Problem, settings: _Settings) -> tuple[object, ...] | None:

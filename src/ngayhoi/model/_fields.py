@@ -370,22 +370,26 @@ def valid_aware(instance: object, attribute: attrs.Attribute[Any], value: object
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
 
 
+def _out_of_range(instance: object, attribute: attrs.Attribute[Any], minutes: int) -> PlanError:
+    msg = Said(
+        N_(
+            "{label}: {name} {value} min is out of range; expected at most {MAX_MINUTES} "
+            "minutes (100 days)"
+        ),
+        label=_label(instance),
+        name=attribute.name,
+        value=minutes,
+        MAX_MINUTES=MAX_MINUTES,
+    )
+    return PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
+
+
 def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate an optional duration on whole minutes (any sign)."""
     if value is None:
         return
     if isinstance(value, int) and not isinstance(value, bool):
-        msg = Said(
-            N_(
-                "{label}: {name} {value} min is out of range; expected at most {MAX_MINUTES} "
-                "minutes (100 days)"
-            ),
-            label=_label(instance),
-            name=attribute.name,
-            value=value,
-            MAX_MINUTES=MAX_MINUTES,
-        )
-        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
+        raise _out_of_range(instance, attribute, value)
     if not isinstance(value, dt.timedelta):
         msg = Said(
             N_(
@@ -399,17 +403,7 @@ def valid_duration(instance: object, attribute: attrs.Attribute[Any], value: obj
         raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
     seconds = value.total_seconds()
     if abs(seconds) > MAX_MINUTES * 60:
-        msg = Said(
-            N_(
-                "{label}: {name} {value} min is out of range; expected at most {MAX_MINUTES} "
-                "minutes (100 days)"
-            ),
-            label=_label(instance),
-            name=attribute.name,
-            value=int(seconds // 60),
-            MAX_MINUTES=MAX_MINUTES,
-        )
-        raise PlanError(msg, kind=_kind(instance), item=_ident(instance), field=attribute.name)
+        raise _out_of_range(instance, attribute, int(seconds // 60))
     if seconds % 60:
         msg = Said(
             N_(

@@ -69,26 +69,17 @@ def split(p: Problem, es: list[int], ls: list[int]) -> list[Part]:
 
     fixed = [es[i] == ls[i] for i in range(n)]
     for u in range(n):
-        if fixed[u]:
-            continue
-        for v, _, _ in p.out[u]:
-            if not fixed[v]:
-                union(u, v)
+        # A fixed activity links nothing by its constraints, but it still takes its resources.
+        if not fixed[u]:
+            for v, _, _ in p.out[u]:
+                if not fixed[v]:
+                    union(u, v)
         for r, _ in p.need_pools[u]:
             union(u, n + r)
         for line in p.need_unary[u]:
             union(u, n + n_pools + line)
         for g, _ in p.need_groups[u]:
             union(u, n + n_pools + n_lines + g)
-    for u in range(n):
-        if fixed[u]:
-            # A fixed activity links nothing by its constraints, but it still takes its resources.
-            for r, _ in p.need_pools[u]:
-                union(u, n + r)
-            for line in p.need_unary[u]:
-                union(u, n + n_pools + line)
-            for g, _ in p.need_groups[u]:
-                union(u, n + n_pools + n_lines + g)
     for g, members in enumerate(p.group_members):
         for line in members:
             union(n + n_pools + n_lines + g, n + n_pools + line)

@@ -44,8 +44,10 @@ __all__ = [
 _MAX_LISTED = 12
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker; errors sits below ngayhoi.i18n
-    """Mark ``message`` for the catalogue (as :func:`ngayhoi.i18n.N_`, which this module is under).
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text
+    """Mark ``message`` for the catalogue without translating it now (``_(word)`` later).
+
+    The one marker: :mod:`ngayhoi.i18n` gives it on, for the modules above this one.
 
     >>> N_("the horizon")
     'the horizon'

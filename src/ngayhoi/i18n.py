@@ -32,6 +32,8 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
+from ngayhoi.errors import N_
+
 __all__ = [
     "DOMAIN",
     "LANGUAGES",
@@ -164,12 +166,3 @@ def speaking(lang: str) -> Translator:
     if lang not in _SPEAKERS:
         _SPEAKERS[lang] = Translator(lang)
     return _SPEAKERS[lang]
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text
-    """Mark ``message`` for the catalogue without translating it now (``_(word)`` later).
-
-    >>> N_("optimal")
-    'optimal'
-    """
-    return message
